@@ -1,0 +1,99 @@
+// The variant pipeline: original bytes in, WebP variants plus facts out.
+//
+// decode (shrink-on-load where the format allows) -> ICC to sRGB -> EXIF
+// orientation -> resize per variant -> WebP encode without metadata.
+// Pure functions over memory: no HTTP, no SQLite, no files. Safe to call from
+// many threads at once. Never crashes or allocates wildly on hostile input: the
+// header is checked against Limits before any pixel buffer exists.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace edgepix::image {
+
+enum class Format { kUnknown, kJpeg, kPng, kGif, kBmp, kWebp };
+const char* FormatName(Format f);  // "jpeg", "png", ... "unknown"
+
+enum class Fit {
+  kCover,   // fill WxH exactly, centre crop
+  kInside,  // fit inside WxH keeping aspect ratio
+  kFill,    // stretch to exactly WxH
+};
+
+struct VariantSpec {
+  std::string name;  // [a-z0-9_-]{1,32}
+  int width = 0;
+  int height = 0;
+  Fit fit = Fit::kInside;
+  int quality = 85;  // WebP quality 0..100
+};
+
+// thumb 150x150 cover, medium inside 640x640, large inside 1280x1280, q85.
+std::vector<VariantSpec> DefaultVariants();
+// Parses "NAME:WxH:FIT[:QUALITY]" (FIT is cover|inside|fill).
+Result<VariantSpec> ParseVariantSpec(std::string_view text);
+
+struct Limits {
+  uint64_t max_pixels = 100ull * 1000 * 1000;  // from --max-megapixels
+  int max_side = 65535;
+};
+
+struct PipelineOptions {
+  Limits limits;
+  int webp_method = 4;  // 0..6
+};
+
+// What a header says, read without decoding pixels.
+struct ProbeInfo {
+  Format format = Format::kUnknown;
+  int width = 0;   // as stored (before EXIF orientation)
+  int height = 0;
+};
+
+// Sniffs the format from magic bytes only. kUnknown for anything else
+// (HEIC, AVIF, TIFF, SVG, text...).
+Format SniffFormat(std::string_view head);
+
+// Reads format and declared dimensions from the header. Errors:
+// kUnsupportedFormat (not JPEG/PNG/GIF/BMP/WebP), kUndecodable (header
+// unreadable), kTooManyPixels (over limits).
+Result<ProbeInfo> Probe(std::string_view bytes, const Limits& limits);
+
+struct GpsPoint {
+  double lat = 0;
+  double lon = 0;
+};
+
+struct ImageMetadata {
+  std::optional<std::string> taken_at;  // EXIF DateTimeOriginal as ISO 8601 "2024-05-01T12:34:56"
+  std::optional<std::string> camera_make;
+  std::optional<std::string> camera_model;
+  std::optional<GpsPoint> gps;  // decimal degrees, south/west negative
+  int orientation = 1;          // EXIF 1..8
+};
+
+struct VariantOutput {
+  std::string name;
+  int width = 0;
+  int height = 0;
+  std::string webp;  // encoded bytes, no metadata chunks
+};
+
+struct PipelineResult {
+  ProbeInfo original;  // format and stored dimensions
+  ImageMetadata metadata;
+  std::vector<VariantOutput> variants;  // same order as the specs
+};
+
+// Runs the whole pipeline. Errors: those of Probe, plus kUndecodable for
+// corrupt/truncated data and kInternal for encoder failures.
+Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<VariantSpec>& specs,
+                                    const PipelineOptions& options);
+
+}  // namespace edgepix::image

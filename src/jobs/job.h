@@ -1,0 +1,64 @@
+// Job: one uploaded image and what became of it.
+//
+// State machine: PENDING -> PROCESSING -> COMPLETED | FAILED, and
+// PROCESSING -> PENDING for a retry or a crash recovery. `version` starts at 1
+// and grows by one on every change, so clients can long-poll on it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace edgepix {
+
+enum class JobStatus { kPending, kProcessing, kCompleted, kFailed };
+const char* JobStatusName(JobStatus s);  // "PENDING", ...
+std::optional<JobStatus> ParseJobStatus(const std::string& name);
+bool IsTerminal(JobStatus s);
+// Whether the state machine allows from -> to.
+bool IsAllowedTransition(JobStatus from, JobStatus to);
+
+struct OriginalRecord {
+  uint64_t bytes = 0;
+  std::string format;  // "jpeg", "png", ...
+  int width = 0;       // as stored in the header
+  int height = 0;
+  std::string sha256;  // lowercase hex
+};
+
+struct VariantRecord {
+  std::string name;
+  int width = 0;
+  int height = 0;
+  uint64_t bytes = 0;
+};
+
+struct JobError {
+  std::string code;  // e.g. "undecodable"
+  std::string message;
+};
+
+struct Job {
+  std::string id;
+  JobStatus status = JobStatus::kPending;
+  int64_t version = 1;
+  std::string filename;    // client-supplied, metadata only
+  std::string created_at;  // ISO 8601 UTC with milliseconds, "2026-11-25T02:37:09.123Z"
+  std::string updated_at;
+  OriginalRecord original;
+  nlohmann::json metadata = nlohmann::json::object();  // see image::ImageMetadata
+  std::vector<VariantRecord> variants;
+  std::optional<JobError> error;
+  int attempts = 0;  // processing attempts started
+};
+
+// The API's JSON shape of a job (DESIGN.md), with URLs /o/{id} and /v/{id}/{name}.webp.
+nlohmann::json JobToJson(const Job& job);
+
+// Now as ISO 8601 UTC with milliseconds.
+std::string NowIso8601();
+
+}  // namespace edgepix

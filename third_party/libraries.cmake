@@ -1,0 +1,37 @@
+# How the Debian-packaged libraries are found. No sources are copied here.
+# With EDGEPIX_STATIC, pkg-config's --static flags and the .a archives are used
+# for the image and database libraries; glibc and cpp-httplib stay dynamic.
+
+if(EDGEPIX_STATIC)
+  set(PKG_CONFIG_USE_STATIC_LIBS ON)
+  set(_edgepix_link_kind STATIC_)
+else()
+  set(_edgepix_link_kind "")
+endif()
+
+pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
+pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
+pkg_check_modules(WEBPDEMUX REQUIRED IMPORTED_TARGET libwebpdemux)
+pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
+pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# cpp-httplib is a compiled shared library in Debian: its cflags are mandatory.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+find_path(STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
+find_library(STB_LIBRARY NAMES libstb.a stb REQUIRED)
+
+add_library(edgepix_imagelibs INTERFACE)
+target_include_directories(edgepix_imagelibs INTERFACE ${STB_INCLUDE_DIR})
+target_link_libraries(edgepix_imagelibs INTERFACE
+  PkgConfig::TURBOJPEG PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBEXIF PkgConfig::LCMS2
+  ${STB_LIBRARY} m)
+add_library(edgepix::imagelibs ALIAS edgepix_imagelibs)
+
+add_library(edgepix_sqlite3 INTERFACE)
+target_link_libraries(edgepix_sqlite3 INTERFACE PkgConfig::SQLITE3)
+add_library(edgepix::sqlite3 ALIAS edgepix_sqlite3)
+
+add_library(edgepix_httplib INTERFACE)
+target_link_libraries(edgepix_httplib INTERFACE PkgConfig::HTTPLIB)
+add_library(edgepix::httplib ALIAS edgepix_httplib)
