@@ -4,6 +4,8 @@
 // through an Env, so tests can inject a failed write, fsync or rename, or a full
 // disk (see FaultInjectionEnv in tests). Env::Default() is the POSIX one.
 // All paths are plain strings chosen by edgepix itself, never by a client.
+// Errors: ENOSPC/EDQUOT are kDiskFull, a missing file is kNotFound for
+// ReadFile/FileSize/ListDir, everything else kIoError with strerror.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,133 @@
+// The local-disk BlobStore: originals/<ab>/<id>, variants/<id>/<name>.webp, tmp/.
+#include <memory>
+
+#include "storage/blob_names.h"
+#include "storage/blob_store.h"
+#include "storage/local_blob_io.h"
+#include "storage/posix_error.h"
+
+namespace edgepix {
+namespace {
+
+class LocalBlobStore : public BlobStore {
+ public:
+  LocalBlobStore(Env* env, std::string root)
+      : env_(env),
+        root_(std::move(root)),
+        originals_(root_ + "/originals"),
+        variants_(root_ + "/variants"),
+        tmp_(root_ + "/tmp") {}
+
+  Status CreateLayout() {
+    for (const std::string* dir : {&root_, &originals_, &variants_, &tmp_}) {
+      EDGEPIX_RETURN_IF_ERROR(env_->CreateDirs(*dir));
+    }
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<BlobWriter>> BeginOriginal(const std::string& id) override {
+    EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
+    BlobWriterPaths paths;
+    paths.temp = tmp_ + "/" + id + "." + RandomSuffix() + ".part";
+    paths.final_dir = ShardDir(id);
+    paths.final_path = OriginalPath(id);
+    paths.parent_dir = originals_;
+    return NewLocalBlobWriter(env_, std::move(paths));
+  }
+
+  Result<std::string> ReadOriginal(const std::string& id) override {
+    EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
+    return env_->ReadFile(OriginalPath(id));
+  }
+
+  Result<std::unique_ptr<BlobReader>> OpenOriginal(const std::string& id) override {
+    EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
+    return OpenLocalBlobReader(OriginalPath(id));
+  }
+
+  Status PutVariant(const std::string& id, const std::string& name,
+                    const std::string& data) override {
+    EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
+    EDGEPIX_RETURN_IF_ERROR(ValidateVariantName(name));
+    const std::string dir = VariantDir(id);
+    if (!env_->FileExists(dir)) {
+      EDGEPIX_RETURN_IF_ERROR(env_->CreateDirs(dir));
+      EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(variants_));
+    }
+    return WriteFileAtomic(env_, VariantPath(id, name), data);
+  }
+
+  Result<std::string> ReadVariant(const std::string& id, const std::string& name) override {
+    EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
+    EDGEPIX_RETURN_IF_ERROR(ValidateVariantName(name));
+    return env_->ReadFile(VariantPath(id, name));
+  }
+
+  Status DeleteImage(const std::string& id) override {
+    EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
+    const std::string shard = ShardDir(id);
+    if (env_->FileExists(shard)) {
+      EDGEPIX_RETURN_IF_ERROR(env_->RemoveFile(OriginalPath(id)));
+      EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(shard));
+    }
+    const std::string vdir = VariantDir(id);
+    if (env_->FileExists(vdir)) {
+      EDGEPIX_RETURN_IF_ERROR(env_->RemoveDirRecursive(vdir));
+      EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(variants_));
+    }
+    return Status::Ok();
+  }
+
+  Status RemoveStaleTempFiles() override {
+    auto tmp_entries = env_->ListDir(tmp_);
+    if (!tmp_entries.ok()) return tmp_entries.status();
+    for (const std::string& name : *tmp_entries) {
+      // Only edgepix writes here; a directory would be a stray, remove it too.
+      EDGEPIX_RETURN_IF_ERROR(env_->RemoveDirRecursive(tmp_ + "/" + name));
+    }
+    if (!tmp_entries->empty()) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(tmp_));
+
+    auto image_dirs = env_->ListDir(variants_);
+    if (!image_dirs.ok()) return image_dirs.status();
+    for (const std::string& image : *image_dirs) {
+      const std::string dir = variants_ + "/" + image;
+      auto files = env_->ListDir(dir);
+      if (!files.ok()) continue;  // not a directory: not ours to judge
+      bool removed = false;
+      for (const std::string& file : *files) {
+        if (file.find(".tmp-") == std::string::npos) continue;
+        EDGEPIX_RETURN_IF_ERROR(env_->RemoveFile(dir + "/" + file));
+        removed = true;
+      }
+      if (removed) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(dir));
+    }
+    return Status::Ok();
+  }
+
+  Result<uint64_t> FreeBytes() override { return env_->FreeBytes(root_); }
+
+ private:
+  std::string ShardDir(const std::string& id) const { return originals_ + "/" + id.substr(0, 2); }
+  std::string OriginalPath(const std::string& id) const { return ShardDir(id) + "/" + id; }
+  std::string VariantDir(const std::string& id) const { return variants_ + "/" + id; }
+  std::string VariantPath(const std::string& id, const std::string& name) const {
+    return VariantDir(id) + "/" + name + ".webp";
+  }
+
+  Env* env_;
+  const std::string root_;
+  const std::string originals_;
+  const std::string variants_;
+  const std::string tmp_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BlobStore>> OpenLocalBlobStore(Env* env, const std::string& root) {
+  if (root.empty()) return Status::Error(ErrorCode::kBadRequest, "empty blob store root");
+  auto store = std::make_unique<LocalBlobStore>(env, root);
+  EDGEPIX_RETURN_IF_ERROR(store->CreateLayout());
+  return std::unique_ptr<BlobStore>(std::move(store));
+}
+
+}  // namespace edgepix

@@ -1,0 +1,270 @@
+// The local-disk BlobStore on a real temp directory.
+#include "storage/blob_store.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "unit/support/fault_injection_env.h"
+#include "unit/support/fixtures.h"
+
+using edgepix::BlobStore;
+using edgepix::Env;
+using edgepix::ErrorCode;
+using edgepix::OpenLocalBlobStore;
+using edgepix::testing::FaultInjectionEnv;
+using edgepix::testing::FaultKind;
+using edgepix::testing::FaultOp;
+using edgepix::testing::ReadFileOrDie;
+using edgepix::testing::TempDir;
+using edgepix::testing::WriteFileOrDie;
+
+namespace {
+
+const std::string kId = "Ab3dEf9h_jk-LMNO";
+
+std::unique_ptr<BlobStore> Open(Env* env, const std::string& root) {
+  auto store = OpenLocalBlobStore(env, root);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+std::vector<std::string> List(const std::string& dir) {
+  auto names = Env::Default()->ListDir(dir);
+  if (!names.ok()) return {};
+  std::sort(names->begin(), names->end());
+  return *names;
+}
+
+void PutOriginal(BlobStore* store, const std::string& id, const std::string& data) {
+  auto w = store->BeginOriginal(id);
+  REQUIRE(w.ok());
+  REQUIRE((*w)->Append(data.data(), data.size()).ok());
+  REQUIRE((*w)->Commit().ok());
+}
+
+}  // namespace
+
+TEST_CASE("BlobStore creates its layout", "[blob]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.Join("data"));
+  CHECK(List(tmp.Join("data")) == std::vector<std::string>{"originals", "tmp", "variants"});
+}
+
+TEST_CASE("An original streams in and is visible only after Commit", "[blob]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.path());
+  const std::string jpeg = edgepix::testing::MakeJpeg(64, 48);
+
+  auto w = store->BeginOriginal(kId);
+  REQUIRE(w.ok());
+  // In pieces, as an upload arrives.
+  for (size_t off = 0; off < jpeg.size(); off += 1000) {
+    size_t n = std::min<size_t>(1000, jpeg.size() - off);
+    REQUIRE((*w)->Append(jpeg.data() + off, n).ok());
+  }
+  CHECK((*w)->bytes_written() == jpeg.size());
+  CHECK(store->ReadOriginal(kId).status().code() == ErrorCode::kNotFound);
+  CHECK(List(tmp.Join("tmp")).size() == 1);
+
+  REQUIRE((*w)->Commit().ok());
+  CHECK(ReadFileOrDie(tmp.Join("originals/Ab/" + kId)) == jpeg);
+  CHECK(List(tmp.Join("tmp")).empty());
+  auto back = store->ReadOriginal(kId);
+  REQUIRE(back.ok());
+  CHECK(*back == jpeg);
+  CHECK((*w)->Commit().code() == ErrorCode::kInternal);  // once only
+}
+
+TEST_CASE("A writer destroyed without Commit leaves nothing", "[blob]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.path());
+  {
+    auto w = store->BeginOriginal(kId);
+    REQUIRE(w.ok());
+    REQUIRE((*w)->Append("abc", 3).ok());
+    CHECK(List(tmp.Join("tmp")).size() == 1);
+  }
+  CHECK(List(tmp.Join("tmp")).empty());
+  CHECK(store->ReadOriginal(kId).status().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("A failed commit leaves neither the original nor a temp file", "[blob][fault]") {
+  TempDir tmp;
+  FaultInjectionEnv env;
+  auto store = Open(&env, tmp.path());
+  ErrorCode expected = ErrorCode::kIoError;
+
+  SECTION("disk full while appending") {
+    env.FailNth(FaultOp::kAppend, 2, FaultKind::kDiskFull);
+    expected = ErrorCode::kDiskFull;
+  }
+  SECTION("fsync fails") { env.FailNth(FaultOp::kSync, 1); }
+  SECTION("rename fails") { env.FailNth(FaultOp::kRename, 1); }
+  SECTION("fsync of the directory fails after the rename") {
+    // The shard directory is new, so the first SyncDir is originals/, the second the shard.
+    env.FailNth(FaultOp::kSyncDir, 2);
+  }
+
+  {
+    auto w = store->BeginOriginal(kId);
+    REQUIRE(w.ok());
+    edgepix::Status st = (*w)->Append("first", 5);
+    if (st.ok()) st = (*w)->Append("second", 6);
+    if (st.ok()) st = (*w)->Commit();
+    CHECK(st.code() == expected);
+  }
+  CHECK(store->ReadOriginal(kId).status().code() == ErrorCode::kNotFound);
+  CHECK(List(tmp.Join("tmp")).empty());
+  CHECK(List(tmp.Join("originals/Ab")).empty());
+}
+
+TEST_CASE("OpenOriginal reads ranges with pread", "[blob]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.path());
+  std::string data(70000, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i % 251);
+  PutOriginal(store.get(), kId, data);
+
+  auto r = store->OpenOriginal(kId);
+  REQUIRE(r.ok());
+  CHECK((*r)->size() == data.size());
+  std::string out = "junk";
+  REQUIRE((*r)->ReadAt(0, 10, &out).ok());
+  CHECK(out == data.substr(0, 10));
+  REQUIRE((*r)->ReadAt(65536, 100, &out).ok());
+  CHECK(out == data.substr(65536, 100));
+  REQUIRE((*r)->ReadAt(data.size() - 5, 100, &out).ok());  // short at the end
+  CHECK(out == data.substr(data.size() - 5));
+  REQUIRE((*r)->ReadAt(data.size() + 1, 10, &out).ok());
+  CHECK(out.empty());
+
+  CHECK(store->OpenOriginal("missing0001").status().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("Variants round trip and replace atomically", "[blob]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.path());
+  const std::string webp = edgepix::testing::MakeWebp(32, 32);
+  REQUIRE(store->PutVariant(kId, "thumb", webp).ok());
+  REQUIRE(store->PutVariant(kId, "large_2x", "other").ok());
+  CHECK(ReadFileOrDie(tmp.Join("variants/" + kId + "/thumb.webp")) == webp);
+  CHECK(*store->ReadVariant(kId, "thumb") == webp);
+  CHECK(*store->ReadVariant(kId, "large_2x") == "other");
+
+  REQUIRE(store->PutVariant(kId, "thumb", "v2").ok());
+  CHECK(*store->ReadVariant(kId, "thumb") == "v2");
+  CHECK(List(tmp.Join("variants/" + kId)) ==
+        std::vector<std::string>{"large_2x.webp", "thumb.webp"});
+
+  CHECK(store->ReadVariant(kId, "medium").status().code() == ErrorCode::kNotFound);
+  CHECK(store->ReadVariant("unknown01", "thumb").status().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("A failed variant write keeps the previous one", "[blob][fault]") {
+  TempDir tmp;
+  FaultInjectionEnv env;
+  auto store = Open(&env, tmp.path());
+  REQUIRE(store->PutVariant(kId, "thumb", "v1").ok());
+  env.FailNth(FaultOp::kAppend, 1, FaultKind::kDiskFull);
+  CHECK(store->PutVariant(kId, "thumb", "v2").code() == ErrorCode::kDiskFull);
+  CHECK(*store->ReadVariant(kId, "thumb") == "v1");
+  CHECK(List(tmp.Join("variants/" + kId)) == std::vector<std::string>{"thumb.webp"});
+}
+
+TEST_CASE("Ids and variant names that could become paths are refused", "[blob][security]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.Join("data"));
+  WriteFileOrDie(tmp.Join("secret"), "secret");
+
+  const std::vector<std::string> bad_ids = {
+      "",
+      "../etc",
+      "../../secret",
+      "..%2f..%2fsecret",
+      "a/b",
+      "abcdefgh/../../secret",
+      "%2e%2e%2e%2e",
+      "short",
+      std::string(65, 'a'),
+      std::string("abcd\0efgh", 9),
+      "abcdefgh.webp",
+      "abc defgh",
+      "abcdéfgh",
+  };
+  for (const std::string& id : bad_ids) {
+    INFO("id: " << id);
+    CHECK(store->BeginOriginal(id).status().code() == ErrorCode::kBadRequest);
+    CHECK(store->ReadOriginal(id).status().code() == ErrorCode::kBadRequest);
+    CHECK(store->OpenOriginal(id).status().code() == ErrorCode::kBadRequest);
+    CHECK(store->PutVariant(id, "thumb", "x").code() == ErrorCode::kBadRequest);
+    CHECK(store->ReadVariant(id, "thumb").status().code() == ErrorCode::kBadRequest);
+    CHECK(store->DeleteImage(id).code() == ErrorCode::kBadRequest);
+  }
+  const std::vector<std::string> bad_names = {"",
+                                              "..",
+                                              "../x",
+                                              "a/b",
+                                              "Thumb",
+                                              "thumb.webp",
+                                              std::string(33, 'a'),
+                                              std::string("th\0umb", 6)};
+  for (const std::string& name : bad_names) {
+    INFO("name: " << name);
+    CHECK(store->PutVariant(kId, name, "x").code() == ErrorCode::kBadRequest);
+    CHECK(store->ReadVariant(kId, name).status().code() == ErrorCode::kBadRequest);
+  }
+  // The longest and shortest legal ones work.
+  CHECK(store->PutVariant(std::string(64, 'Z'), std::string(32, 'z'), "x").ok());
+  PutOriginal(store.get(), "12345678", "x");
+  CHECK(ReadFileOrDie(tmp.Join("secret")) == "secret");
+  CHECK(List(tmp.path()) == std::vector<std::string>{"data", "secret"});
+}
+
+TEST_CASE("RemoveStaleTempFiles clears what a crash left behind", "[blob]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.path());
+  PutOriginal(store.get(), kId, "kept");
+  REQUIRE(store->PutVariant(kId, "thumb", "kept").ok());
+  WriteFileOrDie(tmp.Join("tmp/" + kId + ".0123456789ab.part"), "half an upload");
+  WriteFileOrDie(tmp.Join("tmp/other.part"), "x");
+  REQUIRE(Env::Default()->CreateDirs(tmp.Join("tmp/strange_dir")).ok());
+  WriteFileOrDie(tmp.Join("variants/" + kId + "/medium.webp.tmp-abcdef012345"), "half");
+
+  REQUIRE(store->RemoveStaleTempFiles().ok());
+  CHECK(List(tmp.Join("tmp")).empty());
+  CHECK(List(tmp.Join("variants/" + kId)) == std::vector<std::string>{"thumb.webp"});
+  CHECK(*store->ReadOriginal(kId) == "kept");
+  CHECK(*store->ReadVariant(kId, "thumb") == "kept");
+  CHECK(store->RemoveStaleTempFiles().ok());  // idempotent
+}
+
+TEST_CASE("DeleteImage removes the original and every variant", "[blob]") {
+  TempDir tmp;
+  auto store = Open(Env::Default(), tmp.path());
+  const std::string other = "AbOtherImage1";
+  PutOriginal(store.get(), kId, "original");
+  PutOriginal(store.get(), other, "other");
+  REQUIRE(store->PutVariant(kId, "thumb", "t").ok());
+  REQUIRE(store->PutVariant(kId, "medium", "m").ok());
+
+  REQUIRE(store->DeleteImage(kId).ok());
+  CHECK(store->ReadOriginal(kId).status().code() == ErrorCode::kNotFound);
+  CHECK(store->ReadVariant(kId, "thumb").status().code() == ErrorCode::kNotFound);
+  CHECK_FALSE(Env::Default()->FileExists(tmp.Join("variants/" + kId)));
+  CHECK(List(tmp.Join("originals/Ab")) == std::vector<std::string>{other});
+  CHECK(*store->ReadOriginal(other) == "other");
+  // Missing is not an error.
+  CHECK(store->DeleteImage(kId).ok());
+  CHECK(store->DeleteImage("NeverStored1").ok());
+}
+
+TEST_CASE("BlobStore reports free bytes through its Env", "[blob][fault]") {
+  TempDir tmp;
+  FaultInjectionEnv env;
+  auto store = Open(&env, tmp.path());
+  auto real = store->FreeBytes();
+  REQUIRE(real.ok());
+  CHECK(*real > 0);
+  env.SetFreeBytes(4096);
+  CHECK(*store->FreeBytes() == 4096u);
+}
