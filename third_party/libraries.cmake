@@ -35,3 +35,9 @@ add_library(edgepix::sqlite3 ALIAS edgepix_sqlite3)
 add_library(edgepix_httplib INTERFACE)
 target_link_libraries(edgepix_httplib INTERFACE PkgConfig::HTTPLIB)
 add_library(edgepix::httplib ALIAS edgepix_httplib)
+
+# OpenSSL's libcrypto: SHA-256 of originals and ETags (and later HMAC/JWT).
+pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
+add_library(edgepix_crypto INTERFACE)
+target_link_libraries(edgepix_crypto INTERFACE PkgConfig::LIBCRYPTO)
+add_library(edgepix::crypto ALIAS edgepix_crypto)

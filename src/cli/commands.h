@@ -1,0 +1,14 @@
+// The edgepix commands: serve, process, version. Main() dispatches on argv[1]
+// and returns the process exit code (0 ok, 1 failure, 2 usage error).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace edgepix::cli {
+
+int Main(int argc, char** argv);
+int RunServe(const std::vector<std::string>& args);
+int RunProcess(const std::vector<std::string>& args);
+
+}  // namespace edgepix::cli

@@ -1,0 +1,42 @@
+#include "cli/image_options.h"
+
+#include <set>
+
+namespace edgepix::cli {
+
+std::vector<OptionDef> ImageOptionDefs() {
+  return {
+      {"variant", "thumb:150x150:cover, medium:640x640:inside, large:1280x1280:inside",
+       "a variant NAME:WxH:FIT[:QUALITY], FIT one of cover|inside|fill; replaces the defaults",
+       true},
+      {"webp-method", "4", "WebP effort 0 (fast) .. 6 (smallest)"},
+      {"max-megapixels", "100", "refuse images whose header declares more pixels"},
+  };
+}
+
+Result<ImageSettings> ImageSettingsFrom(const ParsedOptions& options) {
+  ImageSettings s;
+  auto specs = options.GetAll("variant");
+  if (specs.empty()) {
+    s.variants = image::DefaultVariants();
+  } else {
+    std::set<std::string> names;
+    for (const auto& text : specs) {
+      auto spec = image::ParseVariantSpec(text);
+      if (!spec.ok()) return spec.status();
+      if (!names.insert(spec->name).second) {
+        return Status::Error(ErrorCode::kBadRequest, "variant '" + spec->name + "' given twice");
+      }
+      s.variants.push_back(*spec);
+    }
+  }
+  auto method = options.GetInt("webp-method", 0, 6);
+  if (!method.ok()) return method.status();
+  s.pipeline.webp_method = static_cast<int>(*method);
+  auto mp = options.GetInt("max-megapixels", 1, 10000);
+  if (!mp.ok()) return mp.status();
+  s.pipeline.limits.max_pixels = static_cast<uint64_t>(*mp) * 1000 * 1000;
+  return s;
+}
+
+}  // namespace edgepix::cli

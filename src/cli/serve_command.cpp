@@ -1,0 +1,165 @@
+// `edgepix serve`: wires the blob store, the job store, the workers and the HTTP
+// server, recovers work a crash left behind, and runs until SIGINT/SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/image_options.h"
+#include "cli/options.h"
+#include "http/server.h"
+#include "jobs/intake.h"
+#include "jobs/job_notifier.h"
+#include "jobs/job_processor.h"
+#include "jobs/job_store.h"
+#include "jobs/worker_pool.h"
+#include "storage/blob_store.h"
+#include "storage/env.h"
+
+namespace edgepix::cli {
+namespace {
+
+std::vector<OptionDef> ServeOptionDefs() {
+  std::vector<OptionDef> defs = {
+      {"listen", "127.0.0.1:8080", "address and port to listen on (port 0 = any free port)"},
+      {"data", "./edgepix-data", "directory for the database, originals and variants"},
+      {"workers", "number of cores", "image worker threads"},
+      {"http-threads", "256", "HTTP connection threads (each long-poll/SSE holds one)"},
+      {"max-upload-mb", "50", "largest accepted file, in MiB"},
+      {"max-queue", "1000", "pending jobs before uploads get 503 + Retry-After"},
+      {"min-free-mb", "64", "free disk space kept; below it uploads get 507"},
+      {"quiet", "", "do not log one line per request", false, true},
+  };
+  for (auto& d : ImageOptionDefs()) defs.push_back(d);
+  return defs;
+}
+
+Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::Error(ErrorCode::kBadRequest, "--listen must be HOST:PORT, got '" + text + "'");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  char* end = nullptr;
+  long port = std::strtol(text.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port < 0 || port > 65535 || colon + 1 == text.size()) {
+    return Status::Error(ErrorCode::kBadRequest, "--listen has a bad port: '" + text + "'");
+  }
+  return std::make_pair(host, static_cast<int>(port));
+}
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "edgepix: %s\n", st.message().c_str());
+  return st.code() == ErrorCode::kBadRequest ? 2 : 1;
+}
+
+}  // namespace
+
+int RunServe(const std::vector<std::string>& args) {
+  const auto defs = ServeOptionDefs();
+  auto parsed = ParseOptions(defs, args, ProcessEnvironment());
+  if (!parsed.ok()) return Fail(parsed.status());
+  if (parsed->help()) {
+    std::fputs(HelpText("Usage: edgepix serve [options]", defs).c_str(), stdout);
+    return 0;
+  }
+  if (!parsed->positional().empty()) {
+    return Fail(Status::Error(ErrorCode::kBadRequest,
+                              "unexpected argument '" + parsed->positional()[0] + "'"));
+  }
+  auto listen = ParseListen(parsed->Get("listen"));
+  if (!listen.ok()) return Fail(listen.status());
+  auto image = ImageSettingsFrom(*parsed);
+  if (!image.ok()) return Fail(image.status());
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Result<int64_t> workers =
+      parsed->Has("workers") ? parsed->GetInt("workers", 1, 256) : Result<int64_t>(cores);
+  auto http_threads = parsed->GetInt("http-threads", 4, 10000);
+  auto max_upload_mb = parsed->GetInt("max-upload-mb", 1, 1 << 20);
+  auto max_queue = parsed->GetInt("max-queue", 1, 100000000);
+  auto min_free_mb = parsed->GetInt("min-free-mb", 0, 1 << 30);
+  for (const auto* r : {&workers, &http_threads, &max_upload_mb, &max_queue, &min_free_mb}) {
+    if (!r->ok()) return Fail(r->status());
+  }
+
+  // Signals go to a dedicated thread; block them before any other thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const std::string data_dir = parsed->Get("data");
+  Env* env = Env::Default();
+  if (Status st = env->CreateDirs(data_dir); !st.ok()) return Fail(st);
+  auto blobs = OpenLocalBlobStore(env, data_dir);
+  if (!blobs.ok()) return Fail(blobs.status());
+  if (Status st = (*blobs)->RemoveStaleTempFiles(); !st.ok()) return Fail(st);
+  auto store = OpenSqliteJobStore(data_dir + "/jobs.db");
+  if (!store.ok()) return Fail(store.status());
+  auto requeued = (*store)->RequeueProcessing();
+  if (!requeued.ok()) return Fail(requeued.status());
+  if (!requeued->empty()) {
+    std::fprintf(stderr, "edgepix: %zu interrupted job(s) queued again\n", requeued->size());
+  }
+
+  JobNotifier notifier;
+  IntakeOptions intake_options;
+  intake_options.max_upload_bytes = static_cast<uint64_t>(*max_upload_mb) << 20;
+  intake_options.max_queue = *max_queue;
+  intake_options.min_free_bytes = static_cast<uint64_t>(*min_free_mb) << 20;
+  intake_options.limits = image->pipeline.limits;
+  Intake intake(store->get(), blobs->get(), intake_options);
+  ProcessorOptions processor_options;
+  processor_options.variants = image->variants;
+  processor_options.pipeline = image->pipeline;
+  JobProcessor processor(store->get(), blobs->get(), &notifier, processor_options);
+  WorkerPool pool(store->get(), &processor, static_cast<int>(*workers));
+
+  HttpContext context;
+  context.store = store->get();
+  context.blobs = blobs->get();
+  context.notifier = &notifier;
+  context.intake = &intake;
+  context.workers = &pool;
+  http::ServerOptions server_options;
+  server_options.host = listen->first;
+  server_options.port = listen->second;
+  server_options.http_threads = static_cast<int>(*http_threads);
+  server_options.max_request_bytes = intake_options.max_upload_bytes * 8 + (1 << 20);
+  server_options.log_requests = parsed->Get("quiet") != "true";
+  http::HttpServer server(context, server_options);
+  auto port = server.Bind();
+  if (!port.ok()) return Fail(port.status());
+
+  std::error_code ec;
+  auto abs_data = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
+  std::string shown_host = listen->first == "0.0.0.0" ? "127.0.0.1" : listen->first;
+  std::printf("edgepix serving on http://%s:%d/  (open it in a browser to upload)\n",
+              shown_host.c_str(), *port);
+  std::printf("data in %s, %d image worker(s)\n", abs_data.c_str(), pool.size());
+  std::fflush(stdout);
+
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != 0) std::fprintf(stderr, "edgepix: signal %d, shutting down\n", sig);
+    server.Stop();
+  });
+  Status served = server.Listen();
+  // Wake the signal thread if Listen ended on its own.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  pool.Stop();
+  if (!served.ok()) return Fail(served);
+  return 0;
+}
+
+}  // namespace edgepix::cli

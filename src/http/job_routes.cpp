@@ -1,0 +1,152 @@
+// Job routes: read one job (optionally long-polling on its version), list jobs,
+// stream a job's changes as Server-Sent Events, delete an image entirely.
+//
+// Long-poll: GET /api/jobs/{id}?wait=S[&since=V] returns as soon as the job's
+// version differs from V; without `since` it waits for a terminal state
+// (COMPLETED or FAILED). Either way it returns after at most S seconds (capped).
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "http/responses.h"
+#include "http/routes.h"
+#include "jobs/intake.h"
+
+namespace edgepix::http {
+namespace {
+
+constexpr const char* kIdPattern = "([A-Za-z0-9_-]{1,64})";
+
+bool CheckId(const std::string& id, httplib::Response& res) {
+  if (IsValidJobId(id)) return true;
+  SendError(res, 404, "not_found", "no job with this id");
+  return false;
+}
+
+void GetJob(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches[1];
+  if (!CheckId(id, res)) return;
+  auto wait = IntParam(req, "wait", 0, 3600);
+  auto since = IntParam(req, "since", 0, INT64_MAX);
+  if (!wait.ok()) return SendError(res, wait.status());
+  if (!since.ok()) return SendError(res, since.status());
+
+  std::unique_ptr<JobNotifier::Subscription> sub;
+  if (wait->has_value() && **wait > 0) sub = ctx->notifier->Subscribe(id);
+  auto job = ctx->store->Get(id);
+  if (!job.ok()) return SendError(res, job.status());
+  if (sub) {
+    auto seconds = std::min<int64_t>(**wait, ctx->options.long_poll_cap_seconds);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    auto unchanged = [&](const Job& j) {
+      return since->has_value() ? j.version == **since : !IsTerminal(j.status);
+    };
+    while (unchanged(*job) && !ctx->stopping->load()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || !sub->WaitFor(left)) break;
+      job = ctx->store->Get(id);
+      if (!job.ok()) return SendError(res, job.status());
+    }
+  }
+  SendJson(res, 200, JobToJson(*job));
+}
+
+void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
+  JobListQuery query;
+  if (req.has_param("status") && !req.get_param_value("status").empty()) {
+    auto status = ParseJobStatus(req.get_param_value("status"));
+    if (!status) {
+      return SendError(res, 400, "bad_request",
+                       "status must be one of PENDING, PROCESSING, COMPLETED, FAILED");
+    }
+    query.status = *status;
+  }
+  auto limit = IntParam(req, "limit", 1, 200);
+  if (!limit.ok()) return SendError(res, limit.status());
+  if (limit->has_value()) query.limit = static_cast<int>(**limit);
+  if (req.has_param("cursor")) query.cursor = req.get_param_value("cursor");
+  auto page = ctx->store->List(query);
+  if (!page.ok()) return SendError(res, page.status());
+  nlohmann::json body;
+  body["jobs"] = nlohmann::json::array();
+  for (const Job& job : page->jobs) body["jobs"].push_back(JobToJson(job));
+  body["next"] = page->next.empty() ? nlohmann::json(nullptr) : nlohmann::json(page->next);
+  SendJson(res, 200, body);
+}
+
+// State shared by the SSE content provider across its calls.
+struct SseStream {
+  std::unique_ptr<JobNotifier::Subscription> sub;
+  int64_t sent_version = -1;
+  bool done = false;
+};
+
+void StreamEvents(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches[1];
+  if (!CheckId(id, res)) return;
+  auto stream = std::make_shared<SseStream>();
+  stream->sub = ctx->notifier->Subscribe(id);
+  auto first = ctx->store->Get(id);
+  if (!first.ok()) return SendError(res, first.status());
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Accel-Buffering", "no");
+  const auto heartbeat = std::chrono::seconds(ctx->options.sse_heartbeat_seconds);
+  res.set_chunked_content_provider(
+      "text/event-stream", [ctx, id, stream, heartbeat](size_t, httplib::DataSink& sink) {
+        if (stream->done || ctx->stopping->load()) {
+          sink.done();
+          return true;
+        }
+        auto job = ctx->store->Get(id);
+        if (!job.ok()) {
+          // Deleted while watched.
+          std::string ev = "event: deleted\ndata: {\"id\":\"" + id + "\"}\n\n";
+          sink.write(ev.data(), ev.size());
+          sink.done();
+          return true;
+        }
+        if (job->version != stream->sent_version) {
+          stream->sent_version = job->version;
+          std::string ev = "event: status\nid: " + std::to_string(job->version) +
+                           "\ndata: " + JobToJson(*job).dump() + "\n\n";
+          if (!sink.write(ev.data(), ev.size())) return false;
+          if (IsTerminal(job->status)) stream->done = true;
+          return true;
+        }
+        if (!stream->sub->WaitFor(heartbeat)) {
+          if (!sink.write(": heartbeat\n\n", 13)) return false;
+        }
+        return sink.is_writable();
+      });
+}
+
+void DeleteImage(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches[1];
+  if (!CheckId(id, res)) return;
+  Status st = ctx->store->Delete(id);
+  if (!st.ok()) return SendError(res, st);
+  st = ctx->blobs->DeleteImage(id);
+  ctx->notifier->Notify(id);
+  if (!st.ok()) return SendError(res, st);
+  res.status = 204;
+}
+
+}  // namespace
+
+void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx) {
+  const std::string id = kIdPattern;
+  server.Get("/api/jobs", [ctx](const httplib::Request& req, httplib::Response& res) {
+    ListJobs(ctx, req, res);
+  });
+  server.Get("/api/jobs/" + id,
+             [ctx](const httplib::Request& req, httplib::Response& res) { GetJob(ctx, req, res); });
+  server.Get(
+      "/api/jobs/" + id + "/events",
+      [ctx](const httplib::Request& req, httplib::Response& res) { StreamEvents(ctx, req, res); });
+  server.Delete("/api/images/" + id, [ctx](const httplib::Request& req, httplib::Response& res) {
+    DeleteImage(ctx, req, res);
+  });
+}
+
+}  // namespace edgepix::http

@@ -1,0 +1,125 @@
+// Serving variants and originals with CDN-grade caching headers.
+//
+// Variants are immutable once written (a new upload gets a new id), so they are
+// served with a strong ETag of their content and a one-year immutable
+// Cache-Control; If-None-Match gives 304. A variant not made yet answers 404
+// with Retry-After while its job is still PENDING or PROCESSING.
+#include <memory>
+#include <string>
+
+#include "http/responses.h"
+#include "http/routes.h"
+#include "jobs/intake.h"
+#include "jobs/sha256.h"
+
+namespace edgepix::http {
+namespace {
+
+const char* ContentTypeForFormat(const std::string& format) {
+  if (format == "jpeg") return "image/jpeg";
+  if (format == "png") return "image/png";
+  if (format == "gif") return "image/gif";
+  if (format == "bmp") return "image/bmp";
+  if (format == "webp") return "image/webp";
+  return "application/octet-stream";
+}
+
+// RFC 6266 filename for Content-Disposition: ASCII fallback plus UTF-8 form.
+std::string DispositionFor(const std::string& filename) {
+  std::string ascii, encoded;
+  static const char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : filename) {
+    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '-' || c == '_';
+    ascii.push_back(plain ? static_cast<char>(c) : '_');
+    if (plain) {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded += '%';
+      encoded.push_back(kHex[c >> 4]);
+      encoded.push_back(kHex[c & 15]);
+    }
+  }
+  if (ascii.empty()) ascii = encoded = "original";
+  return "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+void NotReadyOrMissing(HttpContext* ctx, const std::string& id, httplib::Response& res) {
+  auto job = ctx->store->Get(id);
+  if (job.ok() && !IsTerminal(job->status)) {
+    res.set_header("Retry-After", "1");
+    return SendError(
+        res, 404, "not_ready",
+        "this variant is not ready yet; job is " + std::string(JobStatusName(job->status)));
+  }
+  if (job.ok() && job->status == JobStatus::kFailed) {
+    return SendError(res, 404, "not_found",
+                     "the job failed: " + (job->error ? job->error->message : std::string()));
+  }
+  SendError(res, 404, "not_found", "no such variant");
+}
+
+void ServeVariant(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches[1];
+  const std::string name = req.matches[2];
+  if (!IsValidJobId(id)) return SendError(res, 404, "not_found", "no such variant");
+  auto bytes = ctx->blobs->ReadVariant(id, name);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == ErrorCode::kNotFound ||
+        bytes.status().code() == ErrorCode::kBadRequest) {
+      return NotReadyOrMissing(ctx, id, res);
+    }
+    return SendError(res, bytes.status());
+  }
+  const std::string etag = "\"" + Sha256::Of(*bytes).substr(0, 32) + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(std::move(*bytes), "image/webp");
+}
+
+void ServeOriginal(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches[1];
+  if (!IsValidJobId(id)) return SendError(res, 404, "not_found", "no such image");
+  auto job = ctx->store->Get(id);
+  if (!job.ok()) return SendError(res, job.status());
+  auto reader = ctx->blobs->OpenOriginal(id);
+  if (!reader.ok()) return SendError(res, reader.status());
+  const std::string etag = "\"" + job->original.sha256 + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Content-Disposition", DispositionFor(job->filename));
+  if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
+    res.status = 304;
+    return;
+  }
+  std::shared_ptr<BlobReader> blob = std::move(*reader);
+  res.status = 200;
+  res.set_content_provider(blob->size(), ContentTypeForFormat(job->original.format),
+                           [blob](size_t offset, size_t length, httplib::DataSink& sink) {
+                             std::string chunk;
+                             size_t want = std::min<size_t>(length, 256 * 1024);
+                             if (!blob->ReadAt(offset, want, &chunk).ok() || chunk.empty())
+                               return false;
+                             return sink.write(chunk.data(), chunk.size());
+                           });
+}
+
+}  // namespace
+
+void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx) {
+  server.Get(
+      R"(/v/([A-Za-z0-9_-]{1,64})/([a-z0-9_-]{1,32})\.webp)",
+      [ctx](const httplib::Request& req, httplib::Response& res) { ServeVariant(ctx, req, res); });
+  server.Get(
+      R"(/o/([A-Za-z0-9_-]{1,64}))",
+      [ctx](const httplib::Request& req, httplib::Response& res) { ServeOriginal(ctx, req, res); });
+}
+
+}  // namespace edgepix::http

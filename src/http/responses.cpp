@@ -1,0 +1,139 @@
+#include "http/responses.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace edgepix::http {
+namespace {
+
+const char* CodeForHttpStatus(int status) {
+  switch (status) {
+    case 400:
+      return "bad_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 408:
+      return "request_timeout";
+    case 413:
+      return "too_large";
+    case 414:
+      return "uri_too_long";
+    case 415:
+      return "unsupported_format";
+    case 416:
+      return "range_not_satisfiable";
+    case 422:
+      return "undecodable";
+    case 503:
+      return "unavailable";
+    case 507:
+      return "disk_full";
+    default:
+      return status >= 500 ? "internal" : "bad_request";
+  }
+}
+
+const char* MessageForHttpStatus(int status) {
+  switch (status) {
+    case 400:
+      return "malformed request";
+    case 404:
+      return "no such resource";
+    case 405:
+      return "method not allowed here";
+    case 408:
+      return "the request took too long to arrive";
+    case 413:
+      return "the request body is too large";
+    case 414:
+      return "the request URI is too long";
+    case 416:
+      return "the requested range is not satisfiable";
+    default:
+      return status >= 500 ? "internal server error" : "request refused";
+  }
+}
+
+}  // namespace
+
+void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body.dump(), "application/json");
+}
+
+void SendError(httplib::Response& res, int http_status, const std::string& code,
+               const std::string& message) {
+  if (http_status == 503 && !res.has_header("Retry-After")) res.set_header("Retry-After", "5");
+  SendJson(res, http_status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+void SendError(httplib::Response& res, const Status& error) {
+  SendError(res, HttpStatusFor(error.code()), ErrorCodeName(error.code()), error.message());
+}
+
+void InstallJsonErrorHandlers(httplib::Server& server) {
+  httplib::Server::HandlerWithResponse to_json = [](const httplib::Request&,
+                                                    httplib::Response& res) {
+    if (res.body.empty() && !res.is_chunked_content_provider_) {
+      SendError(res, res.status, CodeForHttpStatus(res.status), MessageForHttpStatus(res.status));
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  server.set_error_handler(to_json);
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "internal server error";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        SendError(res, 500, "internal", what);
+      });
+}
+
+Result<std::optional<int64_t>> IntParam(const httplib::Request& req, const std::string& name,
+                                        int64_t min, int64_t max) {
+  if (!req.has_param(name)) return std::optional<int64_t>();
+  std::string text = req.get_param_value(name);
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || errno != 0 || *end != '\0' || v < min || v > max) {
+    return Status::Error(ErrorCode::kBadRequest,
+                         "query parameter '" + name + "' must be an integer in [" +
+                             std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return std::optional<int64_t>(v);
+}
+
+bool EtagMatches(const std::string& if_none_match, const std::string& etag) {
+  if (if_none_match.empty()) return false;
+  if (if_none_match == "*") return true;
+  size_t pos = 0;
+  while (pos < if_none_match.size()) {
+    size_t comma = if_none_match.find(',', pos);
+    std::string tag =
+        if_none_match.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    size_t b = tag.find_first_not_of(" \t");
+    size_t e = tag.find_last_not_of(" \t");
+    if (b != std::string::npos) {
+      tag = tag.substr(b, e - b + 1);
+      if (tag.rfind("W/", 0) == 0) tag = tag.substr(2);
+      if (tag == etag) return true;
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+}  // namespace edgepix::http

@@ -1,0 +1,31 @@
+// Helpers every route uses to answer: JSON bodies, JSON errors, and the
+// server-wide handlers that turn any other 4xx/5xx (unknown route, malformed
+// request, exception) into {"error":{"code","message"}}.
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+
+namespace edgepix::http {
+
+void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// Status code and body from `error` (must not be OK). Adds Retry-After for 503.
+void SendError(httplib::Response& res, const Status& error);
+void SendError(httplib::Response& res, int http_status, const std::string& code,
+               const std::string& message);
+// Installs the error and exception handlers on `server`.
+void InstallJsonErrorHandlers(httplib::Server& server);
+
+// Parses an optional integer query parameter. nullopt if absent; error if malformed.
+Result<std::optional<int64_t>> IntParam(const httplib::Request& req, const std::string& name,
+                                        int64_t min, int64_t max);
+
+// Whether an If-None-Match header value matches `etag` (a quoted entity tag).
+bool EtagMatches(const std::string& if_none_match, const std::string& etag);
+
+}  // namespace edgepix::http

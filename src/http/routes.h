@@ -1,0 +1,21 @@
+// Route registration, one function per group of routes. Each handler answers
+// with JSON (or the media it serves) and turns every Status into a JSON error.
+#pragma once
+
+#include <httplib.h>
+
+#include "http/http_context.h"
+
+namespace edgepix::http {
+
+// POST /api/uploads (multipart `file` fields, or a raw body with ?filename=).
+void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/jobs, GET /api/jobs/{id} (+ long-poll), GET /api/jobs/{id}/events (SSE),
+// DELETE /api/images/{id}.
+void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /v/{id}/{variant}.webp, GET /o/{id}.
+void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx);
+// GET / and the UI's files, GET /healthz.
+void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
+
+}  // namespace edgepix::http

@@ -1,0 +1,50 @@
+// HttpServer: the API, media and UI on one listening socket.
+//
+// Connections are served by a bounded pool of HTTP threads sized for many
+// concurrent long-polls and SSE streams, with read/write timeouts and a
+// keep-alive limit so idle or slow clients cannot hold it. Every error answer
+// is JSON. Listen() blocks until Stop() is called from another thread.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "http/http_context.h"
+
+namespace edgepix::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 = any free port
+  int http_threads = 256;
+  int read_timeout_seconds = 30;
+  int write_timeout_seconds = 30;
+  int keep_alive_seconds = 5;
+  int keep_alive_max_requests = 100;
+  uint64_t max_request_bytes = 1ull << 30;  // whole request, across all files
+  bool log_requests = true;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpContext context, ServerOptions options);
+  ~HttpServer();
+
+  // Binds the socket; kUnavailable if the address is taken. Returns the port.
+  Result<int> Bind();
+  // Serves until Stop(). Requires Bind().
+  Status Listen();
+  void Stop();
+
+ private:
+  HttpContext context_;
+  ServerOptions options_;
+  std::atomic<bool> stopping_{false};
+  httplib::Server server_;
+};
+
+}  // namespace edgepix::http

@@ -1,0 +1,170 @@
+// POST /api/uploads: streams each file to the blob store while counting bytes
+// (never holding an upload in memory), then answers 202 with the accepted jobs.
+// If some files of a multipart request are refused and others accepted, the
+// answer is 202 with "jobs" and an "errors" list naming the refused files; if
+// none is accepted, the answer is the first refusal's JSON error.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/responses.h"
+#include "http/routes.h"
+#include "jobs/intake.h"
+
+namespace edgepix::http {
+namespace {
+
+struct UploadOutcome {
+  std::vector<Job> jobs;
+  nlohmann::json errors = nlohmann::json::array();
+  Status first_error;
+
+  void Refused(const std::string& filename, const Status& st) {
+    if (first_error.ok()) first_error = st;
+    errors.push_back({{"filename", filename},
+                      {"error", {{"code", ErrorCodeName(st.code())}, {"message", st.message()}}}});
+  }
+};
+
+// Multipart parts in flight: one PendingUpload at a time.
+class MultipartSink {
+ public:
+  MultipartSink(HttpContext* ctx, UploadOutcome* out) : ctx_(ctx), out_(out) {}
+
+  // A new part starts. Returns false to stop reading the body.
+  bool BeginPart(const httplib::MultipartFormData& part) {
+    FinishPart();
+    if (part.name != "file") return true;  // other fields are ignored
+    if (++files_ > ctx_->options.max_files_per_request) {
+      fatal_ = Status::Error(ErrorCode::kBadRequest,
+                             "too many files in one request (max " +
+                                 std::to_string(ctx_->options.max_files_per_request) + ")");
+      return false;
+    }
+    filename_ = part.filename.empty() ? "upload" : part.filename;
+    auto begun = ctx_->intake->Begin();
+    if (!begun.ok()) {
+      // Queue full or disk full: every further file would be refused too.
+      fatal_ = begun.status();
+      out_->Refused(filename_, begun.status());
+      return false;
+    }
+    current_ = std::move(*begun);
+    return true;
+  }
+
+  bool Data(const char* data, size_t size) {
+    if (!current_) return true;
+    Status st = current_->Append(data, size);
+    if (!st.ok()) {
+      out_->Refused(filename_, st);
+      current_.reset();
+      // An over-limit file: stop reading rather than swallow the rest.
+      if (st.code() == ErrorCode::kTooLarge || st.code() == ErrorCode::kDiskFull ||
+          st.code() == ErrorCode::kIoError) {
+        fatal_ = st;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void FinishPart() {
+    if (!current_) return;
+    auto job = current_->Finish(filename_);
+    current_.reset();
+    if (job.ok()) {
+      out_->jobs.push_back(std::move(*job));
+      if (ctx_->workers) ctx_->workers->Wake();
+    } else {
+      out_->Refused(filename_, job.status());
+    }
+  }
+
+  int files() const { return files_; }
+  const Status& fatal() const { return fatal_; }
+
+ private:
+  HttpContext* ctx_;
+  UploadOutcome* out_;
+  std::unique_ptr<PendingUpload> current_;
+  std::string filename_;
+  int files_ = 0;
+  Status fatal_;
+};
+
+void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
+                     const httplib::ContentReader& reader, UploadOutcome* out) {
+  std::string filename = req.has_param("filename") ? req.get_param_value("filename") : "upload";
+  auto begun = ctx->intake->Begin();
+  if (!begun.ok()) {
+    out->Refused(filename, begun.status());
+    return;
+  }
+  std::unique_ptr<PendingUpload> upload = std::move(*begun);
+  Status failed;
+  bool complete = reader([&](const char* data, size_t size) {
+    Status st = upload->Append(data, size);
+    if (!st.ok()) failed = st;
+    return st.ok();
+  });
+  if (!failed.ok()) {
+    out->Refused(filename, failed);
+    return;
+  }
+  if (!complete) {
+    out->Refused(filename, Status::Error(ErrorCode::kBadRequest, "the request body was cut short"));
+    return;
+  }
+  auto job = upload->Finish(filename);
+  if (!job.ok()) {
+    out->Refused(filename, job.status());
+    return;
+  }
+  out->jobs.push_back(std::move(*job));
+  if (ctx->workers) ctx->workers->Wake();
+}
+
+}  // namespace
+
+void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
+  server.Post("/api/uploads", [ctx](const httplib::Request& req, httplib::Response& res,
+                                    const httplib::ContentReader& reader) {
+    UploadOutcome out;
+    if (req.is_multipart_form_data()) {
+      MultipartSink sink(ctx, &out);
+      bool complete =
+          reader([&](const httplib::MultipartFormData& part) { return sink.BeginPart(part); },
+                 [&](const char* data, size_t size) { return sink.Data(data, size); });
+      if (complete) {
+        sink.FinishPart();
+        if (sink.files() == 0) {
+          SendError(res,
+                    Status::Error(ErrorCode::kBadRequest, "no 'file' field in the multipart body"));
+          return;
+        }
+      } else if (sink.fatal().ok()) {
+        SendError(res, Status::Error(ErrorCode::kBadRequest, "malformed multipart body"));
+        return;
+      } else if (out.jobs.empty() || sink.fatal().code() == ErrorCode::kBadRequest) {
+        SendError(res, sink.fatal());
+        return;
+      }
+    } else {
+      HandleRawUpload(ctx, req, reader, &out);
+    }
+    if (out.jobs.empty()) {
+      SendError(res, out.first_error.ok()
+                         ? Status::Error(ErrorCode::kBadRequest, "nothing was uploaded")
+                         : out.first_error);
+      return;
+    }
+    nlohmann::json body;
+    body["jobs"] = nlohmann::json::array();
+    for (const Job& job : out.jobs) body["jobs"].push_back(JobToJson(job));
+    if (!out.errors.empty()) body["errors"] = out.errors;
+    SendJson(res, 202, body);
+  });
+}
+
+}  // namespace edgepix::http

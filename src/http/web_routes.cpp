@@ -1,0 +1,66 @@
+// The upload UI (web/ compiled in) and liveness.
+#include <string>
+
+#include "http/responses.h"
+#include "http/routes.h"
+#include "http/web_assets.h"
+#include "jobs/sha256.h"
+
+namespace edgepix::http {
+namespace {
+
+const char* kContentSecurityPolicy =
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+std::string ContentTypeFor(const std::string& path) {
+  auto ends = [&](const char* ext) {
+    std::string e(ext);
+    return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
+  if (ends(".ico")) return "image/x-icon";
+  if (ends(".json")) return "application/json";
+  return "application/octet-stream";
+}
+
+void ServeAsset(const std::string& path, const httplib::Request& req, httplib::Response& res) {
+  auto asset = web::FindAsset(path);
+  if (!asset) return SendError(res, 404, "not_found", "no such page");
+  const std::string etag = "\"" + Sha256::Of(asset->bytes).substr(0, 32) + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(std::string(asset->bytes), ContentTypeFor(path).c_str());
+}
+
+}  // namespace
+
+void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx) {
+  server.Get("/", [](const httplib::Request& req, httplib::Response& res) {
+    ServeAsset("/index.html", req, res);
+  });
+  server.Get(R"(/([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\.(html|css|js|svg|png|ico|json)))",
+             [](const httplib::Request& req, httplib::Response& res) {
+               ServeAsset("/" + std::string(req.matches[1]), req, res);
+             });
+  server.Get("/healthz", [ctx](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200,
+             {{"status", "ok"},
+              {"workers", ctx->workers ? ctx->workers->size() : 0},
+              {"busy_workers", ctx->workers ? ctx->workers->busy() : 0}});
+  });
+}
+
+}  // namespace edgepix::http

@@ -1,0 +1,115 @@
+#include "jobs/intake.h"
+
+#include <random>
+
+#include "jobs/sha256.h"
+
+namespace edgepix {
+namespace {
+
+constexpr size_t kHeadBytes = 256 * 1024;
+
+}  // namespace
+
+std::string NewJobId() {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string id(22, 'A');
+  for (char& c : id) c = kAlphabet[rng() & 63];
+  return id;
+}
+
+bool IsValidJobId(const std::string& id) {
+  if (id.size() < 8 || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Intake::Intake(JobStore* store, BlobStore* blobs, IntakeOptions options)
+    : store_(store), blobs_(blobs), options_(std::move(options)) {}
+
+Result<std::unique_ptr<PendingUpload>> Intake::Begin() {
+  auto pending = store_->CountByStatus(JobStatus::kPending);
+  if (!pending.ok()) return pending.status();
+  if (*pending >= options_.max_queue) {
+    return Status::Error(ErrorCode::kQueueFull, "the processing queue is full (" +
+                                                    std::to_string(*pending) +
+                                                    " jobs pending); retry later");
+  }
+  auto free_bytes = blobs_->FreeBytes();
+  if (!free_bytes.ok()) return free_bytes.status();
+  if (*free_bytes < options_.min_free_bytes) {
+    return Status::Error(ErrorCode::kDiskFull, "not enough free disk space to accept uploads");
+  }
+  std::string id = NewJobId();
+  auto writer = blobs_->BeginOriginal(id);
+  if (!writer.ok()) return writer.status();
+  return std::unique_ptr<PendingUpload>(new PendingUpload(this, id, std::move(*writer)));
+}
+
+PendingUpload::PendingUpload(Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer)
+    : intake_(intake),
+      id_(std::move(id)),
+      writer_(std::move(writer)),
+      sha_(std::make_unique<Sha256>()) {}
+
+PendingUpload::~PendingUpload() = default;
+
+Status PendingUpload::Append(const char* data, size_t size) {
+  if (!failed_.ok()) return failed_;
+  if (bytes_ + size > intake_->options_.max_upload_bytes) {
+    failed_ = Status::Error(ErrorCode::kTooLarge,
+                            "upload exceeds the limit of " +
+                                std::to_string(intake_->options_.max_upload_bytes >> 20) + " MB");
+    return failed_;
+  }
+  if (head_.size() < kHeadBytes) head_.append(data, std::min(size, kHeadBytes - head_.size()));
+  sha_->Update(data, size);
+  Status st = writer_->Append(data, size);
+  if (!st.ok()) {
+    failed_ = st;
+    return st;
+  }
+  bytes_ += size;
+  return Status::Ok();
+}
+
+Result<Job> PendingUpload::Finish(const std::string& filename) {
+  if (!failed_.ok()) return failed_;
+  if (bytes_ == 0) return Status::Error(ErrorCode::kBadRequest, "the upload is empty");
+
+  Job job;
+  job.id = id_;
+  job.filename = filename.substr(0, 255);
+  job.original.bytes = bytes_;
+  auto probe = image::Probe(head_, intake_->options_.limits);
+  if (probe.ok()) {
+    job.original.format = image::FormatName(probe->format);
+    job.original.width = probe->width;
+    job.original.height = probe->height;
+  } else {
+    // A header beyond the bytes we kept is judged when the job runs.
+    bool header_may_be_later = probe.status().code() == ErrorCode::kUndecodable &&
+                               bytes_ > head_.size() &&
+                               image::SniffFormat(head_) != image::Format::kUnknown;
+    if (!header_may_be_later) return probe.status();
+    job.original.format = image::FormatName(image::SniffFormat(head_));
+  }
+  job.original.sha256 = sha_->HexDigest();
+
+  EDGEPIX_RETURN_IF_ERROR(writer_->Commit());
+  job.created_at = job.updated_at = NowIso8601();
+  Status inserted = intake_->store_->Insert(job);
+  if (!inserted.ok()) {
+    intake_->blobs_->DeleteImage(id_);
+    return inserted;
+  }
+  return job;
+}
+
+}  // namespace edgepix

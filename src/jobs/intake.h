@@ -1,0 +1,73 @@
+// Intake: turns a streamed upload into a durable original plus a PENDING job.
+//
+// Promise: when Finish() returns a Job, the original is fsync'd under its final
+// name and the job row is committed; nothing else counts as accepted. Refusals
+// happen as early as possible and leave nothing behind: queue full (kQueueFull)
+// and low disk (kDiskFull) before a byte is stored, an over-limit body
+// (kTooLarge) while streaming, a non-image (kUnsupportedFormat) or an image
+// whose header declares too many pixels (kTooManyPixels) at Finish().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "image/pipeline.h"
+#include "jobs/job.h"
+#include "jobs/job_store.h"
+#include "storage/blob_store.h"
+
+namespace edgepix {
+
+struct IntakeOptions {
+  uint64_t max_upload_bytes = 50ull << 20;
+  int64_t max_queue = 1000;               // PENDING jobs
+  uint64_t min_free_bytes = 64ull << 20;  // disk margin kept free
+  image::Limits limits;
+};
+
+class Sha256;
+
+// One upload in progress. Destroying it without Finish() discards it.
+class PendingUpload {
+ public:
+  ~PendingUpload();
+  // kTooLarge once the body passes max_upload_bytes; kDiskFull/kIoError from storage.
+  Status Append(const char* data, size_t size);
+  uint64_t bytes() const { return bytes_; }
+  // Validates, makes the original durable and commits the job row.
+  Result<Job> Finish(const std::string& filename);
+
+ private:
+  friend class Intake;
+  PendingUpload(class Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer);
+  class Intake* intake_;
+  std::string id_;
+  std::unique_ptr<BlobWriter> writer_;
+  std::unique_ptr<Sha256> sha_;
+  std::string head_;  // first bytes, for sniffing and the header probe
+  uint64_t bytes_ = 0;
+  Status failed_;
+};
+
+class Intake {
+ public:
+  // The pointers must outlive the Intake.
+  Intake(JobStore* store, BlobStore* blobs, IntakeOptions options);
+  Result<std::unique_ptr<PendingUpload>> Begin();
+  const IntakeOptions& options() const { return options_; }
+
+ private:
+  friend class PendingUpload;
+  JobStore* store_;
+  BlobStore* blobs_;
+  IntakeOptions options_;
+};
+
+// A new random job id: 22 url-safe characters (128 bits).
+std::string NewJobId();
+// Whether `id` has the shape of a job id (no path can be smuggled through it).
+bool IsValidJobId(const std::string& id);
+
+}  // namespace edgepix

@@ -1,0 +1,72 @@
+#include "jobs/worker_pool.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace edgepix {
+
+WorkerPool::WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment)
+    : store_(store), processor_(processor) {
+  if (threads < 1) threads = 1;
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, nice_increment] { Loop(nice_increment); });
+  }
+}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+void WorkerPool::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wake_seq_;
+  }
+  cv_.notify_all();
+}
+
+void WorkerPool::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void WorkerPool::Loop(int nice_increment) {
+  if (nice_increment != 0) {
+    // On Linux, nice applies per thread (tid).
+    pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+    setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice_increment);
+  }
+  while (true) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      seen = wake_seq_;
+    }
+    auto claimed = store_->ClaimNext();
+    if (claimed.ok() && claimed->has_value()) {
+      ++busy_;
+      processor_->Run(**claimed);
+      --busy_;
+      continue;
+    }
+    if (!claimed.ok()) {
+      std::fprintf(stderr, "worker: cannot claim a job: %s\n", claimed.status().ToString().c_str());
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    // The timeout only covers jobs made PENDING by another process or a retry.
+    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || wake_seq_ != seen; });
+  }
+}
+
+}  // namespace edgepix
