@@ -1,0 +1,98 @@
+// Test images made on the spot: small landscape "photos" as valid PNGs, written with node's zlib.
+// Each scene differs (colours, sun position, size), so no two uploads share bytes.
+
+import zlib from 'node:zlib';
+
+const CRC_TABLE = new Uint32Array(256).map((_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+// Encodes 8-bit RGB pixels (Uint8Array of width*height*3) as a PNG.
+export function encodePng(width, height, rgb) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;  // bit depth
+  ihdr[9] = 2;  // colour type: RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width * 3 + 1)] = 0;  // filter: none
+    Buffer.from(rgb.buffer, rgb.byteOffset + y * width * 3, width * 3).copy(raw, y * (width * 3 + 1) + 1);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 6 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const mix = (a, b, t) => a + (b - a) * t;
+
+// A sky gradient, a sun, two rows of hills. grain > 0 adds noise, which makes the file big
+// (useful to watch upload progress).
+export function landscape({ width, height, sky, horizon, sun, hills, sunX = 0.7, grain = 0, seed = 1 }) {
+  const rgb = new Uint8Array(width * height * 3);
+  let s = seed >>> 0;
+  const rand = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 4294967296; };
+  const sx = sunX * width;
+  const sy = 0.32 * height;
+  const sr = 0.09 * Math.min(width, height);
+  for (let y = 0; y < height; y++) {
+    const t = y / height;
+    for (let x = 0; x < width; x++) {
+      const u = x / width;
+      let c = [mix(sky[0], horizon[0], t), mix(sky[1], horizon[1], t), mix(sky[2], horizon[2], t)];
+      const d = Math.hypot(x - sx, y - sy);
+      if (d < sr) c = sun;
+      else if (d < sr * 2.2) {
+        const g = (1 - (d - sr) / (sr * 1.2)) * 0.35;
+        c = c.map((v, i) => mix(v, sun[i], g));
+      }
+      const back = height * (0.6 + 0.06 * Math.sin(u * 5.1 + seed) + 0.03 * Math.sin(u * 13 + seed * 2));
+      const front = height * (0.74 + 0.07 * Math.sin(u * 3.3 + seed * 3) + 0.02 * Math.sin(u * 17));
+      if (y > front) c = hills[1];
+      else if (y > back) c = hills[0];
+      const n = grain ? (rand() - 0.5) * grain : 0;
+      const o = (y * width + x) * 3;
+      rgb[o] = Math.max(0, Math.min(255, c[0] + n));
+      rgb[o + 1] = Math.max(0, Math.min(255, c[1] + n));
+      rgb[o + 2] = Math.max(0, Math.min(255, c[2] + n));
+    }
+  }
+  return encodePng(width, height, rgb);
+}
+
+export function photoSet() {
+  return [
+    { name: 'dawn-over-hills.png', width: 1200, height: 800, buffer: landscape({ width: 1200, height: 800,
+      sky: [62, 92, 160], horizon: [250, 190, 150], sun: [255, 236, 190], hills: [[74, 96, 120], [40, 58, 74]],
+      sunX: 0.3, seed: 1 }) },
+    { name: 'teal-evening.png', width: 900, height: 1200, buffer: landscape({ width: 900, height: 1200,
+      sky: [18, 60, 82], horizon: [120, 200, 190], sun: [250, 250, 230], hills: [[30, 90, 90], [14, 50, 54]],
+      sunX: 0.6, seed: 2 }) },
+    { name: 'desert-noon.png', width: 640, height: 480, buffer: landscape({ width: 640, height: 480,
+      sky: [120, 180, 235], horizon: [230, 240, 250], sun: [255, 255, 240], hills: [[214, 170, 110], [180, 120, 70]],
+      sunX: 0.8, seed: 3 }) },
+    { name: 'grainy-sunset.png', width: 1400, height: 1000, buffer: landscape({ width: 1400, height: 1000,
+      sky: [90, 40, 90], horizon: [250, 140, 90], sun: [255, 220, 140], hills: [[110, 50, 70], [50, 25, 45]],
+      sunX: 0.5, grain: 40, seed: 4 }) },
+  ];
+}

@@ -1,0 +1,292 @@
+// Browser end-to-end test of the upload page (issue 5), against the real binary.
+//
+// Starts `edgepix serve` on a free loopback port with a fresh data dir, drives Debian's chromium
+// through playwright-core, and checks what a visitor sees: several photos uploaded through the file
+// input with byte progress, then thumbnails; the large variant in the viewer; history after a reload;
+// delete (gone from the API too); a text file refused in words while another file carries on; no
+// sideways scrolling on a 390 px phone; no console errors, CSP violations or outside requests.
+// Screenshots go to tests/e2e/artifacts/ (gitignored), with the server's log.
+//
+// Run: (cd tests/e2e && npm ci) && node --test tests/e2e/
+// Env: EDGEPIX_BIN (default /work/main/build/edgepix), CHROMIUM (default /usr/bin/chromium),
+//      EDGEPIX_CORPUS (optional: adds a real camera JPEG with EXIF and GPS).
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { photoSet, landscape } from './fixtures.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CORPUS = process.env.EDGEPIX_CORPUS || '';
+
+let server = null;
+let serverExited = null;
+let dataDir = '';
+let base = '';
+let browser = null;
+let page = null;
+const consoleErrors = [];
+const outsideRequests = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(deadlineMs) {
+  const until = Date.now() + deadlineMs;
+  let last = '';
+  while (Date.now() < until) {
+    if (serverExited) throw new Error(`edgepix exited early (${serverExited}); see ${ARTIFACTS}/server.log`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err.cause ? err.cause.code : err.message;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`edgepix did not answer /healthz within ${deadlineMs} ms (${last})`);
+}
+
+function stopServer() {
+  if (server && !serverExited) {
+    server.kill('SIGTERM');
+    const s = server;
+    setTimeout(() => { if (!serverExited) s.kill('SIGKILL'); }, 5000).unref();
+  }
+}
+process.on('exit', () => { if (server && !serverExited) server.kill('SIGKILL'); });
+
+// Cards of this page, as the test sees them.
+const cardCount = () => page.locator('#cards > li.card').count();
+const cardByName = (name) => page.locator('#cards > li.card', { has: page.locator('.card-title', { hasText: name }) });
+
+// Waits until `n` cards show a server thumbnail (a /v/ URL) that has really decoded.
+async function waitForThumbnails(n, timeout = 90000) {
+  await page.waitForFunction((want) => {
+    const imgs = [...document.querySelectorAll('#cards img.thumb-img')];
+    return imgs.filter((i) => i.complete && i.naturalWidth > 0 && i.getAttribute('src').startsWith('/v/')).length >= want;
+  }, n, { timeout, polling: 100 });
+}
+
+async function jobIdsOnPage() {
+  return page.$$eval('#cards > li.card[data-job-id]', (els) => els.map((e) => e.dataset.jobId).sort());
+}
+
+describe('upload page in a real browser', { timeout: 300000 }, () => {
+  before(async () => {
+    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN} (build it, or set EDGEPIX_BIN)`);
+    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepix-e2e-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const log = fs.openSync(path.join(ARTIFACTS, 'server.log'), 'w');
+    server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir],
+      { stdio: ['ignore', log, log] });
+    server.on('exit', (code, signal) => { serverExited = signal || `code ${code}`; });
+    await waitForHealth(30000);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!['blob:', 'data:'].includes(u.protocol) && u.origin !== base) outsideRequests.push(r.url());
+    });
+    // Records every upload percentage the page shows, to prove progress was reported in steps.
+    await page.addInitScript(() => {
+      window.__progressSeen = [];
+      new MutationObserver((records) => {
+        for (const r of records) {
+          if (r.attributeName === 'data-progress') window.__progressSeen.push(Number(r.target.dataset.progress));
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-progress'] });
+    });
+  });
+
+  after(async () => {
+    try {
+      if (browser) await browser.close();
+    } finally {
+      stopServer();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the page with a CSP, an empty gallery and a keyboard-reachable picker', async () => {
+    const res = await page.goto(`${base}/`);
+    assert.equal(res.status(), 200);
+    const csp = res.headers()['content-security-policy'] || '';
+    assert.match(csp, /default-src 'self'/, `missing or weak Content-Security-Policy: "${csp}"`);
+    await page.locator('#empty').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('label[for="file-input"]').count(), 1);
+    // Tab reaches the (visually hidden) file input within a few presses.
+    let reached = false;
+    for (let i = 0; i < 6 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement && document.activeElement.id === 'file-input');
+    }
+    assert.ok(reached, 'Tab never reached the file input');
+  });
+
+  const photos = photoSet();
+
+  it('uploads several photos with byte progress, then shows their thumbnails and facts', async () => {
+    // Slow the upload down so progress is observable (the big grainy photo takes a few seconds).
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions',
+      { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 600 * 1024 });
+
+    await page.setInputFiles('#file-input', photos.map((p) => ({ name: p.name, mimeType: 'image/png', buffer: p.buffer })));
+    await page.waitForFunction((n) => document.querySelectorAll('#cards > li.card').length === n, photos.length);
+    // While the big one is on its way, its card shows a determinate progress bar.
+    const big = cardByName('grainy-sunset.png');
+    await page.waitForFunction(() => window.__progressSeen.some((p) => p > 0 && p < 100), null, { timeout: 20000 });
+    assert.equal(await big.locator('progress').isVisible(), true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-uploading.png') });
+
+    await waitForThumbnails(photos.length);
+    await cdp.send('Network.emulateNetworkConditions',
+      { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    for (const p of photos) {
+      const card = cardByName(p.name);
+      assert.equal(await card.getAttribute('data-progress'), '100', `${p.name}: upload never reached 100 %`);
+      assert.equal(await card.getAttribute('data-state'), 'COMPLETED');
+      const facts = await card.locator('.facts').innerText();
+      assert.match(facts, new RegExp(`${p.width} × ${p.height}`), `${p.name}: dimensions missing in "${facts}"`);
+      assert.match(facts, /PNG/);
+      assert.match(facts, /→ .+ thumb/, `${p.name}: original → thumb bytes missing in "${facts}"`);
+      assert.equal(await card.locator('img.thumb-img').getAttribute('alt'), p.name);
+    }
+    const thumbSize = await page.$eval('#cards img.thumb-img', (i) => [i.naturalWidth, i.naturalHeight]);
+    assert.deepEqual(thumbSize, [150, 150]);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop.png'), fullPage: true });
+  });
+
+  it('opens the large variant in the viewer and closes it with Escape', async () => {
+    const card = cardByName('dawn-over-hills.png');
+    await card.locator('button.thumb').click();
+    await page.waitForFunction(() => {
+      const img = document.getElementById('viewer-img');
+      return document.getElementById('viewer').open && img.complete && img.naturalWidth > 0;
+    }, null, { timeout: 20000 });
+    const [src, w, h] = await page.$eval('#viewer-img', (i) => [i.getAttribute('src'), i.naturalWidth, i.naturalHeight]);
+    assert.match(src, /^\/v\/.+\/large\.webp$/);
+    assert.deepEqual([w, h], [1200, 800], 'large fits inside 1280x1280 without upscaling a 1200x800 photo');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-viewer.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.getElementById('viewer').open);
+  });
+
+  it('copies absolute variant URLs', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const card = cardByName('desert-noon.png');
+    await card.locator('[data-action="copy"]').click();
+    await card.locator('.card-message', { hasText: /Copied \d+ links/ }).waitFor();
+    const text = await page.evaluate(() => navigator.clipboard.readText());
+    const urls = text.split('\n');
+    assert.ok(urls.length >= 1);
+    for (const u of urls) assert.ok(u.startsWith(`${base}/v/`), `not an absolute variant URL: ${u}`);
+  });
+
+  it('keeps the history after a reload', async () => {
+    const before = await jobIdsOnPage();
+    assert.equal(before.length, photos.length);
+    await page.reload();
+    await waitForThumbnails(photos.length);
+    assert.deepEqual(await jobIdsOnPage(), before);
+  });
+
+  it('deletes an image: the card goes, and the API and variant URLs answer 404', async () => {
+    const card = cardByName('teal-evening.png');
+    const id = await card.getAttribute('data-job-id');
+    const del = card.locator('[data-action="delete"]');
+    await del.click();
+    await assert.doesNotReject(card.locator('[data-action="delete"]', { hasText: 'for good' }).waitFor());
+    await del.click();
+    await card.waitFor({ state: 'detached' });
+    assert.equal(await cardCount(), photos.length - 1);
+    assert.equal((await fetch(`${base}/api/jobs/${id}`)).status, 404);
+    assert.equal((await fetch(`${base}/v/${id}/thumb.webp`)).status, 404);
+    await page.reload();
+    await waitForThumbnails(photos.length - 1);
+    assert.equal(await cardCount(), photos.length - 1);
+  });
+
+  it('refuses a text file in words next to it, while another photo carries on', async () => {
+    const extra = landscape({ width: 500, height: 500, sky: [30, 30, 60], horizon: [200, 120, 160],
+      sun: [255, 240, 220], hills: [[60, 40, 80], [30, 20, 40]], sunX: 0.45, seed: 9 });
+    await page.setInputFiles('#file-input', [
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('this is not a photo\n'.repeat(20)) },
+      { name: 'violet-dusk.png', mimeType: 'image/png', buffer: extra },
+    ]);
+    const refused = cardByName('notes.txt');
+    await refused.locator('.card-status', { hasText: /not an image/i }).waitFor({ timeout: 20000 });
+    assert.equal(await refused.getAttribute('data-state'), 'refused');
+    await waitForThumbnails(photos.length);
+    assert.equal(await cardByName('violet-dusk.png').getAttribute('data-state'), 'COMPLETED');
+  });
+
+  it('shows EXIF date, camera and GPS of a real camera photo', { skip: !CORPUS && 'EDGEPIX_CORPUS not set' }, async () => {
+    const file = path.join(CORPUS, 'exif', 'gps_DSCN0010.jpg');
+    await page.setInputFiles('#file-input', file);
+    const card = cardByName('gps_DSCN0010.jpg');
+    await card.locator('img.thumb-img').waitFor({ timeout: 60000 });
+    const facts = await card.locator('.facts').innerText();
+    assert.match(facts, /COOLPIX P6000/);
+    assert.match(facts, /2008/);
+    const geo = await card.locator('.facts a[href^="geo:"]').getAttribute('href');
+    assert.match(geo, /^geo:43\.467\d+,11\.885\d+$/);
+  });
+
+  it('fits a 390 px phone without sideways scrolling', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(400);  // let colour transitions finish
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForTimeout(400);
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 844 });
+      await page.waitForTimeout(100);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scrollWidth <= width, `page is ${scrollWidth} px wide at a ${width} px viewport`);
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone.png') });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-full.png'), fullPage: true });
+  });
+
+  it('logged no console errors, no CSP violations and loaded nothing from outside', () => {
+    assert.deepEqual(outsideRequests, []);
+    // The refused upload is an expected failed request; anything else is a page bug.
+    const unexpected = consoleErrors.filter((e) => !/status of 415/.test(e));
+    assert.deepEqual(unexpected, []);
+  });
+});

@@ -1,0 +1,161 @@
+// api.js — the edgepix HTTP API as seen from the page (contract: DESIGN.md, "HTTP API").
+// Every call sends the optional bearer token. Failures come back as ApiError with the HTTP status,
+// the server's error code and a sentence a visitor can read.
+
+const TOKEN_KEY = 'edgepix.token';
+
+export function getToken() {
+  try { return localStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; }
+}
+
+export function setToken(token) {
+  try {
+    if (token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage disabled: the token lasts for this page only */ }
+  sessionToken = token;
+}
+
+let sessionToken = getToken();
+
+function authHeaders() {
+  return sessionToken ? { Authorization: `Bearer ${sessionToken}` } : {};
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;   // 0 when the server could not be reached
+    this.code = code;
+  }
+}
+
+// Words for the statuses the contract names; the server's own message is added after them.
+const STATUS_WORDS = {
+  400: 'The server could not read this upload',
+  401: 'This server needs an access token',
+  403: 'This access token is not allowed here',
+  404: 'Not found (it may have been deleted)',
+  413: 'Too large for this server',
+  415: 'Not an image we accept',
+  422: 'This image could not be decoded',
+  503: 'The server is busy, try again in a moment',
+  507: 'The server has run out of disk space',
+};
+
+export function describeStatus(status) {
+  if (status === 0) return 'Could not reach the server';
+  return STATUS_WORDS[status] || (status >= 500 ? `Server error (${status})` : `Refused (${status})`);
+}
+
+function errorFromBody(status, text) {
+  let code = '';
+  let detail = '';
+  try {
+    const body = JSON.parse(text);
+    if (body && body.error) {
+      code = String(body.error.code || '');
+      detail = String(body.error.message || '');
+    }
+  } catch { /* not JSON: keep the words for the status alone */ }
+  const words = describeStatus(status);
+  const message = detail && detail.toLowerCase() !== words.toLowerCase() ? `${words}: ${detail}` : words;
+  return new ApiError(status, code, message);
+}
+
+async function request(method, url, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(url, { method, headers: { Accept: 'application/json', ...authHeaders() }, signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', describeStatus(0));
+  }
+  const text = await res.text();
+  if (!res.ok) throw errorFromBody(res.status, text);
+  return text ? JSON.parse(text) : null;
+}
+
+// Uploads one file with real byte progress. Resolves with the job; rejects with ApiError.
+// onProgress(loaded, total) is called as the bytes leave the browser.
+export function uploadFile(file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/uploads');
+    xhr.responseType = 'text';
+    xhr.setRequestHeader('Accept', 'application/json');
+    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
+    xhr.onload = () => {
+      if (xhr.status === 202 || xhr.status === 200 || xhr.status === 201) {
+        try {
+          const body = JSON.parse(xhr.responseText);
+          const job = body && Array.isArray(body.jobs) ? body.jobs[0] : null;
+          if (job && job.id) { resolve(job); return; }
+        } catch { /* fall through */ }
+        reject(new ApiError(xhr.status, 'bad_response', 'The server answered, but not with a job'));
+        return;
+      }
+      reject(errorFromBody(xhr.status, xhr.responseText));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', describeStatus(0)));
+    xhr.ontimeout = xhr.onerror;
+    const form = new FormData();
+    form.append('file', file, file.name || 'pasted-image');
+    xhr.send(form);
+  });
+}
+
+export const TERMINAL = new Set(['COMPLETED', 'FAILED']);
+
+// Long-polls one job until it is COMPLETED or FAILED, calling onChange(job) for every new version.
+// Retries with backoff when the connection drops; stops (rejecting) on 4xx such as 404.
+// If the server answers at once without waiting, it degrades to polling about once a second.
+export async function followJob(job, onChange, signal) {
+  let current = job;
+  let backoff = 500;
+  while (!TERMINAL.has(current.status)) {
+    if (signal && signal.aborted) return current;
+    const started = Date.now();
+    const url = `/api/jobs/${encodeURIComponent(current.id)}?wait=30&since=${encodeURIComponent(current.version)}`;
+    let next;
+    try {
+      next = await request('GET', url, { signal });
+      backoff = 500;
+    } catch (err) {
+      if (err.name === 'AbortError') return current;
+      if (err.status >= 400 && err.status < 500) throw err;
+      await sleep(backoff, signal);
+      backoff = Math.min(backoff * 2, 10000);
+      continue;
+    }
+    if (next && next.version !== current.version) {
+      current = next;
+      onChange(current);
+    } else if (Date.now() - started < 900) {
+      await sleep(1000, signal);
+    }
+  }
+  return current;
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    if (signal) signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
+
+export function listJobs(cursor, limit = 24) {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set('cursor', cursor);
+  return request('GET', `/api/jobs?${q}`);
+}
+
+export function getJob(id) {
+  return request('GET', `/api/jobs/${encodeURIComponent(id)}`);
+}
+
+export function deleteImage(id) {
+  return request('DELETE', `/api/images/${encodeURIComponent(id)}`);
+}
