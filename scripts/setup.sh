@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what edgepix needs to build and test, from Debian's packages only
+# (and playwright-core from npm for the browser test). Idempotent: when
+# everything is present it changes nothing and takes a second.
+#   scripts/setup.sh          build + test dependencies
+#   scripts/setup.sh --build  only what building the server needs
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  build-essential cmake pkg-config
+  libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev
+  nlohmann-json3-dev libturbojpeg0-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
+)
+TEST_PACKAGES=(
+  catch2 clang libclang-rt-14-dev curl chromium nodejs npm
+)
+
+packages=("${BUILD_PACKAGES[@]}")
+if [[ "${1:-}" != "--build" ]]; then
+  packages+=("${TEST_PACKAGES[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" != "--build" ]]; then
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  if [[ -f "$root/tests/e2e/package.json" ]]; then
+    lock="$root/tests/e2e/package-lock.json"
+    stamp="$root/tests/e2e/node_modules/.edgepix-lock"
+    if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
+      echo "setup: installing the browser test's npm packages"
+      (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+      cp "$lock" "$stamp"
+    fi
+  fi
+fi
+echo "setup: dependencies are in place"

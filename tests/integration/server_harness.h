@@ -1,0 +1,55 @@
+// ServerProcess: the real edgepix binary on a free loopback port with a
+// temporary data directory, for integration tests. Started in the constructor
+// (waits until /healthz answers), SIGTERM'd in the destructor.
+#pragma once
+
+#include <httplib.h>
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "unit/support/fixtures.h"
+
+namespace edgepix::testing {
+
+std::string EdgepixBinary();  // $EDGEPIX_BIN
+int FreeLoopbackPort();
+
+class ServerProcess {
+ public:
+  // `data_dir` empty = a fresh temp dir owned by this object.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = "");
+  ~ServerProcess();
+
+  void Start();
+  void Kill(int signal);  // and reap
+  void Restart() { Kill(15); Start(); }
+
+  int port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  httplib::Client Client() const;
+
+ private:
+  TempDir temp_;
+  std::string data_dir_;
+  std::vector<std::string> extra_args_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// Parses a JSON body, failing the test on garbage.
+nlohmann::json JsonBody(const httplib::Result& r);
+
+// POST /api/uploads with one multipart `file` field per (filename, bytes).
+httplib::Result UploadFiles(httplib::Client& c,
+                            const std::vector<std::pair<std::string, std::string>>& files);
+
+// Long-polls until the job is terminal (or `seconds` pass); returns the job JSON.
+nlohmann::json WaitForTerminal(httplib::Client& c, const std::string& id, int seconds = 60);
+
+// Width and height of a WebP, {0,0} if it is not a valid WebP.
+std::pair<int, int> WebpSize(const std::string& bytes);
+
+}  // namespace edgepix::testing
