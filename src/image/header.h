@@ -1,0 +1,68 @@
+// Header readers: format sniffing and per-format header parsing that never
+// decodes pixels (JPEG SOF scan, PNG IHDR/chunk walk, GIF block walk, BMP info
+// header, WebP VP8/VP8L/VP8X). Also collects where the metadata lives (EXIF
+// TIFF block, ICC profile) so the decoder need not search again.
+//
+// Every read is bounds-checked against the input; a header that runs past the
+// end of the input is kUndecodable ("truncated ..."). Limits are checked by
+// CheckLimits, called by Probe and ProcessImage before any pixel allocation.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "image/pipeline.h"
+
+namespace edgepix::image {
+
+struct HeaderInfo {
+  ProbeInfo probe;
+  bool has_alpha = false;  // format/header says the image can carry alpha
+  bool animated = false;   // GIF with >1 frame, WebP with ANIM
+  // JPEG
+  int jpeg_components = 0;
+  int jpeg_precision = 8;
+  bool jpeg_adobe = false;     // APP14 "Adobe" present (CMYK stored inverted)
+  bool jpeg_lossless = false;  // SOF3/7/11/15
+  // Metadata, views into the input (empty when absent).
+  std::string_view exif_tiff;  // TIFF header onwards ("II*\0" / "MM\0*")
+  std::string icc;             // complete ICC profile (decompressed / reassembled)
+};
+
+// A recognisable but unsupported format ("HEIC", "AVIF", "TIFF", "SVG",
+// "PDF", ...) or nullptr.
+const char* DescribeUnsupported(std::string_view head);
+
+// Parses the header of a supported format. With want_metadata, also locates
+// EXIF and assembles the ICC profile (costs a little more for PNG iCCP).
+Result<HeaderInfo> ReadHeader(std::string_view bytes, bool want_metadata);
+
+// kTooManyPixels if the declared size exceeds limits, kUndecodable if zero.
+Status CheckLimits(const ProbeInfo& info, const Limits& limits);
+
+// BMP layout, shared by the header reader and the decoder's data checks.
+struct BmpLayout {
+  int width = 0;
+  int height = 0;  // absolute value
+  bool top_down = false;
+  int bpp = 0;
+  uint32_t compression = 0;  // 0 RGB, 1 RLE8, 2 RLE4, 3 BITFIELDS, 6 ALPHABITFIELDS
+  uint32_t data_offset = 0;
+  uint32_t palette_entries = 0;
+  size_t palette_offset = 0;
+  uint32_t masks[4] = {0, 0, 0, 0};  // r, g, b, a when BITFIELDS
+};
+Result<BmpLayout> ParseBmpLayout(std::string_view bytes);
+// Pixel-data checks done only after limits: data present, palette indices
+// within the palette.
+Status CheckBmpData(std::string_view bytes, const BmpLayout& layout);
+
+// Per-format readers used by ReadHeader (bytes start with the magic).
+Status ReadJpegHeader(std::string_view bytes, bool want_metadata, HeaderInfo* out);
+Status ReadPngHeader(std::string_view bytes, bool want_metadata, HeaderInfo* out);
+Status ReadGifHeader(std::string_view bytes, HeaderInfo* out);
+Status ReadBmpHeader(std::string_view bytes, HeaderInfo* out);
+Status ReadWebpHeader(std::string_view bytes, bool want_metadata, HeaderInfo* out);
+
+}  // namespace edgepix::image

@@ -1,0 +1,152 @@
+// ProcessImage: header -> limits -> metadata -> one decode at the size the
+// largest variant needs -> ICC -> per-variant resize (cascading through
+// smaller intermediate results) -> orientation -> WebP.
+//
+// Resizing happens in stored orientation and each (small) output is rotated
+// afterwards: the result equals orient-then-resize because every crop is
+// centred, and it avoids rotating the large decoded buffer.
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+
+#include "image/decode.h"
+#include "image/encode_webp.h"
+#include "image/exif.h"
+#include "image/header.h"
+#include "image/icc.h"
+#include "image/orient.h"
+#include "image/pipeline.h"
+#include "image/resize.h"
+
+namespace edgepix::image {
+namespace {
+
+// A variant's plan mapped to stored orientation.
+struct StoredPlan {
+  int out_w, out_h;  // stored orientation
+  double fx, fy;     // centred crop fractions, stored orientation
+};
+
+StoredPlan ToStored(const OutputPlan& p, bool swap) {
+  if (!swap) return {p.width, p.height, p.crop_fx, p.crop_fy};
+  return {p.height, p.width, p.crop_fy, p.crop_fx};
+}
+
+Status ValidateSpecs(const std::vector<VariantSpec>& specs) {
+  for (const auto& s : specs) {
+    if (s.width < 1 || s.height < 1 || s.width > 16384 || s.height > 16384) {
+      return Status::Error(ErrorCode::kBadRequest, "variant " + s.name + " has an invalid size");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_w, int min_h) {
+  switch (h.probe.format) {
+    case Format::kJpeg: return DecodeJpeg(bytes, h, min_w, min_h);
+    case Format::kWebp: return DecodeWebp(bytes, h, min_w, min_h);
+    case Format::kPng:
+    case Format::kGif:
+    case Format::kBmp: return DecodeWithStb(bytes, h);
+    case Format::kUnknown: break;
+  }
+  return Status::Error(ErrorCode::kUnsupportedFormat, "unknown format");
+}
+
+}  // namespace
+
+Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<VariantSpec>& specs,
+                                    const PipelineOptions& options) {
+  EDGEPIX_RETURN_IF_ERROR(ValidateSpecs(specs));
+  auto header = ReadHeader(bytes, /*want_metadata=*/true);
+  if (!header.ok()) return header.status();
+  const HeaderInfo& h = *header;
+  EDGEPIX_RETURN_IF_ERROR(CheckLimits(h.probe, options.limits));
+
+  PipelineResult result;
+  result.original = h.probe;
+  if (!h.exif_tiff.empty()) result.metadata = ParseExif(h.exif_tiff);
+  const int orientation = result.metadata.orientation;
+  const bool swap = SwapsAxes(orientation);
+  const int disp_w = swap ? h.probe.height : h.probe.width;
+  const int disp_h = swap ? h.probe.width : h.probe.height;
+
+  // Plan every output on the full-resolution displayed image, and find how
+  // much of the source the sharpest one needs: twice its output density.
+  std::vector<OutputPlan> plans;
+  std::vector<StoredPlan> stored;
+  int min_w = 1, min_h = 1;
+  for (const auto& s : specs) {
+    plans.push_back(PlanOutput(disp_w, disp_h, s.width, s.height, s.fit));
+    stored.push_back(ToStored(plans.back(), swap));
+    const StoredPlan& sp = stored.back();
+    min_w = std::max(min_w, static_cast<int>(std::ceil(2.0 * sp.out_w / sp.fx)));
+    min_h = std::max(min_h, static_cast<int>(std::ceil(2.0 * sp.out_h / sp.fy)));
+  }
+  min_w = std::min(min_w, h.probe.width);
+  min_h = std::min(min_h, h.probe.height);
+
+  auto decoded = Decode(bytes, h, min_w, min_h);
+  if (!decoded.ok()) return decoded.status();
+  if (decoded->channels == 4 && !AnyTransparent(*decoded)) DropAlphaInPlace(*decoded);
+  if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {
+    ConvertToSrgb(*decoded, h.icc);
+  }
+
+  // Largest outputs first, so smaller ones can be derived from them.
+  std::vector<size_t> order(specs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return int64_t(stored[a].out_w) * stored[a].out_h > int64_t(stored[b].out_w) * stored[b].out_h;
+  });
+  // Sources cover the whole image (no crop): the decoded buffer plus every
+  // uncropped output made so far.
+  std::vector<std::shared_ptr<PixelBuffer>> sources;
+  sources.push_back(std::make_shared<PixelBuffer>(std::move(*decoded)));
+  std::vector<std::shared_ptr<PixelBuffer>> outputs(specs.size());
+  for (size_t idx : order) {
+    const StoredPlan& sp = stored[idx];
+    std::shared_ptr<PixelBuffer> src = sources.front();
+    for (const auto& cand : sources) {
+      bool dense = cand->width * sp.fx >= 2.0 * sp.out_w && cand->height * sp.fy >= 2.0 * sp.out_h;
+      if (dense && int64_t(cand->width) * cand->height < int64_t(src->width) * src->height) {
+        src = cand;
+      }
+    }
+    bool whole = sp.fx >= 1.0 && sp.fy >= 1.0;
+    if (whole && src->width == sp.out_w && src->height == sp.out_h) {
+      outputs[idx] = src;  // already the right size: share, don't copy
+      continue;
+    }
+    auto resized = ResizeCentred(*src, sp.fx, sp.fy, sp.out_w, sp.out_h);
+    if (!resized.ok()) return resized.status();
+    outputs[idx] = std::make_shared<PixelBuffer>(std::move(*resized));
+    if (whole) sources.push_back(outputs[idx]);
+  }
+  sources.clear();  // frees the decoded buffer unless an output shares it
+
+  for (size_t i = 0; i < specs.size(); ++i) {
+    std::shared_ptr<PixelBuffer> px = outputs[i];
+    if (orientation != 1) {
+      auto oriented = Orient(*px, orientation);
+      if (!oriented.ok()) return oriented.status();
+      px = std::make_shared<PixelBuffer>(std::move(*oriented));
+    }
+    // Harmless on buffers shared between outputs: only hidden colour changes.
+    ClearHiddenColour(*px);
+    auto webp = EncodeWebp(*px, specs[i].quality, options.webp_method);
+    if (!webp.ok()) return webp.status();
+    VariantOutput v;
+    v.name = specs[i].name;
+    v.width = px->width;
+    v.height = px->height;
+    v.webp = std::move(*webp);
+    result.variants.push_back(std::move(v));
+    outputs[i].reset();
+  }
+  return result;
+}
+
+}  // namespace edgepix::image

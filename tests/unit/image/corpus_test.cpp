@@ -1,0 +1,185 @@
+// Conformance over the shared corpus (EDGEPIX_CORPUS/MANIFEST.tsv): every
+// `ok` row must give all default variants (or, if [optional], a clean
+// unsupported/undecodable error), every `reject` row must fail cleanly (or,
+// if [lenient], may succeed), [bomb] rows must be refused as too many pixels
+// or undecodable. EXIF notes are checked against what we read, and the
+// orientation/ examples must all come out upright like their _1 reference.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "image/pipeline.h"
+#include "unit/image/webp_inspect.h"
+#include "unit/support/fixtures.h"
+
+namespace ei = edgepix::image;
+using edgepix::ErrorCode;
+
+namespace {
+
+struct Row {
+  std::string path, format, expected, note;
+};
+
+std::string CorpusDir() {
+  const char* env = std::getenv("EDGEPIX_CORPUS");
+  return env && *env ? env : "";
+}
+
+std::vector<Row> ReadManifest(const std::string& dir) {
+  std::vector<Row> rows;
+  std::ifstream in(dir + "/MANIFEST.tsv");
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    std::string c;
+    while (std::getline(ss, c, '\t')) cols.push_back(c);
+    if (cols.size() < 8) continue;
+    rows.push_back({cols[0], cols[2], cols[6], cols[7]});
+  }
+  return rows;
+}
+
+bool Has(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
+
+// Value after `key=` in the note's "exif:" part, up to a space (or quoted).
+std::string NoteValue(const std::string& note, const std::string& key) {
+  size_t ex = note.find("exif:");
+  if (ex == std::string::npos) return "";
+  size_t p = note.find(" " + key + "=", ex);
+  if (p == std::string::npos) return "";
+  p += key.size() + 2;
+  if (p < note.size() && note[p] == '"') {
+    size_t e = note.find('"', p + 1);
+    return note.substr(p + 1, e - p - 1);
+  }
+  if (key == "DateTimeOriginal") return note.substr(p, 19);
+  size_t e = note.find_first_of(" ;", p);
+  return note.substr(p, e == std::string::npos ? std::string::npos : e - p);
+}
+
+std::string CheckExif(const Row& r, const ei::ImageMetadata& md) {
+  std::string problems;
+  std::string o = NoteValue(r.note, "Orientation");
+  if (!o.empty() && std::isdigit(static_cast<unsigned char>(o[0]))) {
+    int want = std::atoi(o.c_str());
+    if (want < 1 || want > 8) want = 1;
+    if (md.orientation != want) problems += " orientation=" + std::to_string(md.orientation);
+  }
+  std::string cam = NoteValue(r.note, "camera");
+  if (!cam.empty() && md.camera_make && md.camera_model &&
+      *md.camera_make + " " + *md.camera_model != cam) {
+    problems += " camera=\"" + *md.camera_make + " " + *md.camera_model + "\"";
+  } else if (!cam.empty() && !md.camera_model) {
+    problems += " camera missing";
+  }
+  std::string date = NoteValue(r.note, "DateTimeOriginal");
+  if (date.size() == 19) {
+    std::string iso = date;
+    iso[4] = iso[7] = '-';
+    iso[10] = 'T';
+    if (md.taken_at.value_or("") != iso) problems += " taken_at=" + md.taken_at.value_or("none");
+  }
+  std::string gps = NoteValue(r.note, "GPS");
+  if (!gps.empty()) {
+    double lat = std::atof(gps.c_str()), lon = std::atof(gps.substr(gps.find(',') + 1).c_str());
+    if (!md.gps || std::abs(md.gps->lat - lat) > 1e-3 || std::abs(md.gps->lon - lon) > 1e-3) {
+      problems += " gps wrong";
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
+TEST_CASE("corpus conformance", "[image][corpus]") {
+  std::string dir = CorpusDir();
+  if (dir.empty() || !std::filesystem::exists(dir + "/MANIFEST.tsv")) {
+    WARN("SKIPPED: image corpus not found (EDGEPIX_CORPUS=" << dir << "); conformance not run");
+    return;
+  }
+  auto rows = ReadManifest(dir);
+  REQUIRE(rows.size() > 100);
+  std::vector<std::string> failures, exif_failures;
+  int ok_pass = 0, ok_total = 0, reject_pass = 0, reject_total = 0;
+  std::map<std::string, ei::VariantOutput> upright_large;  // orientation/ outputs
+  for (const auto& r : rows) {
+    std::string bytes = edgepix::testing::ReadFileOrDie(dir + "/" + r.path);
+    auto res = ei::ProcessImage(bytes, ei::DefaultVariants(), ei::PipelineOptions{});
+    std::string got = res.ok() ? "ok" : res.status().ToString();
+    if (r.expected == "ok") {
+      ++ok_total;
+      bool optional_fail = !res.ok() && Has(r.note, "[optional]") &&
+                           (res.status().code() == ErrorCode::kUnsupportedFormat ||
+                            res.status().code() == ErrorCode::kUndecodable);
+      bool pass = res.ok() && res->variants.size() == 3;
+      for (size_t i = 0; pass && i < res->variants.size(); ++i) {
+        pass = edgepix::testing::DecodeWebpRgba(res->variants[i].webp).ok();
+      }
+      if (pass || optional_fail) {
+        ++ok_pass;
+      } else {
+        failures.push_back("ok     " + r.path + " -> " + got);
+      }
+      if (res.ok()) {
+        std::string bad = CheckExif(r, res->metadata);
+        if (!bad.empty()) exif_failures.push_back(r.path + ":" + bad);
+        if (r.path.rfind("orientation/", 0) == 0) upright_large[r.path] = res->variants[2];
+      }
+    } else {
+      ++reject_total;
+      bool bomb = Has(r.note, "[bomb]");
+      bool pass;
+      if (bomb) {
+        pass = !res.ok() && (res.status().code() == ErrorCode::kTooManyPixels ||
+                             res.status().code() == ErrorCode::kUndecodable);
+      } else {
+        pass = !res.ok() || Has(r.note, "[lenient]");
+      }
+      if (pass && !res.ok()) {
+        pass = res.status().code() != ErrorCode::kInternal && !res.status().message().empty();
+      }
+      if (pass) {
+        ++reject_pass;
+      } else {
+        failures.push_back("reject " + r.path + " -> " + got);
+      }
+    }
+  }
+  std::string report;
+  for (const auto& f : failures) report += f + "\n";
+  INFO("ok rows passing: " << ok_pass << "/" << ok_total << ", reject rows passing: "
+                           << reject_pass << "/" << reject_total << "\n" << report);
+  CHECK(failures.empty());
+  std::string exif_report;
+  for (const auto& f : exif_failures) exif_report += f + "\n";
+  INFO("EXIF mismatches:\n" << exif_report);
+  CHECK(exif_failures.empty());
+
+  // Every orientation example must look like its upright (_1) reference.
+  for (const char* kind : {"Landscape", "Portrait"}) {
+    std::string ref_key = std::string("orientation/") + kind + "_1.jpg";
+    if (!upright_large.count(ref_key)) continue;
+    auto ref = edgepix::testing::DecodeWebpRgba(upright_large[ref_key].webp);
+    for (int o = 0; o <= 8; ++o) {
+      std::string key = std::string("orientation/") + kind + "_" + std::to_string(o) + ".jpg";
+      if (!upright_large.count(key)) continue;
+      auto img = edgepix::testing::DecodeWebpRgba(upright_large[key].webp);
+      INFO(key);
+      REQUIRE(img.width == ref.width);
+      REQUIRE(img.height == ref.height);
+      double diff = 0;
+      for (size_t i = 0; i < img.rgba.size(); ++i) diff += std::abs(img.rgba[i] - ref.rgba[i]);
+      diff /= img.rgba.size();
+      CHECK(diff < 12.0);
+    }
+  }
+}
