@@ -20,8 +20,10 @@ namespace edgepix::image {
 // profile when there is one); RGB images come back as stored.
 Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int min_width,
                                int min_height);
-// PNG, GIF (first frame) and BMP through stb_image.
+// PNG and GIF (first frame) through stb_image.
 Result<PixelBuffer> DecodeWithStb(std::string_view bytes, const HeaderInfo& h);
+// BMP (own decoder; RLE is refused earlier by the header reader).
+Result<PixelBuffer> DecodeBmp(std::string_view bytes, const HeaderInfo& h);
 // Still WebP (scaled on load when opaque) or the first frame of an animation.
 Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int min_width,
                                int min_height);

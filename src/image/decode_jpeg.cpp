@@ -61,7 +61,14 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
   unsigned long size = static_cast<unsigned long>(bytes.size());
   int w = 0, ht = 0, subsamp = 0, cs = 0;
   if (tjDecompressHeader3(tj.get(), data, size, &w, &ht, &subsamp, &cs) != 0) {
-    return TjError(tjGetErrorStr2(tj.get()));
+    std::string msg = tjGetErrorStr2(tj.get());
+    // TurboJPEG 2.1 refuses to describe unusual sampling factors (seen in
+    // CMYK files) although it decodes them fine: use our own SOF reading.
+    if (msg.find("subsampling") == std::string::npos) return TjError(msg);
+    w = h.probe.width;
+    ht = h.probe.height;
+    cs = h.jpeg_components == 4 ? (h.jpeg_adobe ? TJCS_YCCK : TJCS_CMYK)
+         : h.jpeg_components == 1 ? TJCS_GRAY : TJCS_YCbCr;
   }
   if (w != h.probe.width || ht != h.probe.height) {
     return Status::Error(ErrorCode::kUndecodable, "JPEG: inconsistent frame headers");

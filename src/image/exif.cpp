@@ -26,17 +26,29 @@ std::string_view AsciiValue(ExifEntry* e) {
 }
 
 std::optional<double> Degrees(ExifEntry* e, ExifByteOrder order) {
-  if (!e || !e->data || e->format != EXIF_FORMAT_RATIONAL || e->components < 3 || e->size < 24) {
+  // Some writers (phones) use SRATIONAL where the standard says RATIONAL.
+  bool is_signed = e && e->format == EXIF_FORMAT_SRATIONAL;
+  if (!e || !e->data || (e->format != EXIF_FORMAT_RATIONAL && !is_signed) || e->components < 3 ||
+      e->size < 24) {
     return std::nullopt;
   }
   double parts[3];
   for (int i = 0; i < 3; ++i) {
-    ExifRational r = exif_get_rational(e->data + 8 * i, order);
-    if (r.denominator == 0) {
-      if (r.numerator != 0) return std::nullopt;
+    double num, den;
+    if (is_signed) {
+      ExifSRational r = exif_get_srational(e->data + 8 * i, order);
+      num = r.numerator;
+      den = r.denominator;
+    } else {
+      ExifRational r = exif_get_rational(e->data + 8 * i, order);
+      num = r.numerator;
+      den = r.denominator;
+    }
+    if (den == 0) {
+      if (num != 0) return std::nullopt;
       parts[i] = 0;
     } else {
-      parts[i] = double(r.numerator) / double(r.denominator);
+      parts[i] = std::abs(num / den);
     }
   }
   double v = parts[0] + parts[1] / 60.0 + parts[2] / 3600.0;
@@ -108,6 +120,7 @@ ImageMetadata ParseExif(std::string_view tiff) {
   std::unique_ptr<ExifData, ExifDataDeleter> ed(exif_data_new());
   if (!ed) return md;
   exif_data_unset_option(ed.get(), EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+  exif_data_unset_option(ed.get(), EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
   exif_data_load_data(ed.get(), reinterpret_cast<const unsigned char*>(buf.data()),
                       static_cast<unsigned int>(buf.size()));
   ExifByteOrder order = exif_data_get_byte_order(ed.get());

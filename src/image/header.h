@@ -20,6 +20,9 @@ struct HeaderInfo {
   ProbeInfo probe;
   bool has_alpha = false;  // format/header says the image can carry alpha
   bool animated = false;   // GIF with >1 frame, WebP with ANIM
+  // GIF: right/bottom edge of the first frame, which may exceed the screen.
+  int gif_frame_right = 0;
+  int gif_frame_bottom = 0;
   // JPEG
   int jpeg_components = 0;
   int jpeg_precision = 8;

@@ -48,8 +48,8 @@ Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_
     case Format::kJpeg: return DecodeJpeg(bytes, h, min_w, min_h);
     case Format::kWebp: return DecodeWebp(bytes, h, min_w, min_h);
     case Format::kPng:
-    case Format::kGif:
-    case Format::kBmp: return DecodeWithStb(bytes, h);
+    case Format::kGif: return DecodeWithStb(bytes, h);
+    case Format::kBmp: return DecodeBmp(bytes, h);
     case Format::kUnknown: break;
   }
   return Status::Error(ErrorCode::kUnsupportedFormat, "unknown format");
@@ -64,6 +64,12 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   if (!header.ok()) return header.status();
   const HeaderInfo& h = *header;
   EDGEPIX_RETURN_IF_ERROR(CheckLimits(h.probe, options.limits));
+  if (h.probe.format == Format::kGif) {  // the decoder's canvas covers the first frame too
+    ProbeInfo canvas = h.probe;
+    canvas.width = std::max(canvas.width, h.gif_frame_right);
+    canvas.height = std::max(canvas.height, h.gif_frame_bottom);
+    EDGEPIX_RETURN_IF_ERROR(CheckLimits(canvas, options.limits));
+  }
 
   PipelineResult result;
   result.original = h.probe;

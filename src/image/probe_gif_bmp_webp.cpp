@@ -55,6 +55,10 @@ Status ReadGifHeader(std::string_view b, HeaderInfo* out) {
     } else if (block == 0x2C) {  // image descriptor
       if (!Has(b, p, 9)) return Bad("GIF", "truncated inside an image descriptor");
       uint8_t f = U8(b, p + 8);
+      if (frames == 0) {
+        out->gif_frame_right = Le16(b, p) + Le16(b, p + 4);
+        out->gif_frame_bottom = Le16(b, p + 2) + Le16(b, p + 6);
+      }
       p += 9;
       if (f & 0x80) p += 3u << ((f & 7) + 1);
       p += 1;  // LZW minimum code size

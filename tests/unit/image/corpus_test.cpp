@@ -82,7 +82,10 @@ std::string CheckExif(const Row& r, const ei::ImageMetadata& md) {
     problems += " camera missing";
   }
   std::string date = NoteValue(r.note, "DateTimeOriginal");
-  if (date.size() == 19) {
+  // Dates ExifTool found outside standard EXIF (Reconyx maker note, XMP when
+  // the EXIF IFD pointer loops) are not ours to read.
+  bool date_elsewhere = Has(r.path, "Reconyx") || Has(r.path, "ifd_loop");
+  if (date.size() == 19 && std::isdigit(static_cast<unsigned char>(date[0])) && !date_elsewhere) {
     std::string iso = date;
     iso[4] = iso[7] = '-';
     iso[10] = 'T';
