@@ -4,7 +4,8 @@
 // unchanged calls Subscription::WaitFor. Any Notify(id) after the subscription
 // was made wakes it, so no change between the read and the wait is missed.
 // Waiting is a condition-variable wait, never a sleep loop. Memory is held only
-// for ids that currently have subscribers. Thread-safe.
+// for ids that currently have subscribers. Thread-safe. A Subscription must
+// not outlive its notifier.
 #pragma once
 
 #include <chrono>
@@ -31,8 +32,7 @@ class JobNotifier {
    private:
     friend class JobNotifier;
     struct Entry;
-    Subscription(JobNotifier* owner, std::string id, std::shared_ptr<Entry> entry,
-                 uint64_t seen);
+    Subscription(JobNotifier* owner, std::string id, std::shared_ptr<Entry> entry, uint64_t seen);
     JobNotifier* owner_;
     std::string id_;
     std::shared_ptr<Entry> entry_;

@@ -1,0 +1,240 @@
+// The SQLite JobStore: one writer connection behind a mutex, every mutation one
+// IMMEDIATE transaction; reads on a pool of read-only WAL connections.
+#include <charconv>
+#include <limits>
+#include <mutex>
+
+#include "jobs/job_store.h"
+#include "jobs/sqlite_job_row.h"
+#include "jobs/sqlite_reader_pool.h"
+#include "jobs/sqlite_schema.h"
+
+namespace edgepix {
+namespace {
+
+constexpr size_t kReaders = 4;
+constexpr int kMaxListLimit = 200;
+
+// Runs `fn`, turning anything it throws into a Status naming `what`.
+template <typename Fn>
+auto Guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return StatusFromException(what, e);
+  }
+}
+
+// The cursor is the seq of the last job of the previous page, in base 10.
+Result<int64_t> ParseCursor(const std::string& cursor) {
+  if (cursor.empty()) return std::numeric_limits<int64_t>::max();
+  int64_t seq = 0;
+  auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), seq);
+  if (ec != std::errc() || end != cursor.data() + cursor.size() || seq <= 0 || cursor[0] == '+') {
+    return Status::Error(ErrorCode::kBadRequest, "malformed cursor");
+  }
+  return seq;
+}
+
+Status TransitionError(const Job& job, JobStatus to) {
+  return Status::Error(ErrorCode::kConflict, "job " + job.id + " is " + JobStatusName(job.status) +
+                                                 ", cannot become " + JobStatusName(to));
+}
+
+class SqliteJobStore : public JobStore {
+ public:
+  explicit SqliteJobStore(const std::string& path)
+      : writer_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+    ConfigureWriter(writer_);
+    MigrateJobSchema(writer_);
+    readers_ = std::make_unique<SqliteReaderPool>(path, kReaders);
+  }
+
+  Status Insert(const Job& job) override {
+    return Guarded("insert job", [&]() -> Status {
+      Job row = job;
+      row.status = JobStatus::kPending;
+      row.version = 1;
+      if (row.created_at.empty()) row.created_at = NowIso8601();
+      if (row.updated_at.empty()) row.updated_at = row.created_at;
+      std::lock_guard<std::mutex> lock(write_mu_);
+      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (SelectJobById(writer_, row.id)) {
+        return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
+      }
+      writer_.exec("UPDATE counters SET value = value + 1 WHERE name = 'job_seq'");
+      int64_t seq =
+          writer_.execAndGet("SELECT value FROM counters WHERE name = 'job_seq'").getInt64();
+      InsertJobRow(writer_, row, seq);
+      txn.commit();
+      return Status::Ok();
+    });
+  }
+
+  Result<Job> Get(const std::string& id) override {
+    return Guarded("get job", [&]() -> Result<Job> {
+      auto lease = readers_->Acquire();
+      auto job = SelectJobById(lease.db(), id);
+      if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      return std::move(*job);
+    });
+  }
+
+  Result<JobListPage> List(const JobListQuery& query) override {
+    auto before = ParseCursor(query.cursor);
+    if (!before.ok()) return before.status();
+    const int limit = std::clamp(query.limit, 1, kMaxListLimit);
+    return Guarded("list jobs", [&]() -> Result<JobListPage> {
+      auto lease = readers_->Acquire();
+      std::string sql = std::string("SELECT ") + kJobColumns + ", seq FROM jobs WHERE seq < ?1";
+      if (query.status) sql += " AND status = ?3";
+      sql += " ORDER BY seq DESC LIMIT ?2";
+      SQLite::Statement st(lease.db(), sql);
+      st.bind(1, *before);
+      st.bind(2, limit + 1);  // one more tells whether a next page exists
+      if (query.status) st.bind(3, JobStatusName(*query.status));
+      JobListPage page;
+      int64_t last_seq = 0;
+      while (st.executeStep()) {
+        if (static_cast<int>(page.jobs.size()) == limit) {
+          page.next = std::to_string(last_seq);
+          break;
+        }
+        page.jobs.push_back(ReadJobRow(st));
+        last_seq = st.getColumn(16).getInt64();
+      }
+      return page;
+    });
+  }
+
+  Result<std::optional<Job>> ClaimNext() override {
+    return Guarded("claim job", [&]() -> Result<std::optional<Job>> {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement st(writer_, std::string("SELECT ") + kJobColumns +
+                                        " FROM jobs WHERE status = 'PENDING' ORDER BY seq LIMIT 1");
+      if (!st.executeStep()) return std::optional<Job>();
+      Job job = ReadJobRow(st);
+      st.reset();
+      job.status = JobStatus::kProcessing;
+      job.attempts += 1;
+      Touch(&job);
+      WriteJobRow(writer_, job);
+      txn.commit();
+      return std::optional<Job>(std::move(job));
+    });
+  }
+
+  Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
+                            const nlohmann::json& metadata,
+                            const std::vector<VariantRecord>& variants) override {
+    return Transition(id, JobStatus::kCompleted, [&](Job* job) {
+      job->original = original;
+      job->metadata = metadata;
+      job->variants = variants;
+      job->error.reset();
+    });
+  }
+
+  Result<Job> MarkFailed(const std::string& id, const JobError& error) override {
+    return Transition(id, JobStatus::kFailed, [&](Job* job) { job->error = error; });
+  }
+
+  Result<Job> MarkPending(const std::string& id) override {
+    return Transition(id, JobStatus::kPending, [](Job*) {});
+  }
+
+  Result<std::vector<std::string>> RequeueProcessing() override {
+    return Guarded("requeue jobs", [&]() -> Result<std::vector<std::string>> {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      std::vector<Job> stuck;
+      {
+        SQLite::Statement st(writer_, std::string("SELECT ") + kJobColumns +
+                                          " FROM jobs WHERE status = 'PROCESSING' ORDER BY seq");
+        while (st.executeStep()) stuck.push_back(ReadJobRow(st));
+      }
+      std::vector<std::string> ids;
+      for (Job& job : stuck) {
+        job.status = JobStatus::kPending;
+        Touch(&job);
+        WriteJobRow(writer_, job);
+        ids.push_back(job.id);
+      }
+      txn.commit();
+      return ids;
+    });
+  }
+
+  Status Delete(const std::string& id) override {
+    return Guarded("delete job", [&]() -> Status {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      SQLite::Statement st(writer_, "DELETE FROM jobs WHERE id = ?");
+      st.bind(1, id);
+      if (st.exec() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      return Status::Ok();
+    });
+  }
+
+  Result<int64_t> CountByStatus(JobStatus status) override {
+    return Guarded("count jobs", [&]() -> Result<int64_t> {
+      auto lease = readers_->Acquire();
+      SQLite::Statement st(lease.db(), "SELECT COUNT(*) FROM jobs WHERE status = ?");
+      st.bind(1, JobStatusName(status));
+      st.executeStep();
+      return st.getColumn(0).getInt64();
+    });
+  }
+
+  Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256) override {
+    return Guarded("find job by sha256", [&]() -> Result<std::optional<Job>> {
+      auto lease = readers_->Acquire();
+      SQLite::Statement st(lease.db(), std::string("SELECT ") + kJobColumns +
+                                           " FROM jobs WHERE sha256 = ? AND status = 'COMPLETED'"
+                                           " ORDER BY seq LIMIT 1");
+      st.bind(1, sha256);
+      if (!st.executeStep()) return std::optional<Job>();
+      return std::optional<Job>(ReadJobRow(st));
+    });
+  }
+
+ private:
+  static void Touch(Job* job) {
+    job->version += 1;
+    job->updated_at = NowIso8601();
+  }
+
+  // Loads `id`, checks from -> `to`, applies `change`, bumps version; one transaction.
+  template <typename Change>
+  Result<Job> Transition(const std::string& id, JobStatus to, Change&& change) {
+    return Guarded(std::string("mark job ") + JobStatusName(to), [&]() -> Result<Job> {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto job = SelectJobById(writer_, id);
+      if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      if (!IsAllowedTransition(job->status, to)) return TransitionError(*job, to);
+      change(&*job);
+      job->status = to;
+      Touch(&*job);
+      WriteJobRow(writer_, *job);
+      txn.commit();
+      return std::move(*job);
+    });
+  }
+
+  std::mutex write_mu_;
+  SQLite::Database writer_;
+  std::unique_ptr<SqliteReaderPool> readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<JobStore>> OpenSqliteJobStore(const std::string& path) {
+  try {
+    return std::unique_ptr<JobStore>(std::make_unique<SqliteJobStore>(path));
+  } catch (const std::exception& e) {
+    return StatusFromException("open job database " + path, e);
+  }
+}
+
+}  // namespace edgepix

@@ -1,0 +1,76 @@
+#include "jobs/sqlite_schema.h"
+
+#include <string>
+
+namespace edgepix {
+namespace {
+
+// Step i takes a database from user_version i to i + 1. Append, never edit.
+const char* const kMigrations[] = {
+    // 0 -> 1: jobs, and a counter giving each job a monotonic insertion seq that
+    // is never reused, even after deletes, so list cursors stay stable.
+    R"sql(
+CREATE TABLE jobs (
+  id              TEXT PRIMARY KEY NOT NULL,
+  seq             INTEGER NOT NULL UNIQUE,
+  status          TEXT NOT NULL
+                  CHECK (status IN ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED')),
+  version         INTEGER NOT NULL,
+  filename        TEXT NOT NULL DEFAULT '',
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  original_bytes  INTEGER NOT NULL DEFAULT 0,
+  original_format TEXT NOT NULL DEFAULT '',
+  original_width  INTEGER NOT NULL DEFAULT 0,
+  original_height INTEGER NOT NULL DEFAULT 0,
+  sha256          TEXT NOT NULL DEFAULT '',
+  metadata_json   TEXT NOT NULL DEFAULT '{}',
+  variants_json   TEXT NOT NULL DEFAULT '[]',
+  error_code      TEXT,
+  error_message   TEXT,
+  attempts        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX jobs_status_seq ON jobs (status, seq);
+CREATE INDEX jobs_sha256 ON jobs (sha256);
+CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+INSERT INTO counters (name, value) VALUES ('job_seq', 0);
+)sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");
+
+int UserVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+}  // namespace
+
+void ConfigureWriter(SQLite::Database& db) {
+  db.setBusyTimeout(kSqliteBusyTimeoutMs);
+  std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+  if (mode != "wal") {
+    throw SQLite::Exception("could not switch the job database to WAL mode (got " + mode + ")");
+  }
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+void ConfigureReader(SQLite::Database& db) {
+  db.setBusyTimeout(kSqliteBusyTimeoutMs);
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+void MigrateJobSchema(SQLite::Database& db) {
+  SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+  int version = UserVersion(db);
+  if (version > kJobSchemaVersion) {
+    throw SQLite::Exception("job database schema " + std::to_string(version) +
+                            " is newer than this edgepix understands (" +
+                            std::to_string(kJobSchemaVersion) + ")");
+  }
+  for (; version < kJobSchemaVersion; ++version) {
+    db.exec(kMigrations[version]);
+    db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+  }
+  txn.commit();
+}
+
+}  // namespace edgepix

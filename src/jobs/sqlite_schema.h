@@ -1,0 +1,22 @@
+// The SQLite job database: connection settings and schema migrations.
+//
+// The schema version lives in PRAGMA user_version; Migrate() applies, in one
+// transaction, every step from the file's version up to kJobSchemaVersion and
+// refuses a file written by a newer edgepix. ConfigureWriter() sets WAL mode,
+// synchronous=FULL (an acknowledged upload survives power loss) and foreign
+// keys. These functions throw SQLite::Exception; the store turns that into a
+// Status.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+namespace edgepix {
+
+inline constexpr int kJobSchemaVersion = 1;
+inline constexpr int kSqliteBusyTimeoutMs = 5000;
+
+void ConfigureWriter(SQLite::Database& db);
+void ConfigureReader(SQLite::Database& db);
+void MigrateJobSchema(SQLite::Database& db);
+
+}  // namespace edgepix

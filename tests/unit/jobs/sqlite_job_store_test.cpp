@@ -1,0 +1,359 @@
+// The SQLite JobStore on real database files in a temp directory.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "jobs/job_store.h"
+#include "unit/support/fixtures.h"
+
+using edgepix::ErrorCode;
+using edgepix::Job;
+using edgepix::JobError;
+using edgepix::JobListQuery;
+using edgepix::JobStatus;
+using edgepix::JobStore;
+using edgepix::OpenSqliteJobStore;
+using edgepix::OriginalRecord;
+using edgepix::VariantRecord;
+using edgepix::testing::TempDir;
+
+namespace {
+
+std::unique_ptr<JobStore> Open(const std::string& path) {
+  auto store = OpenSqliteJobStore(path);
+  INFO(store.status().ToString());
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+Job NewJob(const std::string& id, const std::string& sha = "") {
+  Job job;
+  job.id = id;
+  job.filename = id + ".jpg";
+  job.original.bytes = 1234;
+  job.original.format = "jpeg";
+  job.original.width = 40;
+  job.original.height = 30;
+  job.original.sha256 = sha.empty() ? std::string(64, 'a') : sha;
+  return job;
+}
+
+std::vector<std::string> Ids(const std::vector<Job>& jobs) {
+  std::vector<std::string> ids;
+  for (const Job& j : jobs) ids.push_back(j.id);
+  return ids;
+}
+
+std::string Id(int i) { return "job" + std::to_string(1000 + i); }
+
+}  // namespace
+
+TEST_CASE("Insert then Get returns the job as stored", "[store]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  Job job = NewJob("AbCdEfGh01");
+  job.filename = "it's \"quoted\"; DROP TABLE jobs;--.jpg";
+  job.metadata = {{"orientation", 6}};
+  job.status = JobStatus::kCompleted;  // ignored: a new job is PENDING, version 1
+  job.version = 7;
+  REQUIRE(store->Insert(job).ok());
+
+  auto got = store->Get("AbCdEfGh01");
+  REQUIRE(got.ok());
+  CHECK(got->id == job.id);
+  CHECK(got->status == JobStatus::kPending);
+  CHECK(got->version == 1);
+  CHECK(got->filename == job.filename);
+  CHECK(got->original.bytes == 1234);
+  CHECK(got->original.format == "jpeg");
+  CHECK(got->original.width == 40);
+  CHECK(got->original.height == 30);
+  CHECK(got->original.sha256 == job.original.sha256);
+  CHECK(got->metadata == job.metadata);
+  CHECK(got->variants.empty());
+  CHECK_FALSE(got->error);
+  CHECK(got->attempts == 0);
+  CHECK(got->created_at.size() == 24);
+  CHECK(got->updated_at == got->created_at);
+
+  CHECK(store->Insert(job).code() == ErrorCode::kConflict);
+  CHECK(store->Get("nope").status().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("List is newest first, paginated, filterable", "[store]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  for (int i = 0; i < 7; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+
+  JobListQuery q;
+  q.limit = 3;
+  auto p1 = store->List(q);
+  REQUIRE(p1.ok());
+  CHECK(Ids(p1->jobs) == std::vector<std::string>{Id(6), Id(5), Id(4)});
+  REQUIRE_FALSE(p1->next.empty());
+
+  // A job inserted meanwhile does not shift the following pages.
+  REQUIRE(store->Insert(NewJob(Id(7))).ok());
+  q.cursor = p1->next;
+  auto p2 = store->List(q);
+  REQUIRE(p2.ok());
+  CHECK(Ids(p2->jobs) == std::vector<std::string>{Id(3), Id(2), Id(1)});
+  q.cursor = p2->next;
+  auto p3 = store->List(q);
+  REQUIRE(p3.ok());
+  CHECK(Ids(p3->jobs) == std::vector<std::string>{Id(0)});
+  CHECK(p3->next.empty());
+
+  // Exactly a full last page: no empty extra page is promised.
+  q.cursor = "";
+  q.limit = 8;
+  auto all = store->List(q);
+  REQUIRE(all.ok());
+  CHECK(all->jobs.size() == 8);
+  CHECK(all->next.empty());
+
+  SECTION("status filter") {
+    REQUIRE(store->ClaimNext().ok());  // Id(0)
+    REQUIRE(store->ClaimNext().ok());  // Id(1)
+    JobListQuery f;
+    f.status = JobStatus::kProcessing;
+    f.limit = 1;
+    auto a = store->List(f);
+    REQUIRE(a.ok());
+    CHECK(Ids(a->jobs) == std::vector<std::string>{Id(1)});
+    f.cursor = a->next;
+    auto b = store->List(f);
+    REQUIRE(b.ok());
+    CHECK(Ids(b->jobs) == std::vector<std::string>{Id(0)});
+    CHECK(b->next.empty());
+    f.status = JobStatus::kFailed;
+    f.cursor.clear();
+    CHECK(store->List(f)->jobs.empty());
+  }
+  SECTION("limit is clamped to 1..200") {
+    JobListQuery c;
+    c.limit = 0;
+    CHECK(store->List(c)->jobs.size() == 1);
+    c.limit = -5;
+    CHECK(store->List(c)->jobs.size() == 1);
+    c.limit = 100000;
+    CHECK(store->List(c)->jobs.size() == 8);
+  }
+  SECTION("malformed cursors are bad requests") {
+    for (const std::string cursor :
+         {"abc", "-1", "0", "+5", "1.5", " 3", "3 ", "99999999999999999999999", "1;DROP"}) {
+      INFO("cursor: " << cursor);
+      JobListQuery b;
+      b.cursor = cursor;
+      CHECK(store->List(b).status().code() == ErrorCode::kBadRequest);
+    }
+  }
+}
+
+TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+
+  auto c0 = store->ClaimNext();
+  REQUIRE(c0.ok());
+  REQUIRE(c0->has_value());
+  CHECK((*c0)->id == Id(0));
+  CHECK((*c0)->status == JobStatus::kProcessing);
+  CHECK((*c0)->version == 2);
+  CHECK((*c0)->attempts == 1);
+  CHECK(store->Get(Id(0))->version == 2);
+
+  // Retry: back to PENDING, claimed again before the younger jobs.
+  auto back = store->MarkPending(Id(0));
+  REQUIRE(back.ok());
+  CHECK(back->status == JobStatus::kPending);
+  CHECK(back->version == 3);
+  auto again = store->ClaimNext();
+  REQUIRE(again.ok());
+  CHECK((*again)->id == Id(0));
+  CHECK((*again)->version == 4);
+  CHECK((*again)->attempts == 2);
+
+  std::vector<VariantRecord> variants = {{"thumb", 150, 150, 999}};
+  OriginalRecord original{1234, "jpeg", 4000, 3000, std::string(64, 'b')};
+  auto done = store->MarkCompleted(Id(0), original, {{"orientation", 6}}, variants);
+  REQUIRE(done.ok());
+  CHECK(done->status == JobStatus::kCompleted);
+  CHECK(done->version == 5);
+  auto got = store->Get(Id(0));
+  REQUIRE(got.ok());
+  CHECK(got->version == 5);
+  CHECK(got->original.width == 4000);
+  CHECK(got->original.sha256 == std::string(64, 'b'));
+  CHECK(got->metadata == nlohmann::json{{"orientation", 6}});
+  REQUIRE(got->variants.size() == 1);
+  CHECK(got->variants[0].name == "thumb");
+  CHECK(got->variants[0].bytes == 999);
+
+  CHECK((*store->ClaimNext())->id == Id(1));
+  auto failed = store->MarkFailed(Id(1), JobError{"undecodable", "truncated"});
+  REQUIRE(failed.ok());
+  CHECK(failed->version == 3);
+  CHECK(store->Get(Id(1))->error->code == "undecodable");
+  CHECK(store->Get(Id(1))->error->message == "truncated");
+
+  // PENDING -> FAILED: refused before processing.
+  auto refused = store->MarkFailed(Id(2), JobError{"too_many_pixels", "no"});
+  REQUIRE(refused.ok());
+  CHECK(refused->version == 2);
+
+  auto none = store->ClaimNext();
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+
+  CHECK(*store->CountByStatus(JobStatus::kCompleted) == 1);
+  CHECK(*store->CountByStatus(JobStatus::kFailed) == 2);
+  CHECK(*store->CountByStatus(JobStatus::kPending) == 0);
+}
+
+TEST_CASE("Transitions the state machine forbids are conflicts", "[store]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  // PENDING -> COMPLETED / PENDING are not allowed.
+  CHECK(store->MarkCompleted(Id(0), {}, {}, {}).status().code() == ErrorCode::kConflict);
+  CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
+  REQUIRE(store->ClaimNext().ok());
+  REQUIRE(store->MarkCompleted(Id(0), {}, nlohmann::json::object(), {}).ok());
+  // Nothing leaves COMPLETED.
+  CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kConflict);
+  CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
+  CHECK(store->Get(Id(0))->version == 3);  // refused changes change nothing
+  CHECK(store->MarkFailed("ghost", {"x", "y"}).status().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("Concurrent claims never hand out the same job twice", "[store][threads]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  constexpr int kJobs = 60;
+  for (int i = 0; i < kJobs; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+
+  std::vector<std::string> claimed[2];
+  bool errors[2] = {false, false};
+  auto claimer = [&](int t) {
+    for (;;) {
+      auto c = store->ClaimNext();
+      if (!c.ok()) {
+        errors[t] = true;
+        return;
+      }
+      if (!c->has_value()) return;
+      claimed[t].push_back((*c)->id);
+      // Readers run alongside the writer.
+      if (!store->Get((*c)->id).ok()) errors[t] = true;
+    }
+  };
+  std::thread a(claimer, 0), b(claimer, 1);
+  a.join();
+  b.join();
+  CHECK_FALSE(errors[0]);
+  CHECK_FALSE(errors[1]);
+  std::set<std::string> all(claimed[0].begin(), claimed[0].end());
+  all.insert(claimed[1].begin(), claimed[1].end());
+  CHECK(claimed[0].size() + claimed[1].size() == kJobs);
+  CHECK(all.size() == kJobs);
+  // Each thread saw its claims in FIFO order.
+  for (auto& v : claimed) CHECK(std::is_sorted(v.begin(), v.end()));
+  CHECK(*store->CountByStatus(JobStatus::kProcessing) == kJobs);
+}
+
+TEST_CASE("Jobs survive a reopen; a crash mid-processing is requeued", "[store][recovery]") {
+  TempDir tmp;
+  const std::string path = tmp.Join("jobs.db");
+  {
+    auto store = Open(path);
+    for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+    REQUIRE((*store->ClaimNext())->id == Id(0));
+    REQUIRE((*store->ClaimNext())->id == Id(1));
+    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}).ok());
+    // Destroyed with Id(0) still PROCESSING: the "crash".
+  }
+  auto store = Open(path);
+  CHECK(store->Get(Id(0))->status == JobStatus::kProcessing);
+  CHECK(store->Get(Id(1))->status == JobStatus::kCompleted);
+  CHECK(store->Get(Id(2))->status == JobStatus::kPending);
+
+  auto requeued = store->RequeueProcessing();
+  REQUIRE(requeued.ok());
+  CHECK(*requeued == std::vector<std::string>{Id(0)});
+  auto j0 = store->Get(Id(0));
+  CHECK(j0->status == JobStatus::kPending);
+  CHECK(j0->version == 3);
+  CHECK(j0->attempts == 1);
+  CHECK(store->RequeueProcessing()->empty());
+
+  // Claimable again, and still ahead of the younger job.
+  auto c = store->ClaimNext();
+  REQUIRE(c.ok());
+  CHECK((*c)->id == Id(0));
+  CHECK((*c)->attempts == 2);
+
+  // Insertion order continues after the reopen.
+  REQUIRE(store->Insert(NewJob(Id(9))).ok());
+  CHECK(store->List({})->jobs.front().id == Id(9));
+}
+
+TEST_CASE("The database is in WAL mode with the current schema", "[store]") {
+  TempDir tmp;
+  const std::string path = tmp.Join("jobs.db");
+  auto store = Open(path);
+  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  CHECK(edgepix::testing::ReadFileOrDie(path).substr(0, 16) ==
+        std::string("SQLite format 3\0", 16));
+  // WAL mode keeps a -wal file next to the database while it is open.
+  CHECK(std::ifstream(path + "-wal").good());
+}
+
+TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  const std::string sha1(64, '1'), sha2(64, '2');
+  REQUIRE(store->Insert(NewJob(Id(0), sha1)).ok());
+  REQUIRE(store->Insert(NewJob(Id(1), sha2)).ok());
+  CHECK_FALSE(store->FindCompletedBySha256(sha1)->has_value());  // only PENDING so far
+
+  REQUIRE(store->ClaimNext().ok());
+  OriginalRecord original = NewJob(Id(0), sha1).original;
+  REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}).ok());
+  auto found = store->FindCompletedBySha256(sha1);
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->id == Id(0));
+  CHECK((*found)->variants.size() == 1);
+  CHECK_FALSE(store->FindCompletedBySha256(sha2)->has_value());
+  CHECK_FALSE(store->FindCompletedBySha256("")->has_value());
+}
+
+TEST_CASE("Delete removes the job", "[store]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  REQUIRE(store->Insert(NewJob(Id(1))).ok());
+  REQUIRE(store->Delete(Id(0)).ok());
+  CHECK(store->Get(Id(0)).status().code() == ErrorCode::kNotFound);
+  CHECK(store->Delete(Id(0)).code() == ErrorCode::kNotFound);
+  CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kNotFound);
+  CHECK(Ids(store->List({})->jobs) == std::vector<std::string>{Id(1)});
+  // The id may be used again (a fresh job).
+  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  CHECK(store->List({})->jobs.front().id == Id(0));
+}
+
+TEST_CASE("Opening a database that is not one fails cleanly", "[store]") {
+  TempDir tmp;
+  edgepix::testing::WriteFileOrDie(tmp.Join("bad.db"), std::string(4096, 'x'));
+  auto bad = OpenSqliteJobStore(tmp.Join("bad.db"));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == ErrorCode::kIoError);
+  auto missing_dir = OpenSqliteJobStore(tmp.Join("no/such/dir/jobs.db"));
+  REQUIRE_FALSE(missing_dir.ok());
+  CHECK(missing_dir.status().code() == ErrorCode::kIoError);
+}
