@@ -96,3 +96,14 @@ export function photoSet() {
       sunX: 0.5, grain: 40, seed: 4 }) },
   ];
 }
+
+// Pure noise: does not compress, so the PNG is about width*height*3 bytes.
+export function noisePng(width, height, seed = 7) {
+  const rgb = new Uint8Array(width * height * 3);
+  let s = seed >>> 0;
+  for (let i = 0; i < rgb.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    rgb[i] = s >>> 24;
+  }
+  return encodePng(width, height, rgb);
+}

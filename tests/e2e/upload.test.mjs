@@ -3,7 +3,8 @@
 // Starts `edgepix serve` on a free loopback port with a fresh data dir, drives Debian's chromium
 // through playwright-core, and checks what a visitor sees: several photos uploaded through the file
 // input with byte progress, then thumbnails; the large variant in the viewer; history after a reload;
-// delete (gone from the API too); a text file refused in words while another file carries on; no
+// delete (gone from the API too); a text file refused in words while another file carries on; a
+// file over the limit refused as too large; no
 // sideways scrolling on a 390 px phone; no console errors, CSP violations or outside requests.
 // Screenshots go to tests/e2e/artifacts/ (gitignored), with the server's log.
 //
@@ -20,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { photoSet, landscape } from './fixtures.mjs';
+import { photoSet, landscape, noisePng } from './fixtures.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
@@ -99,7 +100,8 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const log = fs.openSync(path.join(ARTIFACTS, 'server.log'), 'w');
-    server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir],
+    // A small upload limit, so the "too large" refusal can be seen with a 4 MB file.
+    server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, '--max-upload-mb', '3'],
       { stdio: ['ignore', log, log] });
     server.on('exit', (code, signal) => { serverExited = signal || `code ${code}`; });
     await waitForHealth(30000);
@@ -254,6 +256,17 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     assert.equal(await cardByName('violet-dusk.png').getAttribute('data-state'), 'COMPLETED');
   });
 
+  it('refuses a file over the upload limit as too large', async () => {
+    const huge = noisePng(1200, 1100);
+    assert.ok(huge.length > 3 * 1024 * 1024, `fixture is only ${huge.length} bytes`);
+    await page.setInputFiles('#file-input', { name: 'huge-noise.png', mimeType: 'image/png', buffer: huge });
+    const card = cardByName('huge-noise.png');
+    await card.locator('.card-status', { hasText: /too large/i }).waitFor({ timeout: 30000 });
+    assert.equal(await card.getAttribute('data-state'), 'refused');
+    await card.locator('[data-action="dismiss"]').click();
+    await card.waitFor({ state: 'detached' });
+  });
+
   it('shows EXIF date, camera and GPS of a real camera photo', { skip: !CORPUS && 'EDGEPIX_CORPUS not set' }, async () => {
     const file = path.join(CORPUS, 'exif', 'gps_DSCN0010.jpg');
     await page.setInputFiles('#file-input', file);
@@ -286,7 +299,7 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
   it('logged no console errors, no CSP violations and loaded nothing from outside', () => {
     assert.deepEqual(outsideRequests, []);
     // The refused upload is an expected failed request; anything else is a page bug.
-    const unexpected = consoleErrors.filter((e) => !/status of 415/.test(e));
+    const unexpected = consoleErrors.filter((e) => !/status of (413|415)/.test(e));
     assert.deepEqual(unexpected, []);
   });
 });
