@@ -67,8 +67,9 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
     if (msg.find("subsampling") == std::string::npos) return TjError(msg);
     w = h.probe.width;
     ht = h.probe.height;
-    cs = h.jpeg_components == 4 ? (h.jpeg_adobe ? TJCS_YCCK : TJCS_CMYK)
-         : h.jpeg_components == 1 ? TJCS_GRAY : TJCS_YCbCr;
+    cs = h.jpeg_components == 4   ? (h.jpeg_adobe ? TJCS_YCCK : TJCS_CMYK)
+         : h.jpeg_components == 1 ? TJCS_GRAY
+                                  : TJCS_YCbCr;
   }
   if (w != h.probe.width || ht != h.probe.height) {
     return Status::Error(ErrorCode::kUndecodable, "JPEG: inconsistent frame headers");

@@ -18,14 +18,22 @@ namespace {
 
 const char* StatusName(VP8StatusCode s) {
   switch (s) {
-    case VP8_STATUS_OUT_OF_MEMORY: return "out of memory";
-    case VP8_STATUS_INVALID_PARAM: return "invalid parameter";
-    case VP8_STATUS_BITSTREAM_ERROR: return "bitstream error";
-    case VP8_STATUS_UNSUPPORTED_FEATURE: return "unsupported feature";
-    case VP8_STATUS_SUSPENDED: return "suspended";
-    case VP8_STATUS_USER_ABORT: return "aborted";
-    case VP8_STATUS_NOT_ENOUGH_DATA: return "truncated data";
-    default: return "error";
+    case VP8_STATUS_OUT_OF_MEMORY:
+      return "out of memory";
+    case VP8_STATUS_INVALID_PARAM:
+      return "invalid parameter";
+    case VP8_STATUS_BITSTREAM_ERROR:
+      return "bitstream error";
+    case VP8_STATUS_UNSUPPORTED_FEATURE:
+      return "unsupported feature";
+    case VP8_STATUS_SUSPENDED:
+      return "suspended";
+    case VP8_STATUS_USER_ABORT:
+      return "aborted";
+    case VP8_STATUS_NOT_ENOUGH_DATA:
+      return "truncated data";
+    default:
+      return "error";
   }
 }
 
@@ -87,7 +95,8 @@ Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int 
   config.output.u.RGBA.rgba = buf->pixels();
   config.output.u.RGBA.stride = static_cast<int>(buf->stride());
   config.output.u.RGBA.size = buf->size();
-  VP8StatusCode st = WebPDecode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &config);
+  VP8StatusCode st =
+      WebPDecode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &config);
   WebPFreeDecBuffer(&config.output);  // no-op for external memory, kept for symmetry
   if (st != VP8_STATUS_OK) {
     return Status::Error(ErrorCode::kUndecodable, std::string("WebP: ") + StatusName(st));

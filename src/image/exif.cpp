@@ -59,9 +59,12 @@ std::optional<double> Degrees(ExifEntry* e, ExifByteOrder order) {
 int Orientation(ExifEntry* e, ExifByteOrder order) {
   if (!e || !e->data || e->components < 1) return 1;
   int v = 0;
-  if (e->format == EXIF_FORMAT_SHORT && e->size >= 2) v = exif_get_short(e->data, order);
-  else if (e->format == EXIF_FORMAT_LONG && e->size >= 4) v = int(exif_get_long(e->data, order));
-  else if (e->format == EXIF_FORMAT_BYTE && e->size >= 1) v = e->data[0];
+  if (e->format == EXIF_FORMAT_SHORT && e->size >= 2)
+    v = exif_get_short(e->data, order);
+  else if (e->format == EXIF_FORMAT_LONG && e->size >= 4)
+    v = int(exif_get_long(e->data, order));
+  else if (e->format == EXIF_FORMAT_BYTE && e->size >= 1)
+    v = e->data[0];
   return v >= 1 && v <= 8 ? v : 1;
 }
 
@@ -78,7 +81,8 @@ std::string SanitizeText(std::string_view s, size_t max_len) {
     }
     int n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
     bool valid = n > 0 && i + n <= s.size() && c >= 0xC2 && c <= 0xF4;
-    for (int k = 1; valid && k < n; ++k) valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    for (int k = 1; valid && k < n; ++k)
+      valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     if (valid && out.size() + n <= max_len) {
       out.append(s.substr(i, n));
       i += n;
@@ -140,10 +144,14 @@ ImageMetadata ParseExif(std::string_view tiff) {
   }
   if (!date.empty()) md.taken_at = date;
 
-  auto lat = Degrees(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LATITUDE)), order);
-  auto lon = Degrees(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LONGITUDE)), order);
-  std::string_view lat_ref = AsciiValue(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LATITUDE_REF)));
-  std::string_view lon_ref = AsciiValue(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LONGITUDE_REF)));
+  auto lat =
+      Degrees(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LATITUDE)), order);
+  auto lon =
+      Degrees(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LONGITUDE)), order);
+  std::string_view lat_ref =
+      AsciiValue(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LATITUDE_REF)));
+  std::string_view lon_ref =
+      AsciiValue(exif_content_get_entry(gps, static_cast<ExifTag>(EXIF_TAG_GPS_LONGITUDE_REF)));
   if (lat && lon && *lat <= 90.0 && *lon <= 180.0) {
     GpsPoint g;
     g.lat = (!lat_ref.empty() && (lat_ref[0] == 'S' || lat_ref[0] == 's')) ? -*lat : *lat;

@@ -19,8 +19,8 @@ bool LooksLikeBmp(std::string_view h) {
            uint32_t(uint8_t(h[o + 2])) << 16 | uint32_t(uint8_t(h[o + 3])) << 24;
   };
   uint32_t dib = u32(14);
-  return dib == 12 || dib == 16 || dib == 40 || dib == 52 || dib == 56 || dib == 64 ||
-         dib == 108 || dib == 124;
+  return dib == 12 || dib == 16 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 ||
+         dib == 124;
 }
 
 // Skips a UTF-8 BOM and leading whitespace, for text formats.
@@ -36,12 +36,18 @@ std::string_view SkipTextLead(std::string_view s) {
 
 const char* FormatName(Format f) {
   switch (f) {
-    case Format::kJpeg: return "jpeg";
-    case Format::kPng: return "png";
-    case Format::kGif: return "gif";
-    case Format::kBmp: return "bmp";
-    case Format::kWebp: return "webp";
-    case Format::kUnknown: break;
+    case Format::kJpeg:
+      return "jpeg";
+    case Format::kPng:
+      return "png";
+    case Format::kGif:
+      return "gif";
+    case Format::kBmp:
+      return "bmp";
+    case Format::kWebp:
+      return "webp";
+    case Format::kUnknown:
+      break;
   }
   return "unknown";
 }
@@ -77,9 +83,8 @@ const char* DescribeUnsupported(std::string_view h) {
   if (StartsWith(h, std::string_view("\0\0\x01\0", 4)) && h.size() >= 6) return "ICO";
   if (StartsWith(h, std::string_view("\0\0\0\x0CjP  ", 8))) return "JPEG 2000";
   std::string_view t = SkipTextLead(h.substr(0, 4096));
-  if (StartsWith(t, "<svg") ||
-      ((StartsWith(t, "<?xml") || StartsWith(t, "<!DOCTYPE svg")) &&
-       t.find("<svg") != std::string_view::npos)) {
+  if (StartsWith(t, "<svg") || ((StartsWith(t, "<?xml") || StartsWith(t, "<!DOCTYPE svg")) &&
+                                t.find("<svg") != std::string_view::npos)) {
     return "SVG";
   }
   return nullptr;

@@ -14,13 +14,48 @@ Result<PixelBuffer> Orient(const PixelBuffer& src, int o) {
   if (!dst.ok()) return dst.status();
   int ax = 1, bx = 0, cx = 0, ay = 0, by = 1, cy = 0;
   switch (o) {
-    case 2: ax = -1; cx = W - 1; break;
-    case 3: ax = -1; cx = W - 1; by = -1; cy = H - 1; break;
-    case 4: by = -1; cy = H - 1; break;
-    case 5: ax = 0; bx = 1; ay = 1; by = 0; break;
-    case 6: ax = 0; bx = 1; ay = -1; by = 0; cy = H - 1; break;
-    case 7: ax = 0; bx = -1; cx = W - 1; ay = -1; by = 0; cy = H - 1; break;
-    case 8: ax = 0; bx = -1; cx = W - 1; ay = 1; by = 0; break;
+    case 2:
+      ax = -1;
+      cx = W - 1;
+      break;
+    case 3:
+      ax = -1;
+      cx = W - 1;
+      by = -1;
+      cy = H - 1;
+      break;
+    case 4:
+      by = -1;
+      cy = H - 1;
+      break;
+    case 5:
+      ax = 0;
+      bx = 1;
+      ay = 1;
+      by = 0;
+      break;
+    case 6:
+      ax = 0;
+      bx = 1;
+      ay = -1;
+      by = 0;
+      cy = H - 1;
+      break;
+    case 7:
+      ax = 0;
+      bx = -1;
+      cx = W - 1;
+      ay = -1;
+      by = 0;
+      cy = H - 1;
+      break;
+    case 8:
+      ax = 0;
+      bx = -1;
+      cx = W - 1;
+      ay = 1;
+      by = 0;
+      break;
     default:
       std::memcpy(dst->pixels(), src.pixels(), src.size());
       return dst;

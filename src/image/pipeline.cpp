@@ -6,6 +6,8 @@
 // afterwards: the result equals orient-then-resize because every crop is
 // centred, and it avoids rotating the large decoded buffer.
 
+#include "image/pipeline.h"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -17,7 +19,6 @@
 #include "image/header.h"
 #include "image/icc.h"
 #include "image/orient.h"
-#include "image/pipeline.h"
 #include "image/resize.h"
 
 namespace edgepix::image {
@@ -45,12 +46,17 @@ Status ValidateSpecs(const std::vector<VariantSpec>& specs) {
 
 Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_w, int min_h) {
   switch (h.probe.format) {
-    case Format::kJpeg: return DecodeJpeg(bytes, h, min_w, min_h);
-    case Format::kWebp: return DecodeWebp(bytes, h, min_w, min_h);
+    case Format::kJpeg:
+      return DecodeJpeg(bytes, h, min_w, min_h);
+    case Format::kWebp:
+      return DecodeWebp(bytes, h, min_w, min_h);
     case Format::kPng:
-    case Format::kGif: return DecodeWithStb(bytes, h);
-    case Format::kBmp: return DecodeBmp(bytes, h);
-    case Format::kUnknown: break;
+    case Format::kGif:
+      return DecodeWithStb(bytes, h);
+    case Format::kBmp:
+      return DecodeBmp(bytes, h);
+    case Format::kUnknown:
+      break;
   }
   return Status::Error(ErrorCode::kUnsupportedFormat, "unknown format");
 }

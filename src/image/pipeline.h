@@ -52,7 +52,7 @@ struct PipelineOptions {
 // What a header says, read without decoding pixels.
 struct ProbeInfo {
   Format format = Format::kUnknown;
-  int width = 0;   // as stored (before EXIF orientation)
+  int width = 0;  // as stored (before EXIF orientation)
   int height = 0;
 };
 

@@ -17,9 +17,9 @@ Status CheckLimits(const ProbeInfo& info, const Limits& limits) {
   uint64_t pixels = uint64_t(info.width) * uint64_t(info.height);
   std::string dims = std::to_string(info.width) + "x" + std::to_string(info.height);
   if (info.width > limits.max_side || info.height > limits.max_side) {
-    return Status::Error(ErrorCode::kTooManyPixels,
-                         "image declares " + dims + ", a side over the limit of " +
-                             std::to_string(limits.max_side) + " px");
+    return Status::Error(ErrorCode::kTooManyPixels, "image declares " + dims +
+                                                        ", a side over the limit of " +
+                                                        std::to_string(limits.max_side) + " px");
   }
   if (pixels > limits.max_pixels) {
     return Status::Error(ErrorCode::kTooManyPixels,
@@ -36,11 +36,21 @@ Result<HeaderInfo> ReadHeader(std::string_view bytes, bool want_metadata) {
   h.probe.format = SniffFormat(bytes);
   Status st;
   switch (h.probe.format) {
-    case Format::kJpeg: st = ReadJpegHeader(bytes, want_metadata, &h); break;
-    case Format::kPng: st = ReadPngHeader(bytes, want_metadata, &h); break;
-    case Format::kGif: st = ReadGifHeader(bytes, &h); break;
-    case Format::kBmp: st = ReadBmpHeader(bytes, &h); break;
-    case Format::kWebp: st = ReadWebpHeader(bytes, want_metadata, &h); break;
+    case Format::kJpeg:
+      st = ReadJpegHeader(bytes, want_metadata, &h);
+      break;
+    case Format::kPng:
+      st = ReadPngHeader(bytes, want_metadata, &h);
+      break;
+    case Format::kGif:
+      st = ReadGifHeader(bytes, &h);
+      break;
+    case Format::kBmp:
+      st = ReadBmpHeader(bytes, &h);
+      break;
+    case Format::kWebp:
+      st = ReadWebpHeader(bytes, want_metadata, &h);
+      break;
     case Format::kUnknown: {
       if (const char* name = DescribeUnsupported(bytes)) {
         return Status::Error(ErrorCode::kUnsupportedFormat,

@@ -181,8 +181,7 @@ Status ReadWebpHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
                            " bytes, file has " + std::to_string(b.size()));
   }
   WebPBitstreamFeatures f;
-  VP8StatusCode st =
-      WebPGetFeatures(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &f);
+  VP8StatusCode st = WebPGetFeatures(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &f);
   if (st == VP8_STATUS_NOT_ENOUGH_DATA) return Bad("WebP", "truncated inside the header");
   if (st != VP8_STATUS_OK) return Bad("WebP", "invalid bitstream header");
   out->probe.width = f.width;

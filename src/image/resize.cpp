@@ -58,10 +58,10 @@ Result<PixelBuffer> ResizeCentred(const PixelBuffer& src, double fx, double fy, 
     }
     return dst;
   }
-  int ok = stbir_resize_uint8_generic(
-      in, cw, ch, static_cast<int>(src.stride()), dst->pixels(), out_w, out_h,
-      static_cast<int>(dst->stride()), c, c == 4 ? 3 : STBIR_ALPHA_CHANNEL_NONE, 0,
-      STBIR_EDGE_CLAMP, STBIR_FILTER_CATMULLROM, STBIR_COLORSPACE_LINEAR, nullptr);
+  int ok = stbir_resize_uint8_generic(in, cw, ch, static_cast<int>(src.stride()), dst->pixels(),
+                                      out_w, out_h, static_cast<int>(dst->stride()), c,
+                                      c == 4 ? 3 : STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
+                                      STBIR_FILTER_CATMULLROM, STBIR_COLORSPACE_LINEAR, nullptr);
   if (!ok) return Status::Error(ErrorCode::kInternal, "resize failed");
   return dst;
 }

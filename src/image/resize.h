@@ -26,7 +26,7 @@ OutputPlan PlanOutput(int src_width, int src_height, int target_w, int target_h,
 
 // Resamples the centred crop (crop_fx, crop_fy of src) to out_w x out_h.
 // A crop that already has the output size is copied, not filtered.
-Result<PixelBuffer> ResizeCentred(const PixelBuffer& src, double crop_fx, double crop_fy,
-                                  int out_w, int out_h);
+Result<PixelBuffer> ResizeCentred(const PixelBuffer& src, double crop_fx, double crop_fy, int out_w,
+                                  int out_h);
 
 }  // namespace edgepix::image

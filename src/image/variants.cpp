@@ -57,10 +57,14 @@ Result<VariantSpec> ParseVariantSpec(std::string_view text) {
       v.width > kMaxVariantSide || v.height > kMaxVariantSide) {
     return Bad(text, "size must be WxH with sides 1.." + std::to_string(kMaxVariantSide));
   }
-  if (parts[2] == "cover") v.fit = Fit::kCover;
-  else if (parts[2] == "inside") v.fit = Fit::kInside;
-  else if (parts[2] == "fill") v.fit = Fit::kFill;
-  else return Bad(text, "fit must be cover, inside or fill");
+  if (parts[2] == "cover")
+    v.fit = Fit::kCover;
+  else if (parts[2] == "inside")
+    v.fit = Fit::kInside;
+  else if (parts[2] == "fill")
+    v.fit = Fit::kFill;
+  else
+    return Bad(text, "fit must be cover, inside or fill");
   if (parts.size() == 4 && (!ParseInt(parts[3], &v.quality) || v.quality < 0 || v.quality > 100)) {
     return Bad(text, "quality must be 0..100");
   }

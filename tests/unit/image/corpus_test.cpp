@@ -6,7 +6,6 @@
 // orientation/ examples must all come out upright like their _1 reference.
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -159,8 +158,9 @@ TEST_CASE("corpus conformance", "[image][corpus]") {
   }
   std::string report;
   for (const auto& f : failures) report += f + "\n";
-  INFO("ok rows passing: " << ok_pass << "/" << ok_total << ", reject rows passing: "
-                           << reject_pass << "/" << reject_total << "\n" << report);
+  INFO("ok rows passing: " << ok_pass << "/" << ok_total << ", reject rows passing: " << reject_pass
+                           << "/" << reject_total << "\n"
+                           << report);
   CHECK(failures.empty());
   std::string exif_report;
   for (const auto& f : exif_failures) exif_report += f + "\n";

@@ -33,8 +33,14 @@ TEST_CASE("Probe names recognisable unsupported formats", "[image][probe]") {
     std::string bytes, name;
   };
   std::vector<Case> cases = {
-      {std::string("\0\0\0\x18" "ftypheic\0\0\0\0", 16), "HEIC"},
-      {std::string("\0\0\0\x18" "ftypavif\0\0\0\0", 16), "AVIF"},
+      {std::string("\0\0\0\x18"
+                   "ftypheic\0\0\0\0",
+                   16),
+       "HEIC"},
+      {std::string("\0\0\0\x18"
+                   "ftypavif\0\0\0\0",
+                   16),
+       "AVIF"},
       {std::string("II*\0\x08\0\0\0", 8), "TIFF"},
       {"%PDF-1.7\n%...", "PDF"},
       {"<?xml version=\"1.0\"?>\n<svg width=\"10\"/>", "SVG"},
