@@ -265,7 +265,7 @@ TEST_CASE("Concurrent claims never hand out the same job twice", "[store][thread
   CHECK(*store->CountByStatus(JobStatus::kProcessing) == kJobs);
 }
 
-TEST_CASE("Jobs survive a reopen; a crash mid-processing is requeued", "[store][recovery]") {
+TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeued", "[store][recovery]") {
   TempDir tmp;
   const std::string path = tmp.Join("jobs.db");
   {
