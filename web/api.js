@@ -76,9 +76,27 @@ async function request(method, url, { signal } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+// At most this many uploads run at once; the rest wait their turn (see followJob on connections).
+const UPLOAD_SLOTS = 3;
+let runningUploads = 0;
+const waitingUploads = [];
+
 // Uploads one file with real byte progress. Resolves with the job; rejects with ApiError.
-// onProgress(loaded, total) is called as the bytes leave the browser.
-export function uploadFile(file, onProgress) {
+// onStart() is called when its turn comes; onProgress(loaded, total) as the bytes leave the browser.
+export async function uploadFile(file, onProgress, onStart = () => {}) {
+  if (runningUploads >= UPLOAD_SLOTS) await new Promise((resolve) => waitingUploads.push(resolve));
+  runningUploads += 1;
+  onStart();
+  try {
+    return await sendFile(file, onProgress);
+  } finally {
+    runningUploads -= 1;
+    const next = waitingUploads.shift();
+    if (next) next();
+  }
+}
+
+function sendFile(file, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/uploads');
@@ -108,7 +126,14 @@ export function uploadFile(file, onProgress) {
 
 export const TERMINAL = new Set(['COMPLETED', 'FAILED']);
 
-// Long-polls one job until it is COMPLETED or FAILED, calling onChange(job) for every new version.
+// A browser keeps about six connections per server. Long-polls hold one each for up to the wait, so
+// only a few jobs long-poll at a time; the others ask briefly every POLL_MS. This leaves room for
+// uploads and thumbnails when a visitor drops twenty photos at once.
+const LONG_POLL_SLOTS = 2;
+const POLL_MS = 1500;
+let freeSlots = LONG_POLL_SLOTS;
+
+// Follows one job until it is COMPLETED or FAILED, calling onChange(job) for every new version.
 // Retries with backoff when the connection drops; stops (rejecting) on 4xx such as 404.
 // If the server answers at once without waiting, it degrades to polling about once a second.
 export async function followJob(job, onChange, signal) {
@@ -116,8 +141,11 @@ export async function followJob(job, onChange, signal) {
   let backoff = 500;
   while (!TERMINAL.has(current.status)) {
     if (signal && signal.aborted) return current;
+    const long = freeSlots > 0;
+    if (long) freeSlots -= 1;
     const started = Date.now();
-    const url = `/api/jobs/${encodeURIComponent(current.id)}?wait=30&since=${encodeURIComponent(current.version)}`;
+    const id = encodeURIComponent(current.id);
+    const url = long ? `/api/jobs/${id}?wait=25&since=${encodeURIComponent(current.version)}` : `/api/jobs/${id}`;
     let next;
     try {
       next = await request('GET', url, { signal });
@@ -128,10 +156,14 @@ export async function followJob(job, onChange, signal) {
       await sleep(backoff, signal);
       backoff = Math.min(backoff * 2, 10000);
       continue;
+    } finally {
+      if (long) freeSlots += 1;
     }
     if (next && next.version !== current.version) {
       current = next;
       onChange(current);
+    } else if (!long) {
+      await sleep(POLL_MS, signal);
     } else if (Date.now() - started < 900) {
       await sleep(1000, signal);
     }

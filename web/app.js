@@ -72,7 +72,8 @@ async function startUpload(file, existing) {
   card.fromFile(file);
   if (!existing) els.cards.prepend(card.el);
   try {
-    const job = await api.uploadFile(file, (loaded, total) => card.setProgress(loaded, total));
+    const job = await api.uploadFile(file, (loaded, total) => card.setProgress(loaded, total),
+      () => card.setProgress(0, file.size));
     card.setProgress(file.size, file.size);
     adopt(card, job);
     announce(`${card.name} uploaded`);

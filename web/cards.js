@@ -77,7 +77,9 @@ export class Card {
       this.previewUrl = URL.createObjectURL(file);
     }
     this.render();
-    this.setProgress(0, file.size);
+    this.progress.value = 0;
+    this.el.dataset.progress = '0';
+    this.statusDetail.textContent = `waiting to start · ${fmt.bytes(file.size)}`;
     return this;
   }
 
