@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# edgepix benchmark, one command:  bash bench/run.sh [options]
+#
+# Installs what it needs (Debian: libvips-tools, plasma-workspace-wallpapers,
+# time, build tools; npm: sharp pinned by bench/package-lock.json), builds the
+# Release binary in build-bench/ and the helper tools in build-bench/bench-tools/,
+# then on one folder of photos (read in place, never copied; symlinked under a
+# temp dir with unique names) runs, interleaved, for 1 and 2 workers:
+#   edgepix process, vipsthumbnail (one invocation per size, xargs -P N),
+#   sharp one-pipeline-per-size, sharp decode-once-then-cascade
+# all making thumb 150x150 cover, medium inside 640, large inside 1280, WebP q85
+# method/effort 4, metadata stripped. Reports images/s and ratios vs edgepix,
+# CPU per image, peak RSS, output bytes, SSIM vs a reference downscale, the
+# codec floor, and the upload-to-COMPLETED latency; writes bench/results/<date>.md.
+#
+# Options:
+#   --corpus          use /work/shared/corpus/photos (../shared/corpus/photos) instead
+#   --photos DIR      use every .jpg/.jpeg/.png/.webp in DIR
+#   --rounds N        interleaved rounds per configuration (default 3)
+#   --skip-latency    skip bench/upload_latency.sh
+#   --no-install      do not apt-get / npm install (fail if missing)
+#   --out FILE        results file (default bench/results/YYYY-MM-DD-<set>.md)
+set -euo pipefail
+ARGS="$*"
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+BUILD="$ROOT/build-bench"
+TOOLS="$BUILD/bench-tools"
+ROUNDS=3
+SET=wallpapers
+PHOTO_DIR=""
+LATENCY=1
+INSTALL=1
+OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --corpus) SET=corpus; shift ;;
+    --photos) SET=custom; PHOTO_DIR="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --skip-latency) LATENCY=0; shift ;;
+    --no-install) INSTALL=0; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- 1. dependencies -------------------------------------------------------
+if [[ $INSTALL == 1 ]]; then
+  need=()
+  for p in libvips-tools plasma-workspace-wallpapers time curl nodejs npm g++ cmake pkg-config \
+           libwebp-dev libturbojpeg0-dev; do
+    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+  done
+  if [[ ${#need[@]} -gt 0 ]]; then
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    log "apt-get install ${need[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  if [[ ! -d "$HERE/node_modules/sharp" ]] || ! (cd "$HERE" && node -e "require('sharp')" 2>/dev/null); then
+    log "npm ci (sharp)"
+    (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# ---- 2. build --------------------------------------------------------------
+log "building edgepix (Release) in $BUILD"
+[[ -f "$BUILD/CMakeCache.txt" ]] ||
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_TESTS=OFF >/dev/null
+cmake --build "$BUILD" -j2 --target edgepix >/dev/null
+EDGEPIX="$BUILD/edgepix"
+mkdir -p "$TOOLS"
+for t in ssim codec_floor; do
+  if [[ ! -x "$TOOLS/$t" || "$HERE/tools/$t.cpp" -nt "$TOOLS/$t" ]]; then
+    log "building bench tool $t"
+    g++ -O2 -std=c++20 -Wall -Wextra -o "$TOOLS/$t" "$HERE/tools/$t.cpp" \
+      $(pkg-config --cflags --libs libwebp libturbojpeg)
+  fi
+done
+
+# ---- 3. the photo set (symlinks with unique stems) ------------------------
+WORK="$(mktemp -d /tmp/edgepix-bench.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+case $SET in
+  custom) bash "$HERE/photo_set.sh" "$WORK/photos" "$PHOTO_DIR" ;;
+  *) bash "$HERE/photo_set.sh" "$WORK/photos" "$SET" ;;
+esac
+mapfile -t PHOTOS < <(find "$WORK/photos" -type l | sort)
+N=${#PHOTOS[@]}
+[[ $N -gt 0 ]] || { echo "no photos" >&2; exit 1; }
+log "$N photos ($SET)"
+cat "${PHOTOS[@]}" >/dev/null  # warm the page cache
+
+# ---- 4. throughput, interleaved ------------------------------------------
+# Each configuration writes to a fresh directory; /usr/bin/time records wall,
+# user, sys and max RSS (of the largest single process: for vipsthumbnail under
+# xargs -P 2 two processes of that size run at once).
+TOOLSET=(edgepix vipsthumbnail sharp-per-size sharp-cascade)
+RUNS_TSV="$WORK/runs.tsv"
+printf 'round\ttool\tworkers\twall_s\tuser_s\tsys_s\tmaxrss_kb\n' >"$RUNS_TSV"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$ROUNDS"); do
+  for w in 1 2; do
+    # rotate the order each round so no tool always runs first or last
+    for i in 0 1 2 3; do
+      tool=${TOOLSET[$(((i + r) % 4))]}
+      out="$WORK/out/$tool-w$w"
+      rm -rf "$out" && mkdir -p "$out"
+      /usr/bin/time -f '%e\t%U\t%S\t%M' -o "$WORK/time.txt" \
+        bash "$HERE/run_tool.sh" "$tool" "$w" "$out" "$EDGEPIX" "${PHOTOS[@]}" ||
+        { echo "$tool failed (workers $w)" >&2; exit 1; }
+      printf '%s\t%s\t%s\t%s\n' "$r" "$tool" "$w" "$(tail -1 "$WORK/time.txt")" >>"$RUNS_TSV"
+      log "round $r $tool w$w: $(tail -1 "$WORK/time.txt" | cut -f1) s"
+    done
+  done
+done
+
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- 5. bytes and SSIM (outputs of the last 2-worker round) ---------------
+variant_path() {  # tool stem variant
+  case $1 in
+    edgepix) echo "$WORK/out/edgepix-w2/$2/$3.webp" ;;
+    *) echo "$WORK/out/$1-w2/$2_$3.webp" ;;
+  esac
+}
+BYTES_TSV="$WORK/bytes.tsv"; SSIM_TSV="$WORK/ssim.tsv"
+printf 'tool\tphoto\tvariant\tbytes\n' >"$BYTES_TSV"
+printf 'tool\tphoto\tvariant\tsize\tssim\n' >"$SSIM_TSV"
+log "SSIM against the Lanczos-3 reference"
+for f in "${PHOTOS[@]}"; do
+  stem=$(basename "${f%.*}")
+  args=()
+  for tool in "${TOOLSET[@]}"; do
+    for v in thumb medium large; do
+      p=$(variant_path "$tool" "$stem" "$v")
+      printf '%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(stat -c %s "$p" 2>/dev/null || echo NA)" >>"$BYTES_TSV"
+    done
+    args+=("cover:$(variant_path "$tool" "$stem" thumb)" "inside:$(variant_path "$tool" "$stem" medium)")
+  done
+  # Reference: full resolution, auto-rotated, embedded ICC -> sRGB, flattened.
+  # (flatten only when there is an alpha band: on RGB it would eat the blue one)
+  if vips icc_transform "$f[autorotate=true]" "$WORK/ref.v" srgb --embedded 2>/dev/null &&
+     if [[ $(vipsheader -f bands "$WORK/ref.v") == 4 ]]; then
+       vips flatten "$WORK/ref.v" "$WORK/ref.ppm"
+     else
+       vips copy "$WORK/ref.v" "$WORK/ref.ppm"
+     fi 2>/dev/null; then
+    "$TOOLS/ssim" "$WORK/ref.ppm" "${args[@]}" >"$WORK/ssim1.txt" || true
+    i=0
+    for tool in "${TOOLSET[@]}"; do
+      for v in thumb medium; do
+        line=$(sed -n "$((i + 1))p" "$WORK/ssim1.txt"); i=$((i + 1))
+        printf '%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(cut -f2,3 <<<"$line")" >>"$SSIM_TSV"
+      done
+    done
+  else
+    log "no reference for $stem (skipped in SSIM)"
+  fi
+  rm -f "$WORK/ref.v" "$WORK/ref.ppm"
+done
+
+# ---- 6. codec floor --------------------------------------------------------
+log "codec floor"
+JPEGS=()
+for f in "${PHOTOS[@]}"; do [[ $(head -c 2 "$f" | od -An -tx1 | tr -d ' ') == ffd8 ]] && JPEGS+=("$f"); done
+"$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor.tsv"
+
+# ---- 7. latency ------------------------------------------------------------
+LAT_TXT="$WORK/latency.txt"; : >"$LAT_TXT"
+if [[ $LATENCY == 1 ]]; then
+  log "upload latency (12 MP, 10 runs)"
+  bash "$HERE/upload_latency.sh" --bin "$EDGEPIX" --runs 10 >"$LAT_TXT" 2>&1 || log "latency run failed"
+fi
+
+# ---- 8. report -------------------------------------------------------------
+mkdir -p "$HERE/results"
+[[ -n "$OUT" ]] || OUT="$HERE/results/$(date +%Y-%m-%d)-$SET.md"
+node "$HERE/report.js" --set "$SET" --photos "$N" --rounds "$ROUNDS" \
+  --runs "$RUNS_TSV" --bytes "$BYTES_TSV" --ssim "$SSIM_TSV" --floor "$WORK/floor.tsv" \
+  --latency "$LAT_TXT" --edgepix "$EDGEPIX" --args "$ARGS" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --photo-list <(printf '%s\n' "${PHOTOS[@]}") >"$OUT"
+log "results in $OUT"
+cat "$OUT"
