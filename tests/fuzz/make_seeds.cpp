@@ -20,7 +20,7 @@ using edgepix::image::Format;
 namespace {
 
 constexpr uintmax_t kMaxSeedBytes = 64 * 1024;      // per-decoder targets
-constexpr uintmax_t kMaxPipelineBytes = 24 * 1024;  // the slower whole pipeline
+constexpr uintmax_t kMaxPipelineBytes = 12 * 1024;  // the slower whole pipeline
 
 fs::path g_out;
 int g_count = 0;
