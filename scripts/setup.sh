@@ -12,12 +12,19 @@ BUILD_PACKAGES=(
   nlohmann-json3-dev libturbojpeg0-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
 )
 TEST_PACKAGES=(
-  catch2 clang libclang-rt-14-dev curl chromium nodejs npm
+  catch2 clang libclang-rt-14-dev curl chromium
 )
 
 packages=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" != "--build" ]]; then
   packages+=("${TEST_PACKAGES[@]}")
+fi
+
+# Node.js for the browser test: Debian's unless a node (>= 20, as playwright-core
+# needs) is already on the machine; never replace an existing installation.
+if [[ "${1:-}" != "--build" ]]; then
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()

@@ -2,7 +2,8 @@
 # Builds edgepix and runs every test: unit, integration against the real binary,
 # the corpus conformance test (when ../shared/corpus exists), the browser
 # end-to-end test in headless Chromium, and the unit tests again under
-# AddressSanitizer/UndefinedBehaviorSanitizer.
+# AddressSanitizer/UndefinedBehaviorSanitizer, and last the libFuzzer targets of
+# the decode path for a short time (scripts/fuzz.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc)"
@@ -18,4 +19,8 @@ cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DEDGEPIX_SANITI
   -DEDGEPIX_TESTS=ON >/dev/null
 cmake --build "$root/build-asan" -j"$jobs"
 (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" \
-  --timeout 900 -E "^e2e|conformance")
+  --timeout 900 -E "^e2e-|conformance")
+
+echo "== libFuzzer: replay tests/fuzz/regressions, then fuzz each decoder briefly"
+# ~15 s per target from fresh seeds (7 targets) plus the clang build: about 3 minutes.
+FUZZ_SECONDS="${FUZZ_SECONDS:-15}" FUZZ_FRESH=1 "$root/scripts/fuzz.sh"
