@@ -1,0 +1,145 @@
+#include "http/access.h"
+
+#include <chrono>
+#include <cstdlib>
+
+#include "http/crypto.h"
+
+namespace edgepix::http {
+namespace {
+
+Status Unauthorized(const std::string& message) {
+  return Status::Error(ErrorCode::kUnauthorized, message);
+}
+
+// The credentials after "Bearer ", or empty if the header is absent or another scheme.
+std::string BearerToken(const httplib::Request& req) {
+  const std::string h = req.get_header_value("Authorization");
+  if (h.size() < 7) return "";
+  std::string scheme = h.substr(0, 7);
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "bearer ") return "";
+  size_t b = h.find_first_not_of(' ', 7);
+  size_t e = h.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : h.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status Access::Validate(const AccessOptions& o) {
+  if (o.private_media && o.token.empty() && o.jwt_secret.empty()) {
+    return Status::Error(ErrorCode::kBadRequest,
+                         "--private needs --token, --token-file or --jwt-secret: otherwise anyone "
+                         "could list jobs and read their signed URLs");
+  }
+  if (o.signed_url_ttl_seconds < 60 || o.signed_url_ttl_seconds > 7 * 24 * 3600) {
+    return Status::Error(ErrorCode::kBadRequest, "--signed-url-ttl must be in [60, 604800]");
+  }
+  if (!o.token.empty() && o.token.size() < 16) {
+    return Status::Error(ErrorCode::kBadRequest, "the token must have at least 16 characters");
+  }
+  for (char c : o.token) {
+    if (c <= 0x20 || c == 0x7f) {
+      return Status::Error(ErrorCode::kBadRequest, "the token must not contain spaces or controls");
+    }
+  }
+  return Status::Ok();
+}
+
+Access::Access(AccessOptions o) {
+  options_.token = o.token;
+  options_.jwt_.secret = o.jwt_secret;
+  options_.private_media = o.private_media;
+  options_.ttl = o.signed_url_ttl_seconds;
+  if (!o.url_signing_key.empty()) {
+    signing_key_ = o.url_signing_key;
+  } else if (!o.token.empty()) {
+    signing_key_ = HmacSha256(o.token, "edgepix signed urls v1");
+  } else if (!o.jwt_secret.empty()) {
+    signing_key_ = HmacSha256(o.jwt_secret, "edgepix signed urls v1");
+  } else {
+    signing_key_ = RandomHex(32);
+  }
+  compare_key_ = RandomHex(32);
+}
+
+Status Access::CheckBearer(const httplib::Request& req, int64_t now) const {
+  if (!auth_enabled()) return Unauthorized("authentication is not configured");
+  const std::string presented = BearerToken(req);
+  if (presented.empty()) {
+    return Unauthorized(req.has_header("Authorization")
+                            ? "the Authorization header must be 'Bearer <token>'"
+                            : "this server needs 'Authorization: Bearer <token>'");
+  }
+  if (!options_.token.empty() && ConstantTimeEquals(HmacSha256(compare_key_, presented),
+                                                    HmacSha256(compare_key_, options_.token))) {
+    return Status::Ok();
+  }
+  if (!options_.jwt_.secret.empty() && presented.find('.') != std::string::npos) {
+    auto claims = VerifyJwtHs256(presented, options_.jwt_, now);
+    return claims.ok() ? Status::Ok() : claims.status();
+  }
+  return Unauthorized("the access token is not valid");
+}
+
+Status Access::Authorize(RouteAccess access, const httplib::Request& req, int64_t now) const {
+  switch (access) {
+    case RouteAccess::kPublic:
+      return Status::Ok();
+    case RouteAccess::kProtected:
+      return auth_enabled() ? CheckBearer(req, now) : Status::Ok();
+    case RouteAccess::kMedia:
+      if (!options_.private_media) return Status::Ok();
+      if (req.has_param("sig") || req.has_param("exp")) return CheckSignedUrl(req.path, req, now);
+      return CheckBearer(req, now);
+  }
+  return Unauthorized("refused");
+}
+
+std::string Access::SignPath(const std::string& path, int64_t now) const {
+  constexpr int64_t kStep = 600;
+  int64_t exp = ((now + options_.ttl + kStep - 1) / kStep) * kStep;
+  std::string e = std::to_string(exp);
+  return path + "?exp=" + e + "&sig=" + Base64UrlEncode(HmacSha256(signing_key_, path + "\n" + e));
+}
+
+Status Access::CheckSignedUrl(const std::string& path, const httplib::Request& req,
+                              int64_t now) const {
+  const std::string exp_text = req.get_param_value("exp");
+  const std::string sig_text = req.get_param_value("sig");
+  if (exp_text.empty() || sig_text.empty() || exp_text.size() > 12 ||
+      exp_text.find_first_not_of("0123456789") != std::string::npos) {
+    return Unauthorized("a signed URL needs numeric 'exp' and a 'sig'");
+  }
+  auto sig = Base64UrlDecode(sig_text);
+  const std::string expected = HmacSha256(signing_key_, path + "\n" + exp_text);
+  if (!sig || !ConstantTimeEquals(expected, *sig)) {
+    return Unauthorized("the URL signature is not valid");
+  }
+  if (std::strtoll(exp_text.c_str(), nullptr, 10) <= now) {
+    return Unauthorized("the signed URL has expired");
+  }
+  return Status::Ok();
+}
+
+nlohmann::json Access::Decorate(nlohmann::json job, int64_t now) const {
+  if (!options_.private_media) return job;
+  auto sign = [&](nlohmann::json& obj) {
+    if (obj.is_object() && obj.contains("url") && obj["url"].is_string()) {
+      obj["url"] = SignPath(obj["url"].get<std::string>(), now);
+    }
+  };
+  if (job.contains("original")) sign(job["original"]);
+  if (job.contains("variants") && job["variants"].is_array()) {
+    for (auto& v : job["variants"]) sign(v);
+  }
+  return job;
+}
+
+}  // namespace edgepix::http

@@ -1,0 +1,71 @@
+// Access: who may call what, and signed URLs for private media.
+//
+// With neither a token nor a JWT secret configured, everything is open (the
+// default for a laptop). With --token and/or --jwt-secret, kProtected routes
+// (uploads, listing, job reads, deletion, /metrics) need
+// "Authorization: Bearer <token or HS256 JWT>", compared in constant time.
+// Media (variants, originals) stay public unless `private_media`; then they
+// need the bearer credentials or a signed URL "?exp=<unix seconds>&sig=<b64url
+// HMAC-SHA256(key, path "\n" exp)>" that has not expired. The signing key is
+// --url-signing-key, else derived from the token (or the JWT secret). In
+// private mode, job JSON carries signed URLs so browsers can show images.
+#pragma once
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/status.h"
+#include "http/jwt.h"
+#include "http/route_table.h"
+
+namespace edgepix::http {
+
+struct AccessOptions {
+  std::string token;            // static bearer token; empty = none
+  std::string jwt_secret;       // HS256 secret; empty = JWTs not accepted
+  std::string url_signing_key;  // empty = derived from token / JWT secret
+  bool private_media = false;
+  int64_t signed_url_ttl_seconds = 3600;
+};
+
+class Access {
+ public:
+  explicit Access(AccessOptions options);
+
+  // kBadRequest for unusable settings (e.g. --private with nothing to sign or check).
+  static Status Validate(const AccessOptions& options);
+
+  bool auth_enabled() const { return !options_.token.empty() || !options_.jwt_.secret.empty(); }
+  bool private_media() const { return options_.private_media; }
+
+  // OK, or kUnauthorized with the reason (missing, malformed, wrong, expired).
+  Status Authorize(RouteAccess access, const httplib::Request& req, int64_t now) const;
+  // Whether the bearer credentials of `req` are valid (false when auth is off).
+  Status CheckBearer(const httplib::Request& req, int64_t now) const;
+
+  // "path?exp=E&sig=S". `exp` is rounded up to a 10-minute boundary past
+  // now + ttl, so one object keeps the same URL for a while (browser caches).
+  std::string SignPath(const std::string& path, int64_t now) const;
+  Status CheckSignedUrl(const std::string& path, const httplib::Request& req, int64_t now) const;
+
+  // In private mode, rewrites the original's and every variant's "url" into
+  // signed URLs. Otherwise returns `job` unchanged.
+  nlohmann::json Decorate(nlohmann::json job, int64_t now) const;
+
+ private:
+  struct Options {
+    std::string token;
+    JwtOptions jwt_;
+    bool private_media = false;
+    int64_t ttl = 3600;
+  } options_;
+  std::string signing_key_;
+  std::string compare_key_;  // random per process: tokens are compared as HMACs
+};
+
+int64_t UnixNow();
+
+}  // namespace edgepix::http

@@ -1,0 +1,23 @@
+// Crypto helpers for authentication (OpenSSL's libcrypto underneath):
+// HMAC-SHA256, unpadded base64url, constant-time comparison, random bytes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace edgepix::http {
+
+// Raw 32-byte HMAC-SHA256 of `data` under `key`.
+std::string HmacSha256(std::string_view key, std::string_view data);
+// RFC 4648 section 5, without padding.
+std::string Base64UrlEncode(std::string_view bytes);
+// Strict: only [A-Za-z0-9_-], no padding, no stray bits. nullopt otherwise.
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+// Compares without an early exit (CRYPTO_memcmp); a length mismatch is false
+// but still costs a full comparison.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+// `n` random bytes from the OS CSPRNG, hex-encoded (2n characters).
+std::string RandomHex(size_t n);
+
+}  // namespace edgepix::http

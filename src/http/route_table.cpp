@@ -1,0 +1,67 @@
+#include "http/route_table.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <regex>
+
+namespace edgepix::http {
+namespace {
+
+constexpr const char* kId = "([A-Za-z0-9_-]{1,64})";
+
+struct CompiledRoute {
+  const RouteInfo* info;
+  std::regex re;
+};
+
+const std::vector<CompiledRoute>& Compiled() {
+  static const std::vector<CompiledRoute> compiled = [] {
+    std::vector<CompiledRoute> out;
+    for (const RouteInfo& r : RouteTable()) out.push_back({&r, std::regex(r.pattern)});
+    return out;
+  }();
+  return compiled;
+}
+
+}  // namespace
+
+const std::vector<RouteInfo>& RouteTable() {
+  static const std::vector<RouteInfo> table = {
+      {"POST", "/api/uploads", "/api/uploads", RouteAccess::kProtected},
+      {"GET", "/api/jobs", "/api/jobs", RouteAccess::kProtected},
+      {"GET", "/api/jobs/{id}", std::string("/api/jobs/") + kId, RouteAccess::kProtected},
+      {"GET", "/api/jobs/{id}/events", std::string("/api/jobs/") + kId + "/events",
+       RouteAccess::kProtected},
+      {"DELETE", "/api/images/{id}", std::string("/api/images/") + kId, RouteAccess::kProtected},
+      {"GET", "/v/{id}/{variant}.webp", std::string("/v/") + kId + R"(/([a-z0-9_-]{1,32})\.webp)",
+       RouteAccess::kMedia},
+      {"GET", "/o/{id}", std::string("/o/") + kId, RouteAccess::kMedia},
+      {"GET", "/healthz", "/healthz", RouteAccess::kPublic},
+      {"GET", "/readyz", "/readyz", RouteAccess::kPublic},
+      {"GET", "/metrics", "/metrics", RouteAccess::kProtected},
+      {"GET", "/api/openapi.json", "/api/openapi.json", RouteAccess::kPublic},
+      {"GET", "/", "/", RouteAccess::kPublic},
+      {"GET", "/{asset}", R"(/([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\.(html|css|js|svg|png|ico|json)))",
+       RouteAccess::kPublic},
+  };
+  return table;
+}
+
+const std::string& RoutePattern(const std::string& method, const std::string& path) {
+  for (const RouteInfo& r : RouteTable()) {
+    if (r.method == method && r.path == path) return r.pattern;
+  }
+  std::fprintf(stderr, "edgepix: route %s %s is not in the route table\n", method.c_str(),
+               path.c_str());
+  std::abort();
+}
+
+const RouteInfo* MatchRoute(const std::string& method, const std::string& request_path) {
+  const std::string m = method == "HEAD" ? "GET" : method;
+  for (const CompiledRoute& c : Compiled()) {
+    if (c.info->method == m && std::regex_match(request_path, c.re)) return c.info;
+  }
+  return nullptr;
+}
+
+}  // namespace edgepix::http

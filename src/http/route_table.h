@@ -1,0 +1,34 @@
+// RouteTable: every route the server registers, in one list.
+//
+// Each entry names the method, the OpenAPI path template ("/api/jobs/{id}"),
+// the regex cpp-httplib matches and who may call it. Route registration looks
+// its regex up here (an unknown template aborts at start-up), the access
+// check and the per-route metrics use the same entries, and a test compares
+// the list with the OpenAPI document, so a route cannot exist undocumented.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace edgepix::http {
+
+enum class RouteAccess {
+  kPublic,     // always open: liveness, readiness, the UI, the API description
+  kProtected,  // needs the token (or a valid JWT) when one is configured
+  kMedia,      // open unless --private; then the token or a signed URL
+};
+
+struct RouteInfo {
+  std::string method;   // "GET", "POST", "DELETE"
+  std::string path;     // OpenAPI template, e.g. "/v/{id}/{variant}.webp"
+  std::string pattern;  // cpp-httplib regex
+  RouteAccess access;
+};
+
+const std::vector<RouteInfo>& RouteTable();
+// The regex registered for `method` + `path`; aborts if the route is not in the table.
+const std::string& RoutePattern(const std::string& method, const std::string& path);
+// The entry whose regex matches this request (HEAD counts as GET), or nullptr.
+const RouteInfo* MatchRoute(const std::string& method, const std::string& request_path);
+
+}  // namespace edgepix::http
