@@ -1,13 +1,6 @@
 # How the Debian-packaged libraries are found. No sources are copied here.
-# With EDGEPIX_STATIC, pkg-config's --static flags and the .a archives are used
-# for the image and database libraries; glibc and cpp-httplib stay dynamic.
-
-if(EDGEPIX_STATIC)
-  set(PKG_CONFIG_USE_STATIC_LIBS ON)
-  set(_edgepix_link_kind STATIC_)
-else()
-  set(_edgepix_link_kind "")
-endif()
+# With EDGEPIX_STATIC, static_libraries.cmake (included at the end) re-points these
+# targets at static archives; only glibc stays dynamic.
 
 pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
@@ -41,3 +34,7 @@ pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
 add_library(edgepix_crypto INTERFACE)
 target_link_libraries(edgepix_crypto INTERFACE PkgConfig::LIBCRYPTO)
 add_library(edgepix::crypto ALIAS edgepix_crypto)
+
+if(EDGEPIX_STATIC)
+  include(${CMAKE_CURRENT_LIST_DIR}/static_libraries.cmake)
+endif()

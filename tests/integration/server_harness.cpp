@@ -54,6 +54,11 @@ void ServerProcess::Start() {
   std::vector<std::string> args = {EdgepixBinary(), "serve", "--listen",
                                    "127.0.0.1:" + std::to_string(port_), "--data", data_dir_,
                                    "--quiet"};
+  // Cross builds: run the target binary under qemu-user (scripts/cross-build.sh
+  // sets EDGEPIX_EMULATOR) when the kernel has no binfmt_misc entry for it.
+  if (const char* emu = std::getenv("EDGEPIX_EMULATOR"); emu && *emu) {
+    args.insert(args.begin(), emu);
+  }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::string log = temp_.Join("server.log");
   pid_ = fork();
@@ -64,7 +69,7 @@ void ServerProcess::Start() {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
