@@ -1,6 +1,11 @@
 #include "jobs/job_processor.h"
 
+#include "common/observe.h"
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <set>
 
 namespace edgepix {
 namespace {
@@ -30,6 +35,23 @@ JobProcessor::JobProcessor(JobStore* store, BlobStore* blobs, JobNotifier* notif
                            ProcessorOptions options)
     : store_(store), blobs_(blobs), notifier_(notifier), options_(std::move(options)) {}
 
+void JobProcessor::Interrupt() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    interrupted_ = true;
+  }
+  cv_.notify_all();
+}
+
+void JobProcessor::Backoff(int attempts) {
+  int64_t ms = options_.retry_backoff_ms;
+  for (int i = 1; i < attempts && ms < options_.max_retry_backoff_ms; ++i) ms *= 2;
+  ms = std::min<int64_t>(ms, options_.max_retry_backoff_ms);
+  if (ms <= 0) return;
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return interrupted_; });
+}
+
 void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
   if (!updated.ok()) {
     if (updated.status().code() == ErrorCode::kNotFound) {
@@ -40,18 +62,53 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
                    updated.status().ToString().c_str());
     }
   }
+  if (updated.ok()) observe::JobChanged(id, JobStatusName(updated->status), updated->error ? updated->error->code : "");
   notifier_->Notify(id);
 }
 
-void JobProcessor::Run(const Job& job) {
-  auto fail_or_retry = [&](const Status& st) {
-    if (IsTransient(st.code()) && job.attempts < options_.max_attempts) {
-      Finish(store_->MarkPending(job.id), job.id);
-    } else {
-      Finish(store_->MarkFailed(job.id, JobError{ErrorCodeName(st.code()), st.message()}), job.id);
-    }
-  };
+void JobProcessor::FailOrRetry(const Job& job, const Status& st) {
+  if (IsTransient(st.code()) && job.attempts < options_.max_attempts) {
+    std::fprintf(stderr, "job %s: attempt %d failed (%s); retrying\n", job.id.c_str(), job.attempts,
+                 st.ToString().c_str());
+    Backoff(job.attempts);
+    Finish(store_->MarkPending(job.id), job.id);
+    return;
+  }
+  std::string message = st.message();
+  if (IsTransient(st.code())) {
+    message += " (after " + std::to_string(job.attempts) + " attempts)";
+  }
+  // Variants a failed attempt wrote are not served for a FAILED job.
+  Finish(store_->MarkFailed(job.id, JobError{ErrorCodeName(st.code()), message}), job.id);
+}
 
+bool JobProcessor::CompleteFromDuplicate(const Job& job) {
+  if (!options_.dedup || job.original.sha256.empty()) return false;
+  auto earlier = store_->FindCompletedBySha256(job.original.sha256);
+  if (!earlier.ok() || !earlier->has_value() || (*earlier)->id == job.id) return false;
+  const Job& source = **earlier;
+  std::set<std::string> wanted, have;
+  for (const auto& spec : options_.variants) wanted.insert(spec.name);
+  for (const auto& v : source.variants) have.insert(v.name);
+  if (wanted != have) return false;  // made with other settings: process afresh
+  for (const auto& v : source.variants) {
+    auto bytes = blobs_->ReadVariant(source.id, v.name);
+    if (!bytes.ok()) return false;  // deleted meanwhile: process afresh
+    Status st = blobs_->PutVariant(job.id, v.name, *bytes);
+    if (!st.ok()) {
+      FailOrRetry(job, st);
+      return true;
+    }
+  }
+  OriginalRecord original = source.original;
+  original.bytes = job.original.bytes;
+  Finish(store_->MarkCompleted(job.id, original, source.metadata, source.variants), job.id);
+  return true;
+}
+
+void JobProcessor::Run(const Job& job) {
+  observe::JobChanged(job.id, "PROCESSING");
+  if (CompleteFromDuplicate(job)) return;
   auto bytes = blobs_->ReadOriginal(job.id);
   if (!bytes.ok()) {
     if (bytes.status().code() == ErrorCode::kNotFound) {
@@ -59,10 +116,12 @@ void JobProcessor::Run(const Job& job) {
       Finish(store_->MarkFailed(job.id, JobError{"not_found", "the original is missing"}), job.id);
       return;
     }
-    fail_or_retry(bytes.status());
+    FailOrRetry(job, bytes.status());
     return;
   }
+  const auto pipeline_start = std::chrono::steady_clock::now();
   auto result = image::ProcessImage(*bytes, options_.variants, options_.pipeline);
+  observe::PipelineRan(pipeline_start, result.ok(), result.ok() ? result->variants.size() : 0);
   if (!result.ok()) {
     Finish(store_->MarkFailed(
                job.id, JobError{ErrorCodeName(result.status().code()), result.status().message()}),
@@ -73,10 +132,11 @@ void JobProcessor::Run(const Job& job) {
   for (const auto& v : result->variants) {
     Status st = blobs_->PutVariant(job.id, v.name, v.webp);
     if (!st.ok()) {
-      fail_or_retry(st);
+      FailOrRetry(job, st);
       return;
     }
     records.push_back(VariantRecord{v.name, v.width, v.height, v.webp.size()});
+    observe::VariantStored(v.name, v.webp.size());
   }
   OriginalRecord original = job.original;
   original.format = image::FormatName(result->original.format);

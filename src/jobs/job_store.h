@@ -56,6 +56,10 @@ class JobStore {
   // Removes the job row. kNotFound if unknown.
   virtual Status Delete(const std::string& id) = 0;
   virtual Result<int64_t> CountByStatus(JobStatus status) = 0;
+  // Ids of up to `limit` jobs created before `iso_time` (NowIso8601 format),
+  // oldest first (for retention).
+  virtual Result<std::vector<std::string>> ListIdsCreatedBefore(const std::string& iso_time,
+                                                                int limit) = 0;
   // A COMPLETED job whose original has this sha256, if any (for dedup).
   virtual Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256) = 0;
 };

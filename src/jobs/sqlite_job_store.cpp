@@ -198,6 +198,20 @@ class SqliteJobStore : public JobStore {
     });
   }
 
+  Result<std::vector<std::string>> ListIdsCreatedBefore(const std::string& iso_time,
+                                                        int limit) override {
+    return Guarded("list old jobs", [&]() -> Result<std::vector<std::string>> {
+      auto lease = readers_->Acquire();
+      SQLite::Statement st(lease.db(),
+                           "SELECT id FROM jobs WHERE created_at < ? ORDER BY seq LIMIT ?");
+      st.bind(1, iso_time);
+      st.bind(2, std::max(1, limit));
+      std::vector<std::string> ids;
+      while (st.executeStep()) ids.push_back(st.getColumn(0).getString());
+      return ids;
+    });
+  }
+
  private:
   static void Touch(Job* job) {
     job->version += 1;

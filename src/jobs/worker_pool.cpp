@@ -33,6 +33,7 @@ void WorkerPool::Stop() {
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
   }
+  processor_->Interrupt();  // a job in a retry backoff gives up its wait
   cv_.notify_all();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/env.h"
@@ -53,6 +54,8 @@ class BlobStore {
   virtual Status DeleteImage(const std::string& id) = 0;
   // Removes temp files left behind by a crash. Called once at start.
   virtual Status RemoveStaleTempFiles() = 0;
+  // Ids that have an original or a variant directory (for orphan cleanup at start).
+  virtual Result<std::vector<std::string>> ListImageIds() = 0;
   // Free bytes on the volume holding the blobs.
   virtual Result<uint64_t> FreeBytes() = 0;
 };

@@ -1,5 +1,6 @@
 // The local-disk BlobStore: originals/<ab>/<id>, variants/<id>/<name>.webp, tmp/.
 #include <memory>
+#include <set>
 
 #include "storage/blob_names.h"
 #include "storage/blob_store.h"
@@ -102,6 +103,25 @@ class LocalBlobStore : public BlobStore {
       if (removed) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(dir));
     }
     return Status::Ok();
+  }
+
+  Result<std::vector<std::string>> ListImageIds() override {
+    std::set<std::string> ids;
+    auto shards = env_->ListDir(originals_);
+    if (!shards.ok()) return shards.status();
+    for (const std::string& shard : *shards) {
+      auto files = env_->ListDir(originals_ + "/" + shard);
+      if (!files.ok()) continue;
+      for (const std::string& f : *files) {
+        if (ValidateImageId(f).ok()) ids.insert(f);
+      }
+    }
+    auto image_dirs = env_->ListDir(variants_);
+    if (!image_dirs.ok()) return image_dirs.status();
+    for (const std::string& d : *image_dirs) {
+      if (ValidateImageId(d).ok()) ids.insert(d);
+    }
+    return std::vector<std::string>(ids.begin(), ids.end());
   }
 
   Result<uint64_t> FreeBytes() override { return env_->FreeBytes(root_); }

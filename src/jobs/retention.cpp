@@ -1,0 +1,98 @@
+#include "jobs/retention.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <vector>
+
+namespace edgepix {
+
+Result<std::chrono::seconds> ParseRetention(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  std::string unit = text.substr(digits);
+  if (digits == 0 || digits > 9 || unit.size() > 1) {
+    return Status::Error(ErrorCode::kBadRequest,
+                         "a retention looks like 90s, 30m, 12h, 7d or 2w; got '" + text + "'");
+  }
+  int64_t n = std::stoll(text.substr(0, digits));
+  int64_t scale = 1;
+  if (unit == "m") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (unit == "d") scale = 86400;
+  if (unit == "w") scale = 7 * 86400;
+  if (!unit.empty() && scale == 1 && unit != "s") {
+    return Status::Error(ErrorCode::kBadRequest, "unknown retention unit in '" + text + "'");
+  }
+  if (n <= 0) return Status::Error(ErrorCode::kBadRequest, "a retention must be positive");
+  return std::chrono::seconds(n * scale);
+}
+
+std::string IsoTimeAgo(std::chrono::seconds age) {
+  using namespace std::chrono;
+  const auto then = system_clock::now() - age;
+  const auto ms = duration_cast<milliseconds>(then.time_since_epoch()).count() % 1000;
+  const std::time_t secs = system_clock::to_time_t(then);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+Result<int64_t> DeleteImagesOlderThan(JobStore* store, BlobStore* blobs, JobNotifier* notifier,
+                                      std::chrono::seconds age) {
+  const std::string cutoff = IsoTimeAgo(age);
+  int64_t deleted = 0;
+  while (true) {
+    auto ids = store->ListIdsCreatedBefore(cutoff, 200);
+    if (!ids.ok()) return ids.status();
+    if (ids->empty()) break;
+    for (const std::string& id : *ids) {
+      Status st = store->Delete(id);
+      if (!st.ok() && st.code() != ErrorCode::kNotFound) return st;
+      EDGEPIX_RETURN_IF_ERROR(blobs->DeleteImage(id));
+      if (notifier) notifier->Notify(id);
+      ++deleted;
+    }
+  }
+  return deleted;
+}
+
+RetentionSweeper::RetentionSweeper(JobStore* store, BlobStore* blobs, JobNotifier* notifier,
+                                   std::chrono::seconds age)
+    : store_(store), blobs_(blobs), notifier_(notifier), age_(age) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+RetentionSweeper::~RetentionSweeper() { Stop(); }
+
+void RetentionSweeper::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RetentionSweeper::Loop() {
+  const auto interval = std::clamp<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(age_) / 4,
+      std::chrono::milliseconds(250), std::chrono::milliseconds(60000));
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto deleted = DeleteImagesOlderThan(store_, blobs_, notifier_, age_);
+    if (!deleted.ok()) {
+      std::fprintf(stderr, "retention: %s\n", deleted.status().ToString().c_str());
+    } else if (*deleted > 0) {
+      std::fprintf(stderr, "retention: deleted %lld image(s)\n", static_cast<long long>(*deleted));
+    }
+    lock.lock();
+    cv_.wait_for(lock, interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace edgepix
