@@ -28,6 +28,7 @@ class ServerProcess {
   void Restart() { Kill(15); Start(); }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   httplib::Client Client() const;
 
