@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -14,6 +16,8 @@
 #include "jobs/intake.h"
 #include "jobs/job_notifier.h"
 #include "jobs/job_processor.h"
+#include "jobs/retention.h"
+#include "jobs/startup_recovery.h"
 #include "jobs/job_store.h"
 #include "jobs/worker_pool.h"
 #include "storage/blob_store.h"
@@ -27,7 +31,11 @@ std::vector<OptionDef> ServeOptionDefs() {
       {"listen", "127.0.0.1:8080", "address and port to listen on (port 0 = any free port)"},
       {"data", "./edgepix-data", "directory for the database, originals and variants"},
       {"workers", "number of cores", "image worker threads"},
-      {"http-threads", "256", "HTTP connection threads (each long-poll/SSE holds one)"},
+      {"http-threads", "1024", "HTTP connection threads (each long-poll/SSE holds one)"},
+      {"http-backlog", "256", "connections waiting for a thread; beyond it: 503"},
+      {"read-timeout", "30", "seconds a client may stay silent while sending a request"},
+      {"max-attempts", "5", "processing attempts (crashes, full disk) before a job FAILS"},
+      {"retain", "", "delete images older than this (e.g. 7d, 12h, 30m); default: keep"},
       {"max-upload-mb", "50", "largest accepted file, in MiB"},
       {"max-queue", "1000", "pending jobs before uploads get 503 + Retry-After"},
       {"min-free-mb", "64", "free disk space kept; below it uploads get 507"},
@@ -84,7 +92,17 @@ int RunServe(const std::vector<std::string>& args) {
   auto max_upload_mb = parsed->GetInt("max-upload-mb", 1, 1 << 20);
   auto max_queue = parsed->GetInt("max-queue", 1, 100000000);
   auto min_free_mb = parsed->GetInt("min-free-mb", 0, 1 << 30);
-  for (const auto* r : {&workers, &http_threads, &max_upload_mb, &max_queue, &min_free_mb}) {
+  auto http_backlog = parsed->GetInt("http-backlog", 0, 100000);
+  auto read_timeout = parsed->GetInt("read-timeout", 1, 3600);
+  auto max_attempts = parsed->GetInt("max-attempts", 1, 1000);
+  std::optional<std::chrono::seconds> retain;
+  if (!parsed->Get("retain").empty()) {
+    auto r = ParseRetention(parsed->Get("retain"));
+    if (!r.ok()) return Fail(r.status());
+    retain = *r;
+  }
+  for (const auto* r : {&workers, &http_threads, &max_upload_mb, &max_queue, &min_free_mb,
+                        &http_backlog, &read_timeout, &max_attempts}) {
     if (!r->ok()) return Fail(r->status());
   }
 
@@ -101,13 +119,17 @@ int RunServe(const std::vector<std::string>& args) {
   if (Status st = env->CreateDirs(data_dir); !st.ok()) return Fail(st);
   auto blobs = OpenLocalBlobStore(env, data_dir);
   if (!blobs.ok()) return Fail(blobs.status());
-  if (Status st = (*blobs)->RemoveStaleTempFiles(); !st.ok()) return Fail(st);
   auto store = OpenSqliteJobStore(data_dir + "/jobs.db");
   if (!store.ok()) return Fail(store.status());
-  auto requeued = (*store)->RequeueProcessing();
-  if (!requeued.ok()) return Fail(requeued.status());
-  if (!requeued->empty()) {
-    std::fprintf(stderr, "edgepix: %zu interrupted job(s) queued again\n", requeued->size());
+  auto recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts));
+  if (!recovered.ok()) return Fail(recovered.status());
+  if (recovered->requeued + recovered->poisoned + recovered->orphans_removed > 0) {
+    std::fprintf(stderr,
+                 "edgepix: recovery: %lld job(s) queued again, %lld failed as poison, "
+                 "%lld orphaned image(s) removed\n",
+                 static_cast<long long>(recovered->requeued),
+                 static_cast<long long>(recovered->poisoned),
+                 static_cast<long long>(recovered->orphans_removed));
   }
 
   JobNotifier notifier;
@@ -120,8 +142,13 @@ int RunServe(const std::vector<std::string>& args) {
   ProcessorOptions processor_options;
   processor_options.variants = image->variants;
   processor_options.pipeline = image->pipeline;
+  processor_options.max_attempts = static_cast<int>(*max_attempts);
   JobProcessor processor(store->get(), blobs->get(), &notifier, processor_options);
   WorkerPool pool(store->get(), &processor, static_cast<int>(*workers));
+  std::unique_ptr<RetentionSweeper> retention;
+  if (retain) {
+    retention = std::make_unique<RetentionSweeper>(store->get(), blobs->get(), &notifier, *retain);
+  }
 
   HttpContext context;
   context.store = store->get();
@@ -133,6 +160,8 @@ int RunServe(const std::vector<std::string>& args) {
   server_options.host = listen->first;
   server_options.port = listen->second;
   server_options.http_threads = static_cast<int>(*http_threads);
+  server_options.http_backlog = static_cast<int>(*http_backlog);
+  server_options.read_timeout_seconds = static_cast<int>(*read_timeout);
   server_options.max_request_bytes = intake_options.max_upload_bytes * 8 + (1 << 20);
   server_options.log_requests = parsed->Get("quiet") != "true";
   http::HttpServer server(context, server_options);
@@ -157,6 +186,7 @@ int RunServe(const std::vector<std::string>& args) {
   // Wake the signal thread if Listen ended on its own.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  if (retention) retention->Stop();
   pool.Stop();
   if (!served.ok()) return Fail(served);
   return 0;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "http/bounded_task_queue.h"
 #include "http/responses.h"
 #include "http/routes.h"
 
@@ -13,8 +14,14 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
     : context_(std::move(context)), options_(std::move(options)) {
   context_.stopping = &stopping_;
   const size_t threads = static_cast<size_t>(std::max(4, options_.http_threads));
+  const size_t backlog = static_cast<size_t>(std::max(0, options_.http_backlog));
   // cpp-httplib owns and deletes the queue it gets from this factory.
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_.new_task_queue = [threads, backlog] { return new BoundedTaskQueue(threads, backlog); };
+  // Connections beyond the pool and its backlog only get 503 (see bounded_task_queue.h).
+  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    return RefuseIfOverflow(res) ? httplib::Server::HandlerResponse::Handled
+                                 : httplib::Server::HandlerResponse::Unhandled;
+  });
   server_.set_read_timeout(options_.read_timeout_seconds, 0);
   server_.set_write_timeout(options_.write_timeout_seconds, 0);
   server_.set_keep_alive_timeout(options_.keep_alive_seconds);

@@ -20,7 +20,8 @@ namespace edgepix::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port
-  int http_threads = 256;
+  int http_threads = 1024;
+  int http_backlog = 256;  // accepted connections waiting for a thread; beyond: 503
   int read_timeout_seconds = 30;
   int write_timeout_seconds = 30;
   int keep_alive_seconds = 5;
