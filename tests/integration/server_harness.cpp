@@ -61,6 +61,7 @@ void ServerProcess::Start() {
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::string log = temp_.Join("server.log");
+  std::fflush(nullptr);  // or the child repeats our buffered output
   pid_ = fork();
   if (pid_ == 0) {
     FILE* f = std::freopen(log.c_str(), "a", stdout);
