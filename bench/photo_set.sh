@@ -10,13 +10,15 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dest=$1 set=$2
 mkdir -p "$dest"
 if [[ $set == wallpapers ]]; then
-  while read -r f; do
-    w=$(vipsheader -f width "$f" 2>/dev/null) h=$(vipsheader -f height "$f" 2>/dev/null)
+  # one vipsheader for all files: "PATH: WxH uchar, 3 bands, ..."
+  mapfile -t files < <(find /usr/share/wallpapers -name '*.jpg' -type f | sort)
+  while IFS= read -r line; do
+    f=${line%%: *} dims=${line#*: } dims=${dims%% *} w=${dims%x*} h=${dims#*x}
     ((w * h >= 4000000)) || continue
     rel=${f#/usr/share/wallpapers/} theme=${rel%%/*} dark=""
     [[ $f == */images_dark/* ]] && dark=_dark
     ln -sf "$f" "$dest/${theme}${dark}_${w}x${h}.jpg"
-  done < <(find /usr/share/wallpapers -name '*.jpg' -type f | sort)
+  done < <(vipsheader "${files[@]}" 2>/dev/null)
 else
   dir=$set
   [[ $set == corpus ]] && dir="$(cd "$HERE/../.." && pwd)/shared/corpus/photos"

@@ -32,7 +32,7 @@ const sh = (cmd, args) => {
 };
 
 const N = Number(opt.photos);
-const TOOLS = ['edgepix', 'vipsthumbnail', 'sharp-per-size', 'sharp-cascade'];
+const TOOLS = ['edgepix', 'vipsthumbnail', 'sharp-per-size', 'sharp-cascade', 'edgepix-keepmem'];
 const out = [];
 const p = (s = '') => out.push(s);
 
@@ -45,7 +45,7 @@ try {
   sharpVer = s.versions.sharp;
   sharpLibs = s.versions;
 } catch {}
-const dpkg = (pkg) => sh('dpkg-query', ['-W', '-f=${Version}', pkg]);
+const dpkg = (pkg) => sh('dpkg-query', ['-W', '-f=${Version}\n', pkg]).split('\n')[0];
 p(`# edgepix benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${opt.set} set`);
 p();
 p('Produced by `bench/run.sh` (see bench/README.md for the method). Do not edit by hand; re-run.');
@@ -55,7 +55,7 @@ p();
 p(`- ${os.cpus().length} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}`);
 p(`- load average before the throughput runs: ${opt['load-before']}; after: ${opt['load-after']}` +
   ' (the machine is shared with other engineers\' builds: wall-clock figures carry that noise; CPU per image much less)');
-p(`- edgepix ${sh(opt.edgepix, ['version'])} (Release, build-bench/), git ${sh('git', ['-C', __dirname, 'rev-parse', '--short', 'HEAD'])}` +
+p(`- ${sh(opt.edgepix, ['version'])} (Release, build-bench/), git ${sh('git', ['-C', __dirname, 'rev-parse', '--short', 'HEAD'])}` +
   `${sh('git', ['-C', __dirname, 'status', '--porcelain', '--', '../src']) ? ' + uncommitted src/ changes' : ''}`);
 p(`- Debian libjpeg-turbo ${dpkg('libturbojpeg0')}, libwebp ${dpkg('libwebp7')}, vipsthumbnail ${sh('vips', ['--version'])}`);
 p(`- sharp ${sharpVer} (npm, prebuilt: libvips ${sharpLibs.vips}, libwebp ${sharpLibs.webp}, mozjpeg ${sharpLibs.mozjpeg}), node ${process.version}`);
@@ -146,26 +146,38 @@ if (diff.length) {
 
 // ---- codec floor ----
 const floor = tsv(opt.floor);
+const fresh = opt['floor-fresh'] && fs.existsSync(opt['floor-fresh']) ? tsv(opt['floor-fresh']) : [];
 const fmean = floor.find((r) => r.file === 'mean');
+const frmean = fresh.find((r) => r.file === 'mean');
 p('## Codec floor (one core, CPU ms per photo)');
 p();
 p('bench/tools/codec_floor.cpp: tjDecompress2 at the DCT scale keeping ≥ 2× the 1280 px variant, then');
 p('WebPEncode q85 m4 (RGB import included) of pre-resized 1280 / 640 / 150 buffers; no resize, no I/O;');
-p('min of 3 reps per stage per photo, thread CPU time (CLOCK_THREAD_CPUTIME_ID).');
+p('min of 3 reps per stage per photo, thread CPU time (CLOCK_THREAD_CPUTIME_ID). Run with glibc keeping');
+p('freed memory mapped (GLIBC_TUNABLES as edgepix-keepmem), so the libjpeg coefficient buffers of');
+p('progressive files are not page-faulted in afresh for every decode; the "fresh memory" column is the');
+p('same tool with the default allocator.');
 p();
-p('| photo | decoded at | decode | large | medium | thumb | total |');
-p('|---|---|---|---|---|---|---|');
+p('| photo | decoded at | decode | large | medium | thumb | total | total, fresh memory |');
+p('|---|---|---|---|---|---|---|---|');
 for (const r of floor) {
-  p(`| ${r.file === 'mean' ? '**mean**' : r.file.split('/').pop()} | ${r.decoded} | ${r.decode_ms} | ${r.large_ms} | ${r.medium_ms} | ${r.thumb_ms} | ${r.total_ms} |`);
+  const fr = fresh.find((x) => x.file === r.file);
+  p(`| ${r.file === 'mean' ? '**mean**' : r.file.split('/').pop()} | ${r.decoded} | ${r.decode_ms} | ${r.large_ms} | ${r.medium_ms} | ${r.thumb_ms} | ${r.total_ms} | ${fr ? fr.total_ms : 'NA'} |`);
 }
 p();
 if (fmean) {
   const fl = Number(fmean.total_ms);
-  const e1 = summary['edgepix-1'], e2 = summary['edgepix-2'];
-  p(`Floor ${f1(fl)} ms/photo → at most ${f1((2 * 1000) / fl)} images/s on 2 cores.`);
-  p(`edgepix CPU per photo: ${Math.round(e1.cpuMs)} ms at 1 worker (${f2(e1.cpuMs / fl)}× the floor), ` +
-    `${Math.round(e2.cpuMs)} ms at 2 workers (${f2(e2.cpuMs / fl)}×); goal ≤ 1.15×. ` +
-    `edgepix at 2 workers reaches ${Math.round((100 * e2.ips) / ((2 * 1000) / fl))} % of the floor's images/s.`);
+  p(`Floor ${f1(fl)} ms/photo (${frmean ? f1(Number(frmean.total_ms)) : 'NA'} with fresh memory) → at most ${f1((2 * 1000) / fl)} images/s on 2 cores.`);
+  p();
+  p('| edgepix | workers | CPU ms / photo | ÷ floor (goal ≤ 1.15) | images/s as % of the floor\'s 2-core rate |');
+  p('|---|---|---|---|---|');
+  for (const tool of ['edgepix', 'edgepix-keepmem']) {
+    for (const w of [1, 2]) {
+      const e = summary[`${tool}-${w}`];
+      if (!e) continue;
+      p(`| ${tool} | ${w} | ${Math.round(e.cpuMs)} | ${f2(e.cpuMs / fl)} | ${Math.round((100 * e.ips) / ((w * 1000) / fl))} % of ${w}-core |`);
+    }
+  }
   p();
 }
 

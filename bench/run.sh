@@ -22,6 +22,7 @@
 #   --out FILE        results file (default bench/results/YYYY-MM-DD-<set>.md)
 set -euo pipefail
 ARGS="$*"
+{ # the whole script is parsed before it runs: editing it mid-run is then harmless
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
@@ -49,11 +50,20 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---- 1. dependencies -------------------------------------------------------
 if [[ $INSTALL == 1 ]]; then
+  # By what is there, not by package name: node/npm may come from elsewhere, and
+  # multiarch -dev packages make `dpkg -s NAME` ambiguous.
   need=()
-  for p in libvips-tools plasma-workspace-wallpapers time curl nodejs npm g++ cmake pkg-config \
-           libwebp-dev libturbojpeg0-dev; do
-    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-  done
+  [[ -d /usr/share/wallpapers/Volna ]] || need+=(plasma-workspace-wallpapers)
+  command -v vipsthumbnail >/dev/null || need+=(libvips-tools)
+  [[ -x /usr/bin/time ]] || need+=(time)
+  command -v curl >/dev/null || need+=(curl)
+  command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
+  command -v g++ >/dev/null || need+=(g++)
+  command -v cmake >/dev/null || need+=(cmake)
+  command -v pkg-config >/dev/null || need+=(pkg-config)
+  pkg-config --exists libwebp 2>/dev/null || need+=(libwebp-dev)
+  pkg-config --exists libturbojpeg 2>/dev/null || need+=(libturbojpeg0-dev)
   if [[ ${#need[@]} -gt 0 ]]; then
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
     log "apt-get install ${need[*]}"
@@ -68,9 +78,14 @@ fi
 
 # ---- 2. build --------------------------------------------------------------
 log "building edgepix (Release) in $BUILD"
-[[ -f "$BUILD/CMakeCache.txt" ]] ||
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_TESTS=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target edgepix >/dev/null
+# (configure every time: the project globs its sources, new files need it)
+mkdir -p "$BUILD"
+if ! { cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_TESTS=OFF &&
+       cmake --build "$BUILD" -j2 --target edgepix; } >"$BUILD/bench-build.log" 2>&1; then
+  tail -30 "$BUILD/bench-build.log" >&2
+  echo "build failed (full log: $BUILD/bench-build.log)" >&2
+  exit 1
+fi
 EDGEPIX="$BUILD/edgepix"
 mkdir -p "$TOOLS"
 for t in ssim codec_floor; do
@@ -98,15 +113,21 @@ cat "${PHOTOS[@]}" >/dev/null  # warm the page cache
 # Each configuration writes to a fresh directory; /usr/bin/time records wall,
 # user, sys and max RSS (of the largest single process: for vipsthumbnail under
 # xargs -P 2 two processes of that size run at once).
-TOOLSET=(edgepix vipsthumbnail sharp-per-size sharp-cascade)
+# edgepix-keepmem: the same binary with glibc told to keep freed memory mapped
+# (one arena, no mmap for big blocks, no trimming): shows what page faults on
+# fresh buffers cost edgepix (large for progressive JPEGs on this VM).
+KEEPMEM="glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295"
+export KEEPMEM
+TOOLSET=(edgepix vipsthumbnail sharp-per-size sharp-cascade edgepix-keepmem)
+NT=${#TOOLSET[@]}
 RUNS_TSV="$WORK/runs.tsv"
 printf 'round\ttool\tworkers\twall_s\tuser_s\tsys_s\tmaxrss_kb\n' >"$RUNS_TSV"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
   for w in 1 2; do
     # rotate the order each round so no tool always runs first or last
-    for i in 0 1 2 3; do
-      tool=${TOOLSET[$(((i + r) % 4))]}
+    for i in $(seq 0 $((NT - 1))); do
+      tool=${TOOLSET[$(((i + r) % NT))]}
       out="$WORK/out/$tool-w$w"
       rm -rf "$out" && mkdir -p "$out"
       /usr/bin/time -f '%e\t%U\t%S\t%M' -o "$WORK/time.txt" \
@@ -123,9 +144,21 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 # ---- 5. bytes and SSIM (outputs of the last 2-worker round) ---------------
 variant_path() {  # tool stem variant
   case $1 in
-    edgepix) echo "$WORK/out/edgepix-w2/$2/$3.webp" ;;
+    edgepix*) echo "$WORK/out/$1-w2/$2/$3.webp" ;;
     *) echo "$WORK/out/$1-w2/$2_$3.webp" ;;
   esac
+}
+# Reference for SSIM: full resolution (no shrink-on-load), auto-rotated, embedded
+# ICC -> sRGB (plain sRGB conversion for gray or profile-less images), alpha
+# flattened on white, as a binary PPM.
+make_reference() {  # photo out.ppm
+  local ref="$WORK/ref.v" tmp="$WORK/ref2.v"
+  vips icc_transform "$1[autorotate=true]" "$ref" srgb --embedded 2>/dev/null ||
+    vips colourspace "$1[autorotate=true]" "$ref" srgb 2>/dev/null || return 1
+  if [[ $(vipsheader -f bands "$ref") == 4 ]]; then
+    vips flatten "$ref" "$tmp" --background 255 2>/dev/null && mv "$tmp" "$ref" || return 1
+  fi
+  vips copy "$ref" "$2" 2>/dev/null
 }
 BYTES_TSV="$WORK/bytes.tsv"; SSIM_TSV="$WORK/ssim.tsv"
 printf 'tool\tphoto\tvariant\tbytes\n' >"$BYTES_TSV"
@@ -141,14 +174,7 @@ for f in "${PHOTOS[@]}"; do
     done
     args+=("cover:$(variant_path "$tool" "$stem" thumb)" "inside:$(variant_path "$tool" "$stem" medium)")
   done
-  # Reference: full resolution, auto-rotated, embedded ICC -> sRGB, flattened.
-  # (flatten only when there is an alpha band: on RGB it would eat the blue one)
-  if vips icc_transform "$f[autorotate=true]" "$WORK/ref.v" srgb --embedded 2>/dev/null &&
-     if [[ $(vipsheader -f bands "$WORK/ref.v") == 4 ]]; then
-       vips flatten "$WORK/ref.v" "$WORK/ref.ppm"
-     else
-       vips copy "$WORK/ref.v" "$WORK/ref.ppm"
-     fi 2>/dev/null; then
+  if make_reference "$f" "$WORK/ref.ppm"; then
     "$TOOLS/ssim" "$WORK/ref.ppm" "${args[@]}" >"$WORK/ssim1.txt" || true
     i=0
     for tool in "${TOOLSET[@]}"; do
@@ -160,14 +186,15 @@ for f in "${PHOTOS[@]}"; do
   else
     log "no reference for $stem (skipped in SSIM)"
   fi
-  rm -f "$WORK/ref.v" "$WORK/ref.ppm"
+  rm -f "$WORK/ref.v" "$WORK/ref2.v" "$WORK/ref.ppm"
 done
 
 # ---- 6. codec floor --------------------------------------------------------
 log "codec floor"
 JPEGS=()
 for f in "${PHOTOS[@]}"; do [[ $(head -c 2 "$f" | od -An -tx1 | tr -d ' ') == ffd8 ]] && JPEGS+=("$f"); done
-"$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor.tsv"
+"$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor-fresh.tsv"
+GLIBC_TUNABLES=$KEEPMEM "$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor.tsv"
 
 # ---- 7. latency ------------------------------------------------------------
 LAT_TXT="$WORK/latency.txt"; : >"$LAT_TXT"
@@ -180,7 +207,9 @@ fi
 mkdir -p "$HERE/results"
 [[ -n "$OUT" ]] || OUT="$HERE/results/$(date +%Y-%m-%d)-$SET.md"
 node "$HERE/report.js" --set "$SET" --photos "$N" --rounds "$ROUNDS" \
-  --runs "$RUNS_TSV" --bytes "$BYTES_TSV" --ssim "$SSIM_TSV" --floor "$WORK/floor.tsv" \
+  --runs "$RUNS_TSV" --bytes "$BYTES_TSV" --ssim "$SSIM_TSV" --floor "$WORK/floor.tsv" --floor-fresh "$WORK/floor-fresh.tsv" \
   --latency "$LAT_TXT" --edgepix "$EDGEPIX" --args "$ARGS" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --photo-list <(printf '%s\n' "${PHOTOS[@]}") >"$OUT"
 log "results in $OUT"
 cat "$OUT"
+exit 0
+}

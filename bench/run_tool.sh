@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Runs one benchmarked tool over the photos (run.sh wraps this in /usr/bin/time).
 # Args: TOOL WORKERS OUTDIR EDGEPIX_BIN PHOTO...
-# TOOL is edgepix | vipsthumbnail | sharp-per-size | sharp-cascade.
+# TOOL is edgepix | edgepix-keepmem (needs $KEEPMEM) | vipsthumbnail | sharp-per-size | sharp-cascade.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tool=$1 w=$2 out=$3 edgepix=$4
 shift 4
 case $tool in
   edgepix) exec "$edgepix" process "$@" --out "$out" --workers "$w" >"$out.log" ;;
+  edgepix-keepmem)
+    GLIBC_TUNABLES=$KEEPMEM exec "$edgepix" process "$@" --out "$out" --workers "$w" >"$out.log" ;;
   vipsthumbnail)
     for v in thumb medium large; do
-      for f in "$@"; do printf '%s\0%s\0' "$v" "$f"; done
-    done | VIPS_CONCURRENCY=1 xargs -0 -n 2 -P "$w" bash "$HERE/vips_one.sh" "$out" ;;
+      for f in "$@"; do printf '%s:%s\0' "$v" "$f"; done
+    done | VIPS_CONCURRENCY=1 xargs -0 -n 5 -P "$w" bash "$HERE/vips_one.sh" "$out" 2>"$out.err" ;;
   sharp-per-size | sharp-cascade)
     UV_THREADPOOL_SIZE=$w exec node "$HERE/sharp_bench.js" --mode "${tool#sharp-}" \
       --workers "$w" --out "$out" "$@" >"$out.log" ;;
