@@ -9,6 +9,7 @@
 #   FUZZ_SECONDS=300 scripts/fuzz.sh     longer runs
 #   FUZZ_TARGETS="png gif" scripts/fuzz.sh
 #   FUZZ_SECONDS=0 scripts/fuzz.sh       build and replay the regressions only
+#   FUZZ_FRESH=1 scripts/fuzz.sh         start from the seeds alone (CI: bounded time)
 #
 # Seeds are written into build-fuzz/seeds/ by edgepix_fuzz_seeds from the
 # test fixtures and, read-only, from EDGEPIX_CORPUS (default ../shared/corpus).
@@ -55,6 +56,7 @@ else
   "$bin/edgepix_fuzz_seeds" "$build/seeds"
 fi
 mkdir -p "$build/artifacts"
+if [[ "${FUZZ_FRESH:-0}" == 1 ]]; then rm -rf "$build/corpus"; fi
 
 # A huge allocation is a finding: bombs must be refused before allocating.
 common=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=25 -max_len=65536)
@@ -96,4 +98,4 @@ if ((${#failed[@]})); then
   echo "fuzz: keep each crashing input as tests/fuzz/regressions/<target>-<what>.<ext>"
   exit 1
 fi
-echo "fuzz: all targets clean"
+echo "fuzz: all targets clean ($((SECONDS - start)) s in all)"
