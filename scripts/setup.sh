@@ -12,7 +12,7 @@ BUILD_PACKAGES=(
   nlohmann-json3-dev libturbojpeg0-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
 )
 TEST_PACKAGES=(
-  catch2 clang libclang-rt-14-dev curl chromium
+  catch2 clang libclang-rt-14-dev curl chromium openssl
 )
 
 packages=("${BUILD_PACKAGES[@]}")

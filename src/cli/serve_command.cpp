@@ -12,13 +12,16 @@
 #include "cli/commands.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
+#include "cli/readiness.h"
+#include "cli/security_options.h"
+#include "common/log.h"
 #include "http/server.h"
 #include "jobs/intake.h"
 #include "jobs/job_notifier.h"
 #include "jobs/job_processor.h"
+#include "jobs/job_store.h"
 #include "jobs/retention.h"
 #include "jobs/startup_recovery.h"
-#include "jobs/job_store.h"
 #include "jobs/worker_pool.h"
 #include "storage/blob_store.h"
 #include "storage/env.h"
@@ -39,9 +42,10 @@ std::vector<OptionDef> ServeOptionDefs() {
       {"max-upload-mb", "50", "largest accepted file, in MiB"},
       {"max-queue", "1000", "pending jobs before uploads get 503 + Retry-After"},
       {"min-free-mb", "64", "free disk space kept; below it uploads get 507"},
-      {"quiet", "", "do not log one line per request", false, true},
+      {"quiet", "", "do not log requests and job transitions", false, true},
   };
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
+  for (auto& d : SecurityOptionDefs()) defs.push_back(d);
   return defs;
 }
 
@@ -156,6 +160,9 @@ int RunServe(const std::vector<std::string>& args) {
   context.notifier = &notifier;
   context.intake = &intake;
   context.workers = &pool;
+  context.database_ready = [db = data_dir + "/jobs.db", tmp = data_dir + "/tmp"] {
+    return CheckDatabaseWritable(db, tmp);
+  };
   http::ServerOptions server_options;
   server_options.host = listen->first;
   server_options.port = listen->second;
@@ -164,6 +171,8 @@ int RunServe(const std::vector<std::string>& args) {
   server_options.read_timeout_seconds = static_cast<int>(*read_timeout);
   server_options.max_request_bytes = intake_options.max_upload_bytes * 8 + (1 << 20);
   server_options.log_requests = parsed->Get("quiet") != "true";
+  log::SetEnabled(server_options.log_requests);
+  if (Status st = ApplySecurityOptions(*parsed, &server_options); !st.ok()) return Fail(st);
   http::HttpServer server(context, server_options);
   auto port = server.Bind();
   if (!port.ok()) return Fail(port.status());
@@ -171,8 +180,8 @@ int RunServe(const std::vector<std::string>& args) {
   std::error_code ec;
   auto abs_data = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
   std::string shown_host = listen->first == "0.0.0.0" ? "127.0.0.1" : listen->first;
-  std::printf("edgepix serving on http://%s:%d/  (open it in a browser to upload)\n",
-              shown_host.c_str(), *port);
+  std::printf("edgepix serving on %s://%s:%d/  (open it in a browser to upload)\n",
+              server.tls() ? "https" : "http", shown_host.c_str(), *port);
   std::printf("data in %s, %d image worker(s)\n", abs_data.c_str(), pool.size());
   std::fflush(stdout);
 

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
+#include "common/status.h"
 #include "jobs/intake.h"
 #include "jobs/job_notifier.h"
 #include "jobs/job_store.h"
@@ -13,6 +15,10 @@
 #include "storage/blob_store.h"
 
 namespace edgepix {
+
+namespace http {
+class Access;
+}
 
 struct HttpOptions {
   int long_poll_cap_seconds = 60;
@@ -28,6 +34,9 @@ struct HttpContext {
   WorkerPool* workers = nullptr;
   HttpOptions options;
   std::atomic<bool>* stopping = nullptr;  // set when the server shuts down
+  const http::Access* access = nullptr;   // set by HttpServer
+  // /readyz: OK when the database accepts a write right now. Unset: a read is tried.
+  std::function<Status()> database_ready;
 };
 
 }  // namespace edgepix

@@ -8,14 +8,15 @@
 #include <memory>
 #include <string>
 
+#include "common/log.h"
+#include "http/access.h"
 #include "http/responses.h"
+#include "http/route_table.h"
 #include "http/routes.h"
 #include "jobs/intake.h"
 
 namespace edgepix::http {
 namespace {
-
-constexpr const char* kIdPattern = "([A-Za-z0-9_-]{1,64})";
 
 bool CheckId(const std::string& id, httplib::Response& res) {
   if (IsValidJobId(id)) return true;
@@ -49,7 +50,7 @@ void GetJob(HttpContext* ctx, const httplib::Request& req, httplib::Response& re
       if (!job.ok()) return SendError(res, job.status());
     }
   }
-  SendJson(res, 200, JobToJson(*job));
+  SendJson(res, 200, PublicJobJson(ctx, *job));
 }
 
 void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
@@ -70,7 +71,7 @@ void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& 
   if (!page.ok()) return SendError(res, page.status());
   nlohmann::json body;
   body["jobs"] = nlohmann::json::array();
-  for (const Job& job : page->jobs) body["jobs"].push_back(JobToJson(job));
+  for (const Job& job : page->jobs) body["jobs"].push_back(PublicJobJson(ctx, job));
   body["next"] = page->next.empty() ? nlohmann::json(nullptr) : nlohmann::json(page->next);
   SendJson(res, 200, body);
 }
@@ -108,8 +109,10 @@ void StreamEvents(HttpContext* ctx, const httplib::Request& req, httplib::Respon
         }
         if (job->version != stream->sent_version) {
           stream->sent_version = job->version;
-          std::string ev = "event: status\nid: " + std::to_string(job->version) +
-                           "\ndata: " + JobToJson(*job).dump() + "\n\n";
+          std::string ev = "event: status\nid: " + std::to_string(job->version) + "\ndata: " +
+                           PublicJobJson(ctx, *job).dump(-1, ' ', false,
+                                                         nlohmann::json::error_handler_t::replace) +
+                           "\n\n";
           if (!sink.write(ev.data(), ev.size())) return false;
           if (IsTerminal(job->status)) stream->done = true;
           return true;
@@ -129,24 +132,29 @@ void DeleteImage(HttpContext* ctx, const httplib::Request& req, httplib::Respons
   st = ctx->blobs->DeleteImage(id);
   ctx->notifier->Notify(id);
   if (!st.ok()) return SendError(res, st);
+  log::JobTransition(id, "DELETED");
   res.status = 204;
 }
 
 }  // namespace
 
+nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job) {
+  nlohmann::json j = JobToJson(job);
+  return ctx->access ? ctx->access->Decorate(std::move(j), UnixNow()) : j;
+}
+
 void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx) {
-  const std::string id = kIdPattern;
-  server.Get("/api/jobs", [ctx](const httplib::Request& req, httplib::Response& res) {
-    ListJobs(ctx, req, res);
-  });
-  server.Get("/api/jobs/" + id,
+  server.Get(
+      RoutePattern("GET", "/api/jobs"),
+      [ctx](const httplib::Request& req, httplib::Response& res) { ListJobs(ctx, req, res); });
+  server.Get(RoutePattern("GET", "/api/jobs/{id}"),
              [ctx](const httplib::Request& req, httplib::Response& res) { GetJob(ctx, req, res); });
   server.Get(
-      "/api/jobs/" + id + "/events",
+      RoutePattern("GET", "/api/jobs/{id}/events"),
       [ctx](const httplib::Request& req, httplib::Response& res) { StreamEvents(ctx, req, res); });
-  server.Delete("/api/images/" + id, [ctx](const httplib::Request& req, httplib::Response& res) {
-    DeleteImage(ctx, req, res);
-  });
+  server.Delete(
+      RoutePattern("DELETE", "/api/images/{id}"),
+      [ctx](const httplib::Request& req, httplib::Response& res) { DeleteImage(ctx, req, res); });
 }
 
 }  // namespace edgepix::http

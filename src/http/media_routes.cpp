@@ -4,10 +4,16 @@
 // served with a strong ETag of their content and a one-year immutable
 // Cache-Control; If-None-Match gives 304. A variant not made yet answers 404
 // with Retry-After while its job is still PENDING or PROCESSING.
+//
+// Every media answer also carries a restrictive Content-Security-Policy with
+// `sandbox`, so even a polyglot file opened as a document cannot run script.
+// With --private the caching becomes `private` (no shared caches).
 #include <memory>
 #include <string>
 
+#include "http/access.h"
 #include "http/responses.h"
+#include "http/route_table.h"
 #include "http/routes.h"
 #include "jobs/intake.h"
 #include "jobs/sha256.h"
@@ -44,6 +50,14 @@ std::string DispositionFor(const std::string& filename) {
   return "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
+void SetMediaHeaders(HttpContext* ctx, httplib::Response& res) {
+  const bool priv = ctx->access && ctx->access->private_media();
+  res.set_header("Cache-Control",
+                 priv ? "private, max-age=3600" : "public, max-age=31536000, immutable");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
+}
+
 void NotReadyOrMissing(HttpContext* ctx, const std::string& id, httplib::Response& res) {
   auto job = ctx->store->Get(id);
   if (job.ok() && !IsTerminal(job->status)) {
@@ -73,8 +87,7 @@ void ServeVariant(HttpContext* ctx, const httplib::Request& req, httplib::Respon
   }
   const std::string etag = "\"" + Sha256::Of(*bytes).substr(0, 32) + "\"";
   res.set_header("ETag", etag);
-  res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-  res.set_header("X-Content-Type-Options", "nosniff");
+  SetMediaHeaders(ctx, res);
   if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
     return;
@@ -92,8 +105,7 @@ void ServeOriginal(HttpContext* ctx, const httplib::Request& req, httplib::Respo
   if (!reader.ok()) return SendError(res, reader.status());
   const std::string etag = "\"" + job->original.sha256 + "\"";
   res.set_header("ETag", etag);
-  res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-  res.set_header("X-Content-Type-Options", "nosniff");
+  SetMediaHeaders(ctx, res);
   res.set_header("Content-Disposition", DispositionFor(job->filename));
   if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
@@ -115,10 +127,10 @@ void ServeOriginal(HttpContext* ctx, const httplib::Request& req, httplib::Respo
 
 void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx) {
   server.Get(
-      R"(/v/([A-Za-z0-9_-]{1,64})/([a-z0-9_-]{1,32})\.webp)",
+      RoutePattern("GET", "/v/{id}/{variant}.webp"),
       [ctx](const httplib::Request& req, httplib::Response& res) { ServeVariant(ctx, req, res); });
   server.Get(
-      R"(/o/([A-Za-z0-9_-]{1,64}))",
+      RoutePattern("GET", "/o/{id}"),
       [ctx](const httplib::Request& req, httplib::Response& res) { ServeOriginal(ctx, req, res); });
 }
 

@@ -65,7 +65,45 @@ const char* MessageForHttpStatus(int status) {
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json");
+  // Invalid UTF-8 anywhere (an old row, a message quoting input) must not become a 500.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
+std::string CleanFilename(const std::string& name) {
+  std::string base =
+      name.substr(name.find_last_of("/\\") == std::string::npos ? 0 : name.find_last_of("/\\") + 1);
+  std::string out;
+  const auto* p = reinterpret_cast<const unsigned char*>(base.data());
+  const size_t n = base.size();
+  for (size_t i = 0; i < n && out.size() < 252;) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c >= 0x20 && c != 0x7f) out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    // Length and the smallest code point of a well-formed sequence (no overlongs).
+    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    uint32_t cp = len == 4 ? c & 0x07 : len == 3 ? c & 0x0F : c & 0x1F;
+    bool ok = len > 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; ++k) {
+      ok = (p[i + k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (ok) {
+      ok = (len == 3 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) ||
+           (len == 4 && cp >= 0x10000 && cp <= 0x10FFFF) || len == 2;
+    }
+    if (ok) {
+      out.append(base, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+    }
+  }
+  return out.empty() ? "upload" : out;
 }
 
 void SendError(httplib::Response& res, int http_status, const std::string& code,

@@ -21,6 +21,11 @@ void SendError(httplib::Response& res, int http_status, const std::string& code,
 // Installs the error and exception handlers on `server`.
 void InstallJsonErrorHandlers(httplib::Server& server);
 
+// A client-supplied filename made safe to keep as metadata: only its last path
+// component (after '/' or '\\'), control bytes dropped, invalid UTF-8 (overlong
+// forms included) replaced by U+FFFD, at most 255 bytes; "upload" if nothing is left.
+std::string CleanFilename(const std::string& name);
+
 // Parses an optional integer query parameter. nullopt if absent; error if malformed.
 Result<std::optional<int64_t>> IntParam(const httplib::Request& req, const std::string& name,
                                         int64_t min, int64_t max);

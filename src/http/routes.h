@@ -4,6 +4,8 @@
 
 #include <httplib.h>
 
+#include <nlohmann/json.hpp>
+
 #include "http/http_context.h"
 
 namespace edgepix::http {
@@ -17,5 +19,10 @@ void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx);
 void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx);
 // GET / and the UI's files, GET /healthz.
 void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /metrics, GET /readyz, GET /api/openapi.json.
+void RegisterOpsRoutes(httplib::Server& server, HttpContext* ctx);
+
+// A job as clients see it: JobToJson, with signed media URLs in private mode.
+nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job);
 
 }  // namespace edgepix::http

@@ -10,42 +10,61 @@
 
 namespace edgepix::http {
 
+namespace {
+
+std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
+  if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+    return std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+  }
+  return std::make_unique<httplib::Server>();
+}
+
+}  // namespace
+
 HttpServer::HttpServer(HttpContext context, ServerOptions options)
-    : context_(std::move(context)), options_(std::move(options)) {
+    : context_(std::move(context)),
+      options_(std::move(options)),
+      access_(options_.access),
+      server_(MakeServer(options_)) {
   context_.stopping = &stopping_;
+  context_.access = &access_;
+  httplib::Server& server = *server_;
   const size_t threads = static_cast<size_t>(std::max(4, options_.http_threads));
   const size_t backlog = static_cast<size_t>(std::max(0, options_.http_backlog));
   // cpp-httplib owns and deletes the queue it gets from this factory.
-  server_.new_task_queue = [threads, backlog] { return new BoundedTaskQueue(threads, backlog); };
-  // Connections beyond the pool and its backlog only get 503 (see bounded_task_queue.h).
-  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
-    return RefuseIfOverflow(res) ? httplib::Server::HandlerResponse::Handled
-                                 : httplib::Server::HandlerResponse::Unhandled;
-  });
-  server_.set_read_timeout(options_.read_timeout_seconds, 0);
-  server_.set_write_timeout(options_.write_timeout_seconds, 0);
-  server_.set_keep_alive_timeout(options_.keep_alive_seconds);
-  server_.set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_requests));
-  server_.set_payload_max_length(options_.max_request_bytes);
-  InstallJsonErrorHandlers(server_);
-  if (options_.log_requests) {
-    server_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "%s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
-    });
-  }
-  RegisterUploadRoutes(server_, &context_);
-  RegisterJobRoutes(server_, &context_);
-  RegisterMediaRoutes(server_, &context_);
-  RegisterWebRoutes(server_, &context_);
+  server.new_task_queue = [threads, backlog] { return new BoundedTaskQueue(threads, backlog); };
+  server.set_read_timeout(options_.read_timeout_seconds, 0);
+  server.set_write_timeout(options_.write_timeout_seconds, 0);
+  server.set_keep_alive_timeout(options_.keep_alive_seconds);
+  server.set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_requests));
+  server.set_payload_max_length(options_.max_request_bytes);
+  InstallJsonErrorHandlers(server);
+  MiddlewareOptions middleware;
+  middleware.cors_origins = options_.cors_origins;
+  middleware.log_requests = options_.log_requests;
+  // Connections beyond the pool and its backlog only get 503 (see bounded_task_queue.h);
+  // the middleware's pre-routing handler asks this first.
+  middleware.refuse_early = [](httplib::Response& res) { return RefuseIfOverflow(res); };
+  InstallMiddleware(server, &access_, std::move(middleware));
+  RegisterUploadRoutes(server, &context_);
+  RegisterJobRoutes(server, &context_);
+  RegisterMediaRoutes(server, &context_);
+  RegisterWebRoutes(server, &context_);
+  RegisterOpsRoutes(server, &context_);
 }
 
 HttpServer::~HttpServer() { Stop(); }
 
 Result<int> HttpServer::Bind() {
+  if (!server_->is_valid()) {
+    return Status::Error(ErrorCode::kBadRequest, "cannot use the TLS certificate/key (" +
+                                                     options_.tls_cert + ", " + options_.tls_key +
+                                                     "): unreadable, mismatched or not PEM");
+  }
   int port = options_.port;
   if (port == 0) {
-    port = server_.bind_to_any_port(options_.host);
-  } else if (!server_.bind_to_port(options_.host, port)) {
+    port = server_->bind_to_any_port(options_.host);
+  } else if (!server_->bind_to_port(options_.host, port)) {
     port = -1;
   }
   if (port < 0) {
@@ -56,7 +75,7 @@ Result<int> HttpServer::Bind() {
 }
 
 Status HttpServer::Listen() {
-  if (!server_.listen_after_bind()) {
+  if (!server_->listen_after_bind()) {
     if (stopping_.load()) return Status::Ok();
     return Status::Error(ErrorCode::kUnavailable, "the HTTP server stopped unexpectedly");
   }
@@ -66,7 +85,7 @@ Status HttpServer::Listen() {
 void HttpServer::Stop() {
   stopping_.store(true);
   if (context_.notifier) context_.notifier->Shutdown();
-  server_.stop();
+  server_->stop();
 }
 
 }  // namespace edgepix::http

@@ -4,6 +4,11 @@
 // concurrent long-polls and SSE streams, with read/write timeouts and a
 // keep-alive limit so idle or slow clients cannot hold it. Every error answer
 // is JSON. Listen() blocks until Stop() is called from another thread.
+//
+// Security and operations (see access.h, middleware.h): optional bearer/JWT
+// authentication, private media with signed URLs, CORS, optional TLS
+// (tls_cert + tls_key: HTTPS only, via cpp-httplib's SSLServer), request ids,
+// one log line and metrics per request.
 #pragma once
 
 #include <httplib.h>
@@ -11,9 +16,12 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
+#include "http/access.h"
 #include "http/http_context.h"
+#include "http/middleware.h"
 
 namespace edgepix::http {
 
@@ -28,6 +36,10 @@ struct ServerOptions {
   int keep_alive_max_requests = 100;
   uint64_t max_request_bytes = 1ull << 30;  // whole request, across all files
   bool log_requests = true;
+  AccessOptions access;
+  std::vector<std::string> cors_origins;
+  std::string tls_cert;  // PEM files; both set = HTTPS
+  std::string tls_key;
 };
 
 class HttpServer {
@@ -40,12 +52,14 @@ class HttpServer {
   // Serves until Stop(). Requires Bind().
   Status Listen();
   void Stop();
+  bool tls() const { return !options_.tls_cert.empty(); }
 
  private:
   HttpContext context_;
   ServerOptions options_;
   std::atomic<bool> stopping_{false};
-  httplib::Server server_;
+  Access access_;
+  std::unique_ptr<httplib::Server> server_;
 };
 
 }  // namespace edgepix::http

@@ -7,19 +7,47 @@
 #include <string>
 #include <vector>
 
+#include "common/log.h"
+#include "common/metrics.h"
 #include "http/responses.h"
+#include "http/route_table.h"
 #include "http/routes.h"
 #include "jobs/intake.h"
 
 namespace edgepix::http {
 namespace {
 
+struct UploadMetrics {
+  metrics::Family& accepted = metrics::Registry::Default().Counter(
+      "edgepix_uploads_accepted_total", "Uploads stored durably and queued");
+  metrics::Family& accepted_bytes = metrics::Registry::Default().Counter(
+      "edgepix_upload_bytes_total", "Bytes of accepted originals");
+  metrics::Family& refused = metrics::Registry::Default().Counter(
+      "edgepix_uploads_refused_total",
+      "Uploads refused at intake, by reason (unsupported_format, too_many_pixels, undecodable, "
+      "too_large, ...)",
+      {"code"});
+};
+
+UploadMetrics& Metrics() {
+  static UploadMetrics m;
+  return m;
+}
+
 struct UploadOutcome {
   std::vector<Job> jobs;
   nlohmann::json errors = nlohmann::json::array();
   Status first_error;
 
+  void Accepted(Job job) {
+    Metrics().accepted.Add({});
+    Metrics().accepted_bytes.Add({}, static_cast<double>(job.original.bytes));
+    log::JobTransition(job.id, "PENDING", job.original.format);
+    jobs.push_back(std::move(job));
+  }
+
   void Refused(const std::string& filename, const Status& st) {
+    Metrics().refused.Add({ErrorCodeName(st.code())});
     if (first_error.ok()) first_error = st;
     errors.push_back({{"filename", filename},
                       {"error", {{"code", ErrorCodeName(st.code())}, {"message", st.message()}}}});
@@ -41,7 +69,7 @@ class MultipartSink {
                                  std::to_string(ctx_->options.max_files_per_request) + ")");
       return false;
     }
-    filename_ = part.filename.empty() ? "upload" : part.filename;
+    filename_ = CleanFilename(part.filename);
     auto begun = ctx_->intake->Begin();
     if (!begun.ok()) {
       // Queue full or disk full: every further file would be refused too.
@@ -74,7 +102,7 @@ class MultipartSink {
     auto job = current_->Finish(filename_);
     current_.reset();
     if (job.ok()) {
-      out_->jobs.push_back(std::move(*job));
+      out_->Accepted(std::move(*job));
       if (ctx_->workers) ctx_->workers->Wake();
     } else {
       out_->Refused(filename_, job.status());
@@ -95,7 +123,7 @@ class MultipartSink {
 
 void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
                      const httplib::ContentReader& reader, UploadOutcome* out) {
-  std::string filename = req.has_param("filename") ? req.get_param_value("filename") : "upload";
+  std::string filename = CleanFilename(req.get_param_value("filename"));
   auto begun = ctx->intake->Begin();
   if (!begun.ok()) {
     out->Refused(filename, begun.status());
@@ -121,15 +149,16 @@ void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
     out->Refused(filename, job.status());
     return;
   }
-  out->jobs.push_back(std::move(*job));
+  out->Accepted(std::move(*job));
   if (ctx->workers) ctx->workers->Wake();
 }
 
 }  // namespace
 
 void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
-  server.Post("/api/uploads", [ctx](const httplib::Request& req, httplib::Response& res,
-                                    const httplib::ContentReader& reader) {
+  server.Post(RoutePattern("POST", "/api/uploads"), [ctx](const httplib::Request& req,
+                                                          httplib::Response& res,
+                                                          const httplib::ContentReader& reader) {
     UploadOutcome out;
     if (req.is_multipart_form_data()) {
       MultipartSink sink(ctx, &out);
@@ -161,7 +190,7 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
     }
     nlohmann::json body;
     body["jobs"] = nlohmann::json::array();
-    for (const Job& job : out.jobs) body["jobs"].push_back(JobToJson(job));
+    for (const Job& job : out.jobs) body["jobs"].push_back(PublicJobJson(ctx, job));
     if (!out.errors.empty()) body["errors"] = out.errors;
     SendJson(res, 202, body);
   });

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "http/responses.h"
+#include "http/route_table.h"
 #include "http/routes.h"
 #include "http/web_assets.h"
 #include "jobs/sha256.h"
@@ -48,19 +49,20 @@ void ServeAsset(const std::string& path, const httplib::Request& req, httplib::R
 }  // namespace
 
 void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx) {
-  server.Get("/", [](const httplib::Request& req, httplib::Response& res) {
+  server.Get(RoutePattern("GET", "/"), [](const httplib::Request& req, httplib::Response& res) {
     ServeAsset("/index.html", req, res);
   });
-  server.Get(R"(/([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\.(html|css|js|svg|png|ico|json)))",
+  server.Get(RoutePattern("GET", "/{asset}"),
              [](const httplib::Request& req, httplib::Response& res) {
                ServeAsset("/" + std::string(req.matches[1]), req, res);
              });
-  server.Get("/healthz", [ctx](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200,
-             {{"status", "ok"},
-              {"workers", ctx->workers ? ctx->workers->size() : 0},
-              {"busy_workers", ctx->workers ? ctx->workers->busy() : 0}});
-  });
+  server.Get(RoutePattern("GET", "/healthz"),
+             [ctx](const httplib::Request&, httplib::Response& res) {
+               SendJson(res, 200,
+                        {{"status", "ok"},
+                         {"workers", ctx->workers ? ctx->workers->size() : 0},
+                         {"busy_workers", ctx->workers ? ctx->workers->busy() : 0}});
+             });
 }
 
 }  // namespace edgepix::http

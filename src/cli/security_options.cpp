@@ -1,0 +1,75 @@
+#include "cli/security_options.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/log.h"
+
+namespace edgepix::cli {
+namespace {
+
+Result<std::string> ReadSecretFile(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(ErrorCode::kBadRequest, "--" + flag + ": cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  if (text.empty())
+    return Status::Error(ErrorCode::kBadRequest, "--" + flag + ": " + path + " is empty");
+  return text;
+}
+
+}  // namespace
+
+std::vector<OptionDef> SecurityOptionDefs() {
+  return {
+      {"token", "", "bearer token for uploads, listing, job reads, deletion and /metrics"},
+      {"token-file", "", "read the bearer token from this file (first line)"},
+      {"jwt-secret", "", "also accept HS256 JWTs signed with this secret as bearer tokens"},
+      {"private", "", "variants and originals need the token or a signed URL", false, true},
+      {"url-signing-key", "", "key for signed media URLs (default: derived from the token)"},
+      {"signed-url-ttl", "3600", "seconds a signed media URL stays valid (at least)"},
+      {"cors-origin", "", "allow this browser origin (exact, or *) cross-origin access", true},
+      {"tls-cert", "", "PEM certificate chain: serve HTTPS (needs --tls-key)"},
+      {"tls-key", "", "PEM private key for --tls-cert"},
+      {"log-format", "text", "request and job log lines: text or json"},
+  };
+}
+
+Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* out) {
+  http::AccessOptions& access = out->access;
+  access.token = parsed.Get("token");
+  if (!parsed.Get("token-file").empty()) {
+    if (!access.token.empty()) {
+      return Status::Error(ErrorCode::kBadRequest, "give --token or --token-file, not both");
+    }
+    auto token = ReadSecretFile("token-file", parsed.Get("token-file"));
+    if (!token.ok()) return token.status();
+    access.token = *token;
+  }
+  access.jwt_secret = parsed.Get("jwt-secret");
+  access.url_signing_key = parsed.Get("url-signing-key");
+  access.private_media = parsed.Get("private") == "true";
+  auto ttl = parsed.GetInt("signed-url-ttl", 60, 7 * 24 * 3600);
+  if (!ttl.ok()) return ttl.status();
+  access.signed_url_ttl_seconds = *ttl;
+  EDGEPIX_RETURN_IF_ERROR(http::Access::Validate(access));
+
+  out->cors_origins = parsed.GetAll("cors-origin");
+  out->tls_cert = parsed.Get("tls-cert");
+  out->tls_key = parsed.Get("tls-key");
+  if (out->tls_cert.empty() != out->tls_key.empty()) {
+    return Status::Error(ErrorCode::kBadRequest, "--tls-cert and --tls-key go together");
+  }
+  const std::string format = parsed.Get("log-format");
+  if (format != "text" && format != "json") {
+    return Status::Error(ErrorCode::kBadRequest, "--log-format must be text or json");
+  }
+  log::SetFormat(format == "json" ? log::Format::kJson : log::Format::kText);
+  return Status::Ok();
+}
+
+}  // namespace edgepix::cli

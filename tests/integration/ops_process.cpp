@@ -1,0 +1,71 @@
+#include "integration/ops_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+
+#include "integration/server_harness.h"
+
+namespace edgepix::testing {
+
+OpsProcess::OpsProcess(std::vector<std::string> extra, const std::function<bool(int)>& ready) {
+  port_ = FreeLoopbackPort();
+  std::vector<std::string> args = {EdgepixBinary(), "serve",
+                                   "--listen",      "127.0.0.1:" + std::to_string(port_),
+                                   "--data",        temp_.Join("data")};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const std::string log = temp_.Join("server.log");
+  pid_ = fork();
+  if (pid_ == 0) {
+    FILE* f = std::freopen(log.c_str(), "a", stdout);
+    (void)f;
+    dup2(fileno(stdout), fileno(stderr));
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ready(port_)) return;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("edgepix exited at start; log: " + Log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("edgepix did not become ready within 30 s; log: " + Log());
+}
+
+OpsProcess::~OpsProcess() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+std::string OpsProcess::Log() const {
+  FILE* f = std::fopen(temp_.Join("server.log").c_str(), "rb");
+  if (!f) return "";
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return out;
+}
+
+int RunShell(const std::string& command) {
+  int rc = std::system(command.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+}  // namespace edgepix::testing
