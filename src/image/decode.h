@@ -8,6 +8,7 @@
 // variants: 12-bit or lossless JPEG, ...).
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "common/status.h"
@@ -27,5 +28,12 @@ Result<PixelBuffer> DecodeBmp(std::string_view bytes, const HeaderInfo& h);
 // Still WebP (scaled on load when opaque) or the first frame of an animation.
 Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int min_width,
                                int min_height);
+
+// Pixels a decode of this header holds at its peak, for PixelBudget: the
+// output size the decoder will choose for (min_width, min_height), plus the
+// coefficient buffer of progressive JPEGs (2 bytes per sample of every
+// component at full size: 2x the pixel count for 4:4:4 YCbCr), in units of
+// 3-byte RGB pixels.
+uint64_t DecodeFootprintPixels(const HeaderInfo& h, int min_width, int min_height);
 
 }  // namespace edgepix::image

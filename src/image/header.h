@@ -26,8 +26,9 @@ struct HeaderInfo {
   // JPEG
   int jpeg_components = 0;
   int jpeg_precision = 8;
-  bool jpeg_adobe = false;     // APP14 "Adobe" present (CMYK stored inverted)
-  bool jpeg_lossless = false;  // SOF3/7/11/15
+  bool jpeg_adobe = false;        // APP14 "Adobe" present (CMYK stored inverted)
+  bool jpeg_lossless = false;     // SOF3/7/11/15
+  bool jpeg_progressive = false;  // SOF2/6/10/14: the decoder keeps every coefficient
   // Metadata, views into the input (empty when absent).
   std::string_view exif_tiff;  // TIFF header onwards ("II*\0" / "MM\0*")
   std::string icc;             // complete ICC profile (decompressed / reassembled)

@@ -1,6 +1,7 @@
-// ProcessImage: header -> limits -> metadata -> one decode at the size the
-// largest variant needs -> ICC -> per-variant resize (cascading through
-// smaller intermediate results) -> orientation -> WebP.
+// ProcessImage: header -> limits -> metadata -> pixel budget -> one decode at
+// the size the largest variant needs -> ICC -> per-variant resize (cascading
+// through smaller intermediate results) -> orientation -> WebP, smallest
+// first, the largest on a helper thread when a core is idle.
 //
 // Resizing happens in stored orientation and each (small) output is rotated
 // afterwards: the result equals orient-then-resize because every crop is
@@ -13,12 +14,16 @@
 #include <memory>
 #include <numeric>
 
+#include "image/cpu_tokens.h"
 #include "image/decode.h"
+#include "image/encode_variants.h"
 #include "image/encode_webp.h"
 #include "image/exif.h"
 #include "image/header.h"
 #include "image/icc.h"
+#include "image/malloc_tuning.h"
 #include "image/orient.h"
+#include "image/pixel_budget.h"
 #include "image/resize.h"
 
 namespace edgepix::image {
@@ -61,6 +66,43 @@ Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_
   return Status::Error(ErrorCode::kUnsupportedFormat, "unknown format");
 }
 
+// Every output in stored orientation, largest first so that smaller ones are
+// derived from them (each source at least twice the output's density).
+// Returns them in spec order; outputs equal to a source share its buffer.
+Result<std::vector<std::shared_ptr<PixelBuffer>>> ResizeAll(PixelBuffer decoded,
+                                                            const std::vector<StoredPlan>& stored) {
+  std::vector<size_t> order(stored.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return int64_t(stored[a].out_w) * stored[a].out_h > int64_t(stored[b].out_w) * stored[b].out_h;
+  });
+  // Sources cover the whole image (no crop): the decoded buffer plus every
+  // uncropped output made so far.
+  std::vector<std::shared_ptr<PixelBuffer>> sources;
+  sources.push_back(std::make_shared<PixelBuffer>(std::move(decoded)));
+  std::vector<std::shared_ptr<PixelBuffer>> outputs(stored.size());
+  for (size_t idx : order) {
+    const StoredPlan& sp = stored[idx];
+    std::shared_ptr<PixelBuffer> src = sources.front();
+    for (const auto& cand : sources) {
+      bool dense = cand->width * sp.fx >= 2.0 * sp.out_w && cand->height * sp.fy >= 2.0 * sp.out_h;
+      if (dense && int64_t(cand->width) * cand->height < int64_t(src->width) * src->height) {
+        src = cand;
+      }
+    }
+    bool whole = sp.fx >= 1.0 && sp.fy >= 1.0;
+    if (whole && src->width == sp.out_w && src->height == sp.out_h) {
+      outputs[idx] = src;  // already the right size: share, don't copy
+      continue;
+    }
+    auto resized = ResizeCentred(*src, sp.fx, sp.fy, sp.out_w, sp.out_h);
+    if (!resized.ok()) return resized.status();
+    outputs[idx] = std::make_shared<PixelBuffer>(std::move(*resized));
+    if (whole) sources.push_back(outputs[idx]);
+  }
+  return outputs;  // frees the decoded buffer unless an output shares it
+}
+
 }  // namespace
 
 Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<VariantSpec>& specs,
@@ -77,6 +119,7 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
     EDGEPIX_RETURN_IF_ERROR(CheckLimits(canvas, options.limits));
   }
 
+  RetainFreedImageMemory();
   PipelineResult result;
   result.original = h.probe;
   if (!h.exif_tiff.empty()) result.metadata = ParseExif(h.exif_tiff);
@@ -100,64 +143,44 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   min_w = std::min(min_w, h.probe.width);
   min_h = std::min(min_h, h.probe.height);
 
+  PixelBudget& budget = PixelBudget::Process();
+  budget.SetCapacity(options.max_pixels_in_flight);
+  PixelBudget::Lease lease = budget.Acquire(DecodeFootprintPixels(h, min_w, min_h));
+  CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
   auto decoded = Decode(bytes, h, min_w, min_h);
   if (!decoded.ok()) return decoded.status();
   if (decoded->channels == 4 && !AnyTransparent(*decoded)) DropAlphaInPlace(*decoded);
   if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {
     ConvertToSrgb(*decoded, h.icc);
   }
+  auto outputs = ResizeAll(std::move(*decoded), stored);
+  if (!outputs.ok()) return outputs.status();
+  lease.Release();  // what remains is at most variant-sized
 
-  // Largest outputs first, so smaller ones can be derived from them.
-  std::vector<size_t> order(specs.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return int64_t(stored[a].out_w) * stored[a].out_h > int64_t(stored[b].out_w) * stored[b].out_h;
-  });
-  // Sources cover the whole image (no crop): the decoded buffer plus every
-  // uncropped output made so far.
-  std::vector<std::shared_ptr<PixelBuffer>> sources;
-  sources.push_back(std::make_shared<PixelBuffer>(std::move(*decoded)));
-  std::vector<std::shared_ptr<PixelBuffer>> outputs(specs.size());
-  for (size_t idx : order) {
-    const StoredPlan& sp = stored[idx];
-    std::shared_ptr<PixelBuffer> src = sources.front();
-    for (const auto& cand : sources) {
-      bool dense = cand->width * sp.fx >= 2.0 * sp.out_w && cand->height * sp.fy >= 2.0 * sp.out_h;
-      if (dense && int64_t(cand->width) * cand->height < int64_t(src->width) * src->height) {
-        src = cand;
-      }
-    }
-    bool whole = sp.fx >= 1.0 && sp.fy >= 1.0;
-    if (whole && src->width == sp.out_w && src->height == sp.out_h) {
-      outputs[idx] = src;  // already the right size: share, don't copy
-      continue;
-    }
-    auto resized = ResizeCentred(*src, sp.fx, sp.fy, sp.out_w, sp.out_h);
-    if (!resized.ok()) return resized.status();
-    outputs[idx] = std::make_shared<PixelBuffer>(std::move(*resized));
-    if (whole) sources.push_back(outputs[idx]);
-  }
-  sources.clear();  // frees the decoded buffer unless an output shares it
-
+  std::vector<ReadyVariant> ready(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
-    std::shared_ptr<PixelBuffer> px = outputs[i];
+    std::shared_ptr<PixelBuffer> px = (*outputs)[i];
     if (orientation != 1) {
       auto oriented = Orient(*px, orientation);
       if (!oriented.ok()) return oriented.status();
       px = std::make_shared<PixelBuffer>(std::move(*oriented));
     }
-    // Harmless on buffers shared between outputs: only hidden colour changes.
+    // Before any encoding starts: buffers are read-only from here on.
     ClearHiddenColour(*px);
-    auto webp = EncodeWebp(*px, specs[i].quality, options.webp_method);
-    if (!webp.ok()) return webp.status();
-    VariantOutput v;
-    v.name = specs[i].name;
-    v.width = px->width;
-    v.height = px->height;
-    v.webp = std::move(*webp);
-    result.variants.push_back(std::move(v));
-    outputs[i].reset();
+    ready[i] = {&specs[i], std::move(px)};
   }
+  outputs->clear();
+
+  CpuTokens::Token extra;
+  if (options.parallel == ParallelVariants::kAlways) {
+    extra = CpuTokens::Process().Hold();
+  } else if (options.parallel == ParallelVariants::kWhenIdle) {
+    extra = CpuTokens::Process().TryExtra();
+  }
+  auto variants =
+      EncodeVariants(ready, options.webp_method, static_cast<bool>(extra), options.on_variant);
+  if (!variants.ok()) return variants.status();
+  result.variants = std::move(*variants);
   return result;
 }
 

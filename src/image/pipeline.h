@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,9 +45,30 @@ struct Limits {
   int max_side = 65535;
 };
 
+struct VariantOutput;
+
+// When one image may encode its variants on two threads.
+enum class ParallelVariants {
+  kWhenIdle,  // only if a core is idle (CpuTokens: no other image needs it)
+  kNever,
+  kAlways,  // even on a busy box (tests, benchmarks)
+};
+
 struct PipelineOptions {
   Limits limits;
   int webp_method = 4;  // 0..6
+  // Process-wide cap on decoded pixels held at once by all ProcessImage calls
+  // (PixelBudget::Process(); each call sets its capacity to this value, so
+  // callers in one process should agree). A decode counts its output plus,
+  // for progressive JPEGs, its coefficient buffer (DecodeFootprintPixels).
+  // 0 = no cap. 64 MP of 3-byte pixels ~ 190 MB.
+  uint64_t max_pixels_in_flight = 64ull * 1000 * 1000;
+  ParallelVariants parallel = ParallelVariants::kWhenIdle;
+  // Called on the calling thread as soon as each variant is encoded, smallest
+  // (pixel count) first, before ProcessImage returns; the result still lists
+  // every variant in spec order. A later error still fails the whole call, so
+  // anything published from here must be retractable.
+  std::function<void(const VariantOutput&)> on_variant;
 };
 
 // What a header says, read without decoding pixels.
@@ -91,7 +113,8 @@ struct PipelineResult {
   std::vector<VariantOutput> variants;  // same order as the specs
 };
 
-// Runs the whole pipeline. Errors: those of Probe, plus kUndecodable for
+// Runs the whole pipeline. The first call tunes glibc malloc to keep freed
+// image memory mapped (see malloc_tuning.h). Errors: those of Probe, plus kUndecodable for
 // corrupt/truncated data and kInternal for encoder failures.
 Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<VariantSpec>& specs,
                                     const PipelineOptions& options);

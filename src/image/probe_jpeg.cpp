@@ -70,6 +70,7 @@ Status ReadJpegHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
       out->probe.width = Be16(seg, 3);
       out->jpeg_components = U8(seg, 5);
       out->jpeg_lossless = (m & 0x03) == 0x03;
+      out->jpeg_progressive = (m & 0x03) == 0x02;
       if (out->probe.height == 0) return Bad("frame header declares height 0 (DNL not supported)");
     } else if (m == 0xDA) {
       if (!have_sof) return Bad("no frame header (SOF) before the scan");

@@ -1,0 +1,23 @@
+// mallopt thresholds, set once per process.
+
+#include "image/malloc_tuning.h"
+
+#include <mutex>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace edgepix::image {
+
+void RetainFreedImageMemory() {
+#if defined(__GLIBC__)
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, static_cast<int>(kRetainedBlockBytes));
+    mallopt(M_TRIM_THRESHOLD, static_cast<int>(kRetainedBlockBytes));
+  });
+#endif
+}
+
+}  // namespace edgepix::image
