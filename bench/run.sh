@@ -161,7 +161,7 @@ make_reference() {  # photo out.ppm
   vips copy "$ref" "$2" 2>/dev/null
 }
 BYTES_TSV="$WORK/bytes.tsv"; SSIM_TSV="$WORK/ssim.tsv"
-printf 'tool\tphoto\tvariant\tbytes\n' >"$BYTES_TSV"
+printf 'tool\tphoto\tvariant\tbytes\tmeta_bytes\n' >"$BYTES_TSV"
 printf 'tool\tphoto\tvariant\tsize\tssim\n' >"$SSIM_TSV"
 log "SSIM against the Lanczos-3 reference"
 for f in "${PHOTOS[@]}"; do
@@ -170,7 +170,8 @@ for f in "${PHOTOS[@]}"; do
   for tool in "${TOOLSET[@]}"; do
     for v in thumb medium large; do
       p=$(variant_path "$tool" "$stem" "$v")
-      printf '%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(stat -c %s "$p" 2>/dev/null || echo NA)" >>"$BYTES_TSV"
+      printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(stat -c %s "$p" 2>/dev/null || echo NA)" \
+        "$(node "$HERE/webp_chunks.js" "$p" | cut -f2)" >>"$BYTES_TSV"
     done
     args+=("cover:$(variant_path "$tool" "$stem" thumb)" "inside:$(variant_path "$tool" "$stem" medium)")
   done
