@@ -152,7 +152,7 @@ TEST_CASE("HS256 JWTs: valid ones pass, alg=none, other algs, bad signatures and
   CheckUnauthorized(c.Get("/api/jobs", bearer("!!!.???.***")));
 }
 
-TEST_CASE("--private: media need the token or an unexpired signed URL") {
+TEST_CASE("private media (--private) need the token or an unexpired signed URL") {
   const std::string key = "url-signing-key-for-tests";
   ServerProcess server({"--token", kToken, "--private", "--url-signing-key", key});
   auto c = server.Client();
@@ -237,7 +237,7 @@ TEST_CASE("CORS: none by default; --cors-origin allows that origin and answers p
   }
 }
 
-TEST_CASE("--tls-cert/--tls-key serve HTTPS only") {
+TEST_CASE("HTTPS only with --tls-cert and --tls-key") {
   TempDir dir;
   const std::string cert = dir.Join("cert.pem"), key = dir.Join("key.pem");
   int rc =
