@@ -11,6 +11,8 @@ std::vector<OptionDef> ImageOptionDefs() {
        true},
       {"webp-method", "4", "WebP effort 0 (fast) .. 6 (smallest)"},
       {"max-megapixels", "100", "refuse images whose header declares more pixels"},
+      {"memory-budget-mb", "96",
+       "decoded pixels held at once by all workers (a bigger image waits, then runs alone)"},
   };
 }
 
@@ -36,6 +38,10 @@ Result<ImageSettings> ImageSettingsFrom(const ParsedOptions& options) {
   auto mp = options.GetInt("max-megapixels", 1, 10000);
   if (!mp.ok()) return mp.status();
   s.pipeline.limits.max_pixels = static_cast<uint64_t>(*mp) * 1000 * 1000;
+  auto budget = options.GetInt("memory-budget-mb", 0, 1 << 20);
+  if (!budget.ok()) return budget.status();
+  // 3 bytes per decoded pixel; 0 = no budget.
+  s.pipeline.max_pixels_in_flight = static_cast<uint64_t>(*budget) * 1000 * 1000 / 3;
   return s;
 }
 

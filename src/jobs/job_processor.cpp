@@ -1,11 +1,11 @@
 #include "jobs/job_processor.h"
 
-#include "common/observe.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <set>
+
+#include "common/observe.h"
 
 namespace edgepix {
 namespace {
@@ -62,7 +62,9 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
                    updated.status().ToString().c_str());
     }
   }
-  if (updated.ok()) observe::JobChanged(id, JobStatusName(updated->status), updated->error ? updated->error->code : "");
+  if (updated.ok())
+    observe::JobChanged(id, JobStatusName(updated->status),
+                        updated->error ? updated->error->code : "");
   notifier_->Notify(id);
 }
 
@@ -79,6 +81,7 @@ void JobProcessor::FailOrRetry(const Job& job, const Status& st) {
     message += " (after " + std::to_string(job.attempts) + " attempts)";
   }
   // Variants a failed attempt wrote are not served for a FAILED job.
+  blobs_->DeleteVariants(job.id);
   Finish(store_->MarkFailed(job.id, JobError{ErrorCodeName(st.code()), message}), job.id);
 }
 
@@ -119,24 +122,30 @@ void JobProcessor::Run(const Job& job) {
     FailOrRetry(job, bytes.status());
     return;
   }
+  // Each variant is stored as soon as it is encoded, smallest first, so the
+  // thumb can be fetched before the large variant is done.
+  std::vector<VariantRecord> records;
+  Status store_error;
+  image::PipelineOptions pipeline = options_.pipeline;
+  pipeline.on_variant = [&](const image::VariantOutput& v) {
+    if (!store_error.ok()) return;
+    store_error = blobs_->PutVariant(job.id, v.name, v.webp);
+    if (store_error.ok()) observe::VariantStored(v.name, v.webp.size());
+  };
   const auto pipeline_start = std::chrono::steady_clock::now();
-  auto result = image::ProcessImage(*bytes, options_.variants, options_.pipeline);
+  auto result = image::ProcessImage(*bytes, options_.variants, pipeline);
   observe::PipelineRan(pipeline_start, result.ok(), result.ok() ? result->variants.size() : 0);
-  if (!result.ok()) {
+  if (!result.ok() || !store_error.ok()) {
+    // Nothing of a failed attempt stays servable.
+    blobs_->DeleteVariants(job.id);
+    if (!store_error.ok()) return FailOrRetry(job, store_error);
     Finish(store_->MarkFailed(
                job.id, JobError{ErrorCodeName(result.status().code()), result.status().message()}),
            job.id);
     return;
   }
-  std::vector<VariantRecord> records;
   for (const auto& v : result->variants) {
-    Status st = blobs_->PutVariant(job.id, v.name, v.webp);
-    if (!st.ok()) {
-      FailOrRetry(job, st);
-      return;
-    }
     records.push_back(VariantRecord{v.name, v.width, v.height, v.webp.size()});
-    observe::VariantStored(v.name, v.webp.size());
   }
   OriginalRecord original = job.original;
   original.format = image::FormatName(result->original.format);

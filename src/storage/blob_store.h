@@ -52,6 +52,8 @@ class BlobStore {
 
   // Removes the original and every variant of `id`. Missing is not an error.
   virtual Status DeleteImage(const std::string& id) = 0;
+  // Removes every variant of `id`, keeping the original. Missing is not an error.
+  virtual Status DeleteVariants(const std::string& id) = 0;
   // Removes temp files left behind by a crash. Called once at start.
   virtual Status RemoveStaleTempFiles() = 0;
   // Ids that have an original or a variant directory (for orphan cleanup at start).

@@ -71,6 +71,11 @@ class LocalBlobStore : public BlobStore {
       EDGEPIX_RETURN_IF_ERROR(env_->RemoveFile(OriginalPath(id)));
       EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(shard));
     }
+    return DeleteVariants(id);
+  }
+
+  Status DeleteVariants(const std::string& id) override {
+    EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
     const std::string vdir = VariantDir(id);
     if (env_->FileExists(vdir)) {
       EDGEPIX_RETURN_IF_ERROR(env_->RemoveDirRecursive(vdir));

@@ -2,6 +2,8 @@
 // reports readiness, request ids are echoed or made, logs are one line per
 // request and per job transition, as text or JSON.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 #include <regex>
 #include <sstream>
 
@@ -100,9 +102,15 @@ TEST_CASE("/metrics changes after uploads, refusals and failures") {
   // Unknown routes share one label value (no cardinality explosion from scanners).
   c.Get("/random/scanner/path/1");
   c.Get("/random/scanner/path/2");
-  CHECK(Sample(Scrape(c),
-               "edgepix_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}") ==
-        2);
+  // Requests are counted once answered (after the bytes went out), so allow the
+  // last one a moment to be recorded.
+  const std::string unmatched =
+      "edgepix_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}";
+  double seen = 0;
+  for (int i = 0; i < 100 && (seen = Sample(Scrape(c), unmatched)) < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(seen == 2);
 }
 
 TEST_CASE("/readyz: ready with a writable database and room on disk; 503 otherwise") {
