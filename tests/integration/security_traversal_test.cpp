@@ -114,7 +114,8 @@ TEST_CASE("client filenames are metadata only: hostile names are stored nowhere 
   // The names are kept as metadata, reduced to their last path component.
   auto list = c.Get("/api/jobs");
   REQUIRE(list->status == 200);
-  for (auto& j : JsonBody(list)["jobs"]) {
+  const auto listed = JsonBody(list);
+  for (auto& j : listed["jobs"]) {
     const std::string name = j["filename"];
     INFO(name);
     CHECK(name.find('/') == std::string::npos);
