@@ -65,13 +65,22 @@ if ((install)); then
   if ((${#missing[@]})); then
     echo "cross-build: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    added_arch=0
     if ! dpkg --print-foreign-architectures | grep -qx "$deb_arch"; then
       $SUDO dpkg --add-architecture "$deb_arch"
+      added_arch=1
     fi
-    # A failing index of another architecture must not stop us; apt-get install
-    # says clearly what it could not find.
+    # apt-get install says clearly what it could not find if an index is missing.
     $SUDO apt-get update -qq || echo "cross-build: apt-get update reported errors (continuing)"
-    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+      # A mirror whose index of this architecture is broken makes apt drop the
+      # whole repository's update (other architectures too): undo our change.
+      if ((added_arch)); then
+        $SUDO dpkg --remove-architecture "$deb_arch" && $SUDO apt-get update -qq || true
+      fi
+      echo "cross-build: installing the $deb_arch packages failed (see apt's message above)" >&2
+      exit 1
+    fi
   fi
 fi
 t1=$(date +%s)
