@@ -92,7 +92,17 @@ void ServerProcess::Kill(int signal) {
   if (pid_ <= 0) return;
   ::kill(pid_, signal);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  // A server that ignores a polite signal (e.g. under qemu-user, where sigwait
+  // may never see it) is killed after a grace period instead of hanging the test.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   pid_ = -1;
 }
 
