@@ -45,11 +45,12 @@ bool IsAllowedTransition(JobStatus from, JobStatus to) {
   return false;
 }
 
-std::string NowIso8601() {
+std::string NowIso8601() { return Iso8601(std::chrono::system_clock::now()); }
+
+std::string Iso8601(std::chrono::system_clock::time_point when) {
   using namespace std::chrono;
-  const auto now = system_clock::now();
-  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t secs = system_clock::to_time_t(now);
+  const auto ms = duration_cast<milliseconds>(when.time_since_epoch()).count() % 1000;
+  const std::time_t secs = system_clock::to_time_t(when);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];

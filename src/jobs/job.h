@@ -5,12 +5,12 @@
 // and grows by one on every change, so clients can long-poll on it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace edgepix {
 
@@ -60,5 +60,7 @@ nlohmann::json JobToJson(const Job& job);
 
 // Now as ISO 8601 UTC with milliseconds.
 std::string NowIso8601();
+// `when` in the same form.
+std::string Iso8601(std::chrono::system_clock::time_point when);
 
 }  // namespace edgepix

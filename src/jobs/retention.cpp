@@ -29,16 +29,7 @@ Result<std::chrono::seconds> ParseRetention(const std::string& text) {
 }
 
 std::string IsoTimeAgo(std::chrono::seconds age) {
-  using namespace std::chrono;
-  const auto then = system_clock::now() - age;
-  const auto ms = duration_cast<milliseconds>(then.time_since_epoch()).count() % 1000;
-  const std::time_t secs = system_clock::to_time_t(then);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  return Iso8601(std::chrono::system_clock::now() - age);
 }
 
 Result<int64_t> DeleteImagesOlderThan(JobStore* store, BlobStore* blobs, JobNotifier* notifier,
