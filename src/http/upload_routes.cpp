@@ -34,6 +34,21 @@ UploadMetrics& Metrics() {
   return m;
 }
 
+// After a refusal, the rest of a body is read and dropped up to a bound, so a
+// client still sending can read the JSON answer instead of a reset connection;
+// a body larger than that is cut.
+class BodyDrain {
+ public:
+  bool Discard(size_t size) {
+    dropped_ += size;
+    return dropped_ <= kMaxDropped;
+  }
+
+ private:
+  static constexpr uint64_t kMaxDropped = 16ull << 20;
+  uint64_t dropped_ = 0;
+};
+
 struct UploadOutcome {
   std::vector<Job> jobs;
   nlohmann::json errors = nlohmann::json::array();
@@ -62,6 +77,7 @@ class MultipartSink {
   // A new part starts. Returns false to stop reading the body.
   bool BeginPart(const httplib::MultipartFormData& part) {
     FinishPart();
+    if (!fatal_.ok()) return drain_.Discard(0);
     if (part.name != "file") return true;  // other fields are ignored
     if (++files_ > ctx_->options.max_files_per_request) {
       fatal_ = Status::Error(ErrorCode::kBadRequest,
@@ -82,16 +98,17 @@ class MultipartSink {
   }
 
   bool Data(const char* data, size_t size) {
+    if (!fatal_.ok()) return drain_.Discard(size);
     if (!current_) return true;
     Status st = current_->Append(data, size);
     if (!st.ok()) {
       out_->Refused(filename_, st);
       current_.reset();
-      // An over-limit file: stop reading rather than swallow the rest.
+      // An over-limit file or a storage failure ends the request: the rest of
+      // the body is read and dropped (up to a bound) so the client sees the answer.
       if (st.code() == ErrorCode::kTooLarge || st.code() == ErrorCode::kDiskFull ||
           st.code() == ErrorCode::kIoError) {
         fatal_ = st;
-        return false;
       }
     }
     return true;
@@ -119,6 +136,7 @@ class MultipartSink {
   std::string filename_;
   int files_ = 0;
   Status fatal_;
+  BodyDrain drain_;
 };
 
 void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
@@ -131,10 +149,12 @@ void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
   }
   std::unique_ptr<PendingUpload> upload = std::move(*begun);
   Status failed;
+  BodyDrain drain;
   bool complete = reader([&](const char* data, size_t size) {
+    if (!failed.ok()) return drain.Discard(size);
     Status st = upload->Append(data, size);
     if (!st.ok()) failed = st;
-    return st.ok();
+    return true;
   });
   if (!failed.ok()) {
     out->Refused(filename, failed);

@@ -16,6 +16,15 @@
 
 namespace edgepix::testing {
 
+namespace {
+// A server that answers and closes while a test is still sending must not kill
+// the test process; the write error is reported through the client's result.
+const bool kIgnoreSigpipe = [] {
+  signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
+}  // namespace
+
 std::string EdgepixBinary() {
   const char* bin = std::getenv("EDGEPIX_BIN");
   if (!bin || !*bin) throw std::runtime_error("EDGEPIX_BIN is not set (run through ctest)");
@@ -51,9 +60,9 @@ ServerProcess::~ServerProcess() {
 
 void ServerProcess::Start() {
   port_ = FreeLoopbackPort();
-  std::vector<std::string> args = {EdgepixBinary(), "serve", "--listen",
-                                   "127.0.0.1:" + std::to_string(port_), "--data", data_dir_,
-                                   "--quiet"};
+  std::vector<std::string> args = {
+      EdgepixBinary(), "serve",   "--listen", "127.0.0.1:" + std::to_string(port_),
+      "--data",        data_dir_, "--quiet"};
   // Cross builds: run the target binary under qemu-user (scripts/cross-build.sh
   // sets EDGEPIX_EMULATOR) when the kernel has no binfmt_misc entry for it.
   if (const char* emu = std::getenv("EDGEPIX_EMULATOR"); emu && *emu) {
