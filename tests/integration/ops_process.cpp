@@ -16,33 +16,10 @@ namespace edgepix::testing {
 
 OpsProcess::OpsProcess(std::vector<std::string> extra, const std::function<bool(int)>& ready) {
   port_ = FreeLoopbackPort();
-  std::vector<std::string> args = {EdgepixBinary(), "serve",
-                                   "--listen",      "127.0.0.1:" + std::to_string(port_),
-                                   "--data",        temp_.Join("data")};
+  std::vector<std::string> args = {"--listen", "127.0.0.1:" + std::to_string(port_), "--data",
+                                   temp_.Join("data")};
   args.insert(args.end(), extra.begin(), extra.end());
-  const std::string log = temp_.Join("server.log");
-  pid_ = fork();
-  if (pid_ == 0) {
-    FILE* f = std::freopen(log.c_str(), "a", stdout);
-    (void)f;
-    dup2(fileno(stdout), fileno(stderr));
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ready(port_)) return;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("edgepix exited at start; log: " + Log());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  throw std::runtime_error("edgepix did not become ready within 30 s; log: " + Log());
+  pid_ = SpawnEdgepixServe(args, temp_.Join("server.log"), port_, ready);
 }
 
 OpsProcess::~OpsProcess() {

@@ -58,21 +58,18 @@ ServerProcess::~ServerProcess() {
   if (pid_ > 0) Kill(SIGTERM);
 }
 
-void ServerProcess::Start() {
-  port_ = FreeLoopbackPort();
-  std::vector<std::string> args = {
-      EdgepixBinary(), "serve",   "--listen", "127.0.0.1:" + std::to_string(port_),
-      "--data",        data_dir_, "--quiet"};
+pid_t SpawnEdgepixServe(const std::vector<std::string>& serve_args, const std::string& log,
+                        int port, const std::function<bool(int)>& ready) {
+  std::vector<std::string> args = {EdgepixBinary(), "serve"};
   // Cross builds: run the target binary under qemu-user (scripts/cross-build.sh
   // sets EDGEPIX_EMULATOR) when the kernel has no binfmt_misc entry for it.
   if (const char* emu = std::getenv("EDGEPIX_EMULATOR"); emu && *emu) {
     args.insert(args.begin(), emu);
   }
-  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  std::string log = temp_.Join("server.log");
+  args.insert(args.end(), serve_args.begin(), serve_args.end());
   std::fflush(nullptr);  // or the child repeats our buffered output
-  pid_ = fork();
-  if (pid_ == 0) {
+  pid_t pid = fork();
+  if (pid == 0) {
     FILE* f = std::freopen(log.c_str(), "a", stdout);
     (void)f;
     dup2(fileno(stdout), fileno(stderr));
@@ -84,17 +81,29 @@ void ServerProcess::Start() {
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_connection_timeout(1);
-    if (auto r = c.Get("/healthz"); r && r->status == 200) return;
+    if (ready(port)) return pid;
     int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
       throw std::runtime_error("edgepix exited at start; log: " + ReadFileOrDie(log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  throw std::runtime_error("edgepix did not answer /healthz within 30 s");
+  ::kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  throw std::runtime_error("edgepix did not become ready within 30 s; log: " + ReadFileOrDie(log));
+}
+
+void ServerProcess::Start() {
+  port_ = FreeLoopbackPort();
+  std::vector<std::string> args = {"--listen", "127.0.0.1:" + std::to_string(port_), "--data",
+                                   data_dir_, "--quiet"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  pid_ = SpawnEdgepixServe(args, temp_.Join("server.log"), port_, [](int port) {
+    httplib::Client c("127.0.0.1", port);
+    c.set_connection_timeout(1);
+    auto r = c.Get("/healthz");
+    return r && r->status == 200;
+  });
 }
 
 void ServerProcess::Kill(int signal) {

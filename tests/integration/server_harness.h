@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,6 +18,12 @@ namespace edgepix::testing {
 std::string EdgepixBinary();  // $EDGEPIX_BIN
 int FreeLoopbackPort();
 
+// Starts `edgepix serve SERVE_ARGS...` (under $EDGEPIX_EMULATOR when set) with
+// stdout and stderr appended to `log`, and waits up to 30 s for ready(port).
+// Returns the child's pid; throws (with the log) if it exits or is never ready.
+pid_t SpawnEdgepixServe(const std::vector<std::string>& serve_args, const std::string& log,
+                        int port, const std::function<bool(int)>& ready);
+
 class ServerProcess {
  public:
   // `data_dir` empty = a fresh temp dir owned by this object.
@@ -25,7 +32,10 @@ class ServerProcess {
 
   void Start();
   void Kill(int signal);  // and reap
-  void Restart() { Kill(15); Start(); }
+  void Restart() {
+    Kill(15);
+    Start();
+  }
 
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
