@@ -3,9 +3,9 @@
 // request and per job transition, as text or JSON.
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <thread>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "integration/ops_process.h"
 #include "integration/security_support.h"
@@ -62,7 +62,16 @@ TEST_CASE("/metrics changes after uploads, refusals and failures") {
   CHECK(UploadFiles(c, {{"x.txt", "just text"}})->status == 415);
   CHECK(c.Get("/v/" + ok["id"].get<std::string>() + "/thumb.webp")->status == 200);
 
+  // Requests are counted once answered, so give the last one (the variant GET)
+  // a moment to be recorded before reading the figures.
   std::string after = Scrape(c);
+  for (int i = 0;
+       i < 100 &&
+       Sample(after, "edgepix_http_response_bytes_total{route=\"/v/{id}/{variant}.webp\"}") <= 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    after = Scrape(c);
+  }
   INFO(after);
   CHECK(Sample(after, "edgepix_uploads_accepted_total") == 2);
   CHECK(Sample(after, "edgepix_upload_bytes_total") == png.size() + broken.size());
