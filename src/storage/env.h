@@ -18,7 +18,8 @@
 namespace edgepix {
 
 // A file being written. Append, then Sync, then Close; the destructor closes
-// (without syncing) if Close was not called.
+// (without syncing) if Close was not called. Append may buffer: a write error
+// (e.g. a full disk) is reported by Append, or at the latest by Sync or Close.
 class WritableFile {
  public:
   virtual ~WritableFile() = default;

@@ -89,12 +89,20 @@ TEST_CASE("PosixEnv maps errno to codes", "[env]") {
 
   // /dev/full fails every write with ENOSPC: the real disk-full path.
   if (env->FileExists("/dev/full")) {
+    // Small appends are buffered: the failure surfaces at Sync at the latest.
     auto full = env->NewWritableFile("/dev/full");
     REQUIRE(full.ok());
     const char byte = 'x';
-    auto st = (*full)->Append(&byte, 1);
+    REQUIRE((*full)->Append(&byte, 1).ok());
+    auto st = (*full)->Sync();
     CHECK(st.code() == ErrorCode::kDiskFull);
     CHECK(st.message().find("No space left on device") != std::string::npos);
+    // An append larger than the buffer is written at once and fails at once.
+    auto full2 = env->NewWritableFile("/dev/full");
+    REQUIRE(full2.ok());
+    const std::string big(1 << 20, 'x');
+    auto st2 = (*full2)->Append(big.data(), big.size());
+    CHECK(st2.code() == ErrorCode::kDiskFull);
   } else {
     WARN("no /dev/full here: real ENOSPC mapping not exercised");
   }
