@@ -36,6 +36,9 @@ std::vector<OptionDef> SecurityOptionDefs() {
       {"tls-cert", "", "PEM certificate chain: serve HTTPS (needs --tls-key)"},
       {"tls-key", "", "PEM private key for --tls-cert"},
       {"log-format", "text", "request and job log lines: text or json"},
+      {"header-timeout", "10",
+       "seconds a connection may take to send a request's headers (also after a keep-alive "
+       "answer); slower connections are closed"},
   };
 }
 
@@ -56,6 +59,9 @@ Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* ou
   auto ttl = parsed.GetInt("signed-url-ttl", 60, 7 * 24 * 3600);
   if (!ttl.ok()) return ttl.status();
   access.signed_url_ttl_seconds = *ttl;
+  auto header_timeout = parsed.GetInt("header-timeout", 1, 3600);
+  if (!header_timeout.ok()) return header_timeout.status();
+  out->header_timeout_seconds = static_cast<int>(*header_timeout);
   EDGEPIX_RETURN_IF_ERROR(http::Access::Validate(access));
 
   out->cors_origins = parsed.GetAll("cors-origin");

@@ -95,6 +95,7 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
   server.set_pre_routing_handler(
       [access, options](const httplib::Request& req, httplib::Response& res) {
         t_request = RequestState{true, std::chrono::steady_clock::now(), "unmatched"};
+        if (options->on_request_start) options->on_request_start(req);
         if (options->refuse_early && options->refuse_early(res)) {
           t_request.route = "overflow";
           return httplib::Server::HandlerResponse::Handled;
@@ -147,6 +148,7 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
   server.set_logger([options](const httplib::Request& req, const httplib::Response& res) {
     RequestState state = t_request;
     t_request.active = false;
+    if (options->on_request_end) options->on_request_end(req);
     double seconds = 0;
     if (state.active) {
       seconds =

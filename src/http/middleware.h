@@ -26,6 +26,9 @@ struct MiddlewareOptions {
   bool log_requests = true;
   // Asked first for every request; true = `res` is filled, answer it as is.
   std::function<bool(httplib::Response&)> refuse_early;
+  // Told when a request's headers have been read, and when its answer is written.
+  std::function<void(const httplib::Request&)> on_request_start;
+  std::function<void(const httplib::Request&)> on_request_end;
 };
 
 // `access` must outlive the server.

@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -11,6 +13,8 @@
 namespace edgepix::http {
 
 namespace {
+
+constexpr int kListenBacklog = 1024;
 
 std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
@@ -25,6 +29,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
     : context_(std::move(context)),
       options_(std::move(options)),
       access_(options_.access),
+      watchdog_(std::chrono::seconds(options_.header_timeout_seconds)),
       server_(MakeServer(options_)) {
   context_.stopping = &stopping_;
   context_.access = &access_;
@@ -33,11 +38,22 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   const size_t backlog = static_cast<size_t>(std::max(0, options_.http_backlog));
   // cpp-httplib owns and deletes the queue it gets from this factory.
   server.new_task_queue = [threads, backlog] { return new BoundedTaskQueue(threads, backlog); };
+  // Answers are small writes after a long body (and after an interim 100 Continue):
+  // without TCP_NODELAY, Nagle's algorithm meets the client's delayed ACK and holds
+  // each such answer ~40 ms.
+  server.set_tcp_nodelay(true);
   server.set_read_timeout(options_.read_timeout_seconds, 0);
   server.set_write_timeout(options_.write_timeout_seconds, 0);
   server.set_keep_alive_timeout(options_.keep_alive_seconds);
   server.set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_requests));
   server.set_payload_max_length(options_.max_request_bytes);
+  // SO_REUSEADDR (restart while old connections linger) but not cpp-httplib's
+  // default SO_REUSEPORT, which would let a second server share the port silently.
+  server.set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_fd_ = sock;
+  });
   InstallJsonErrorHandlers(server);
   MiddlewareOptions middleware;
   middleware.cors_origins = options_.cors_origins;
@@ -45,6 +61,12 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   // Connections beyond the pool and its backlog only get 503 (see bounded_task_queue.h);
   // the middleware's pre-routing handler asks this first.
   middleware.refuse_early = [](httplib::Response& res) { return RefuseIfOverflow(res); };
+  middleware.on_request_start = [this](const httplib::Request& req) {
+    watchdog_.RequestStarted(req.remote_addr, req.remote_port);
+  };
+  middleware.on_request_end = [this](const httplib::Request& req) {
+    watchdog_.RequestFinished(req.remote_addr, req.remote_port);
+  };
   InstallMiddleware(server, &access_, std::move(middleware));
   RegisterUploadRoutes(server, &context_);
   RegisterJobRoutes(server, &context_);
@@ -71,10 +93,16 @@ Result<int> HttpServer::Bind() {
     return Status::Error(ErrorCode::kUnavailable,
                          "cannot listen on " + options_.host + ":" + std::to_string(options_.port));
   }
+  // cpp-httplib listens with a backlog of 5: a burst of connections (500
+  // long-polls coming back) overflows it and clients wait out a 1 s SYN retry.
+  // listen() again only raises the backlog (the kernel caps it at somaxconn).
+  if (listen_fd_ >= 0) ::listen(listen_fd_, kListenBacklog);
+  bound_port_ = port;
   return port;
 }
 
 Status HttpServer::Listen() {
+  if (bound_port_ > 0) watchdog_.Start(bound_port_);
   if (!server_->listen_after_bind()) {
     if (stopping_.load()) return Status::Ok();
     return Status::Error(ErrorCode::kUnavailable, "the HTTP server stopped unexpectedly");
@@ -86,6 +114,7 @@ void HttpServer::Stop() {
   stopping_.store(true);
   if (context_.notifier) context_.notifier->Shutdown();
   server_->stop();
+  watchdog_.Stop();
 }
 
 }  // namespace edgepix::http

@@ -20,6 +20,7 @@
 
 #include "common/status.h"
 #include "http/access.h"
+#include "http/connection_watchdog.h"
 #include "http/http_context.h"
 #include "http/middleware.h"
 
@@ -33,6 +34,9 @@ struct ServerOptions {
   int read_timeout_seconds = 30;
   int write_timeout_seconds = 30;
   int keep_alive_seconds = 5;
+  // A request's headers must be complete this long after the connection
+  // appears or its previous answer (see connection_watchdog.h).
+  int header_timeout_seconds = 10;
   int keep_alive_max_requests = 100;
   uint64_t max_request_bytes = 1ull << 30;  // whole request, across all files
   bool log_requests = true;
@@ -59,6 +63,9 @@ class HttpServer {
   ServerOptions options_;
   std::atomic<bool> stopping_{false};
   Access access_;
+  ConnectionWatchdog watchdog_;
+  int listen_fd_ = -1;
+  int bound_port_ = -1;
   std::unique_ptr<httplib::Server> server_;
 };
 

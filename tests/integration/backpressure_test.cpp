@@ -199,6 +199,64 @@ TEST_CASE("backpressure: idle and stalled clients are dropped after the timeouts
   CHECK(health->status == 200);
 }
 
+// Sends `text` a byte at a time, `gap_ms` apart, until done or the peer closes.
+// Returns whether the peer closed the connection first.
+bool DribbleUntilClosed(int fd, const std::string& text, int gap_ms) {
+  for (char c : text) {
+    if (send(fd, &c, 1, MSG_NOSIGNAL) != 1) return true;
+    if (ClosedByPeer(fd, gap_ms)) return true;
+  }
+  return false;
+}
+
+TEST_CASE("backpressure: a client dribbling its headers (slowloris) is cut at --header-timeout") {
+  // The per-read timeout (30 s) never fires for a byte every 300 ms; only the
+  // whole-header deadline can stop it. Four such clients hold the whole pool.
+  ServerProcess server({"--http-threads", "4", "--http-backlog", "0", "--read-timeout", "30",
+                        "--header-timeout", "2"});
+  std::string headers = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  headers += std::string(200, 'a');  // 60+ s worth of bytes at this pace
+  std::vector<std::future<std::pair<bool, Clock::duration>>> slow;
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::async(std::launch::async, [&server, &headers] {
+      int fd = Connect(server.port());
+      auto t0 = Clock::now();
+      bool cut = DribbleUntilClosed(fd, headers, 300);
+      auto took = Clock::now() - t0;
+      close(fd);
+      return std::make_pair(cut, took);
+    }));
+  }
+  for (auto& f : slow) {
+    auto [cut, took] = f.get();
+    CHECK(cut);
+    CHECK(took < std::chrono::seconds(20));
+  }
+  // The pool is free again.
+  auto health = server.Client().Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
+TEST_CASE("backpressure: a long-poll outlives --header-timeout (only headers are timed)") {
+  ServerProcess server({"--header-timeout", "1"});
+  auto c = server.Client();
+  auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(32, 32)}}));
+  const std::string id = up["jobs"][0]["id"];
+  const int64_t version = WaitForTerminal(c, id)["version"];
+  auto poll = server.Client();
+  poll.set_read_timeout(30, 0);
+  auto t0 = Clock::now();
+  auto r = poll.Get("/api/jobs/" + id + "?wait=4&since=" + std::to_string(version));
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(Clock::now() - t0 >= std::chrono::seconds(3));
+  // The same keep-alive connection still serves a second request.
+  auto again = poll.Get("/api/jobs/" + id);
+  REQUIRE(again);
+  CHECK(again->status == 200);
+}
+
 TEST_CASE("backpressure: DELETE while the worker runs the job leaves no file of it") {
   ServerProcess server({"--workers", "1"});
   auto c = server.Client();

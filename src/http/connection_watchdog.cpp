@@ -1,0 +1,170 @@
+#include "http/connection_watchdog.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <vector>
+
+namespace edgepix::http {
+namespace {
+
+std::string Key(const std::string& addr, int port) { return addr + " " + std::to_string(port); }
+
+int PortOf(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return -1;
+}
+
+struct OpenConnection {
+  int fd;
+  ino_t inode;
+  std::string key;
+};
+
+// The process's TCP connections whose local port is `port` (accepted by the server).
+std::vector<OpenConnection> ServerConnections(int port) {
+  std::vector<OpenConnection> found;
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return found;
+  const int dir_fd = ::dirfd(dir);
+  while (const dirent* entry = ::readdir(dir)) {
+    char* end = nullptr;
+    long fd = std::strtol(entry->d_name, &end, 10);
+    if (end == entry->d_name || *end != '\0' || fd == dir_fd) continue;
+    struct stat st;
+    if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+        PortOf(local) != port) {
+      continue;
+    }
+    if (::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
+      continue;  // the listening socket, or a connection already gone
+    }
+    char host[NI_MAXHOST];
+    if (::getnameinfo(reinterpret_cast<sockaddr*>(&peer), peer_len, host, sizeof(host), nullptr, 0,
+                      NI_NUMERICHOST) != 0) {
+      continue;
+    }
+    found.push_back({static_cast<int>(fd), st.st_ino, Key(host, PortOf(peer))});
+  }
+  ::closedir(dir);
+  return found;
+}
+
+// Shuts the connection down if `fd` still refers to the socket `inode`.
+bool ShutDownIfSame(int fd, ino_t inode) {
+  // The duplicate keeps the socket from being replaced while we check it.
+  int copy = ::dup(fd);
+  if (copy < 0) return false;
+  struct stat st;
+  bool same = ::fstat(copy, &st) == 0 && st.st_ino == inode && S_ISSOCK(st.st_mode);
+  if (same) ::shutdown(copy, SHUT_RDWR);
+  ::close(copy);
+  return same;
+}
+
+}  // namespace
+
+ConnectionWatchdog::ConnectionWatchdog(std::chrono::milliseconds header_deadline)
+    : header_deadline_(header_deadline) {}
+
+ConnectionWatchdog::~ConnectionWatchdog() { Stop(); }
+
+void ConnectionWatchdog::Start(int port, std::chrono::milliseconds period) {
+  Stop();
+  std::lock_guard<std::mutex> lock(mu_);
+  port_ = port;
+  stop_ = false;
+  thread_ = std::thread([this, period] { Loop(period); });
+}
+
+void ConnectionWatchdog::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ConnectionWatchdog::Loop(std::chrono::milliseconds period) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    wake_.wait_for(lock, period, [this] { return stop_; });
+    if (stop_) break;
+    lock.unlock();
+    ScanOnce(Clock::now());
+    lock.lock();
+  }
+}
+
+void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_port) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Connection& c = connections_[Key(peer_addr, peer_port)];
+  c.in_request = true;
+  c.touched_scan = scan_;
+}
+
+void ConnectionWatchdog::RequestFinished(const std::string& peer_addr, int peer_port) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Connection& c = connections_[Key(peer_addr, peer_port)];
+  c.in_request = false;
+  c.waiting_since = Clock::now();
+  c.touched_scan = scan_;
+}
+
+int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
+  int port;
+  uint64_t scan;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    port = port_;
+    scan = ++scan_;
+  }
+  if (port < 0) return 0;
+  std::vector<OpenConnection> open = ServerConnections(port);
+
+  std::vector<OpenConnection> late;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const OpenConnection& oc : open) {
+      auto [it, fresh] = connections_.try_emplace(oc.key);
+      Connection& c = it->second;
+      if (fresh) c.waiting_since = now;
+      c.last_seen_scan = scan;
+      if (!c.in_request && now - c.waiting_since > header_deadline_) late.push_back(oc);
+    }
+    // Forget connections that are gone: an open one is seen by every scan, and
+    // one that a request touched since the previous scan may be newer than the
+    // listing.
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      const Connection& c = it->second;
+      bool gone = c.last_seen_scan != scan && c.touched_scan + 1 < scan;
+      it = gone ? connections_.erase(it) : std::next(it);
+    }
+  }
+  int closed = 0;
+  for (const OpenConnection& oc : late) {
+    if (ShutDownIfSame(oc.fd, oc.inode)) ++closed;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_ += static_cast<uint64_t>(closed);
+  for (const OpenConnection& oc : late) connections_.erase(oc.key);
+  return closed;
+}
+
+uint64_t ConnectionWatchdog::closed_total() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return closed_;
+}
+
+}  // namespace edgepix::http
