@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "image/malloc_tuning.h"
 
 #ifndef EDGEPIX_VERSION
 #define EDGEPIX_VERSION "0.0.0"
@@ -26,6 +27,7 @@ const char* kUsage =
 }  // namespace
 
 int Main(int argc, char** argv) {
+  image::LimitMallocArenas();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);

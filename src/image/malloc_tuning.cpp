@@ -20,4 +20,10 @@ void RetainFreedImageMemory() {
 #endif
 }
 
+void LimitMallocArenas() {
+#if defined(__GLIBC__)
+  mallopt(M_ARENA_MAX, kMallocArenas);
+#endif
+}
+
 }  // namespace edgepix::image
