@@ -8,14 +8,21 @@
 //
 //   load_client --port P --photos a.jpg,b.jpg [--longpolls 500] [--seconds 30]
 //               [--uploaders 2] [--upload-rate 3] [--getters 4] [--pid PID]
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -67,11 +74,69 @@ long StatusField(int pid, const char* key) {
   return -1;
 }
 
+// CPU seconds (user + system) the process has used so far, from /proc/PID/stat.
+double CpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = all.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(all.substr(close + 2));
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14 || i == 15) ticks += std::atof(f.c_str());
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 std::string JobId(const std::string& body) {
   auto p = body.find("\"id\":\"");
   if (p == std::string::npos) return "";
   p += 6;
   return body.substr(p, body.find('"', p) - p);
+}
+
+// One upload over a fresh loopback connection, written with plain sockets (as
+// curl does: headers and body sent as fast as the socket takes them, then the
+// answer read to its end). cpp-httplib's client adds ~20 ms per multi-megabyte
+// request of its own, which is not the server's latency. Returns the status
+// code (0 on a transport error) and the answer's body.
+int RawPost(int port, const std::string& path, const std::string& body, std::string* answer,
+            Clock::time_point* body_sent) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
+    ::close(fd);
+    return 0;
+  }
+  std::string head = "POST " + path +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\n"
+                     "Connection: close\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n";
+  bool sent = true;
+  for (const std::string* part : {static_cast<const std::string*>(&head), &body}) {
+    for (size_t off = 0; sent && off < part->size();) {
+      ssize_t n = ::send(fd, part->data() + off, part->size() - off, MSG_NOSIGNAL);
+      if (n <= 0) sent = false;
+      else off += static_cast<size_t>(n);
+    }
+  }
+  *body_sent = Clock::now();
+  std::string in;
+  char buf[16384];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;) in.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  if (!sent && in.empty()) return 0;
+  if (in.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  auto split = in.find("\r\n\r\n");
+  if (answer) *answer = split == std::string::npos ? "" : in.substr(split + 4);
+  return std::atoi(in.c_str() + 9);
 }
 
 double Ms(Clock::time_point t0) {
@@ -94,6 +159,8 @@ int main(int argc, char** argv) {
       seconds = std::atoi(v.c_str());
     else if (k == "--uploaders")
       uploaders = std::atoi(v.c_str());
+    else if (k == "--upload-rate")
+      upload_rate = std::atof(v.c_str());
     else if (k == "--getters")
       getters = std::atoi(v.c_str());
     else if (k == "--pid")
@@ -159,13 +226,15 @@ int main(int argc, char** argv) {
   long threads_polls = pid ? StatusField(pid, "Threads:") : -1;
 
   Samples uploads, gets;
+  // From the last body byte handed to the kernel to the 202: the server's own
+  // part (reading what the socket buffers still hold, fsync, commit).
+  Samples after_send;
+  Samples small_uploads, large_uploads;  // bodies under / from 2 MiB
   std::mutex ids_mu;
   std::vector<std::string> ids = {watched};
   std::atomic<int> counter{0};
   for (int u = 0; u < uploaders; ++u) {
     threads.emplace_back([&] {
-      httplib::Client c("127.0.0.1", port);
-      c.set_read_timeout(30, 0);
       const auto gap = std::chrono::duration<double>(uploaders / upload_rate);
       auto next = Clock::now();
       while (!stop.load()) {
@@ -176,13 +245,17 @@ int main(int argc, char** argv) {
         // dedup (sha256) does not spare the workers any work.
         std::string photo = photos[n % photos.size()] + "edgepix-load-" + std::to_string(n);
         auto t0 = Clock::now();
-        auto r = c.Post("/api/uploads?filename=photo.jpg", photo, "image/jpeg");
+        std::string answer;
+        Clock::time_point sent;
+        int status = RawPost(port, "/api/uploads?filename=photo.jpg", photo, &answer, &sent);
         double ms = Ms(t0);
-        if (r && r->status == 202) {
+        if (status == 202) {
           uploads.Add(ms);
+          after_send.Add(Ms(sent));
+          (photo.size() < (2u << 20) ? small_uploads : large_uploads).Add(ms);
           std::lock_guard<std::mutex> lock(ids_mu);
-          ids.push_back(JobId(r->body));
-        } else if (r && r->status == 503) {
+          ids.push_back(JobId(answer));
+        } else if (status == 503) {
           ++uploads.refused;
           std::this_thread::sleep_for(std::chrono::milliseconds(500));
         } else {
@@ -194,6 +267,7 @@ int main(int argc, char** argv) {
   for (int g = 0; g < getters; ++g) {
     threads.emplace_back([&, g] {
       httplib::Client c("127.0.0.1", port);
+      c.set_tcp_nodelay(true);
       unsigned n = static_cast<unsigned>(g);
       while (!stop.load()) {
         std::string id;
@@ -213,11 +287,15 @@ int main(int argc, char** argv) {
     });
   }
   long rss_peak = rss_polls;
+  const double cpu_start = pid ? CpuSeconds(pid) : 0;
+  const auto window_start = Clock::now();
   for (int s = 0; s < seconds; ++s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     if (pid) rss_peak = std::max(rss_peak, StatusField(pid, "VmRSS:"));
   }
   const int polls_at_end = open_polls.load();
+  const double cpu_used = pid ? CpuSeconds(pid) - cpu_start : 0;
+  const double window_s = std::chrono::duration<double>(Clock::now() - window_start).count();
   stop = true;
   // Wake the long-polls: deleting the watched job answers them all.
   httplib::Client(("127.0.0.1"), port).Delete("/api/images/" + watched);
@@ -226,12 +304,17 @@ int main(int argc, char** argv) {
   std::printf("open long-polls: %d of %d at the end, long-poll errors: %d\n", polls_at_end,
               longpolls, poll_errors.load());
   Report("upload ack (202)", uploads);
+  Report("  after last byte sent", after_send);
+  Report("  bodies < 2 MiB", small_uploads);
+  Report("  bodies >= 2 MiB", large_uploads);
   Report("GET /api/jobs/{id}", gets);
   if (pid) {
     std::printf(
         "server RSS: %ld MiB at start, %ld MiB with %d idle long-polls (%ld threads), "
         "%ld MiB peak under load\n",
         rss_start / 1024, rss_polls / 1024, longpolls, threads_polls, rss_peak / 1024);
+    std::printf("server CPU during the run: %.0f%% of one core (%.1f s in %.1f s; %ld cores)\n",
+                100 * cpu_used / window_s, cpu_used, window_s, sysconf(_SC_NPROCESSORS_ONLN));
   }
   return uploads.errors.load() + gets.errors.load() + poll_errors.load() == 0 ? 0 : 1;
 }

@@ -20,7 +20,9 @@ pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$data.log"' EXIT
 sleep 1
 uptime
+rc=0
 "$client" --port $port --photos "$photos" --longpolls 500 --seconds "$seconds" \
-  --upload-rate "$rate" --pid $pid
+  --upload-rate "$rate" --pid $pid || rc=$?
 echo "still PENDING at the end (workers saturated if > 0):" \
   "$(curl -s "127.0.0.1:$port/api/jobs?status=PENDING&limit=200" | grep -o '"id"' | wc -l)"
+exit $rc
