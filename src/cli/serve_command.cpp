@@ -1,6 +1,5 @@
 // `edgepix serve`: wires the blob store, the job store, the workers and the HTTP
 // server, recovers work a crash left behind, and runs until SIGINT/SIGTERM.
-#include <pthread.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "cli/options.h"
 #include "cli/readiness.h"
 #include "cli/security_options.h"
+#include "cli/shutdown_signals.h"
 #include "common/log.h"
 #include "http/server.h"
 #include "jobs/intake.h"
@@ -110,12 +110,10 @@ int RunServe(const std::vector<std::string>& args) {
     if (!r->ok()) return Fail(r->status());
   }
 
-  // Signals go to a dedicated thread; block them before any other thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // SIGINT/SIGTERM end up as a byte on a pipe the shutdown thread reads (see
+  // shutdown_signals.h); install before any other thread starts.
+  auto signals = ShutdownSignals::Install();
+  if (!signals.ok()) return Fail(signals.status());
   signal(SIGPIPE, SIG_IGN);
 
   const std::string data_dir = parsed->Get("data");
@@ -186,14 +184,13 @@ int RunServe(const std::vector<std::string>& args) {
   std::fflush(stdout);
 
   std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
+    int sig = (*signals)->Wait();
     if (sig != 0) std::fprintf(stderr, "edgepix: signal %d, shutting down\n", sig);
     server.Stop();
   });
   Status served = server.Listen();
-  // Wake the signal thread if Listen ended on its own.
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  // Wake the shutdown thread if Listen ended on its own.
+  (*signals)->Wake();
   signal_thread.join();
   if (retention) retention->Stop();
   pool.Stop();

@@ -106,13 +106,14 @@ void ServerProcess::Start() {
   });
 }
 
-void ServerProcess::Kill(int signal) {
-  if (pid_ <= 0) return;
+int ServerProcess::Kill(int signal) {
+  if (pid_ <= 0) return -1;
   ::kill(pid_, signal);
   int status = 0;
-  // A server that ignores a polite signal (e.g. under qemu-user, where sigwait
-  // may never see it) is killed after a grace period instead of hanging the test.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  // A server that ignores a polite signal is killed after a grace period instead
+  // of hanging the test (generous: a graceful stop finishes the images being
+  // processed, which takes a while under qemu-user).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (waitpid(pid_, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid_, SIGKILL);
@@ -122,6 +123,7 @@ void ServerProcess::Kill(int signal) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   pid_ = -1;
+  return status;
 }
 
 httplib::Client ServerProcess::Client() const {

@@ -31,7 +31,10 @@ class ServerProcess {
   ~ServerProcess();
 
   void Start();
-  void Kill(int signal);  // and reap
+  // Sends `signal` and reaps the server; returns its waitpid status. A server
+  // still running 60 s after the signal is SIGKILLed (so a hang fails the test's
+  // checks instead of hanging the run).
+  int Kill(int signal);
   void Restart() {
     Kill(15);
     Start();
