@@ -96,7 +96,9 @@ t2=$(date +%s)
 
 bin="$build/edgepix"
 file -b "$bin" 2>/dev/null | cut -c1-120 || true
-echo "edgepix ($arch): $(stat -c %s "$bin") bytes; version: $("$qemu" "$bin" version)"
+"$triplet-strip" -o "$bin.stripped" "$bin"
+echo "edgepix ($arch): $(stat -c %s "$bin") bytes, stripped $(stat -c %s "$bin.stripped");" \
+  "version: $("$qemu" "$bin" version)"
 [[ "$static" == ON ]] && "$root/scripts/check-static.sh" "$bin"
 
 # --- test --------------------------------------------------------------------
