@@ -92,8 +92,16 @@ TEST_CASE("serve: a second signal stops a server whose graceful stop waits on a 
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the server read it
 
   REQUIRE(::kill(child.pid, SIGTERM) == 0);
+  // The second signal only counts once the first was taken (pending signals merge).
+  const std::string log = temp.Join("server.log");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ReadFileOrDie(log).find("shutting down") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(ReadFileOrDie(log).find("signal 15, shutting down") != std::string::npos);
   int status = 0;
-  if (WaitForExit(child.pid, 2, &status)) {
+  if (WaitForExit(child.pid, 1, &status)) {
     child.pid = -1;
     WARN("the graceful stop did not wait for the stalled upload; nothing left to test");
     close(fd);
@@ -103,7 +111,7 @@ TEST_CASE("serve: a second signal stops a server whose graceful stop waits on a 
   // Far less than the 300 s the stalled upload could still hold the graceful stop.
   bool exited = WaitForExit(child.pid, 30, &status);
   close(fd);
-  INFO("log: " << ReadFileOrDie(temp.Join("server.log")));
+  INFO("log: " << ReadFileOrDie(log));
   REQUIRE(exited);
   child.pid = -1;
   CHECK(WIFSIGNALED(status));
