@@ -28,9 +28,14 @@ struct OpenConnection {
   std::string key;
 };
 
-// The process's TCP connections whose local port is `port` (accepted by the server).
-std::vector<OpenConnection> ServerConnections(int port) {
+// The process's TCP connections whose local port is `port` (accepted by the
+// server). `known` maps socket inodes to their peer key from earlier scans (a
+// connection's peer never changes), so a known connection costs one fstat;
+// it is updated to the sockets open now.
+std::vector<OpenConnection> ServerConnections(int port,
+                                              std::unordered_map<ino_t, std::string>* known) {
   std::vector<OpenConnection> found;
+  std::unordered_map<ino_t, std::string> now;
   DIR* dir = ::opendir("/proc/self/fd");
   if (dir == nullptr) return found;
   const int dir_fd = ::dirfd(dir);
@@ -40,23 +45,30 @@ std::vector<OpenConnection> ServerConnections(int port) {
     if (end == entry->d_name || *end != '\0' || fd == dir_fd) continue;
     struct stat st;
     if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    auto cached = known->find(st.st_ino);
+    if (cached != known->end()) {
+      if (!cached->second.empty())
+        found.push_back({static_cast<int>(fd), st.st_ino, cached->second});
+      now.emplace(st.st_ino, cached->second);
+      continue;
+    }
+    std::string key;  // stays empty for sockets that are not the server's connections
     sockaddr_storage local{}, peer{};
     socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
-    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
-        PortOf(local) != port) {
-      continue;
-    }
-    if (::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
-      continue;  // the listening socket, or a connection already gone
-    }
     char host[NI_MAXHOST];
-    if (::getnameinfo(reinterpret_cast<sockaddr*>(&peer), peer_len, host, sizeof(host), nullptr, 0,
-                      NI_NUMERICHOST) != 0) {
-      continue;
+    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) == 0 &&
+        PortOf(local) == port &&
+        ::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0 &&
+        ::getnameinfo(reinterpret_cast<sockaddr*>(&peer), peer_len, host, sizeof(host), nullptr, 0,
+                      NI_NUMERICHOST) == 0) {
+      key = Key(host, PortOf(peer));
+      found.push_back({static_cast<int>(fd), st.st_ino, key});
     }
-    found.push_back({static_cast<int>(fd), st.st_ino, Key(host, PortOf(peer))});
+    // A socket without a peer yet (the listening one) is asked again next time.
+    if (!key.empty() || PortOf(local) != port) now.emplace(st.st_ino, key);
   }
   ::closedir(dir);
+  known->swap(now);
   return found;
 }
 
@@ -131,7 +143,7 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
     scan = ++scan_;
   }
   if (port < 0) return 0;
-  std::vector<OpenConnection> open = ServerConnections(port);
+  std::vector<OpenConnection> open = ServerConnections(port, &peers_by_inode_);
 
   std::vector<OpenConnection> late;
   {

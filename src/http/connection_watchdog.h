@@ -17,6 +17,8 @@
 // after checking, through a duplicate, that it is still the same socket.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -66,6 +68,8 @@ class ConnectionWatchdog {
   uint64_t scan_ = 0;
   uint64_t closed_ = 0;
   std::unordered_map<std::string, Connection> connections_;  // by "addr port"
+  // Socket inode -> "addr port" ("" = not a server connection); scan thread only.
+  std::unordered_map<ino_t, std::string> peers_by_inode_;
   std::thread thread_;
 };
 
