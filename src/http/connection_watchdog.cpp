@@ -11,10 +11,19 @@
 #include <cstdlib>
 #include <vector>
 
+#include "common/metrics.h"
+
 namespace edgepix::http {
 namespace {
 
 std::string Key(const std::string& addr, int port) { return addr + " " + std::to_string(port); }
+
+metrics::Family& CutConnections() {
+  static metrics::Family& family = metrics::Registry::Default().Counter(
+      "edgepix_http_connections_cut_total",
+      "Connections closed for not delivering request headers within --header-timeout");
+  return family;
+}
 
 int PortOf(const sockaddr_storage& a) {
   if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
@@ -168,15 +177,10 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
   for (const OpenConnection& oc : late) {
     if (ShutDownIfSame(oc.fd, oc.inode)) ++closed;
   }
+  if (closed > 0) CutConnections().Add({}, closed);
   std::lock_guard<std::mutex> lock(mu_);
-  closed_ += static_cast<uint64_t>(closed);
   for (const OpenConnection& oc : late) connections_.erase(oc.key);
   return closed;
-}
-
-uint64_t ConnectionWatchdog::closed_total() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return closed_;
 }
 
 }  // namespace edgepix::http

@@ -80,6 +80,16 @@ bool ClosedByPeer(int fd, int ms) {
   }
 }
 
+// Uploads a small PNG and waits until its job is done: a job whose version no
+// longer changes, so a long-poll on it waits the whole time. Returns id, version.
+std::pair<std::string, int64_t> SettledJob(ServerProcess& server) {
+  auto c = server.Client();
+  auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(64, 64)}}));
+  const std::string id = up["jobs"][0]["id"];
+  const int64_t version = WaitForTerminal(c, id)["version"];
+  return {id, version};
+}
+
 }  // namespace
 
 TEST_CASE("backpressure: more than --max-queue pending jobs gets 503 with Retry-After") {
@@ -141,10 +151,7 @@ TEST_CASE("backpressure: a gzip bomb is cut off at --max-upload-mb without buffe
 
 TEST_CASE("backpressure: connections beyond the pool and its backlog get 503 at once") {
   ServerProcess server({"--http-threads", "4", "--http-backlog", "0"});
-  auto c = server.Client();
-  auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(64, 64)}}));
-  const std::string id = up["jobs"][0]["id"];
-  const int64_t version = WaitForTerminal(c, id)["version"];
+  const auto [id, version] = SettledJob(server);
   // Four long-polls that will not be answered for 20 s hold every thread.
   std::vector<std::future<httplib::Result>> polls;
   for (int i = 0; i < 4; ++i) {
@@ -232,18 +239,18 @@ TEST_CASE("backpressure: a client dribbling its headers (slowloris) is cut at --
     CHECK(cut);
     CHECK(took < std::chrono::seconds(20));
   }
-  // The pool is free again.
+  // The pool is free again, and the cuts are counted.
   auto health = server.Client().Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 200);
+  auto metrics = server.Client().Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("edgepix_http_connections_cut_total 4\n") != std::string::npos);
 }
 
 TEST_CASE("backpressure: a long-poll outlives --header-timeout (only headers are timed)") {
   ServerProcess server({"--header-timeout", "1"});
-  auto c = server.Client();
-  auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(32, 32)}}));
-  const std::string id = up["jobs"][0]["id"];
-  const int64_t version = WaitForTerminal(c, id)["version"];
+  const auto [id, version] = SettledJob(server);
   auto poll = server.Client();
   poll.set_read_timeout(30, 0);
   auto t0 = Clock::now();
