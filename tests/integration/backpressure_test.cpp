@@ -13,9 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
+#include "integration/ops_process.h"
 #include "integration/server_harness.h"
 
 using namespace edgepix::testing;
@@ -246,6 +248,20 @@ TEST_CASE("backpressure: a client dribbling its headers (slowloris) is cut at --
   auto metrics = server.Client().Get("/metrics");
   REQUIRE(metrics);
   CHECK(metrics->body.find("edgepix_http_connections_cut_total 4\n") != std::string::npos);
+}
+
+TEST_CASE("backpressure: --header-timeout outside 1..3600 or not a number stops serve at once") {
+  TempDir tmp;
+  for (const char* bad : {"0", "3601", "ten"}) {
+    const std::string log = tmp.Join("serve.log");
+    const int status =
+        RunShell(EdgepixBinary() + " serve --listen 127.0.0.1:0 --data " + tmp.Join("data") +
+                 " --header-timeout " + bad + " > " + log + " 2>&1");
+    CHECK(status == 2);  // the exit code for bad arguments
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("header-timeout") != std::string::npos);
+  }
 }
 
 TEST_CASE("backpressure: a long-poll outlives --header-timeout (only headers are timed)") {
