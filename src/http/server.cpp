@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "http/bounded_task_queue.h"
 #include "http/responses.h"
@@ -102,9 +103,19 @@ Result<int> HttpServer::Bind() {
 }
 
 Status HttpServer::Listen() {
+  // cpp-httplib's stop() does nothing until its accept loop runs, so a Stop()
+  // racing with the start of Listen() would be lost. Listen announces itself
+  // before it looks at stopping_, and Stop() sets stopping_ before it looks at
+  // listening_: one of the two always sees the other (both seq_cst).
+  listening_.store(true);
+  if (stopping_.load()) {
+    listening_.store(false);
+    return Status::Ok();
+  }
   if (bound_port_ > 0) watchdog_.Start(bound_port_);
-  if (!server_->listen_after_bind()) {
-    if (stopping_.load()) return Status::Ok();
+  bool clean = server_->listen_after_bind();
+  listening_.store(false);
+  if (!clean && !stopping_.load()) {
     return Status::Error(ErrorCode::kUnavailable, "the HTTP server stopped unexpectedly");
   }
   return Status::Ok();
@@ -113,6 +124,10 @@ Status HttpServer::Listen() {
 void HttpServer::Stop() {
   stopping_.store(true);
   if (context_.notifier) context_.notifier->Shutdown();
+  // Listen() is on its way into the accept loop: wait until stop() can reach it.
+  while (listening_.load() && !server_->is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   server_->stop();
   watchdog_.Stop();
 }

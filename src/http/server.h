@@ -3,7 +3,8 @@
 // Connections are served by a bounded pool of HTTP threads sized for many
 // concurrent long-polls and SSE streams, with read/write timeouts and a
 // keep-alive limit so idle or slow clients cannot hold it. Every error answer
-// is JSON. Listen() blocks until Stop() is called from another thread.
+// is JSON. Listen() blocks until Stop() is called from another thread; a Stop()
+// that comes first (or while Listen() starts) makes Listen() return at once.
 //
 // Security and operations (see access.h, middleware.h): optional bearer/JWT
 // authentication, private media with signed URLs, CORS, optional TLS
@@ -62,6 +63,7 @@ class HttpServer {
   HttpContext context_;
   ServerOptions options_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> listening_{false};  // inside Listen()
   Access access_;
   ConnectionWatchdog watchdog_;
   int listen_fd_ = -1;
