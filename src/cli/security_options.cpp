@@ -39,6 +39,9 @@ std::vector<OptionDef> SecurityOptionDefs() {
       {"header-timeout", "10",
        "seconds a connection may take to send a request's headers (also after a keep-alive "
        "answer); slower connections are closed"},
+      {"min-body-rate", "1024",
+       "bytes per second a request body must bring, measured over each --header-timeout "
+       "window; slower bodies get 408 (0 = no minimum)"},
   };
 }
 
@@ -62,6 +65,9 @@ Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* ou
   auto header_timeout = parsed.GetInt("header-timeout", 1, 3600);
   if (!header_timeout.ok()) return header_timeout.status();
   out->header_timeout_seconds = static_cast<int>(*header_timeout);
+  auto min_body_rate = parsed.GetInt("min-body-rate", 0, 1ll << 30);
+  if (!min_body_rate.ok()) return min_body_rate.status();
+  out->min_body_bytes_per_second = static_cast<uint64_t>(*min_body_rate);
   EDGEPIX_RETURN_IF_ERROR(http::Access::Validate(access));
 
   out->cors_origins = parsed.GetAll("cors-origin");

@@ -20,6 +20,7 @@ enum class ErrorCode {
   kForbidden,          // 403
   kNotFound,           // 404
   kConflict,           // 409
+  kTimeout,            // 408 request body slower than --min-body-rate
   kTooLarge,           // 413 body over --max-upload-mb
   kUnsupportedFormat,  // 415 not an image format we accept
   kUndecodable,        // 422 corrupt or truncated image
@@ -77,10 +78,10 @@ class Result {
   Status status_;
 };
 
-#define EDGEPIX_RETURN_IF_ERROR(expr)        \
-  do {                                       \
-    ::edgepix::Status _st = (expr);          \
-    if (!_st.ok()) return _st;               \
+#define EDGEPIX_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::edgepix::Status _st = (expr);   \
+    if (!_st.ok()) return _st;        \
   } while (0)
 
 }  // namespace edgepix

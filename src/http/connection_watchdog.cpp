@@ -2,13 +2,16 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_received (glibc's lacks it)
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "common/metrics.h"
@@ -22,6 +25,13 @@ metrics::Family& CutConnections() {
   static metrics::Family& family = metrics::Registry::Default().Counter(
       "edgepix_http_connections_cut_total",
       "Connections closed for not delivering request headers within --header-timeout");
+  return family;
+}
+
+metrics::Family& SlowBodies() {
+  static metrics::Family& family = metrics::Registry::Default().Counter(
+      "edgepix_http_slow_bodies_cut_total",
+      "Request bodies cut (answered 408) for arriving slower than --min-body-rate");
   return family;
 }
 
@@ -81,22 +91,69 @@ std::vector<OpenConnection> ServerConnections(int port,
   return found;
 }
 
-// Shuts the connection down if `fd` still refers to the socket `inode`.
-bool ShutDownIfSame(int fd, ino_t inode) {
+// The answer to a body cut for slowness. The watchdog writes it itself: once
+// the connection is shut down, cpp-httplib no longer writes to it.
+const std::string& SlowBodyAnswer() {
+  static const std::string answer = [] {
+    const std::string body =
+        "{\"error\":{\"code\":\"request_timeout\",\"message\":\"the request body arrived "
+        "slower than --min-body-rate; nothing was stored\"}}";
+    return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) +
+           "\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n" + body;
+  }();
+  return answer;
+}
+
+// Shuts the connection down if `fd` still refers to the socket `inode`,
+// first writing `last_words` to it when not empty.
+bool ShutDownIfSame(int fd, ino_t inode, const std::string& last_words = "") {
   // The duplicate keeps the socket from being replaced while we check it.
   int copy = ::dup(fd);
   if (copy < 0) return false;
   struct stat st;
   bool same = ::fstat(copy, &st) == 0 && st.st_ino == inode && S_ISSOCK(st.st_mode);
-  if (same) ::shutdown(copy, SHUT_RDWR);
+  if (same) {
+    if (!last_words.empty()) {
+      // The thread serving it is blocked reading the body, so nothing else writes now.
+      (void)!::send(copy, last_words.data(), last_words.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+    ::shutdown(copy, SHUT_RDWR);
+  }
   ::close(copy);
   return same;
 }
 
+// The bytes the kernel has received on the socket `inode` behind `fd` so far;
+// nullopt if `fd` is another socket now or the kernel does not say.
+std::optional<uint64_t> BytesReceivedIfSame(int fd, ino_t inode) {
+  int copy = ::dup(fd);
+  if (copy < 0) return std::nullopt;
+  std::optional<uint64_t> bytes;
+  struct stat st;
+  tcp_info info{};
+  socklen_t len = sizeof(info);
+  if (::fstat(copy, &st) == 0 && st.st_ino == inode &&
+      ::getsockopt(copy, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+      len >= offsetof(tcp_info, tcpi_bytes_received) + sizeof(info.tcpi_bytes_received)) {
+    bytes = info.tcpi_bytes_received;
+  }
+  ::close(copy);
+  return bytes;
+}
+
 }  // namespace
 
-ConnectionWatchdog::ConnectionWatchdog(std::chrono::milliseconds header_deadline)
-    : header_deadline_(header_deadline) {}
+ConnectionWatchdog::ConnectionWatchdog(std::chrono::milliseconds header_deadline,
+                                       uint64_t min_body_rate, bool answer_slow_bodies)
+    : header_deadline_(header_deadline),
+      min_body_rate_(min_body_rate),
+      answer_slow_bodies_(answer_slow_bodies) {
+  // Both counters are exported from the start, at 0.
+  CutConnections().Add({}, 0);
+  SlowBodies().Add({}, 0);
+}
 
 ConnectionWatchdog::~ConnectionWatchdog() { Stop(); }
 
@@ -128,17 +185,35 @@ void ConnectionWatchdog::Loop(std::chrono::milliseconds period) {
   }
 }
 
-void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_port) {
+void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_port,
+                                        bool has_body) {
   std::lock_guard<std::mutex> lock(mu_);
   Connection& c = connections_[Key(peer_addr, peer_port)];
   c.in_request = true;
+  c.body_pending = has_body;
+  c.body_timed_out = false;
+  c.has_window = false;
   c.touched_scan = scan_;
+}
+
+void ConnectionWatchdog::BodyFinished(const std::string& peer_addr, int peer_port) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = connections_.find(Key(peer_addr, peer_port));
+  if (it != connections_.end()) it->second.body_pending = false;
+}
+
+bool ConnectionWatchdog::BodyTimedOut(const std::string& peer_addr, int peer_port) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = connections_.find(Key(peer_addr, peer_port));
+  return it != connections_.end() && it->second.body_timed_out;
 }
 
 void ConnectionWatchdog::RequestFinished(const std::string& peer_addr, int peer_port) {
   std::lock_guard<std::mutex> lock(mu_);
   Connection& c = connections_[Key(peer_addr, peer_port)];
   c.in_request = false;
+  c.body_pending = false;
+  c.body_timed_out = false;
   c.waiting_since = Clock::now();
   c.touched_scan = scan_;
 }
@@ -154,7 +229,8 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
   if (port < 0) return 0;
   std::vector<OpenConnection> open = ServerConnections(port, &peers_by_inode_);
 
-  std::vector<OpenConnection> late;
+  std::vector<OpenConnection> late;         // headers too slow: closed both ways
+  std::vector<OpenConnection> slow_bodies;  // body too slow: reading side closed
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const OpenConnection& oc : open) {
@@ -163,6 +239,12 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
       if (fresh) c.waiting_since = now;
       c.last_seen_scan = scan;
       if (!c.in_request && now - c.waiting_since > header_deadline_) late.push_back(oc);
+      if (c.in_request && c.body_pending && min_body_rate_ > 0 &&
+          BodyTooSlow(&c, BytesReceivedIfSame(oc.fd, oc.inode), now)) {
+        c.body_pending = false;
+        c.body_timed_out = true;
+        slow_bodies.push_back(oc);
+      }
     }
     // Forget connections that are gone: an open one is seen by every scan, and
     // one that a request touched since the previous scan may be newer than the
@@ -178,9 +260,32 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
     if (ShutDownIfSame(oc.fd, oc.inode)) ++closed;
   }
   if (closed > 0) CutConnections().Add({}, closed);
+  int slow = 0;
+  for (const OpenConnection& oc : slow_bodies) {
+    if (ShutDownIfSame(oc.fd, oc.inode, answer_slow_bodies_ ? SlowBodyAnswer() : "")) ++slow;
+  }
+  if (slow > 0) SlowBodies().Add({}, slow);
   std::lock_guard<std::mutex> lock(mu_);
   for (const OpenConnection& oc : late) connections_.erase(oc.key);
-  return closed;
+  return closed + slow;
+}
+
+bool ConnectionWatchdog::BodyTooSlow(Connection* c, std::optional<uint64_t> received,
+                                     Clock::time_point now) const {
+  if (!received) return false;
+  if (!c->has_window) {
+    c->has_window = true;
+    c->window_start = now;
+    c->window_bytes = *received;
+    return false;
+  }
+  const auto elapsed = now - c->window_start;
+  if (elapsed < header_deadline_) return false;
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  if (static_cast<double>(*received - c->window_bytes) < seconds * min_body_rate_) return true;
+  c->window_start = now;
+  c->window_bytes = *received;
+  return false;
 }
 
 }  // namespace edgepix::http

@@ -1,5 +1,5 @@
 // ConnectionWatchdog: closes connections that do not deliver a request's
-// headers in time.
+// headers in time, and request bodies that arrive slower than a minimum rate.
 //
 // cpp-httplib bounds each single read, not a whole request: a client sending a
 // header byte every few seconds ("slowloris") would keep an HTTP thread forever.
@@ -11,11 +11,21 @@
 // RequestFinished. Connections past their deadline are shut down, which wakes
 // the thread reading them.
 //
+// A request with a body (RequestStarted with has_body) must also bring at
+// least `min_body_rate` bytes per second, measured over each window of
+// `header_deadline`, until its body is read (BodyFinished) or it is answered.
+// A slower body gets a 408 JSON answer written by the watchdog (unless
+// answer_slow_bodies is false, as for TLS, where it cannot write) and its
+// connection shut down: the route's read ends and BodyTimedOut() tells it why.
+// The rate is the kernel's count of bytes received on the socket (TCP_INFO);
+// where that is unavailable, bodies are not timed.
+//
 // It finds the server's connections among the process's descriptors (sockets
 // whose local port is the server's and that have a peer) and matches them to
 // requests by the peer's address and port. A descriptor is shut down only
 // after checking, through a duplicate, that it is still the same socket.
-// Each one cut counts in edgepix_http_connections_cut_total.
+// Each one cut counts in edgepix_http_connections_cut_total, each slow body in
+// edgepix_http_slow_bodies_cut_total.
 #pragma once
 
 #include <sys/types.h>
@@ -24,6 +34,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -34,7 +45,9 @@ class ConnectionWatchdog {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit ConnectionWatchdog(std::chrono::milliseconds header_deadline);
+  // min_body_rate: bytes per second; 0 = bodies are not timed.
+  explicit ConnectionWatchdog(std::chrono::milliseconds header_deadline, uint64_t min_body_rate = 0,
+                              bool answer_slow_bodies = true);
   ~ConnectionWatchdog();
   ConnectionWatchdog(const ConnectionWatchdog&) = delete;
   ConnectionWatchdog& operator=(const ConnectionWatchdog&) = delete;
@@ -43,23 +56,40 @@ class ConnectionWatchdog {
   void Start(int port, std::chrono::milliseconds period = std::chrono::milliseconds(1000));
   void Stop();
 
-  // A request's headers have arrived on the connection from peer (addr, port).
-  void RequestStarted(const std::string& peer_addr, int peer_port);
+  // A request's headers have arrived on the connection from peer (addr, port);
+  // has_body: a body follows (Content-Length > 0 or chunked).
+  void RequestStarted(const std::string& peer_addr, int peer_port, bool has_body = false);
+  // The route has read the whole body; the rest of the request is not timed.
+  void BodyFinished(const std::string& peer_addr, int peer_port);
+  // True when this connection's current body was cut for being too slow.
+  bool BodyTimedOut(const std::string& peer_addr, int peer_port) const;
   // Its answer has been written; the connection waits for the next request.
   void RequestFinished(const std::string& peer_addr, int peer_port);
 
  private:
   struct Connection {
     bool in_request = false;
+    bool body_pending = false;  // in a request whose body is still arriving
+    bool body_timed_out = false;
     Clock::time_point waiting_since;
+    // The current body-rate window: its start and the socket's received-byte
+    // count then (has_window = false: the next scan opens one).
+    bool has_window = false;
+    Clock::time_point window_start;
+    uint64_t window_bytes = 0;
     uint64_t last_seen_scan = 0;
     uint64_t touched_scan = 0;
   };
   void Loop(std::chrono::milliseconds period);
-  // One scan at `now`; returns how many connections it shut down.
+  // Advances c's body-rate window with the socket's received-byte count;
+  // true when the window that just ended brought too few bytes.
+  bool BodyTooSlow(Connection* c, std::optional<uint64_t> received, Clock::time_point now) const;
+  // One scan at `now`; returns how many connections it shut down (either way).
   int ScanOnce(Clock::time_point now);
 
   const std::chrono::milliseconds header_deadline_;
+  const uint64_t min_body_rate_;
+  const bool answer_slow_bodies_;
   int port_ = -1;
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -18,7 +18,8 @@ namespace edgepix {
 
 namespace http {
 class Access;
-}
+class ConnectionWatchdog;
+}  // namespace http
 
 struct HttpOptions {
   int long_poll_cap_seconds = 60;
@@ -33,8 +34,9 @@ struct HttpContext {
   Intake* intake = nullptr;
   WorkerPool* workers = nullptr;
   HttpOptions options;
-  std::atomic<bool>* stopping = nullptr;  // set when the server shuts down
-  const http::Access* access = nullptr;   // set by HttpServer
+  std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
+  const http::Access* access = nullptr;          // set by HttpServer
+  http::ConnectionWatchdog* watchdog = nullptr;  // set by HttpServer; may be null in tests
   // /readyz: OK when the database accepts a write right now. Unset: a read is tried.
   std::function<Status()> database_ready;
 };

@@ -55,6 +55,7 @@ const std::string& OpenApiDocument() {
           "202": {"description": "accepted: each original is durable and its job committed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UploadResult"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "408": {"description": "request_timeout (body slower than --min-body-rate)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "413": {"description": "too_large", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "415": {"description": "unsupported_format (only JPEG, PNG, GIF, BMP, WebP, sniffed from the bytes)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "422": {"description": "too_many_pixels or undecodable header", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -30,10 +30,13 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
     : context_(std::move(context)),
       options_(std::move(options)),
       access_(options_.access),
-      watchdog_(std::chrono::seconds(options_.header_timeout_seconds)),
+      watchdog_(std::chrono::seconds(options_.header_timeout_seconds),
+                options_.min_body_bytes_per_second,
+                /*answer_slow_bodies=*/options_.tls_cert.empty()),
       server_(MakeServer(options_)) {
   context_.stopping = &stopping_;
   context_.access = &access_;
+  context_.watchdog = &watchdog_;
   httplib::Server& server = *server_;
   const size_t threads = static_cast<size_t>(std::max(4, options_.http_threads));
   const size_t backlog = static_cast<size_t>(std::max(0, options_.http_backlog));
@@ -63,7 +66,9 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   // the middleware's pre-routing handler asks this first.
   middleware.refuse_early = [](httplib::Response& res) { return RefuseIfOverflow(res); };
   middleware.on_request_start = [this](const httplib::Request& req) {
-    watchdog_.RequestStarted(req.remote_addr, req.remote_port);
+    const bool has_body =
+        req.get_header_value<uint64_t>("Content-Length") > 0 || req.has_header("Transfer-Encoding");
+    watchdog_.RequestStarted(req.remote_addr, req.remote_port, has_body);
   };
   middleware.on_request_end = [this](const httplib::Request& req) {
     watchdog_.RequestFinished(req.remote_addr, req.remote_port);

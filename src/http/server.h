@@ -38,6 +38,9 @@ struct ServerOptions {
   // A request's headers must be complete this long after the connection
   // appears or its previous answer (see connection_watchdog.h).
   int header_timeout_seconds = 10;
+  // A request body must arrive at least this fast (bytes/s), measured over
+  // windows of header_timeout_seconds; slower ones get 408. 0 = not timed.
+  uint64_t min_body_bytes_per_second = 1024;
   int keep_alive_max_requests = 100;
   uint64_t max_request_bytes = 1ull << 30;  // whole request, across all files
   bool log_requests = true;

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "common/metrics.h"
+#include "http/connection_watchdog.h"
 #include "http/responses.h"
 #include "http/route_table.h"
 #include "http/routes.h"
@@ -69,6 +70,19 @@ struct UploadOutcome {
   }
 };
 
+// The body's reading has ended (`complete`: all of it arrived): the connection
+// watchdog stops timing it. Returns the error for a read that ended early
+// because the body came slower than --min-body-rate, or OK.
+Status BodyDone(HttpContext* ctx, const httplib::Request& req, bool complete) {
+  if (ctx->watchdog == nullptr) return Status::Ok();
+  ctx->watchdog->BodyFinished(req.remote_addr, req.remote_port);
+  if (complete || !ctx->watchdog->BodyTimedOut(req.remote_addr, req.remote_port)) {
+    return Status::Ok();
+  }
+  return Status::Error(ErrorCode::kTimeout,
+                       "the request body arrived slower than --min-body-rate; nothing was stored");
+}
+
 // Multipart parts in flight: one PendingUpload at a time.
 class MultipartSink {
  public:
@@ -126,6 +140,8 @@ class MultipartSink {
     }
   }
 
+  // The file being received when the body ended early ("" if none).
+  std::string InFlightFilename() const { return current_ ? filename_ : std::string(); }
   int files() const { return files_; }
   const Status& fatal() const { return fatal_; }
 
@@ -156,6 +172,10 @@ void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
     if (!st.ok()) failed = st;
     return true;
   });
+  if (Status slow = BodyDone(ctx, req, complete); !slow.ok()) {
+    out->Refused(filename, slow);
+    return;
+  }
   if (!failed.ok()) {
     out->Refused(filename, failed);
     return;
@@ -185,7 +205,15 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
       bool complete =
           reader([&](const httplib::MultipartFormData& part) { return sink.BeginPart(part); },
                  [&](const char* data, size_t size) { return sink.Data(data, size); });
-      if (complete) {
+      if (Status slow = BodyDone(ctx, req, complete); !slow.ok()) {
+        // Files complete before the stall are kept (their jobs are durable);
+        // the one cut short is dropped with its temp file.
+        if (out.jobs.empty()) {
+          SendError(res, slow);
+          return;
+        }
+        out.Refused(sink.InFlightFilename(), slow);
+      } else if (complete) {
         sink.FinishPart();
         if (sink.files() == 0) {
           SendError(res,

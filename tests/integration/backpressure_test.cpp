@@ -1,7 +1,7 @@
 // The API never stalls and refuses what it cannot take, against the real
 // binary: 503 + Retry-After on a full queue, 507 under the disk margin, 413 for
-// a gzip bomb, 503 for connections beyond the bounded pool, slow and idle
-// clients dropped, DELETE while processing, retention, dedup, worker priority.
+// a gzip bomb, 503 for connections beyond the bounded pool, DELETE while
+// processing, retention, dedup, worker priority (slow clients: slow_clients_test.cpp).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "integration/ops_process.h"
+#include "integration/raw_socket.h"
 #include "integration/server_harness.h"
 
 using namespace edgepix::testing;
@@ -56,40 +57,6 @@ long PeakRssKb(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
   }
   return -1;
-}
-
-// A raw TCP connection to the server.
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  return fd;
-}
-
-// Whether the peer closed `fd` (recv returns 0 or an error), waiting up to `ms`.
-bool ClosedByPeer(int fd, int ms) {
-  timeval tv{ms / 1000, (ms % 1000) * 1000};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  char buf[4096];
-  while (true) {
-    ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    if (n == 0) return true;
-    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
-    // A response (e.g. 408/400) is fine; keep reading until the close.
-  }
-}
-
-// Uploads a small PNG and waits until its job is done: a job whose version no
-// longer changes, so a long-poll on it waits the whole time. Returns id, version.
-std::pair<std::string, int64_t> SettledJob(ServerProcess& server) {
-  auto c = server.Client();
-  auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(64, 64)}}));
-  const std::string id = up["jobs"][0]["id"];
-  const int64_t version = WaitForTerminal(c, id)["version"];
-  return {id, version};
 }
 
 }  // namespace
@@ -183,101 +150,6 @@ TEST_CASE("backpressure: connections beyond the pool and its backlog get 503 at 
   auto after = server.Client().Get("/healthz");
   REQUIRE(after);
   CHECK(after->status == 200);
-}
-
-TEST_CASE("backpressure: idle and stalled clients are dropped after the timeouts") {
-  ServerProcess server({"--read-timeout", "2"});
-  SECTION("a connection that never sends a byte") {
-    int fd = Connect(server.port());
-    auto t0 = Clock::now();
-    CHECK(ClosedByPeer(fd, 15000));
-    CHECK(Clock::now() - t0 < std::chrono::seconds(12));
-    close(fd);
-  }
-  SECTION("headers that stop half way") {
-    int fd = Connect(server.port());
-    std::string part = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-    REQUIRE(send(fd, part.data(), part.size(), 0) == static_cast<ssize_t>(part.size()));
-    auto t0 = Clock::now();
-    CHECK(ClosedByPeer(fd, 15000));
-    CHECK(Clock::now() - t0 < std::chrono::seconds(12));
-    close(fd);
-  }
-  auto health = server.Client().Get("/healthz");
-  REQUIRE(health);
-  CHECK(health->status == 200);
-}
-
-// Sends `text` a byte at a time, `gap_ms` apart, until done or the peer closes.
-// Returns whether the peer closed the connection first.
-bool DribbleUntilClosed(int fd, const std::string& text, int gap_ms) {
-  for (char c : text) {
-    if (send(fd, &c, 1, MSG_NOSIGNAL) != 1) return true;
-    if (ClosedByPeer(fd, gap_ms)) return true;
-  }
-  return false;
-}
-
-TEST_CASE("backpressure: a client dribbling its headers (slowloris) is cut at --header-timeout") {
-  // The per-read timeout (30 s) never fires for a byte every 300 ms; only the
-  // whole-header deadline can stop it. Four such clients hold the whole pool.
-  ServerProcess server({"--http-threads", "4", "--http-backlog", "0", "--read-timeout", "30",
-                        "--header-timeout", "2"});
-  std::string headers = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-  headers += std::string(200, 'a');  // 60+ s worth of bytes at this pace
-  std::vector<std::future<std::pair<bool, Clock::duration>>> slow;
-  for (int i = 0; i < 4; ++i) {
-    slow.push_back(std::async(std::launch::async, [&server, &headers] {
-      int fd = Connect(server.port());
-      auto t0 = Clock::now();
-      bool cut = DribbleUntilClosed(fd, headers, 300);
-      auto took = Clock::now() - t0;
-      close(fd);
-      return std::make_pair(cut, took);
-    }));
-  }
-  for (auto& f : slow) {
-    auto [cut, took] = f.get();
-    CHECK(cut);
-    CHECK(took < std::chrono::seconds(20));
-  }
-  // The pool is free again, and the cuts are counted.
-  auto health = server.Client().Get("/healthz");
-  REQUIRE(health);
-  CHECK(health->status == 200);
-  auto metrics = server.Client().Get("/metrics");
-  REQUIRE(metrics);
-  CHECK(metrics->body.find("edgepix_http_connections_cut_total 4\n") != std::string::npos);
-}
-
-TEST_CASE("backpressure: --header-timeout outside 1..3600 or not a number stops serve at once") {
-  TempDir tmp;
-  for (const char* bad : {"0", "3601", "ten"}) {
-    const std::string log = tmp.Join("serve.log");
-    const int status =
-        RunShell(EdgepixBinary() + " serve --listen 127.0.0.1:0 --data " + tmp.Join("data") +
-                 " --header-timeout " + bad + " > " + log + " 2>&1");
-    CHECK(status == 2);  // the exit code for bad arguments
-    std::ifstream in(log);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(text.find("header-timeout") != std::string::npos);
-  }
-}
-
-TEST_CASE("backpressure: a long-poll outlives --header-timeout (only headers are timed)") {
-  ServerProcess server({"--header-timeout", "1"});
-  const auto [id, version] = SettledJob(server);
-  auto poll = server.Client();
-  poll.set_read_timeout(30, 0);
-  auto t0 = Clock::now();
-  auto r = poll.Get("/api/jobs/" + id + "?wait=4&since=" + std::to_string(version));
-  REQUIRE(r);
-  CHECK(r->status == 200);
-  CHECK(Clock::now() - t0 >= std::chrono::seconds(3));
-  // The same keep-alive connection still serves a second request.
-  auto again = poll.Get("/api/jobs/" + id);
-  REQUIRE(again);
-  CHECK(again->status == 200);
 }
 
 TEST_CASE("backpressure: DELETE while the worker runs the job leaves no file of it") {

@@ -27,13 +27,13 @@ TEST_CASE("non-images, malformed requests and unknown ids get JSON errors") {
   auto c = server.Client();
   CheckJsonError(UploadFiles(c, {{"notes.txt", "hello, this is not an image\n"}}), 415,
                  "unsupported_format");
-  CheckJsonError(UploadFiles(c, {{"page.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"}}),
-                 415, "unsupported_format");
+  CheckJsonError(UploadFiles(c, {{"page.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"}}), 415,
+                 "unsupported_format");
   CheckJsonError(UploadFiles(c, {{"empty.jpg", ""}}), 400, "bad_request");
   // A multipart body whose boundary never appears.
-  CheckJsonError(c.Post("/api/uploads", "garbage without any boundary",
-                        "multipart/form-data; boundary=XYZ"),
-                 400, "bad_request");
+  CheckJsonError(
+      c.Post("/api/uploads", "garbage without any boundary", "multipart/form-data; boundary=XYZ"),
+      400, "bad_request");
   // A multipart body without a `file` field.
   httplib::MultipartFormDataItems other = {{"note", "hi", "", "text/plain"}};
   CheckJsonError(c.Post("/api/uploads", other), 400, "bad_request");

@@ -24,7 +24,10 @@ TEST_CASE("non-raster and script-carrying uploads are refused with 415 and store
       {"x.zip", std::string("PK\x03\x04", 4) + std::string(60, '\0')},
       {"x.php", "<?php system($_GET['c']); ?>"},
       {"x.tif", std::string("II*\0", 4) + std::string(60, '\0')},
-      {"x.heic", std::string("\0\0\0\x18" "ftypheic", 12) + std::string(60, '\0')},
+      {"x.heic", std::string("\0\0\0\x18"
+                             "ftypheic",
+                             12) +
+                     std::string(60, '\0')},
   };
   for (const auto& [name, bytes] : refused) {
     INFO(name << ": " << bytes.substr(0, 40));
@@ -78,7 +81,7 @@ TEST_CASE("an image with a payload appended is served only as that image, inert"
 
 TEST_CASE("every answer carries nosniff and a request id; the UI a CSP") {
   ServerProcess server;
-  for (const std::string& target : {"/", "/healthz", "/api/jobs", "/no/such", "/v/%2e%2e/x"}) {
+  for (const char* target : {"/", "/healthz", "/api/jobs", "/no/such", "/v/%2e%2e/x"}) {
     auto r = RawGet(server.port(), target);
     INFO(target << "\n" << r.headers);
     CHECK(r.headers.find("x-content-type-options: nosniff") != std::string::npos);

@@ -172,4 +172,12 @@ std::pair<int, int> WebpSize(const std::string& bytes) {
   return {w, h};
 }
 
+std::pair<std::string, int64_t> SettledJob(ServerProcess& server) {
+  auto c = server.Client();
+  auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(64, 64)}}));
+  const std::string id = up["jobs"][0]["id"];
+  const int64_t version = WaitForTerminal(c, id)["version"];
+  return {id, version};
+}
+
 }  // namespace edgepix::testing

@@ -63,6 +63,10 @@ httplib::Result UploadFiles(httplib::Client& c,
 // Long-polls until the job is terminal (or `seconds` pass); returns the job JSON.
 nlohmann::json WaitForTerminal(httplib::Client& c, const std::string& id, int seconds = 60);
 
+// Uploads a small PNG and waits until its job is done: a job whose version no
+// longer changes, so a long-poll on it waits the whole time. Returns id, version.
+std::pair<std::string, int64_t> SettledJob(ServerProcess& server);
+
 // Width and height of a WebP, {0,0} if it is not a valid WebP.
 std::pair<int, int> WebpSize(const std::string& bytes);
 

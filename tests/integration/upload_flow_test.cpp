@@ -163,8 +163,8 @@ TEST_CASE("DELETE /api/images/{id} removes the job, the original and every varia
   auto del = c.Delete("/api/images/" + id);
   REQUIRE(del);
   CHECK(del->status == 204);
-  for (const std::string& path : {"/api/jobs/" + id, "/o/" + id, "/v/" + id + "/thumb.webp",
-                                 "/v/" + id + "/large.webp"}) {
+  for (const std::string& path :
+       {"/api/jobs/" + id, "/o/" + id, "/v/" + id + "/thumb.webp", "/v/" + id + "/large.webp"}) {
     INFO(path);
     auto r = c.Get(path);
     REQUIRE(r);

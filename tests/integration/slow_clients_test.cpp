@@ -1,0 +1,182 @@
+// Slow and idle clients cannot hold the server, against the real binary: idle
+// and stalled connections are dropped, headers must arrive within
+// --header-timeout (slowloris), bodies at --min-body-rate at least (408), while
+// long-polls and slow-but-steady uploads are left alone.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iterator>
+#include <thread>
+
+#include "integration/ops_process.h"
+#include "integration/raw_socket.h"
+#include "integration/server_harness.h"
+
+using namespace edgepix::testing;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Files in the data directory's tmp/ (uploads being received).
+size_t TempFiles(const std::string& data_dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data_dir + "/tmp")) {
+    if (e.is_regular_file()) ++n;
+  }
+  return n;
+}
+
+std::string RawUploadHead(size_t content_length) {
+  return "POST /api/uploads?filename=slow.jpg HTTP/1.1\r\nHost: x\r\n"
+         "Content-Type: application/octet-stream\r\nContent-Length: " +
+         std::to_string(content_length) + "\r\n\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("slow clients: idle and stalled clients are dropped after the timeouts") {
+  ServerProcess server({"--read-timeout", "2"});
+  SECTION("a connection that never sends a byte") {
+    int fd = Connect(server.port());
+    auto t0 = Clock::now();
+    CHECK(ClosedByPeer(fd, 15000));
+    CHECK(Clock::now() - t0 < std::chrono::seconds(12));
+    close(fd);
+  }
+  SECTION("headers that stop half way") {
+    int fd = Connect(server.port());
+    std::string part = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    REQUIRE(send(fd, part.data(), part.size(), 0) == static_cast<ssize_t>(part.size()));
+    auto t0 = Clock::now();
+    CHECK(ClosedByPeer(fd, 15000));
+    CHECK(Clock::now() - t0 < std::chrono::seconds(12));
+    close(fd);
+  }
+  auto health = server.Client().Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
+TEST_CASE("slow clients: a client dribbling its headers (slowloris) is cut at --header-timeout") {
+  // The per-read timeout (30 s) never fires for a byte every 300 ms; only the
+  // whole-header deadline can stop it. Four such clients hold the whole pool.
+  ServerProcess server({"--http-threads", "4", "--http-backlog", "0", "--read-timeout", "30",
+                        "--header-timeout", "2"});
+  std::string headers = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  headers += std::string(200, 'a');  // 60+ s worth of bytes at this pace
+  std::vector<std::future<std::pair<bool, Clock::duration>>> slow;
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::async(std::launch::async, [&server, &headers] {
+      int fd = Connect(server.port());
+      auto t0 = Clock::now();
+      bool cut = DribbleUntilClosed(fd, headers, 300);
+      auto took = Clock::now() - t0;
+      close(fd);
+      return std::make_pair(cut, took);
+    }));
+  }
+  for (auto& f : slow) {
+    auto [cut, took] = f.get();
+    CHECK(cut);
+    CHECK(took < std::chrono::seconds(20));
+  }
+  // The pool is free again, and the cuts are counted.
+  auto health = server.Client().Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto metrics = server.Client().Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("edgepix_http_connections_cut_total 4\n") != std::string::npos);
+}
+
+TEST_CASE("slow clients: --header-timeout outside 1..3600 or not a number stops serve at once") {
+  TempDir tmp;
+  for (const char* bad : {"0", "3601", "ten"}) {
+    const std::string log = tmp.Join("serve.log");
+    const int status =
+        RunShell(EdgepixBinary() + " serve --listen 127.0.0.1:0 --data " + tmp.Join("data") +
+                 " --header-timeout " + bad + " > " + log + " 2>&1");
+    CHECK(status == 2);  // the exit code for bad arguments
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("header-timeout") != std::string::npos);
+  }
+}
+
+TEST_CASE("slow clients: a long-poll outlives --header-timeout (only headers are timed)") {
+  ServerProcess server({"--header-timeout", "1"});
+  const auto [id, version] = SettledJob(server);
+  auto poll = server.Client();
+  poll.set_read_timeout(30, 0);
+  auto t0 = Clock::now();
+  auto r = poll.Get("/api/jobs/" + id + "?wait=4&since=" + std::to_string(version));
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(Clock::now() - t0 >= std::chrono::seconds(3));
+  // The same keep-alive connection still serves a second request.
+  auto again = poll.Get("/api/jobs/" + id);
+  REQUIRE(again);
+  CHECK(again->status == 200);
+}
+
+TEST_CASE("slow clients: a body slower than --min-body-rate gets 408 and nothing is stored") {
+  // 2 s windows at 1000 B/s; the body then comes at about 3 bytes a second,
+  // which the per-read timeout (30 s) alone would never stop.
+  ServerProcess server(
+      {"--header-timeout", "2", "--min-body-rate", "1000", "--read-timeout", "30"});
+  const std::string jpeg = MakeJpeg(640, 480);
+  int fd = Connect(server.port());
+  REQUIRE(SendAll(fd, RawUploadHead(jpeg.size()) + jpeg.substr(0, 1000)));
+  const auto t0 = Clock::now();
+  std::string answer;
+  for (size_t i = 1000; i < jpeg.size() && answer.empty(); ++i) {
+    if (send(fd, &jpeg[i], 1, MSG_NOSIGNAL) != 1) break;
+    answer = ReceiveUntilClosed(fd, 300);
+  }
+  answer += ReceiveUntilClosed(fd, 5000);
+  const auto took = Clock::now() - t0;
+  close(fd);
+  INFO(answer);
+  CHECK(answer.rfind("HTTP/1.1 408", 0) == 0);
+  CHECK(answer.find("\"request_timeout\"") != std::string::npos);
+  CHECK(took < std::chrono::seconds(15));
+  // Nothing of it is kept: no job, no temp file; the cut is counted.
+  auto c = server.Client();
+  auto jobs = JsonBody(c.Get("/api/jobs"));
+  CHECK(jobs["jobs"].empty());
+  CHECK(TempFiles(server.data_dir()) == 0);
+  auto metrics = c.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("edgepix_http_slow_bodies_cut_total 1\n") != std::string::npos);
+}
+
+TEST_CASE("slow clients: a slow but steady body above --min-body-rate is accepted") {
+  // The same limits; the body comes in 20 pieces over about 5 s (2.5 windows),
+  // several kB a second, so it must not be cut.
+  ServerProcess server({"--header-timeout", "2", "--min-body-rate", "1000"});
+  const std::string jpeg = MakeJpeg(640, 480);
+  REQUIRE(jpeg.size() > 20 * 500);
+  int fd = Connect(server.port());
+  REQUIRE(SendAll(fd, RawUploadHead(jpeg.size())));
+  const size_t piece = jpeg.size() / 20 + 1;
+  for (size_t at = 0; at < jpeg.size(); at += piece) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    REQUIRE(SendAll(fd, jpeg.substr(at, piece)));
+  }
+  const std::string answer = ReceiveUntilClosed(fd, 10000);
+  close(fd);
+  INFO(answer);
+  REQUIRE(answer.rfind("HTTP/1.1 202", 0) == 0);
+  auto c = server.Client();
+  auto jobs = JsonBody(c.Get("/api/jobs"));
+  REQUIRE(jobs["jobs"].size() == 1);
+  CHECK(WaitForTerminal(c, jobs["jobs"][0]["id"])["status"] == "COMPLETED");
+  auto metrics = c.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("edgepix_http_slow_bodies_cut_total 0\n") != std::string::npos);
+}
