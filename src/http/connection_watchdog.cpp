@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -157,8 +158,24 @@ ConnectionWatchdog::ConnectionWatchdog(std::chrono::milliseconds header_deadline
 
 ConnectionWatchdog::~ConnectionWatchdog() { Stop(); }
 
+bool ConnectionWatchdog::KernelCountsReceivedBytes() {
+  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (sock < 0) return false;
+  tcp_info info{};
+  socklen_t len = sizeof(info);
+  bool counts = ::getsockopt(sock, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+                len >= offsetof(tcp_info, tcpi_bytes_received) + sizeof(info.tcpi_bytes_received);
+  ::close(sock);
+  return counts;
+}
+
 void ConnectionWatchdog::Start(int port, std::chrono::milliseconds period) {
   Stop();
+  if (min_body_rate_ > 0 && !KernelCountsReceivedBytes()) {
+    std::fprintf(stderr,
+                 "edgepix: this kernel (or emulator) does not report received bytes (TCP_INFO); "
+                 "--min-body-rate is not enforced\n");
+  }
   std::lock_guard<std::mutex> lock(mu_);
   port_ = port;
   stop_ = false;

@@ -52,6 +52,10 @@ class ConnectionWatchdog {
   ConnectionWatchdog(const ConnectionWatchdog&) = delete;
   ConnectionWatchdog& operator=(const ConnectionWatchdog&) = delete;
 
+  // Whether this kernel reports a socket's received-byte count, which timing
+  // bodies needs (Linux >= 4.1 does; qemu-user's emulation does not).
+  static bool KernelCountsReceivedBytes();
+
   // Starts scanning connections to local `port` every `period`.
   void Start(int port, std::chrono::milliseconds period = std::chrono::milliseconds(1000));
   void Stop();

@@ -13,6 +13,7 @@
 #include <iterator>
 #include <thread>
 
+#include "http/connection_watchdog.h"
 #include "integration/ops_process.h"
 #include "integration/raw_socket.h"
 #include "integration/server_harness.h"
