@@ -83,6 +83,17 @@ Status BodyDone(HttpContext* ctx, const httplib::Request& req, bool complete) {
                        "the request body arrived slower than --min-body-rate; nothing was stored");
 }
 
+// Removes jobs accepted from a request whose answer could not be 202 (their
+// client was answered 408): an upload counts only once acknowledged.
+void WithdrawUnacknowledged(HttpContext* ctx, const std::vector<Job>& jobs) {
+  for (const Job& job : jobs) {
+    Status st = ctx->store->Delete(job.id);
+    if (st.ok() || st.code() == ErrorCode::kNotFound) st = ctx->blobs->DeleteImage(job.id);
+    if (ctx->notifier) ctx->notifier->Notify(job.id);
+    log::JobTransition(job.id, st.ok() ? "DELETED" : "DELETE_FAILED", "request_timeout");
+  }
+}
+
 // Multipart parts in flight: one PendingUpload at a time.
 class MultipartSink {
  public:
@@ -140,8 +151,6 @@ class MultipartSink {
     }
   }
 
-  // The file being received when the body ended early ("" if none).
-  std::string InFlightFilename() const { return current_ ? filename_ : std::string(); }
   int files() const { return files_; }
   const Status& fatal() const { return fatal_; }
 
@@ -206,13 +215,11 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
           reader([&](const httplib::MultipartFormData& part) { return sink.BeginPart(part); },
                  [&](const char* data, size_t size) { return sink.Data(data, size); });
       if (Status slow = BodyDone(ctx, req, complete); !slow.ok()) {
-        // Files complete before the stall are kept (their jobs are durable);
-        // the one cut short is dropped with its temp file.
-        if (out.jobs.empty()) {
-          SendError(res, slow);
-          return;
-        }
-        out.Refused(sink.InFlightFilename(), slow);
+        // The client has been told 408, nothing stored: files that completed
+        // before the stall were never acknowledged, so they go too.
+        WithdrawUnacknowledged(ctx, out.jobs);
+        SendError(res, slow);
+        return;
       } else if (complete) {
         sink.FinishPart();
         if (sink.files() == 0) {
