@@ -2,8 +2,9 @@
 # Builds edgepix and runs every test, in one build instrumented with
 # AddressSanitizer and UndefinedBehaviorSanitizer (optimised, so the suite stays
 # quick): unit tests, integration tests against the real binary (crash, limits,
-# security, metrics, OpenAPI), the corpus conformance test (when
-# ../shared/corpus exists) and the browser end-to-end test in headless Chromium.
+# security, metrics, OpenAPI), the corpus conformance test (over
+# ../shared/corpus, which must exist) and the browser end-to-end test in
+# headless Chromium.
 # Before that, the libFuzzer targets of the decode path run briefly
 # (scripts/fuzz.sh) after replaying their regression inputs.
 set -euo pipefail
