@@ -58,6 +58,11 @@ ServerProcess::~ServerProcess() {
   if (pid_ > 0) Kill(SIGTERM);
 }
 
+std::string EdgepixShellCommand() {
+  const char* emu = std::getenv("EDGEPIX_EMULATOR");
+  return (emu && *emu ? std::string(emu) + " " : std::string()) + EdgepixBinary();
+}
+
 pid_t SpawnEdgepixServe(const std::vector<std::string>& serve_args, const std::string& log,
                         int port, const std::function<bool(int)>& ready) {
   std::vector<std::string> args = {EdgepixBinary(), "serve"};

@@ -16,6 +16,8 @@
 namespace edgepix::testing {
 
 std::string EdgepixBinary();  // $EDGEPIX_BIN
+// The binary as a shell command prefix: under $EDGEPIX_EMULATOR when set.
+std::string EdgepixShellCommand();
 int FreeLoopbackPort();
 
 // Starts `edgepix serve SERVE_ARGS...` (under $EDGEPIX_EMULATOR when set) with

@@ -158,7 +158,7 @@ TEST_CASE("slow clients: --header-timeout outside 1..3600 or not a number stops 
   for (const char* bad : {"0", "3601", "ten"}) {
     const std::string log = tmp.Join("serve.log");
     const int status =
-        RunShell(EdgepixBinary() + " serve --listen 127.0.0.1:0 --data " + tmp.Join("data") +
+        RunShell(EdgepixShellCommand() + " serve --listen 127.0.0.1:0 --data " + tmp.Join("data") +
                  " --header-timeout " + bad + " > " + log + " 2>&1");
     CHECK(status == 2);  // the exit code for bad arguments
     std::ifstream in(log);
