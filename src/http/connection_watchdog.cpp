@@ -5,6 +5,7 @@
 #include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_received (glibc's lacks it)
 #include <netdb.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -126,22 +127,29 @@ bool ShutDownIfSame(int fd, ino_t inode, const std::string& last_words = "") {
   return same;
 }
 
-// The bytes the kernel has received on the socket `inode` behind `fd` so far;
-// nullopt if `fd` is another socket now or the kernel does not say.
-std::optional<uint64_t> BytesReceivedIfSame(int fd, ino_t inode) {
+struct BodyProgress {
+  uint64_t received;    // bytes the kernel has received on the connection so far
+  bool unread_waiting;  // some of them still wait for the server to read them
+};
+
+// The progress of the socket `inode` behind `fd`; nullopt if `fd` is another
+// socket now or the kernel does not say.
+std::optional<BodyProgress> ProgressIfSame(int fd, ino_t inode) {
   int copy = ::dup(fd);
   if (copy < 0) return std::nullopt;
-  std::optional<uint64_t> bytes;
+  std::optional<BodyProgress> progress;
   struct stat st;
   tcp_info info{};
   socklen_t len = sizeof(info);
+  int unread = 0;
   if (::fstat(copy, &st) == 0 && st.st_ino == inode &&
       ::getsockopt(copy, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
       len >= offsetof(tcp_info, tcpi_bytes_received) + sizeof(info.tcpi_bytes_received)) {
-    bytes = info.tcpi_bytes_received;
+    if (::ioctl(copy, FIONREAD, &unread) != 0) unread = 0;
+    progress = BodyProgress{info.tcpi_bytes_received, unread > 0};
   }
   ::close(copy);
-  return bytes;
+  return progress;
 }
 
 }  // namespace
@@ -209,7 +217,7 @@ void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_p
   c.in_request = true;
   c.body_pending = has_body;
   c.body_timed_out = false;
-  c.has_window = false;
+  c.body_rate = BodyRateWindow(header_deadline_, min_body_rate_);
   c.touched_scan = scan_;
 }
 
@@ -256,11 +264,13 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
       if (fresh) c.waiting_since = now;
       c.last_seen_scan = scan;
       if (!c.in_request && now - c.waiting_since > header_deadline_) late.push_back(oc);
-      if (c.in_request && c.body_pending && min_body_rate_ > 0 &&
-          BodyTooSlow(&c, BytesReceivedIfSame(oc.fd, oc.inode), now)) {
-        c.body_pending = false;
-        c.body_timed_out = true;
-        slow_bodies.push_back(oc);
+      if (c.in_request && c.body_pending && min_body_rate_ > 0) {
+        auto progress = ProgressIfSame(oc.fd, oc.inode);
+        if (progress && c.body_rate.TooSlow(progress->received, progress->unread_waiting, now)) {
+          c.body_pending = false;
+          c.body_timed_out = true;
+          slow_bodies.push_back(oc);
+        }
       }
     }
     // Forget connections that are gone: an open one is seen by every scan, and
@@ -285,24 +295,6 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const OpenConnection& oc : late) connections_.erase(oc.key);
   return closed + slow;
-}
-
-bool ConnectionWatchdog::BodyTooSlow(Connection* c, std::optional<uint64_t> received,
-                                     Clock::time_point now) const {
-  if (!received) return false;
-  if (!c->has_window) {
-    c->has_window = true;
-    c->window_start = now;
-    c->window_bytes = *received;
-    return false;
-  }
-  const auto elapsed = now - c->window_start;
-  if (elapsed < header_deadline_) return false;
-  const double seconds = std::chrono::duration<double>(elapsed).count();
-  if (static_cast<double>(*received - c->window_bytes) < seconds * min_body_rate_) return true;
-  c->window_start = now;
-  c->window_bytes = *received;
-  return false;
 }
 
 }  // namespace edgepix::http

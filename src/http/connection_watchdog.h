@@ -17,8 +17,8 @@
 // A slower body gets a 408 JSON answer written by the watchdog (unless
 // answer_slow_bodies is false, as for TLS, where it cannot write) and its
 // connection shut down: the route's read ends and BodyTimedOut() tells it why.
-// The rate is the kernel's count of bytes received on the socket (TCP_INFO);
-// where that is unavailable, bodies are not timed.
+// The rate is the kernel's count of bytes received on the socket (TCP_INFO),
+// judged by BodyRateWindow; where that is unavailable, bodies are not timed.
 //
 // It finds the server's connections among the process's descriptors (sockets
 // whose local port is the server's and that have a peer) and matches them to
@@ -34,10 +34,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
+
+#include "http/body_rate.h"
 
 namespace edgepix::http {
 
@@ -76,18 +77,11 @@ class ConnectionWatchdog {
     bool body_pending = false;  // in a request whose body is still arriving
     bool body_timed_out = false;
     Clock::time_point waiting_since;
-    // The current body-rate window: its start and the socket's received-byte
-    // count then (has_window = false: the next scan opens one).
-    bool has_window = false;
-    Clock::time_point window_start;
-    uint64_t window_bytes = 0;
+    BodyRateWindow body_rate;
     uint64_t last_seen_scan = 0;
     uint64_t touched_scan = 0;
   };
   void Loop(std::chrono::milliseconds period);
-  // Advances c's body-rate window with the socket's received-byte count;
-  // true when the window that just ended brought too few bytes.
-  bool BodyTooSlow(Connection* c, std::optional<uint64_t> received, Clock::time_point now) const;
   // One scan at `now`; returns how many connections it shut down (either way).
   int ScanOnce(Clock::time_point now);
 
