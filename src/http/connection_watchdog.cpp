@@ -254,8 +254,8 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
   if (port < 0) return 0;
   std::vector<OpenConnection> open = ServerConnections(port, &peers_by_inode_);
 
-  std::vector<OpenConnection> late;         // headers too slow: closed both ways
-  std::vector<OpenConnection> slow_bodies;  // body too slow: reading side closed
+  std::vector<OpenConnection> late;  // headers too slow
+  int slow = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const OpenConnection& oc : open) {
@@ -267,9 +267,12 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
       if (c.in_request && c.body_pending && min_body_rate_ > 0) {
         auto progress = ProgressIfSame(oc.fd, oc.inode);
         if (progress && c.body_rate.TooSlow(progress->received, progress->unread_waiting, now)) {
+          // Answered and cut under the lock: a route that finishes the body
+          // (BodyFinished) either comes first, and is not cut, or sees
+          // BodyTimedOut() and knows its client has been answered 408.
           c.body_pending = false;
           c.body_timed_out = true;
-          slow_bodies.push_back(oc);
+          if (ShutDownIfSame(oc.fd, oc.inode, answer_slow_bodies_ ? SlowBodyAnswer() : "")) ++slow;
         }
       }
     }
@@ -287,10 +290,6 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
     if (ShutDownIfSame(oc.fd, oc.inode)) ++closed;
   }
   if (closed > 0) CutConnections().Add({}, closed);
-  int slow = 0;
-  for (const OpenConnection& oc : slow_bodies) {
-    if (ShutDownIfSame(oc.fd, oc.inode, answer_slow_bodies_ ? SlowBodyAnswer() : "")) ++slow;
-  }
   if (slow > 0) SlowBodies().Add({}, slow);
   std::lock_guard<std::mutex> lock(mu_);
   for (const OpenConnection& oc : late) connections_.erase(oc.key);

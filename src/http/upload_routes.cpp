@@ -70,15 +70,14 @@ struct UploadOutcome {
   }
 };
 
-// The body's reading has ended (`complete`: all of it arrived): the connection
-// watchdog stops timing it. Returns the error for a read that ended early
-// because the body came slower than --min-body-rate, or OK.
-Status BodyDone(HttpContext* ctx, const httplib::Request& req, bool complete) {
+// The body's reading has ended: the connection watchdog stops timing it.
+// Returns the error when the watchdog has cut the body for arriving slower than
+// --min-body-rate (its client was answered 408 then, even if the last bytes
+// made it in), or OK.
+Status BodyDone(HttpContext* ctx, const httplib::Request& req) {
   if (ctx->watchdog == nullptr) return Status::Ok();
   ctx->watchdog->BodyFinished(req.remote_addr, req.remote_port);
-  if (complete || !ctx->watchdog->BodyTimedOut(req.remote_addr, req.remote_port)) {
-    return Status::Ok();
-  }
+  if (!ctx->watchdog->BodyTimedOut(req.remote_addr, req.remote_port)) return Status::Ok();
   return Status::Error(ErrorCode::kTimeout,
                        "the request body arrived slower than --min-body-rate; nothing was stored");
 }
@@ -181,7 +180,7 @@ void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
     if (!st.ok()) failed = st;
     return true;
   });
-  if (Status slow = BodyDone(ctx, req, complete); !slow.ok()) {
+  if (Status slow = BodyDone(ctx, req); !slow.ok()) {
     out->Refused(filename, slow);
     return;
   }
@@ -214,7 +213,7 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
       bool complete =
           reader([&](const httplib::MultipartFormData& part) { return sink.BeginPart(part); },
                  [&](const char* data, size_t size) { return sink.Data(data, size); });
-      if (Status slow = BodyDone(ctx, req, complete); !slow.ok()) {
+      if (Status slow = BodyDone(ctx, req); !slow.ok()) {
         // The client has been told 408, nothing stored: files that completed
         // before the stall were never acknowledged, so they go too.
         WithdrawUnacknowledged(ctx, out.jobs);
