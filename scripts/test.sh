@@ -13,8 +13,10 @@ jobs="$(nproc)"
 "$root/scripts/setup.sh"
 
 echo "== Build with ASan/UBSan"
+# -g1 (line tables: sanitizer reports still name function, file and line)
+# instead of -g: a third less compile time for this, the longest stage.
 cmake -S "$root" -B "$root/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEPIX_SANITIZE=ON \
-  -DEDGEPIX_TESTS=ON >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DEDGEPIX_TESTS=ON >/dev/null
 cmake --build "$root/build-test" -j"$jobs"
 
 echo "== libFuzzer: replay tests/fuzz/regressions, then fuzz each decoder briefly"
