@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "common/metrics.h"
@@ -93,21 +94,6 @@ std::vector<OpenConnection> ServerConnections(int port,
   return found;
 }
 
-// The answer to a body cut for slowness. The watchdog writes it itself: once
-// the connection is shut down, cpp-httplib no longer writes to it.
-const std::string& SlowBodyAnswer() {
-  static const std::string answer = [] {
-    const std::string body =
-        "{\"error\":{\"code\":\"request_timeout\",\"message\":\"the request body arrived "
-        "slower than --min-body-rate; nothing was stored\"}}";
-    return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
-           "Content-Length: " +
-           std::to_string(body.size()) +
-           "\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n" + body;
-  }();
-  return answer;
-}
-
 // Shuts the connection down if `fd` still refers to the socket `inode`,
 // first writing `last_words` to it when not empty.
 bool ShutDownIfSame(int fd, ino_t inode, const std::string& last_words = "") {
@@ -127,6 +113,18 @@ bool ShutDownIfSame(int fd, ino_t inode, const std::string& last_words = "") {
   return same;
 }
 
+// The bytes the kernel has received on `sock` so far (TCP_INFO); nullopt
+// where it does not say (kernels before 4.1, qemu-user).
+std::optional<uint64_t> BytesReceived(int sock) {
+  tcp_info info{};
+  socklen_t len = sizeof(info);
+  if (::getsockopt(sock, IPPROTO_TCP, TCP_INFO, &info, &len) != 0 ||
+      len < offsetof(tcp_info, tcpi_bytes_received) + sizeof(info.tcpi_bytes_received)) {
+    return std::nullopt;
+  }
+  return info.tcpi_bytes_received;
+}
+
 struct BodyProgress {
   uint64_t received;    // bytes the kernel has received on the connection so far
   bool unread_waiting;  // some of them still wait for the server to read them
@@ -139,14 +137,12 @@ std::optional<BodyProgress> ProgressIfSame(int fd, ino_t inode) {
   if (copy < 0) return std::nullopt;
   std::optional<BodyProgress> progress;
   struct stat st;
-  tcp_info info{};
-  socklen_t len = sizeof(info);
-  int unread = 0;
-  if (::fstat(copy, &st) == 0 && st.st_ino == inode &&
-      ::getsockopt(copy, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
-      len >= offsetof(tcp_info, tcpi_bytes_received) + sizeof(info.tcpi_bytes_received)) {
-    if (::ioctl(copy, FIONREAD, &unread) != 0) unread = 0;
-    progress = BodyProgress{info.tcpi_bytes_received, unread > 0};
+  if (::fstat(copy, &st) == 0 && st.st_ino == inode) {
+    if (auto received = BytesReceived(copy)) {
+      int unread = 0;
+      if (::ioctl(copy, FIONREAD, &unread) != 0) unread = 0;
+      progress = BodyProgress{*received, unread > 0};
+    }
   }
   ::close(copy);
   return progress;
@@ -155,10 +151,10 @@ std::optional<BodyProgress> ProgressIfSame(int fd, ino_t inode) {
 }  // namespace
 
 ConnectionWatchdog::ConnectionWatchdog(std::chrono::milliseconds header_deadline,
-                                       uint64_t min_body_rate, bool answer_slow_bodies)
+                                       uint64_t min_body_rate, std::string slow_body_answer)
     : header_deadline_(header_deadline),
       min_body_rate_(min_body_rate),
-      answer_slow_bodies_(answer_slow_bodies) {
+      slow_body_answer_(std::move(slow_body_answer)) {
   // Both counters are exported from the start, at 0.
   CutConnections().Add({}, 0);
   SlowBodies().Add({}, 0);
@@ -166,13 +162,15 @@ ConnectionWatchdog::ConnectionWatchdog(std::chrono::milliseconds header_deadline
 
 ConnectionWatchdog::~ConnectionWatchdog() { Stop(); }
 
+Status ConnectionWatchdog::SlowBodyError() {
+  return Status::Error(ErrorCode::kTimeout,
+                       "the request body arrived slower than --min-body-rate; nothing was stored");
+}
+
 bool ConnectionWatchdog::KernelCountsReceivedBytes() {
   int sock = ::socket(AF_INET, SOCK_STREAM, 0);
   if (sock < 0) return false;
-  tcp_info info{};
-  socklen_t len = sizeof(info);
-  bool counts = ::getsockopt(sock, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
-                len >= offsetof(tcp_info, tcpi_bytes_received) + sizeof(info.tcpi_bytes_received);
+  bool counts = BytesReceived(sock).has_value();
   ::close(sock);
   return counts;
 }
@@ -272,7 +270,7 @@ int ConnectionWatchdog::ScanOnce(Clock::time_point now) {
           // BodyTimedOut() and knows its client has been answered 408.
           c.body_pending = false;
           c.body_timed_out = true;
-          if (ShutDownIfSame(oc.fd, oc.inode, answer_slow_bodies_ ? SlowBodyAnswer() : "")) ++slow;
+          if (ShutDownIfSame(oc.fd, oc.inode, slow_body_answer_)) ++slow;
         }
       }
     }

@@ -14,8 +14,8 @@
 // A request with a body (RequestStarted with has_body) must also bring at
 // least `min_body_rate` bytes per second, measured over each window of
 // `header_deadline`, until its body is read (BodyFinished) or it is answered.
-// A slower body gets a 408 JSON answer written by the watchdog (unless
-// answer_slow_bodies is false, as for TLS, where it cannot write) and its
+// A slower body gets `slow_body_answer` (a whole HTTP response, for
+// SlowBodyError(); empty for TLS, where the watchdog cannot write) and its
 // connection shut down: the route's read ends and BodyTimedOut() tells it why.
 // The rate is the kernel's count of bytes received on the socket (TCP_INFO),
 // judged by BodyRateWindow; where that is unavailable, bodies are not timed.
@@ -38,6 +38,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/status.h"
 #include "http/body_rate.h"
 
 namespace edgepix::http {
@@ -48,10 +49,13 @@ class ConnectionWatchdog {
 
   // min_body_rate: bytes per second; 0 = bodies are not timed.
   explicit ConnectionWatchdog(std::chrono::milliseconds header_deadline, uint64_t min_body_rate = 0,
-                              bool answer_slow_bodies = true);
+                              std::string slow_body_answer = "");
   ~ConnectionWatchdog();
   ConnectionWatchdog(const ConnectionWatchdog&) = delete;
   ConnectionWatchdog& operator=(const ConnectionWatchdog&) = delete;
+
+  // The error of a body cut for arriving slower than the minimum rate (408).
+  static Status SlowBodyError();
 
   // Whether this kernel reports a socket's received-byte count, which timing
   // bodies needs (Linux >= 4.1 does; qemu-user's emulation does not).
@@ -87,7 +91,7 @@ class ConnectionWatchdog {
 
   const std::chrono::milliseconds header_deadline_;
   const uint64_t min_body_rate_;
-  const bool answer_slow_bodies_;
+  const std::string slow_body_answer_;
   int port_ = -1;
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -14,6 +14,7 @@
 #include "http/route_table.h"
 #include "http/routes.h"
 #include "jobs/intake.h"
+#include "jobs/retention.h"
 
 namespace edgepix::http {
 namespace {
@@ -127,10 +128,7 @@ void StreamEvents(HttpContext* ctx, const httplib::Request& req, httplib::Respon
 void DeleteImage(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
   if (!CheckId(id, res)) return;
-  Status st = ctx->store->Delete(id);
-  if (!st.ok()) return SendError(res, st);
-  st = ctx->blobs->DeleteImage(id);
-  ctx->notifier->Notify(id);
+  Status st = RemoveImage(ctx->store, ctx->blobs, ctx->notifier, id);
   if (!st.ok()) return SendError(res, st);
   log::JobTransition(id, "DELETED");
   res.status = 204;

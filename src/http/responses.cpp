@@ -62,12 +62,27 @@ const char* MessageForHttpStatus(int status) {
 
 }  // namespace
 
+namespace {
+
+// Invalid UTF-8 anywhere (an old row, a message quoting input) must not become a 500.
+std::string JsonText(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json ErrorJson(const std::string& code, const std::string& message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
+}
+
+}  // namespace
+
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  // Invalid UTF-8 anywhere (an old row, a message quoting input) must not become a 500.
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.set_content(JsonText(body), "application/json");
+}
+
+std::string ErrorBody(const std::string& code, const std::string& message) {
+  return JsonText(ErrorJson(code, message));
 }
 
 std::string CleanFilename(const std::string& name) {
@@ -109,7 +124,7 @@ std::string CleanFilename(const std::string& name) {
 void SendError(httplib::Response& res, int http_status, const std::string& code,
                const std::string& message) {
   if (http_status == 503 && !res.has_header("Retry-After")) res.set_header("Retry-After", "5");
-  SendJson(res, http_status, {{"error", {{"code", code}, {"message", message}}}});
+  SendJson(res, http_status, ErrorJson(code, message));
 }
 
 void SendError(httplib::Response& res, const Status& error) {

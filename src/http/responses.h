@@ -14,6 +14,8 @@
 namespace edgepix::http {
 
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// The JSON text of an error answer: {"error":{"code","message"}}.
+std::string ErrorBody(const std::string& code, const std::string& message);
 // Status code and body from `error` (must not be OK). Adds Retry-After for 503.
 void SendError(httplib::Response& res, const Status& error);
 void SendError(httplib::Response& res, int http_status, const std::string& code,

@@ -24,6 +24,17 @@ std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
   return std::make_unique<httplib::Server>();
 }
 
+// The 408 the watchdog writes itself when it cuts a slow body: once the
+// connection is shut down, cpp-httplib no longer writes to it.
+std::string SlowBodyAnswer() {
+  const Status error = ConnectionWatchdog::SlowBodyError();
+  const std::string body = ErrorBody(ErrorCodeName(error.code()), error.message());
+  return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) +
+         "\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n" + body;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(HttpContext context, ServerOptions options)
@@ -32,7 +43,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
       access_(options_.access),
       watchdog_(std::chrono::seconds(options_.header_timeout_seconds),
                 options_.min_body_bytes_per_second,
-                /*answer_slow_bodies=*/options_.tls_cert.empty()),
+                options_.tls_cert.empty() ? SlowBodyAnswer() : std::string()),
       server_(MakeServer(options_)) {
   context_.stopping = &stopping_;
   context_.access = &access_;

@@ -14,6 +14,7 @@
 #include "http/route_table.h"
 #include "http/routes.h"
 #include "jobs/intake.h"
+#include "jobs/retention.h"
 
 namespace edgepix::http {
 namespace {
@@ -78,17 +79,14 @@ Status BodyDone(HttpContext* ctx, const httplib::Request& req) {
   if (ctx->watchdog == nullptr) return Status::Ok();
   ctx->watchdog->BodyFinished(req.remote_addr, req.remote_port);
   if (!ctx->watchdog->BodyTimedOut(req.remote_addr, req.remote_port)) return Status::Ok();
-  return Status::Error(ErrorCode::kTimeout,
-                       "the request body arrived slower than --min-body-rate; nothing was stored");
+  return ConnectionWatchdog::SlowBodyError();
 }
 
 // Removes jobs accepted from a request whose answer could not be 202 (their
 // client was answered 408): an upload counts only once acknowledged.
 void WithdrawUnacknowledged(HttpContext* ctx, const std::vector<Job>& jobs) {
   for (const Job& job : jobs) {
-    Status st = ctx->store->Delete(job.id);
-    if (st.ok() || st.code() == ErrorCode::kNotFound) st = ctx->blobs->DeleteImage(job.id);
-    if (ctx->notifier) ctx->notifier->Notify(job.id);
+    Status st = RemoveImage(ctx->store, ctx->blobs, ctx->notifier, job.id);
     log::JobTransition(job.id, st.ok() ? "DELETED" : "DELETE_FAILED", "request_timeout");
   }
 }

@@ -32,6 +32,15 @@ std::string IsoTimeAgo(std::chrono::seconds age) {
   return Iso8601(std::chrono::system_clock::now() - age);
 }
 
+Status RemoveImage(JobStore* store, BlobStore* blobs, JobNotifier* notifier,
+                   const std::string& id) {
+  Status row = store->Delete(id);
+  if (!row.ok() && row.code() != ErrorCode::kNotFound) return row;
+  Status files = blobs->DeleteImage(id);
+  if (notifier) notifier->Notify(id);
+  return files.ok() ? row : files;
+}
+
 Result<int64_t> DeleteImagesOlderThan(JobStore* store, BlobStore* blobs, JobNotifier* notifier,
                                       std::chrono::seconds age) {
   const std::string cutoff = IsoTimeAgo(age);
@@ -41,10 +50,8 @@ Result<int64_t> DeleteImagesOlderThan(JobStore* store, BlobStore* blobs, JobNoti
     if (!ids.ok()) return ids.status();
     if (ids->empty()) break;
     for (const std::string& id : *ids) {
-      Status st = store->Delete(id);
+      Status st = RemoveImage(store, blobs, notifier, id);
       if (!st.ok() && st.code() != ErrorCode::kNotFound) return st;
-      EDGEPIX_RETURN_IF_ERROR(blobs->DeleteImage(id));
-      if (notifier) notifier->Notify(id);
       ++deleted;
     }
   }

@@ -25,6 +25,12 @@ namespace edgepix {
 // "90s", "30m", "12h", "7d", "2w" (a bare number is seconds). kBadRequest otherwise.
 Result<std::chrono::seconds> ParseRetention(const std::string& text);
 
+// Removes one image the way DELETE /api/images/{id} does (see above): the job
+// row, then the original and every variant, then wakes its waiters (notifier
+// may be null). kNotFound when there was no such job (its files, if any, are
+// removed all the same).
+Status RemoveImage(JobStore* store, BlobStore* blobs, JobNotifier* notifier, const std::string& id);
+
 // NowIso8601() shifted back by `age`.
 std::string IsoTimeAgo(std::chrono::seconds age);
 
