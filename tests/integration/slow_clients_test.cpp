@@ -153,17 +153,22 @@ TEST_CASE("slow clients: a client dribbling its headers (slowloris) is cut at --
   CHECK(metrics->body.find("edgepix_http_connections_cut_total 4\n") != std::string::npos);
 }
 
-TEST_CASE("slow clients: --header-timeout outside 1..3600 or not a number stops serve at once") {
+TEST_CASE("slow clients: bad --header-timeout or --min-body-rate values stop serve at once") {
+  // --header-timeout takes 1..3600 seconds, --min-body-rate 0..2^30 bytes/s.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"header-timeout", "0"}, {"header-timeout", "3601"}, {"header-timeout", "ten"},
+      {"min-body-rate", "-1"}, {"min-body-rate", "fast"},  {"min-body-rate", "1073741825"}};
   TempDir tmp;
-  for (const char* bad : {"0", "3601", "ten"}) {
+  for (const auto& [flag, value] : bad) {
+    INFO("--" << flag << " " << value);
     const std::string log = tmp.Join("serve.log");
     const int status =
         RunShell(EdgepixShellCommand() + " serve --listen 127.0.0.1:0 --data " + tmp.Join("data") +
-                 " --header-timeout " + bad + " > " + log + " 2>&1");
+                 " --" + flag + " " + value + " > " + log + " 2>&1");
     CHECK(status == 2);  // the exit code for bad arguments
     std::ifstream in(log);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(text.find("header-timeout") != std::string::npos);
+    CHECK(text.find(flag) != std::string::npos);
   }
 }
 
