@@ -2,11 +2,23 @@
 # Load benchmark: 500 open long-polls + a stream of ~15 MP photos saturating the
 # workers, measuring upload acknowledgement and GET /api/jobs/{id} latency.
 #   bash bench/load/run.sh [SECONDS] [UPLOADS_PER_SECOND]
+#   EDGEPIX_BIN=path/to/edgepix bash bench/load/run.sh ...   (another build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-40}"
 rate="${2:-2}"
-bin="${EDGEPIX_BIN:-$root/build-test/edgepix}"
+if [ ! -d /usr/share/wallpapers/Volna ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq plasma-workspace-wallpapers >/dev/null
+fi
+# The binary under test: EDGEPIX_BIN, or the release build (scripts/static-build.sh,
+# the one-file binary for deployment) made here.
+bin="${EDGEPIX_BIN:-}"
+if [ -z "$bin" ]; then
+  bash "$root/scripts/static-build.sh" >&2
+  bin="$root/build-static/edgepix"
+fi
 client="$(bash "$root/bench/load/build.sh")"
 photos=$(ls /usr/share/wallpapers/*/contents/images/5120x2880.jpg 2>/dev/null | head -5 | paste -sd,)
 if [ -z "$photos" ]; then
