@@ -122,7 +122,7 @@ TEST_CASE("/metrics changes after uploads, refusals and failures") {
   CHECK(seen == 2);
 }
 
-TEST_CASE("/readyz: ready with a writable database and room on disk; 503 otherwise") {
+TEST_CASE("/readyz: ready with a writable database and room on disk, 503 otherwise") {
   SECTION("ready") {
     ServerProcess server;
     auto c = server.Client();

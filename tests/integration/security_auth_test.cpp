@@ -41,7 +41,7 @@ nlohmann::json WaitDone(httplib::Client& c, const std::string& id, const httplib
 
 }  // namespace
 
-TEST_CASE("without a token everything answers; with one, protected routes need it") {
+TEST_CASE("without a token everything answers, with one, protected routes need it") {
   SECTION("no token configured: open") {
     ServerProcess server;
     auto c = server.Client();
@@ -203,7 +203,7 @@ TEST_CASE("private media (--private) need the token or an unexpired signed URL")
   CheckUnauthorized(c.Get(sign("/api/jobs", TestUnixNow() + 120)));
 }
 
-TEST_CASE("CORS: none by default; --cors-origin allows that origin and answers preflights") {
+TEST_CASE("CORS: none by default, --cors-origin allows that origin and answers preflights") {
   SECTION("default") {
     ServerProcess server;
     auto r = RawGet(server.port(), "/api/jobs", "Origin: https://evil.example\r\n");

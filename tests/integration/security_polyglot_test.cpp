@@ -79,7 +79,7 @@ TEST_CASE("an image with a payload appended is served only as that image, inert"
   }
 }
 
-TEST_CASE("every answer carries nosniff and a request id; the UI a CSP") {
+TEST_CASE("every answer carries nosniff and a request id, the UI a CSP") {
   ServerProcess server;
   for (const char* target : {"/", "/healthz", "/api/jobs", "/no/such", "/v/%2e%2e/x"}) {
     auto r = RawGet(server.port(), target);

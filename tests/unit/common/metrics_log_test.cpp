@@ -38,7 +38,7 @@ TEST_CASE("counters, gauges and histograms render in the text exposition format"
   CHECK(c.Value({"/a", "200"}) == 3);
 }
 
-TEST_CASE("log lines: text quotes hostile values; JSON is one object per line") {
+TEST_CASE("log lines: text quotes hostile values, JSON is one object per line") {
   log::SetFormat(log::Format::kText);
   std::string text = log::FormatEvent(
       "request", {{"path", "/a b\n2026 request forged=1"}, {"status", int64_t{200}}, {"ms", 1.25}});

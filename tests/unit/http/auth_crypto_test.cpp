@@ -46,7 +46,7 @@ TEST_CASE("constant-time comparison") {
   CHECK(ConstantTimeEquals("", ""));
 }
 
-TEST_CASE("HS256 JWT: the jwt.io example verifies; alg, signature, exp and nbf are enforced") {
+TEST_CASE("HS256 JWT: the jwt.io example verifies, alg, signature, exp and nbf are enforced") {
   // The well-known example token from jwt.io (secret "your-256-bit-secret").
   const std::string example =
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwi"

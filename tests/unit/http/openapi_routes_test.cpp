@@ -33,7 +33,7 @@ TEST_CASE("every registered route is documented and every documented route is re
   CHECK(documented == registered);
 }
 
-TEST_CASE("requests map to their route templates; HEAD counts as GET") {
+TEST_CASE("requests map to their route templates, HEAD counts as GET") {
   CHECK(MatchRoute("GET", "/api/jobs/AAAAAAAAAAAAAAAAAAAAAA")->path == "/api/jobs/{id}");
   CHECK(MatchRoute("HEAD", "/v/AAAAAAAAAAAAAAAAAAAAAA/thumb.webp")->path ==
         "/v/{id}/{variant}.webp");

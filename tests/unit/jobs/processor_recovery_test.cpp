@@ -100,7 +100,7 @@ TEST_CASE("retention: images created before the cutoff are deleted with their fi
   CHECK(p.blobs->ReadVariant(fresh->id, "thumb").ok());
 }
 
-TEST_CASE("retention: durations parse; nonsense is refused") {
+TEST_CASE("retention: durations parse, nonsense is refused") {
   CHECK(ParseRetention("7d").value() == std::chrono::hours(24 * 7));
   CHECK(ParseRetention("12h").value() == std::chrono::hours(12));
   CHECK(ParseRetention("30m").value() == std::chrono::minutes(30));

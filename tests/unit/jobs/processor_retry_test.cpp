@@ -75,7 +75,7 @@ TEST_CASE("processor: an undecodable image fails at once, without retries") {
   CHECK(IsTerminal(done.status));
 }
 
-TEST_CASE("processor: identical bytes are not decoded again; the variants are reused") {
+TEST_CASE("processor: identical bytes are not decoded again, the variants are reused") {
   PipelineEnv p(3);
   const std::string jpeg = MakeJpeg(640, 480);
   auto first = p.Upload(jpeg, "a.jpg");
