@@ -6,6 +6,8 @@
 pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
 pkg_check_modules(WEBPDEMUX REQUIRED IMPORTED_TARGET libwebpdemux)
+# libpng: PNG decoded row by row (shrunk on load), never whole.
+pkg_check_modules(LIBPNG REQUIRED IMPORTED_TARGET libpng16)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
@@ -19,7 +21,8 @@ find_library(STB_LIBRARY NAMES libstb.a stb REQUIRED)
 add_library(edgepix_imagelibs INTERFACE)
 target_include_directories(edgepix_imagelibs INTERFACE ${STB_INCLUDE_DIR})
 target_link_libraries(edgepix_imagelibs INTERFACE
-  PkgConfig::TURBOJPEG PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBEXIF PkgConfig::LCMS2
+  PkgConfig::TURBOJPEG PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBPNG PkgConfig::LIBEXIF
+  PkgConfig::LCMS2
   ${STB_LIBRARY} m)
 add_library(edgepix::imagelibs ALIAS edgepix_imagelibs)
 

@@ -26,6 +26,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "undecodable";
     case ErrorCode::kTooManyPixels:
       return "too_many_pixels";
+    case ErrorCode::kOverMemoryBudget:
+      return "over_memory_budget";
     case ErrorCode::kQueueFull:
       return "queue_full";
     case ErrorCode::kUnavailable:
@@ -63,6 +65,8 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kUndecodable:
       return 422;
     case ErrorCode::kTooManyPixels:
+      return 422;
+    case ErrorCode::kOverMemoryBudget:
       return 422;
     case ErrorCode::kQueueFull:
       return 503;

@@ -25,6 +25,7 @@ enum class ErrorCode {
   kUnsupportedFormat,  // 415 not an image format we accept
   kUndecodable,        // 422 corrupt or truncated image
   kTooManyPixels,      // 422 header declares more than --max-megapixels
+  kOverMemoryBudget,   // 422 decoding it would need more than --memory-budget-mb
   kQueueFull,          // 503 + Retry-After
   kUnavailable,        // 503 transient (shutting down, ...)
   kDiskFull,           // 507
