@@ -94,9 +94,8 @@ target_include_directories(edgepix_httplib_static BEFORE PUBLIC ${_httplib_out})
 target_compile_options(edgepix_httplib_static PUBLIC ${HTTPLIB_CFLAGS_OTHER} PRIVATE -w)
 target_link_libraries(edgepix_httplib_static PUBLIC ${_httplib_deps} dl Threads::Threads)
 # Request bodies are read 16 KiB per recv(2) instead of 4 KiB (each preceded by a
-# poll(2)): a quarter of the syscalls per upload (294 instead of 1168 recv calls for
-# a 4.6 MB body). Measured on a 2-core VM under load (bench/load/RESULTS.md): upload
-# acknowledgement p50 25-28 -> 22-24 ms against the shared library's build.
+# poll(2)): a quarter of the syscalls per upload, which shortens the upload
+# acknowledgement under load (figures: bench/load/RESULTS.md, 2026-11-30, "16 KiB reads").
 # Cost: up to 16 KiB of resident stack per HTTP thread that has read a body.
 target_compile_definitions(edgepix_httplib_static PUBLIC "CPPHTTPLIB_RECV_BUFSIZ=size_t(16384u)")
 set_property(TARGET PkgConfig::HTTPLIB PROPERTY INTERFACE_LINK_LIBRARIES edgepix_httplib_static)

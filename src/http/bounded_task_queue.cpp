@@ -7,9 +7,6 @@ namespace {
 
 thread_local bool t_overflow_thread = false;
 
-std::mutex g_current_mu;
-BoundedTaskQueue* g_current = nullptr;
-
 }  // namespace
 
 BoundedTaskQueue::BoundedTaskQueue(size_t threads, size_t max_backlog, size_t overflow_threads,
@@ -23,15 +20,9 @@ BoundedTaskQueue::BoundedTaskQueue(size_t threads, size_t max_backlog, size_t ov
   for (size_t i = 0; i < overflow_threads; ++i) {
     overflow_.threads.emplace_back([this] { Work(&overflow_, true); });
   }
-  std::lock_guard<std::mutex> lock(g_current_mu);
-  g_current = this;
 }
 
-BoundedTaskQueue::~BoundedTaskQueue() {
-  shutdown();
-  std::lock_guard<std::mutex> lock(g_current_mu);
-  if (g_current == this) g_current = nullptr;
-}
+BoundedTaskQueue::~BoundedTaskQueue() { shutdown(); }
 
 void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   std::unique_lock<std::mutex> lock(mu_);
@@ -45,7 +36,6 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
     }
     if (overflow_.jobs.size() < overflow_.idle + overflow_backlog_) {
       overflow_.jobs.push_back(std::move(fn));
-      refused_.fetch_add(1);
       lane = &overflow_;
       break;
     }
@@ -83,30 +73,19 @@ void BoundedTaskQueue::Work(Lane* lane, bool overflow) {
     if (lane->jobs.empty()) return;  // shutdown with nothing left to serve
     std::function<void()> fn = std::move(lane->jobs.front());
     lane->jobs.pop_front();
-    if (!overflow) ++busy_;
     lock.unlock();
     space_cv_.notify_one();
     fn();  // serves (and closes) one connection
     fn = nullptr;
     lock.lock();
-    if (!overflow) --busy_;
   }
-}
-
-TaskQueueStats BoundedTaskQueue::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return TaskQueueStats{busy_, static_cast<int64_t>(main_.jobs.size()), refused_.load()};
-}
-
-TaskQueueStats BoundedTaskQueue::CurrentStats() {
-  std::lock_guard<std::mutex> lock(g_current_mu);
-  return g_current ? g_current->stats() : TaskQueueStats{};
 }
 
 bool RefuseIfOverflow(httplib::Response& res) {
   if (!t_overflow_thread) return false;
   res.set_header("Retry-After", "1");
-  SendError(res, 503, "busy", "the server has too many open connections; retry shortly");
+  SendError(res, Status::Error(ErrorCode::kBusy,
+                               "the server has too many open connections; retry shortly"));
   return true;
 }
 

@@ -104,9 +104,9 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
         res.set_header("X-Request-Id", IsValidRequestId(incoming) ? incoming : RandomHex(8));
         if (!IsCleanPath(req.path)) {
           t_request.route = "invalid";
-          SendError(res, 400, "bad_path",
-                    "the path contains a forbidden sequence ('..', '\\\\', '%', '//' or a control "
-                    "or non-ASCII byte)");
+          SendError(res, Status::Error(ErrorCode::kBadPath,
+                                       "the path contains a forbidden sequence ('..', '\\\\', '%', "
+                                       "'//' or a control or non-ASCII byte)"));
           return httplib::Server::HandlerResponse::Handled;
         }
         if (req.method == "OPTIONS") {

@@ -28,7 +28,7 @@ std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
 // connection is shut down, cpp-httplib no longer writes to it.
 std::string SlowBodyAnswer() {
   const Status error = ConnectionWatchdog::SlowBodyError();
-  const std::string body = ErrorBody(ErrorCodeName(error.code()), error.message());
+  const std::string body = ErrorBody(error);
   return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
          "Content-Length: " +
          std::to_string(body.size()) +

@@ -6,6 +6,10 @@
 // and low disk (kDiskFull) before a byte is stored, an over-limit body
 // (kTooLarge) while streaming, a non-image (kUnsupportedFormat) or an image
 // whose header declares too many pixels (kTooManyPixels) at Finish().
+//
+// Thread-safety: one Intake serves every HTTP thread; Begin() may be called
+// concurrently (it only reads its options and calls the thread-safe stores).
+// Each PendingUpload belongs to the request that began it: one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +45,8 @@ class PendingUpload {
 
  private:
   friend class Intake;
-  PendingUpload(class Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer);
+  PendingUpload(class Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer,
+                std::unique_ptr<Sha256> sha);
   class Intake* intake_;
   std::string id_;
   std::unique_ptr<BlobWriter> writer_;
@@ -67,7 +72,5 @@ class Intake {
 
 // A new random job id: 22 url-safe characters (128 bits).
 std::string NewJobId();
-// Whether `id` has the shape of a job id (no path can be smuggled through it).
-bool IsValidJobId(const std::string& id);
 
 }  // namespace edgepix

@@ -116,7 +116,9 @@ void JobProcessor::Run(const Job& job) {
   if (!bytes.ok()) {
     if (bytes.status().code() == ErrorCode::kNotFound) {
       // Original gone: either deleted meanwhile or lost; nothing to retry.
-      Finish(store_->MarkFailed(job.id, JobError{"not_found", "the original is missing"}), job.id);
+      Finish(store_->MarkFailed(
+                 job.id, JobError{ErrorCodeName(ErrorCode::kNotFound), "the original is missing"}),
+             job.id);
       return;
     }
     FailOrRetry(job, bytes.status());

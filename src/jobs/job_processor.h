@@ -11,6 +11,9 @@
 // then goes back to PENDING; once `max_attempts` attempts have been made it ends
 // FAILED with the reason. Interrupt() cuts every backoff short (shutdown). A job
 // deleted while it ran leaves no variant behind.
+//
+// Thread-safety: one JobProcessor is shared by all workers; Run() is called
+// concurrently, each call with a different job, and Interrupt() from any thread.
 #pragma once
 
 #include <condition_variable>
