@@ -37,6 +37,8 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
                           const ImageSettings& settings) {
   auto bytes = env->ReadFile(file);
   if (!bytes.ok()) return ErrorLine(file, bytes.status());
+  auto sha256 = Sha256::Of(*bytes);
+  if (!sha256.ok()) return ErrorLine(file, sha256.status());
   auto result = image::ProcessImage(*bytes, settings.variants, settings.pipeline);
   if (!result.ok()) return ErrorLine(file, result.status());
   std::string stem = std::filesystem::path(file).stem().string();
@@ -60,7 +62,7 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
             {"format", image::FormatName(result->original.format)},
             {"width", result->original.width},
             {"height", result->original.height},
-            {"sha256", Sha256::Of(*bytes)}}},
+            {"sha256", *sha256}}},
           {"metadata", MetadataToJson(result->metadata)},
           {"variants", variants}};
 }

@@ -11,7 +11,6 @@
 #include "cli/commands.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
-#include "cli/readiness.h"
 #include "cli/security_options.h"
 #include "cli/shutdown_signals.h"
 #include "common/log.h"
@@ -158,9 +157,6 @@ int RunServe(const std::vector<std::string>& args) {
   context.notifier = &notifier;
   context.intake = &intake;
   context.workers = &pool;
-  context.database_ready = [db = data_dir + "/jobs.db", tmp = data_dir + "/tmp"] {
-    return CheckDatabaseWritable(db, tmp);
-  };
   http::ServerOptions server_options;
   server_options.host = listen->first;
   server_options.port = listen->second;

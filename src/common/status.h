@@ -1,10 +1,13 @@
 // Status and Result<T>: errors as values at module boundaries.
 //
 // A Status is either OK or carries an ErrorCode plus a human-readable message.
-// Every ErrorCode has a stable snake_case name (used in JSON errors) and a
-// canonical HTTP status, so an error produced deep inside the image or storage
-// layer reaches the client unchanged as {"error":{"code":..,"message":..}}.
-// Result<T> holds either a T or a non-OK Status.
+// Every ErrorCode has a stable snake_case wire name (ErrorCodeName, the one
+// table of them; used in JSON errors, job errors and metrics labels), so an
+// error produced deep inside the image or storage layer reaches the client
+// unchanged as {"error":{"code":..,"message":..}}. The HTTP status of each code
+// is decided in http/ only (http/error_status.h). Result<T> holds either a T or
+// a non-OK Status. Values: a Status or Result may be used from one thread at a
+// time; the free functions are pure and thread-safe.
 #pragma once
 
 #include <optional>
@@ -15,28 +18,36 @@ namespace edgepix {
 
 enum class ErrorCode {
   kOk = 0,
-  kBadRequest,         // 400 malformed request
-  kUnauthorized,       // 401
-  kForbidden,          // 403
-  kNotFound,           // 404
-  kConflict,           // 409
-  kTimeout,            // 408 request body slower than --min-body-rate
-  kTooLarge,           // 413 body over --max-upload-mb
-  kUnsupportedFormat,  // 415 not an image format we accept
-  kUndecodable,        // 422 corrupt or truncated image
-  kTooManyPixels,      // 422 header declares more than --max-megapixels
-  kOverMemoryBudget,   // 422 decoding it would need more than --memory-budget-mb
-  kQueueFull,          // 503 + Retry-After
-  kUnavailable,        // 503 transient (shutting down, ...)
-  kDiskFull,           // 507
-  kIoError,            // 500
-  kInternal,           // 500
+  kBadRequest,           // malformed request
+  kUnauthorized,         // no or a wrong token
+  kForbidden,            // the token is valid but not enough
+  kNotFound,             // no such job, image, variant or route
+  kConflict,             // the id exists already
+  kTimeout,              // request body slower than --min-body-rate
+  kTooLarge,             // body over --max-upload-mb
+  kUnsupportedFormat,    // not an image format we accept
+  kUndecodable,          // corrupt or truncated image
+  kTooManyPixels,        // header declares more than --max-megapixels
+  kOverMemoryBudget,     // decoding it would need more than --memory-budget-mb
+  kQueueFull,            // too many pending jobs (with Retry-After)
+  kUnavailable,          // transient (shutting down, ...)
+  kDiskFull,             // free disk below --min-free-mb
+  kIoError,              // a read or write failed
+  kInternal,             // a bug or an unexpected state
+  kMethodNotAllowed,     // a known path with another method
+  kLengthRequired,       // a request body with neither Content-Length nor chunked
+  kUriTooLong,           // request line over the server's limit
+  kRangeNotSatisfiable,  // a Range header outside the body
+  kBadPath,              // a path with '..', '\\', '%', '//' or control bytes
+  kBusy,                 // no connection thread free (with Retry-After)
+  kNotReady,             // a variant of a job still being processed (with Retry-After)
+  kServerNotReady,       // /readyz: a readiness check fails; same wire name as kNotReady
 };
+// Number of codes (the last enumerator + 1): tests walk every code with it.
+inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kServerNotReady) + 1;
 
-// Stable machine-readable name, e.g. "unsupported_format".
+// Stable machine-readable wire name, e.g. "unsupported_format".
 const char* ErrorCodeName(ErrorCode code);
-// Canonical HTTP status for the code (200 for kOk).
-int HttpStatusFor(ErrorCode code);
 
 class Status {
  public:

@@ -9,9 +9,6 @@ namespace {
 
 thread_local bool t_overflow_thread = false;
 
-std::mutex g_current_mu;
-BoundedTaskQueue* g_current = nullptr;
-
 }  // namespace
 
 BoundedTaskQueue::BoundedTaskQueue(size_t threads, size_t max_backlog,
@@ -26,15 +23,9 @@ BoundedTaskQueue::BoundedTaskQueue(size_t threads, size_t max_backlog,
   for (size_t i = 0; i < overflow_threads; ++i) {
     overflow_.threads.emplace_back([this] { Work(&overflow_, true); });
   }
-  std::lock_guard<std::mutex> lock(g_current_mu);
-  g_current = this;
 }
 
-BoundedTaskQueue::~BoundedTaskQueue() {
-  shutdown();
-  std::lock_guard<std::mutex> lock(g_current_mu);
-  if (g_current == this) g_current = nullptr;
-}
+BoundedTaskQueue::~BoundedTaskQueue() { shutdown(); }
 
 void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   std::unique_lock<std::mutex> lock(mu_);
@@ -48,7 +39,6 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
     }
     if (overflow_.jobs.size() < overflow_.idle + overflow_backlog_) {
       overflow_.jobs.push_back({std::move(fn), Clock::now()});
-      refused_.fetch_add(1);
       lane = &overflow_;
       break;
     }
@@ -84,7 +74,6 @@ bool BoundedTaskQueue::MoveStaleLocked(Clock::time_point now) {
          now - main_.jobs.front().queued >= max_wait_) {
     overflow_.jobs.push_back(std::move(main_.jobs.front()));
     main_.jobs.pop_front();
-    refused_.fetch_add(1);
     moved = true;
   }
   if (moved) overflow_.cv.notify_all();
@@ -112,24 +101,12 @@ void BoundedTaskQueue::Work(Lane* lane, bool overflow) {
     if (lane->jobs.empty()) return;  // shutdown with nothing left to serve
     std::function<void()> fn = std::move(lane->jobs.front().fn);
     lane->jobs.pop_front();
-    if (!overflow) ++busy_;
     lock.unlock();
     space_cv_.notify_one();
     fn();  // serves (and closes) one connection
     fn = nullptr;
     lock.lock();
-    if (!overflow) --busy_;
   }
-}
-
-TaskQueueStats BoundedTaskQueue::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return TaskQueueStats{busy_, static_cast<int64_t>(main_.jobs.size()), refused_.load()};
-}
-
-TaskQueueStats BoundedTaskQueue::CurrentStats() {
-  std::lock_guard<std::mutex> lock(g_current_mu);
-  return g_current ? g_current->stats() : TaskQueueStats{};
 }
 
 bool RefuseIfOverflow(httplib::Response& res) {
@@ -137,7 +114,8 @@ bool RefuseIfOverflow(httplib::Response& res) {
   res.set_header("Retry-After", "1");
   // Closed after the answer: an overflow thread must not wait for a next request.
   res.set_header("Connection", "close");
-  SendError(res, 503, "busy", "the server has too many open connections; retry shortly");
+  SendError(res, Status::Error(ErrorCode::kBusy,
+                               "the server has too many open connections; retry shortly"));
   return true;
 }
 

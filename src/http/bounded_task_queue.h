@@ -16,10 +16,8 @@
 
 #include <httplib.h>
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -27,12 +25,6 @@
 #include <vector>
 
 namespace edgepix::http {
-
-struct TaskQueueStats {
-  int64_t busy = 0;     // connection threads serving a connection
-  int64_t waiting = 0;  // accepted connections waiting for a thread
-  int64_t refused = 0;  // connections handed to an overflow thread (503), since start
-};
 
 class BoundedTaskQueue : public httplib::TaskQueue {
  public:
@@ -44,10 +36,6 @@ class BoundedTaskQueue : public httplib::TaskQueue {
 
   void enqueue(std::function<void()> fn) override;
   void shutdown() override;
-
-  TaskQueueStats stats() const;
-  // The most recently created queue (the server makes one per Listen), if alive.
-  static TaskQueueStats CurrentStats();
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -74,8 +62,6 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   Lane main_;
   Lane overflow_;
   bool shutdown_ = false;
-  int64_t busy_ = 0;
-  std::atomic<int64_t> refused_{0};
 };
 
 // True on an overflow thread: the connection must be refused. Fills `res` with

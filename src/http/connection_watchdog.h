@@ -32,6 +32,11 @@
 // after checking, through a duplicate, that it is still the same socket.
 // Each one cut counts in edgepix_http_connections_cut_total, each slow body in
 // edgepix_http_slow_bodies_cut_total.
+//
+// Thread-safety: RequestStarted, BodyFinished, BodyTimedOut and RequestFinished
+// are called from every HTTP thread at once (one mutex guards the connection
+// table; the scan runs on the watchdog's own thread). Start() and Stop() are
+// for the owner's thread only, not concurrently with each other.
 #pragma once
 
 #include <sys/types.h>

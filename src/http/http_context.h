@@ -37,8 +37,6 @@ struct HttpContext {
   std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
   const http::Access* access = nullptr;          // set by HttpServer
   http::ConnectionWatchdog* watchdog = nullptr;  // set by HttpServer; may be null in tests
-  // /readyz: OK when the database accepts a write right now. Unset: a read is tried.
-  std::function<Status()> database_ready;
 };
 
 }  // namespace edgepix

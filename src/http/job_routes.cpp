@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "common/name_rules.h"
 #include "http/access.h"
 #include "http/responses.h"
 #include "http/route_table.h"
@@ -20,8 +21,8 @@ namespace edgepix::http {
 namespace {
 
 bool CheckId(const std::string& id, httplib::Response& res) {
-  if (IsValidJobId(id)) return true;
-  SendError(res, 404, "not_found", "no job with this id");
+  if (IsValidImageId(id)) return true;
+  SendError(res, Status::Error(ErrorCode::kNotFound, "no job with this id"));
   return false;
 }
 
@@ -59,8 +60,9 @@ void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& 
   if (req.has_param("status") && !req.get_param_value("status").empty()) {
     auto status = ParseJobStatus(req.get_param_value("status"));
     if (!status) {
-      return SendError(res, 400, "bad_request",
-                       "status must be one of PENDING, PROCESSING, COMPLETED, FAILED");
+      return SendError(res, Status::Error(ErrorCode::kBadRequest,
+                                          "status must be one of PENDING, "
+                                          "PROCESSING, COMPLETED, FAILED"));
     }
     query.status = *status;
   }

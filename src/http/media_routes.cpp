@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "common/name_rules.h"
 #include "http/access.h"
 #include "http/responses.h"
 #include "http/route_table.h"
@@ -63,20 +64,22 @@ void NotReadyOrMissing(HttpContext* ctx, const std::string& id, httplib::Respons
   if (job.ok() && !IsTerminal(job->status)) {
     res.set_header("Retry-After", "1");
     return SendError(
-        res, 404, "not_ready",
-        "this variant is not ready yet; job is " + std::string(JobStatusName(job->status)));
+        res, Status::Error(ErrorCode::kNotReady, "this variant is not ready yet; job is " +
+                                                     std::string(JobStatusName(job->status))));
   }
   if (job.ok() && job->status == JobStatus::kFailed) {
-    return SendError(res, 404, "not_found",
-                     "the job failed: " + (job->error ? job->error->message : std::string()));
+    return SendError(res, Status::Error(ErrorCode::kNotFound,
+                                        "the job failed: " +
+                                            (job->error ? job->error->message : std::string())));
   }
-  SendError(res, 404, "not_found", "no such variant");
+  SendError(res, Status::Error(ErrorCode::kNotFound, "no such variant"));
 }
 
 void ServeVariant(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
   const std::string name = req.matches[2];
-  if (!IsValidJobId(id)) return SendError(res, 404, "not_found", "no such variant");
+  if (!IsValidImageId(id))
+    return SendError(res, Status::Error(ErrorCode::kNotFound, "no such variant"));
   auto bytes = ctx->blobs->ReadVariant(id, name);
   if (!bytes.ok()) {
     if (bytes.status().code() == ErrorCode::kNotFound ||
@@ -85,7 +88,9 @@ void ServeVariant(HttpContext* ctx, const httplib::Request& req, httplib::Respon
     }
     return SendError(res, bytes.status());
   }
-  const std::string etag = "\"" + Sha256::Of(*bytes).substr(0, 32) + "\"";
+  auto digest = Sha256::Of(*bytes);
+  if (!digest.ok()) return SendError(res, digest.status());
+  const std::string etag = "\"" + digest->substr(0, 32) + "\"";
   res.set_header("ETag", etag);
   SetMediaHeaders(ctx, res);
   if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
@@ -98,7 +103,8 @@ void ServeVariant(HttpContext* ctx, const httplib::Request& req, httplib::Respon
 
 void ServeOriginal(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
-  if (!IsValidJobId(id)) return SendError(res, 404, "not_found", "no such image");
+  if (!IsValidImageId(id))
+    return SendError(res, Status::Error(ErrorCode::kNotFound, "no such image"));
   auto job = ctx->store->Get(id);
   if (!job.ok()) return SendError(res, job.status());
   auto reader = ctx->blobs->OpenOriginal(id);

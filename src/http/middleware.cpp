@@ -111,9 +111,9 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
         }
         if (!IsCleanPath(req.path)) {
           t_request.route = "invalid";
-          SendError(res, 400, "bad_path",
-                    "the path contains a forbidden sequence ('..', '\\\\', '%', '//' or a control "
-                    "or non-ASCII byte)");
+          SendError(res, Status::Error(ErrorCode::kBadPath,
+                                       "the path contains a forbidden sequence ('..', '\\\\', '%', "
+                                       "'//' or a control or non-ASCII byte)"));
           return httplib::Server::HandlerResponse::Handled;
         }
         if (req.method == "OPTIONS") {
@@ -133,8 +133,8 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
           const std::string allow = AllowedMethods(req.path);
           if (allow.empty()) return httplib::Server::HandlerResponse::Unhandled;
           res.set_header("Allow", allow);
-          SendError(res, 405, "method_not_allowed",
-                    req.method + " is not served at this path (Allow: " + allow + ")");
+          SendError(res, Status::Error(ErrorCode::kMethodNotAllowed,
+                                       req.method + " is not served at this path (Allow: " + allow + ")"));
           return httplib::Server::HandlerResponse::Handled;
         }
         t_request.route = route->path;

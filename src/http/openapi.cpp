@@ -1,9 +1,29 @@
 #include "http/openapi.h"
 
+#include <utility>
+
+#include "common/name_rules.h"
+
 namespace edgepix::http {
+namespace {
+
+// The name rules are defined once (common/name_rules.h); the document quotes them.
+std::string WithNameRules(std::string doc) {
+  const std::pair<std::string, std::string> rules[] = {
+      {"@IMAGE_ID_PATTERN@", "^" + ImageIdPattern() + "$"},
+      {"@VARIANT_NAME_PATTERN@", "^" + VariantNamePattern() + "$"}};
+  for (const auto& [placeholder, pattern] : rules) {
+    for (size_t at = doc.find(placeholder); at != std::string::npos; at = doc.find(placeholder)) {
+      doc.replace(at, placeholder.size(), pattern);
+    }
+  }
+  return doc;
+}
+
+}  // namespace
 
 const std::string& OpenApiDocument() {
-  static const std::string doc = R"openapi({
+  static const std::string doc = WithNameRules(R"openapi({
   "openapi": "3.0.3",
   "info": {
     "title": "edgepix",
@@ -16,7 +36,7 @@ const std::string& OpenApiDocument() {
       "signedUrl": {"type": "apiKey", "in": "query", "name": "sig", "description": "With --private: base64url HMAC-SHA256 of '<path>\\n<exp>'; job JSON carries ready-made signed URLs."}
     },
     "parameters": {
-      "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"}},
+      "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "@IMAGE_ID_PATTERN@"}},
       "exp": {"name": "exp", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "Signed URL expiry, Unix seconds (--private)."},
       "sig": {"name": "sig", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Signed URL signature (--private)."}
     },
@@ -127,7 +147,7 @@ const std::string& OpenApiDocument() {
         "security": [{}, {"bearerAuth": []}, {"signedUrl": []}],
         "parameters": [
           {"$ref": "#/components/parameters/id"},
-          {"name": "variant", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[a-z0-9_-]{1,32}$"}},
+          {"name": "variant", "in": "path", "required": true, "schema": {"type": "string", "pattern": "@VARIANT_NAME_PATTERN@"}},
           {"$ref": "#/components/parameters/exp"},
           {"$ref": "#/components/parameters/sig"}
         ],
@@ -205,7 +225,7 @@ const std::string& OpenApiDocument() {
     }
   }
 }
-)openapi";
+)openapi");
   return doc;
 }
 

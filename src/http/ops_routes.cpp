@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/metrics.h"
+#include "http/error_status.h"
 #include "http/openapi.h"
 #include "http/responses.h"
 #include "http/route_table.h"
@@ -43,13 +44,16 @@ void ServeMetrics(HttpContext* ctx, httplib::Response& res) {
 void ServeReady(HttpContext* ctx, httplib::Response& res) {
   nlohmann::json checks = nlohmann::json::object();
   std::string problem;
-  Status db = ctx->database_ready ? ctx->database_ready()
-                                  : ctx->store->CountByStatus(JobStatus::kPending).status();
+  Status db = ctx->store->CheckWritable();
   checks["database"] = db.ok() ? "ok" : db.message();
   if (!db.ok()) problem = "database: " + db.message();
+  Status writable = ctx->blobs->CheckWritable();
   auto free_bytes = ctx->blobs->FreeBytes();
   const uint64_t min_free = ctx->intake ? ctx->intake->options().min_free_bytes : 0;
-  if (!free_bytes.ok()) {
+  if (!writable.ok()) {
+    checks["disk"] = writable.message();
+    if (problem.empty()) problem = "disk: " + writable.message();
+  } else if (!free_bytes.ok()) {
     checks["disk"] = free_bytes.status().message();
     if (problem.empty()) problem = "disk: " + free_bytes.status().message();
   } else if (*free_bytes < min_free) {
@@ -62,8 +66,10 @@ void ServeReady(HttpContext* ctx, httplib::Response& res) {
   if (ctx->stopping && ctx->stopping->load()) problem = "shutting down";
   if (!problem.empty()) {
     res.set_header("Retry-After", "5");
-    return SendJson(res, 503,
-                    {{"error", {{"code", "not_ready"}, {"message", problem}}}, {"checks", checks}});
+    const ErrorCode code = ErrorCode::kServerNotReady;
+    return SendJson(
+        res, HttpStatusFor(code),
+        {{"error", {{"code", ErrorCodeName(code)}, {"message", problem}}}, {"checks", checks}});
   }
   SendJson(res, 200, {{"status", "ready"}, {"checks", checks}});
 }

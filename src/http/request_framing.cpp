@@ -32,7 +32,7 @@ std::optional<uint64_t> ParseLength(const std::string& s) {
 }
 
 FramingRefusal BadFraming(const std::string& why) {
-  return {400, "bad_request", "ambiguous or malformed request framing: " + why};
+  return {ErrorCode::kBadRequest, "ambiguous or malformed request framing: " + why};
 }
 
 }  // namespace
@@ -63,11 +63,11 @@ std::optional<FramingRefusal> CheckFraming(const httplib::Request& req, uint64_t
   }
   const bool needs_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
   if (needs_body && !length && encodings == 0) {
-    return FramingRefusal{411, "length_required",
+    return FramingRefusal{ErrorCode::kLengthRequired,
                           "a request body needs Content-Length or Transfer-Encoding: chunked"};
   }
   if (length && *length > max_body_bytes) {
-    return FramingRefusal{413, "too_large",
+    return FramingRefusal{ErrorCode::kTooLarge,
                           "the declared body (" + std::to_string(*length) +
                               " bytes) is over the limit of " + std::to_string(max_body_bytes) +
                               " bytes"};
@@ -76,7 +76,7 @@ std::optional<FramingRefusal> CheckFraming(const httplib::Request& req, uint64_t
 }
 
 void SendFramingRefusal(httplib::Response& res, const FramingRefusal& refusal) {
-  SendError(res, refusal.status, refusal.code, refusal.message);
+  SendError(res, Status::Error(refusal.code, refusal.message));
   res.set_header("Connection", "close");
 }
 

@@ -24,11 +24,12 @@
 #include <optional>
 #include <string>
 
+#include "common/status.h"
+
 namespace edgepix::http {
 
 struct FramingRefusal {
-  int status;  // 400, 411 or 413
-  std::string code;
+  ErrorCode code;  // kBadRequest, kLengthRequired or kTooLarge
   std::string message;
 };
 

@@ -3,41 +3,10 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "http/error_status.h"
+
 namespace edgepix::http {
 namespace {
-
-const char* CodeForHttpStatus(int status) {
-  switch (status) {
-    case 400:
-      return "bad_request";
-    case 401:
-      return "unauthorized";
-    case 403:
-      return "forbidden";
-    case 404:
-      return "not_found";
-    case 405:
-      return "method_not_allowed";
-    case 408:
-      return "request_timeout";
-    case 413:
-      return "too_large";
-    case 414:
-      return "uri_too_long";
-    case 415:
-      return "unsupported_format";
-    case 416:
-      return "range_not_satisfiable";
-    case 422:
-      return "undecodable";
-    case 503:
-      return "unavailable";
-    case 507:
-      return "disk_full";
-    default:
-      return status >= 500 ? "internal" : "bad_request";
-  }
-}
 
 const char* MessageForHttpStatus(int status) {
   switch (status) {
@@ -81,8 +50,8 @@ void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.set_content(JsonText(body), "application/json");
 }
 
-std::string ErrorBody(const std::string& code, const std::string& message) {
-  return JsonText(ErrorJson(code, message));
+std::string ErrorBody(const Status& error) {
+  return JsonText(ErrorJson(ErrorCodeName(error.code()), error.message()));
 }
 
 std::string CleanFilename(const std::string& name) {
@@ -121,21 +90,28 @@ std::string CleanFilename(const std::string& name) {
   return out.empty() ? "upload" : out;
 }
 
-void SendError(httplib::Response& res, int http_status, const std::string& code,
-               const std::string& message) {
+namespace {
+
+// `http_status` is HttpStatusFor(error.code()) except for answers cpp-httplib
+// made itself, which keep their status.
+void SendErrorAs(httplib::Response& res, int http_status, const Status& error) {
   if (http_status == 503 && !res.has_header("Retry-After")) res.set_header("Retry-After", "5");
-  SendJson(res, http_status, ErrorJson(code, message));
+  SendJson(res, http_status, ErrorJson(ErrorCodeName(error.code()), error.message()));
 }
 
+}  // namespace
+
 void SendError(httplib::Response& res, const Status& error) {
-  SendError(res, HttpStatusFor(error.code()), ErrorCodeName(error.code()), error.message());
+  SendErrorAs(res, HttpStatusFor(error.code()), error);
 }
 
 void InstallJsonErrorHandlers(httplib::Server& server) {
   httplib::Server::HandlerWithResponse to_json = [](const httplib::Request&,
                                                     httplib::Response& res) {
     if (res.body.empty() && !res.is_chunked_content_provider_) {
-      SendError(res, res.status, CodeForHttpStatus(res.status), MessageForHttpStatus(res.status));
+      SendErrorAs(
+          res, res.status,
+          Status::Error(ErrorCodeForHttpStatus(res.status), MessageForHttpStatus(res.status)));
     }
     return httplib::Server::HandlerResponse::Handled;
   };
@@ -149,7 +125,7 @@ void InstallJsonErrorHandlers(httplib::Server& server) {
           what = e.what();
         } catch (...) {
         }
-        SendError(res, 500, "internal", what);
+        SendError(res, Status::Error(ErrorCode::kInternal, what));
       });
 }
 

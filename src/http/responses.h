@@ -15,11 +15,10 @@ namespace edgepix::http {
 
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
 // The JSON text of an error answer: {"error":{"code","message"}}.
-std::string ErrorBody(const std::string& code, const std::string& message);
-// Status code and body from `error` (must not be OK). Adds Retry-After for 503.
+std::string ErrorBody(const Status& error);
+// Status code (HttpStatusFor) and body from `error` (must not be OK). Adds
+// Retry-After for 503 unless the handler set one.
 void SendError(httplib::Response& res, const Status& error);
-void SendError(httplib::Response& res, int http_status, const std::string& code,
-               const std::string& message);
 // Installs the error and exception handlers on `server`.
 void InstallJsonErrorHandlers(httplib::Server& server);
 

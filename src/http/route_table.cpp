@@ -4,10 +4,15 @@
 #include <cstdlib>
 #include <regex>
 
+#include "common/name_rules.h"
+
 namespace edgepix::http {
 namespace {
 
-constexpr const char* kId = "([A-Za-z0-9_-]{1,64})";
+// Path parameters capture exactly what common/name_rules.h accepts, so a
+// malformed id or variant name matches no route (404) on every path alike.
+std::string IdGroup() { return "(" + ImageIdPattern() + ")"; }
+std::string VariantGroup() { return "(" + VariantNamePattern() + ")"; }
 
 struct CompiledRoute {
   const RouteInfo* info;
@@ -29,13 +34,13 @@ const std::vector<RouteInfo>& RouteTable() {
   static const std::vector<RouteInfo> table = {
       {"POST", "/api/uploads", "/api/uploads", RouteAccess::kProtected},
       {"GET", "/api/jobs", "/api/jobs", RouteAccess::kProtected},
-      {"GET", "/api/jobs/{id}", std::string("/api/jobs/") + kId, RouteAccess::kProtected},
-      {"GET", "/api/jobs/{id}/events", std::string("/api/jobs/") + kId + "/events",
+      {"GET", "/api/jobs/{id}", "/api/jobs/" + IdGroup(), RouteAccess::kProtected},
+      {"GET", "/api/jobs/{id}/events", "/api/jobs/" + IdGroup() + "/events",
        RouteAccess::kProtected},
-      {"DELETE", "/api/images/{id}", std::string("/api/images/") + kId, RouteAccess::kProtected},
-      {"GET", "/v/{id}/{variant}.webp", std::string("/v/") + kId + R"(/([a-z0-9_-]{1,32})\.webp)",
+      {"DELETE", "/api/images/{id}", "/api/images/" + IdGroup(), RouteAccess::kProtected},
+      {"GET", "/v/{id}/{variant}.webp", "/v/" + IdGroup() + "/" + VariantGroup() + R"(\.webp)",
        RouteAccess::kMedia},
-      {"GET", "/o/{id}", std::string("/o/") + kId, RouteAccess::kMedia},
+      {"GET", "/o/{id}", "/o/" + IdGroup(), RouteAccess::kMedia},
       {"GET", "/healthz", "/healthz", RouteAccess::kPublic},
       {"GET", "/readyz", "/readyz", RouteAccess::kPublic},
       {"GET", "/metrics", "/metrics", RouteAccess::kProtected},

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http/bounded_task_queue.h"
+#include "http/error_status.h"
 #include "http/request_framing.h"
 #include "http/responses.h"
 #include "http/routes.h"
@@ -29,7 +30,7 @@ std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
 // connection is shut down, cpp-httplib no longer writes to it.
 std::string SlowBodyAnswer() {
   const Status error = ConnectionWatchdog::SlowBodyError();
-  const std::string body = ErrorBody(ErrorCodeName(error.code()), error.message());
+  const std::string body = ErrorBody(error);
   return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
          "Content-Length: " +
          std::to_string(body.size()) +
@@ -74,7 +75,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
       [limit = options_.max_request_bytes](const httplib::Request& req, httplib::Response& res) {
         if (auto refusal = CheckFraming(req, limit)) {
           SendFramingRefusal(res, *refusal);
-          return refusal->status;
+          return HttpStatusFor(refusal->code);
         }
         return 100;
       });

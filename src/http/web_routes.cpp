@@ -31,8 +31,10 @@ std::string ContentTypeFor(const std::string& path) {
 
 void ServeAsset(const std::string& path, const httplib::Request& req, httplib::Response& res) {
   auto asset = web::FindAsset(path);
-  if (!asset) return SendError(res, 404, "not_found", "no such page");
-  const std::string etag = "\"" + Sha256::Of(asset->bytes).substr(0, 32) + "\"";
+  if (!asset) return SendError(res, Status::Error(ErrorCode::kNotFound, "no such page"));
+  auto digest = Sha256::Of(asset->bytes);
+  if (!digest.ok()) return SendError(res, digest.status());
+  const std::string etag = "\"" + digest->substr(0, 32) + "\"";
   res.set_header("ETag", etag);
   res.set_header("Cache-Control", "no-cache");
   res.set_header("Content-Security-Policy", kContentSecurityPolicy);

@@ -32,11 +32,6 @@ bool DescribesSrgb(cmsHPROFILE p) {
 
 }  // namespace
 
-bool IsSrgbProfile(std::string_view icc) {
-  Profile p = Open(icc);
-  return p && DescribesSrgb(p.get());
-}
-
 void ConvertToSrgb(PixelBuffer& buf, std::string_view icc) {
   if (icc.empty() || !buf.data) return;
   Profile in = Open(icc);

@@ -22,7 +22,4 @@ void ConvertToSrgb(PixelBuffer& buf, std::string_view icc);
 Result<PixelBuffer> CmykToRgb(const uint8_t* cmyk, int width, int height, std::string_view icc,
                               bool inverted);
 
-// True if the profile's description names sRGB (cheap skip test).
-bool IsSrgbProfile(std::string_view icc);
-
 }  // namespace edgepix::image

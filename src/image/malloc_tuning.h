@@ -4,12 +4,13 @@
 // glibc serves blocks over its (dynamic, <= 32 MB) mmap threshold with fresh
 // mmaps and trims freed heap tops eagerly, so every decode buffer, progressive
 // JPEG coefficient array and encoder scratch area is page-faulted in again for
-// every image. On virtual machines a fault costs ~4 ms per MB touched: as much
-// as the JPEG decode itself. RetainFreedImageMemory fixes both thresholds at
-// 32 MB (process-wide, once; later calls do nothing; 32 MB is the largest
-// mmap threshold glibc accepts on 64-bit) so that steady-state images reuse
-// memory already mapped (a 15 MP progressive JPEG's largest coefficient array
-// is 29.5 MB). Larger blocks are still mmapped and returned at once, and at
+// every image. On virtual machines those faults cost about as much as the JPEG
+// decode itself (figures: bench/load/RESULTS.md, "Figures moved out of code
+// comments"). RetainFreedImageMemory fixes both thresholds at 32 MB
+// (process-wide, once; later calls do nothing; 32 MB is the largest mmap
+// threshold glibc accepts on 64-bit) so that steady-state images reuse memory
+// already mapped (the largest coefficient array of a 15 MP progressive JPEG
+// fits under it). Larger blocks are still mmapped and returned at once, and at
 // most 32 MB of free heap top is kept per malloc arena, which bounds the RSS
 // this adds.
 #pragma once
@@ -25,11 +26,10 @@ void RetainFreedImageMemory();
 // Caps glibc at kMallocArenas arenas (process-wide; call before threads start).
 // By default glibc makes up to 8 arenas per core as threads contend, and each
 // keeps up to kRetainedBlockBytes of free heap top (see above). With 1024 HTTP
-// threads beside the workers, a loaded server on 2 cores (bench/load, 500
-// long-polls, 20 uploads/s of 14.7 MP JPEGs) peaked at 341-349 MB RSS, and at
-// 208-300 MB with 2 arenas (5 runs), at the same throughput (40 wallpapers,
-// 2 workers: 4.2 s either way). Image buffers are few and large, so sharing
-// arenas costs no measurable lock contention.
+// threads beside the workers, that made a loaded server's peak RSS much larger
+// than with 2 arenas, at the same throughput (bench/load/RESULTS.md, "Fixed on
+// the way"). Image buffers are few and large, so sharing arenas costs no
+// measurable lock contention.
 inline constexpr int kMallocArenas = 2;
 void LimitMallocArenas();
 

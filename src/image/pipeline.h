@@ -28,7 +28,7 @@ enum class Fit {
 };
 
 struct VariantSpec {
-  std::string name;  // [a-z0-9_-]{1,32}
+  std::string name;  // IsValidVariantName (common/name_rules.h)
   int width = 0;
   int height = 0;
   Fit fit = Fit::kInside;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/name_rules.h"
 #include "image/pipeline.h"
 
 namespace edgepix::image {
@@ -20,14 +21,6 @@ bool ParseInt(std::string_view s, int* out) {
   if (s.empty()) return false;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && ptr == s.data() + s.size();
-}
-
-bool ValidName(std::string_view n) {
-  if (n.empty() || n.size() > 32) return false;
-  for (char c : n) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -49,7 +42,7 @@ Result<VariantSpec> ParseVariantSpec(std::string_view text) {
   }
   if (parts.size() < 3 || parts.size() > 4) return Bad(text, "expected NAME:WxH:FIT[:QUALITY]");
   VariantSpec v;
-  if (!ValidName(parts[0])) return Bad(text, "name must match [a-z0-9_-]{1,32}");
+  if (!IsValidVariantName(parts[0])) return Bad(text, "name must match " + VariantNamePattern());
   v.name = std::string(parts[0]);
   size_t x = parts[1].find('x');
   if (x == std::string_view::npos || !ParseInt(parts[1].substr(0, x), &v.width) ||

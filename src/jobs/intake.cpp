@@ -20,16 +20,6 @@ std::string NewJobId() {
   return id;
 }
 
-bool IsValidJobId(const std::string& id) {
-  if (id.size() < 8 || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Intake::Intake(JobStore* store, BlobStore* blobs, IntakeOptions options)
     : store_(store), blobs_(blobs), options_(std::move(options)) {}
 
@@ -63,17 +53,18 @@ Result<std::unique_ptr<PendingUpload>> Intake::Begin() {
   if (*free_bytes < options_.min_free_bytes) {
     return Status::Error(ErrorCode::kDiskFull, "not enough free disk space to accept uploads");
   }
+  auto sha = Sha256::Create();
+  if (!sha.ok()) return sha.status();
   std::string id = NewJobId();
   auto writer = blobs_->BeginOriginal(id);
   if (!writer.ok()) return writer.status();
-  return std::unique_ptr<PendingUpload>(new PendingUpload(this, id, std::move(*writer)));
+  return std::unique_ptr<PendingUpload>(
+      new PendingUpload(this, id, std::move(*writer), std::move(*sha)));
 }
 
-PendingUpload::PendingUpload(Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer)
-    : intake_(intake),
-      id_(std::move(id)),
-      writer_(std::move(writer)),
-      sha_(std::make_unique<Sha256>()) {}
+PendingUpload::PendingUpload(Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer,
+                             std::unique_ptr<Sha256> sha)
+    : intake_(intake), id_(std::move(id)), writer_(std::move(writer)), sha_(std::move(sha)) {}
 
 PendingUpload::~PendingUpload() = default;
 

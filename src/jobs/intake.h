@@ -12,7 +12,10 @@
 // space minus every reservation still held would fall under the margin. A
 // reservation is released when the request ends; until then the bytes it has
 // written count twice (as used space and as reserved), erring on the safe side.
-// Intake is thread-safe; a PendingUpload is used by one thread.
+//
+// Thread-safety: one Intake serves every HTTP thread; Begin() may be called
+// concurrently (it only reads its options and calls the thread-safe stores).
+// Each PendingUpload belongs to the request that began it: one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +52,8 @@ class PendingUpload {
 
  private:
   friend class Intake;
-  PendingUpload(class Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer);
+  PendingUpload(class Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer,
+                std::unique_ptr<Sha256> sha);
   class Intake* intake_;
   std::string id_;
   std::unique_ptr<BlobWriter> writer_;
@@ -95,7 +99,5 @@ class Intake {
 
 // A new random job id: 22 url-safe characters (128 bits).
 std::string NewJobId();
-// Whether `id` has the shape of a job id (no path can be smuggled through it).
-bool IsValidJobId(const std::string& id);
 
 }  // namespace edgepix

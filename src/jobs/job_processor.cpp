@@ -187,7 +187,7 @@ void JobProcessor::Run(const Job& job) {
   if (!bytes.ok()) {
     if (bytes.status().code() == ErrorCode::kNotFound) {
       // Original gone: either deleted meanwhile or lost; nothing to retry.
-      const JobError error{"not_found", "the original is missing"};
+      const JobError error{ErrorCodeName(ErrorCode::kNotFound), "the original is missing"};
       Record(job.id, [&] { return store_->MarkFailed(job.id, error); });
       return;
     }

@@ -89,6 +89,10 @@ class JobStore {
   // made with `spec_key`, if any (for dedup).
   virtual Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256,
                                                            const std::string& spec_key) = 0;
+  // Readiness: OK when the store would accept a write right now (nothing is
+  // written); otherwise kUnavailable naming what failed. May wait a couple of
+  // seconds for a lock held elsewhere.
+  virtual Status CheckWritable() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode.

@@ -2,8 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <stdexcept>
-
 namespace edgepix {
 
 struct Sha256::Ctx {
@@ -11,12 +9,16 @@ struct Sha256::Ctx {
   ~Ctx() { EVP_MD_CTX_free(md); }
 };
 
-Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
-  ctx_->md = EVP_MD_CTX_new();
-  if (!ctx_->md || EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 unavailable");
+Result<std::unique_ptr<Sha256>> Sha256::Create() {
+  auto ctx = std::make_unique<Ctx>();
+  ctx->md = EVP_MD_CTX_new();
+  if (!ctx->md || EVP_DigestInit_ex(ctx->md, EVP_sha256(), nullptr) != 1) {
+    return Status::Error(ErrorCode::kInternal, "SHA-256 is unavailable in this OpenSSL");
   }
+  return std::unique_ptr<Sha256>(new Sha256(std::move(ctx)));
 }
+
+Sha256::Sha256(std::unique_ptr<Ctx> ctx) : ctx_(std::move(ctx)) {}
 
 Sha256::~Sha256() = default;
 
@@ -36,10 +38,11 @@ std::string Sha256::HexDigest() {
   return hex;
 }
 
-std::string Sha256::Of(std::string_view data) {
-  Sha256 h;
-  h.Update(data.data(), data.size());
-  return h.HexDigest();
+Result<std::string> Sha256::Of(std::string_view data) {
+  auto h = Create();
+  if (!h.ok()) return h.status();
+  (*h)->Update(data.data(), data.size());
+  return (*h)->HexDigest();
 }
 
 }  // namespace edgepix

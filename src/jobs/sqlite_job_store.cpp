@@ -1,5 +1,7 @@
 // The SQLite JobStore: one writer connection behind a mutex, every mutation one
 // IMMEDIATE transaction; reads on a pool of read-only WAL connections.
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -15,6 +17,8 @@ namespace {
 
 constexpr size_t kReaders = 4;
 constexpr int kMaxListLimit = 200;
+// How long a readiness probe waits for a write lock held elsewhere.
+constexpr int kReadinessLockWaitMs = 2000;
 
 // Runs `fn`, turning anything it throws into a Status naming `what`.
 template <typename Fn>
@@ -45,7 +49,7 @@ Status TransitionError(const Job& job, JobStatus to) {
 class SqliteJobStore : public JobStore {
  public:
   explicit SqliteJobStore(const std::string& path)
-      : writer_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+      : path_(path), writer_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
     ConfigureWriter(writer_);
     MigrateJobSchema(writer_);
     readers_ = std::make_unique<SqliteReaderPool>(path, kReaders);
@@ -265,6 +269,25 @@ class SqliteJobStore : public JobStore {
     });
   }
 
+  // A connection of its own, so that a database file that became read-only or
+  // was replaced is noticed, and the writer's mutex is not held: BEGIN
+  // IMMEDIATE then ROLLBACK, so nothing is written.
+  Status CheckWritable() override {
+    try {
+      SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+      if (sqlite3_db_readonly(db.getHandle(), "main") != 0) {
+        return Status::Error(ErrorCode::kUnavailable, "the database is read-only");
+      }
+      db.setBusyTimeout(kReadinessLockWaitMs);
+      db.exec("BEGIN IMMEDIATE");
+      db.exec("ROLLBACK");
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      return Status::Error(ErrorCode::kUnavailable,
+                           std::string("the database refuses a write transaction: ") + e.what());
+    }
+  }
+
   Result<std::vector<std::string>> ListIdsCreatedBefore(const std::string& iso_time,
                                                         int limit) override {
     return Guarded("list old jobs", [&]() -> Result<std::vector<std::string>> {
@@ -310,6 +333,7 @@ class SqliteJobStore : public JobStore {
     });
   }
 
+  const std::string path_;
   std::mutex write_mu_;
   SQLite::Database writer_;
   std::unique_ptr<SqliteReaderPool> readers_;

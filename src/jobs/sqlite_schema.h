@@ -1,6 +1,6 @@
 // The SQLite job database: connection settings and schema migrations.
 //
-// The schema version lives in PRAGMA user_version; Migrate() applies, in one
+// The schema version lives in PRAGMA user_version; MigrateJobSchema() applies, in one
 // transaction, every step from the file's version up to kJobSchemaVersion and
 // refuses a file written by a newer edgepix. ConfigureWriter() sets WAL mode,
 // synchronous=FULL (an acknowledged upload survives power loss) and foreign

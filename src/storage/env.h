@@ -6,6 +6,10 @@
 // All paths are plain strings chosen by edgepix itself, never by a client.
 // Errors: ENOSPC/EDQUOT are kDiskFull, a missing file is kNotFound for
 // ReadFile/FileSize/ListDir, everything else kIoError with strerror.
+//
+// Thread-safety: an Env is shared by every thread (Env::Default() is one
+// process-wide object, never destroyed); all its methods may be called
+// concurrently. A WritableFile is used by one thread at a time.
 #pragma once
 
 #include <cstdint>

@@ -178,6 +178,20 @@ class LocalBlobStore : public BlobStore {
 
   Result<uint64_t> FreeBytes() override { return env_->FreeBytes(root_); }
 
+  // A probe file in tmp/: written, fsync'd, closed and removed.
+  Status CheckWritable() override {
+    const std::string probe = tmp_ + "/.writable-probe." + RandomSuffix();
+    auto file = env_->NewWritableFile(probe);
+    if (!file.ok()) return file.status();
+    Status st = (*file)->Append("ok", 2);
+    if (st.ok()) st = (*file)->Sync();
+    Status closed = (*file)->Close();
+    Status removed = env_->RemoveFile(probe);
+    if (!st.ok()) return st;
+    if (!closed.ok()) return closed;
+    return removed;
+  }
+
  private:
   std::string ShardDir(const std::string& id) const { return originals_ + "/" + id.substr(0, 2); }
   std::string OriginalPath(const std::string& id) const { return ShardDir(id) + "/" + id; }

@@ -41,7 +41,8 @@ class ScopedFd {
 // Appends go through a 64 KiB buffer: an upload arrives in 4-16 KiB pieces, and
 // a write(2) per piece costs more than the copy. Every 512 KiB written, writeback
 // is started (sync_file_range, not waited for), so Sync() waits for the tail
-// only: the commit of a 4.6 MB upload measured ~8.5 -> ~6.7 ms on an idle box.
+// only, which shortens the commit of a multi-megabyte upload (figures:
+// bench/load/RESULTS.md, 2026-11-30, "Early writeback").
 class PosixWritableFile : public WritableFile {
  public:
   PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {

@@ -151,3 +151,24 @@ TEST_CASE("a restart finds PENDING and interrupted PROCESSING work and finishes 
     CHECK(job["variants"].size() == 3);
   }
 }
+
+TEST_CASE("an id of 1-7 characters is refused like any other malformed id, on every id route") {
+  // With a token configured and none sent: a malformed id matches no route, so it
+  // is 404 whether the route is protected or not, the same answer as a 65-character id.
+  const std::string token = "refusals-test-token-0123456789";
+  ServerProcess server({"--token", token});
+  auto c = server.Client();
+  for (const std::string& id :
+       {std::string("a"), std::string("short"), std::string(7, 'Z'), std::string(65, 'Z')}) {
+    INFO("id: " << id);
+    CheckJsonError(c.Get("/api/jobs/" + id), 404, "not_found");
+    CheckJsonError(c.Get("/api/jobs/" + id + "/events"), 404, "not_found");
+    CheckJsonError(c.Delete("/api/images/" + id), 404, "not_found");
+    CheckJsonError(c.Get("/v/" + id + "/thumb.webp"), 404, "not_found");
+    CheckJsonError(c.Get("/o/" + id), 404, "not_found");
+  }
+  // A well-formed id still reaches the access check.
+  auto r = c.Get("/api/jobs/" + std::string(8, 'Z'));
+  REQUIRE(r);
+  CHECK(r->status == 401);
+}

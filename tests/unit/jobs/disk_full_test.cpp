@@ -58,6 +58,7 @@ class FullDiskJobStore : public JobStore {
                                                    const std::string& key) override {
     return real_->FindCompletedBySha256(sha, key);
   }
+  Status CheckWritable() override { return real_->CheckWritable(); }
 
  private:
   bool Full() {
