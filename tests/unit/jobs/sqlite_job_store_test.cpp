@@ -368,7 +368,7 @@ TEST_CASE("Opening a database that is not one fails cleanly", "[store]") {
   CHECK(missing_dir.status().code() == ErrorCode::kIoError);
 }
 
-TEST_CASE("A crash among several running jobs counts against none; suspects then run alone",
+TEST_CASE("A crash among several running jobs counts against none, suspects then run alone",
           "[store][recovery]") {
   TempDir tmp;
   auto store = Open(tmp.Join("jobs.db"));
@@ -405,7 +405,7 @@ TEST_CASE("A crash among several running jobs counts against none; suspects then
   CHECK(store->Get(Id(1))->status == JobStatus::kPending);
 }
 
-TEST_CASE("PublishVariant lists each variant as it lands; never after Delete", "[store]") {
+TEST_CASE("PublishVariant lists each variant as it lands, never after Delete", "[store]") {
   TempDir tmp;
   auto store = Open(tmp.Join("jobs.db"));
   REQUIRE(store->Insert(NewJob(Id(0))).ok());
