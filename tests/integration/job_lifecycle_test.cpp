@@ -198,3 +198,25 @@ TEST_CASE("jobs: identical bytes after a restart with other variant settings get
     CHECK(thumb_of(c, done) == first_thumb);
   }
 }
+
+TEST_CASE("jobs: a long-poll on a COMPLETED or FAILED job answers at once, whatever its since") {
+  ServerProcess server;
+  auto c = server.Client();
+  c.set_read_timeout(60, 0);
+  auto up = JsonBody(UploadFiles(
+      c, {{"good.png", MakePng(64, 64)}, {"header_only.png", MakePngHeaderOnly(64, 64)}}));
+  REQUIRE(up["jobs"].size() == 2);
+  for (const auto& job : up["jobs"]) {
+    const std::string id = job["id"];
+    auto done = WaitForTerminal(c, id);
+    INFO(done.dump());
+    const auto t0 = Clock::now();
+    // Its current version: nothing can change any more, so no reason to wait.
+    auto r = c.Get("/api/jobs/" + id + "?wait=30&since=" + done["version"].dump());
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(JsonBody(r)["version"] == done["version"]);
+    CHECK(Clock::now() - t0 < std::chrono::seconds(10));
+  }
+  CHECK(WaitForTerminal(c, up["jobs"][1]["id"])["status"] == "FAILED");
+}
