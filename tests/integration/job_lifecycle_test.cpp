@@ -220,3 +220,32 @@ TEST_CASE("jobs: a long-poll on a COMPLETED or FAILED job answers at once, whate
   }
   CHECK(WaitForTerminal(c, up["jobs"][1]["id"])["status"] == "FAILED");
 }
+
+TEST_CASE("jobs: five kill -9s while two jobs run leave no ordinary photo FAILED poison") {
+  ServerProcess server({"--workers", "2", "--max-attempts", "2"});
+  auto c = server.Client();
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int i = 0; i < 12; ++i) files.emplace_back("p.jpg", MakeJpeg(3000 + i, 2000));
+  auto up = JsonBody(UploadFiles(c, files));
+  REQUIRE(up["jobs"].size() == files.size());
+  int kills = 0;
+  for (int round = 0; round < 5; ++round) {
+    // Kill while two jobs are being processed side by side.
+    auto client = server.Client();
+    bool two_running = false;
+    for (int i = 0; i < 3000 && !two_running; ++i) {
+      two_running = JsonBody(client.Get("/api/jobs?status=PROCESSING"))["jobs"].size() == 2;
+    }
+    if (!two_running) break;
+    server.Kill(9);
+    ++kills;
+    server.Start();
+  }
+  CHECK(kills == 5);
+  auto after = server.Client();
+  for (const auto& job : up["jobs"]) {
+    auto done = WaitForTerminal(after, job["id"], 120);
+    INFO(done.dump());
+    CHECK(done["status"] == "COMPLETED");
+  }
+}
