@@ -3,7 +3,8 @@
 //
 // Long-poll: GET /api/jobs/{id}?wait=S[&since=V] returns as soon as the job's
 // version differs from V; without `since` it waits for a terminal state
-// (COMPLETED or FAILED). Either way it returns after at most S seconds (capped).
+// (COMPLETED or FAILED). Either way it returns after at most S seconds (capped),
+// and at once when the job is already COMPLETED or FAILED.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -41,8 +42,9 @@ void GetJob(HttpContext* ctx, const httplib::Request& req, httplib::Response& re
   if (sub) {
     auto seconds = std::min<int64_t>(**wait, ctx->options.long_poll_cap_seconds);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    // A terminal job never changes again: waiting on it would only time out.
     auto unchanged = [&](const Job& j) {
-      return since->has_value() ? j.version == **since : !IsTerminal(j.status);
+      return !IsTerminal(j.status) && (!since->has_value() || j.version == **since);
     };
     while (unchanged(*job) && !ctx->stopping->load()) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

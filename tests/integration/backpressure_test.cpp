@@ -119,14 +119,16 @@ TEST_CASE("backpressure: a gzip bomb is cut off at --max-upload-mb without buffe
 }
 
 TEST_CASE("backpressure: connections beyond the pool and its backlog get 503 at once") {
-  ServerProcess server({"--http-threads", "4", "--http-backlog", "0"});
-  const auto [id, version] = SettledJob(server);
+  std::vector<std::string> args = SlowQueueArgs();
+  for (const char* a : {"--http-threads", "4", "--http-backlog", "0"}) args.push_back(a);
+  ServerProcess server(args);
+  const std::string id = QueuedJob(server);
   // Four long-polls that will not be answered for 20 s hold every thread.
   std::vector<std::future<httplib::Result>> polls;
   for (int i = 0; i < 4; ++i) {
-    polls.push_back(std::async(std::launch::async, [&server, id, version] {
+    polls.push_back(std::async(std::launch::async, [&server, id] {
       auto pc = server.Client();
-      return pc.Get("/api/jobs/" + id + "?wait=20&since=" + std::to_string(version));
+      return pc.Get("/api/jobs/" + id + "?wait=20&since=1");
     }));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -198,3 +198,54 @@ TEST_CASE("jobs: identical bytes after a restart with other variant settings get
     CHECK(thumb_of(c, done) == first_thumb);
   }
 }
+
+TEST_CASE("jobs: a long-poll on a COMPLETED or FAILED job answers at once, whatever its since") {
+  ServerProcess server;
+  auto c = server.Client();
+  c.set_read_timeout(60, 0);
+  auto up = JsonBody(UploadFiles(
+      c, {{"good.png", MakePng(64, 64)}, {"header_only.png", MakePngHeaderOnly(64, 64)}}));
+  REQUIRE(up["jobs"].size() == 2);
+  for (const auto& job : up["jobs"]) {
+    const std::string id = job["id"];
+    auto done = WaitForTerminal(c, id);
+    INFO(done.dump());
+    const auto t0 = Clock::now();
+    // Its current version: nothing can change any more, so no reason to wait.
+    auto r = c.Get("/api/jobs/" + id + "?wait=30&since=" + done["version"].dump());
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(JsonBody(r)["version"] == done["version"]);
+    CHECK(Clock::now() - t0 < std::chrono::seconds(10));
+  }
+  CHECK(WaitForTerminal(c, up["jobs"][1]["id"])["status"] == "FAILED");
+}
+
+TEST_CASE("jobs: five kill -9s while two jobs run leave no ordinary photo FAILED poison") {
+  ServerProcess server({"--workers", "2", "--max-attempts", "2"});
+  auto c = server.Client();
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int i = 0; i < 12; ++i) files.emplace_back("p.jpg", MakeJpeg(3000 + i, 2000));
+  auto up = JsonBody(UploadFiles(c, files));
+  REQUIRE(up["jobs"].size() == files.size());
+  int kills = 0;
+  for (int round = 0; round < 5; ++round) {
+    // Kill while two jobs are being processed side by side.
+    auto client = server.Client();
+    bool two_running = false;
+    for (int i = 0; i < 3000 && !two_running; ++i) {
+      two_running = JsonBody(client.Get("/api/jobs?status=PROCESSING"))["jobs"].size() == 2;
+    }
+    if (!two_running) break;
+    server.Kill(9);
+    ++kills;
+    server.Start();
+  }
+  CHECK(kills == 5);
+  auto after = server.Client();
+  for (const auto& job : up["jobs"]) {
+    auto done = WaitForTerminal(after, job["id"], 120);
+    INFO(done.dump());
+    CHECK(done["status"] == "COMPLETED");
+  }
+}

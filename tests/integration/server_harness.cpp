@@ -177,12 +177,19 @@ std::pair<int, int> WebpSize(const std::string& bytes) {
   return {w, h};
 }
 
-std::pair<std::string, int64_t> SettledJob(ServerProcess& server) {
+std::vector<std::string> SlowQueueArgs() {
+  return {"--workers", "1", "--webp-method", "6", "--variant", "big:6000x6000:inside:100"};
+}
+
+std::string QueuedJob(ServerProcess& server, int blockers) {
   auto c = server.Client();
-  auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(64, 64)}}));
-  const std::string id = up["jobs"][0]["id"];
-  const int64_t version = WaitForTerminal(c, id)["version"];
-  return {id, version};
+  std::vector<std::pair<std::string, std::string>> files;
+  const std::string photo = MakeJpeg(6000, 4000);
+  for (int i = 0; i < blockers; ++i) files.emplace_back("blocker.jpg", photo);
+  files.emplace_back("queued.png", MakePng(64, 64));
+  auto up = JsonBody(UploadFiles(c, files));
+  REQUIRE(up["jobs"].size() == files.size());
+  return up["jobs"][blockers]["id"];
 }
 
 }  // namespace edgepix::testing

@@ -65,9 +65,14 @@ httplib::Result UploadFiles(httplib::Client& c,
 // Long-polls until the job is terminal (or `seconds` pass); returns the job JSON.
 nlohmann::json WaitForTerminal(httplib::Client& c, const std::string& id, int seconds = 60);
 
-// Uploads a small PNG and waits until its job is done: a job whose version no
-// longer changes, so a long-poll on it waits the whole time. Returns id, version.
-std::pair<std::string, int64_t> SettledJob(ServerProcess& server);
+// Server arguments under which uploads queue: one worker, and one variant as
+// large as a photo at WebP's slowest method, so a photo takes it seconds.
+std::vector<std::string> SlowQueueArgs();
+// On a server started with SlowQueueArgs(): uploads `blockers` photo-sized
+// images, then a small one behind them, and returns the small one's id. It
+// stays PENDING (version 1) for seconds, so a long-poll on it is held until
+// its wait ends. (A long-poll on a finished job answers at once.)
+std::string QueuedJob(ServerProcess& server, int blockers = 1);
 
 // Width and height of a WebP, {0,0} if it is not a valid WebP.
 std::pair<int, int> WebpSize(const std::string& bytes);
