@@ -19,17 +19,20 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 files=("$dir"/*.png "$dir"/*.webp)
-for f in "$corpus"/photos/*.jpg "$corpus"/photos/*.png "$corpus"/photos/*.webp; do
-  [[ -f $f ]] && files+=("$f")
-done
+# EDGEPIX_MEM_PHOTOS=0: the hostile images only.
+if [[ ${EDGEPIX_MEM_PHOTOS:-1} != 0 ]]; then
+  for f in "$corpus"/photos/*.jpg "$corpus"/photos/*.png "$corpus"/photos/*.webp; do
+    [[ -f $f ]] && files+=("$f")
+  done
+fi
 echo "| image | outcome | peak RSS (MB) |"
 echo "|---|---|---:|"
 for f in "${files[@]}"; do
   log=$(mktemp)
   /usr/bin/time -v "$bin" process "$f" --out "$out" "$@" >"$log.out" 2>"$log" || true
   kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  outcome=$(grep -o '"status":"[A-Z]*"' "$log.out" | head -1 | cut -d'"' -f4)
-  code=$(grep -o '"code":"[a-z_]*"' "$log.out" | head -1 | cut -d'"' -f4)
+  outcome=$(grep -o '"status":"[A-Z]*"' "$log.out" | head -1 | cut -d'"' -f4 || true)
+  code=$(grep -o '"code":"[a-z_]*"' "$log.out" | head -1 | cut -d'"' -f4 || true)
   if grep -q "Command terminated by signal" "$log"; then outcome="killed"; fi
   echo "| $(basename "$f") | ${outcome:-?}${code:+ $code} | $((kb * 1024 / 1000000)) |"
   rm -f "$log" "$log.out"

@@ -4,6 +4,7 @@
 // peaks they were checked against are in bench/memory/RESULTS.md.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 
@@ -45,8 +46,9 @@ std::string Describe(const HeaderInfo& h) {
       d += std::string(h.animated ? "animated " : h.webp_lossless ? "lossless " : "") + "WebP";
       break;
     default:
-      d += FormatName(h.probe.format);
-      for (char& c : d) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (const char* c = FormatName(h.probe.format); *c; ++c) {
+        d += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
+      }
       break;
   }
   return d;
