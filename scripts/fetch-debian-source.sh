@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fetches and unpacks Debian source packages with `apt-get source`, for the static
-# build (EDGEPIX_STATIC=ON), which compiles two libraries that Debian ships without a
-# static archive into the binary: cpp-httplib (header-only upstream) and lcms2.
+# Fetches and unpacks Debian source packages with `apt-get source`, at configure
+# time: every build compiles cpp-httplib from its Debian source with our patches
+# (third_party/httplib.cmake), and the static build (EDGEPIX_STATIC=ON) also lcms2,
+# which Debian ships without a static archive.
 #
 #   scripts/fetch-debian-source.sh DEST BINARY_PACKAGE...
 #

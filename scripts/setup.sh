@@ -7,8 +7,8 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(
-  build-essential cmake pkg-config
-  libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev
+  build-essential cmake pkg-config dpkg-dev patch python3 libbrotli-dev
+  libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev libpng-dev
   nlohmann-json3-dev libturbojpeg0-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
 )
 TEST_PACKAGES=(

@@ -1,15 +1,19 @@
 # How the Debian-packaged libraries are found. No sources are copied here.
 # With EDGEPIX_STATIC, static_libraries.cmake (included at the end) re-points these
-# targets at static archives; only glibc stays dynamic.
+# targets at static archives; only glibc stays dynamic. cpp-httplib is compiled
+# from its Debian source in every build (httplib.cmake).
 
 pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
 pkg_check_modules(WEBPDEMUX REQUIRED IMPORTED_TARGET libwebpdemux)
+# libpng: PNG decoded row by row (shrunk on load), never whole.
+pkg_check_modules(LIBPNG REQUIRED IMPORTED_TARGET libpng16)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
-# cpp-httplib is a compiled shared library in Debian: its cflags are mandatory.
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Only for its CPPHTTPLIB_* switches (HTTPLIB_CFLAGS_OTHER): httplib.cmake compiles
+# the library itself.
+pkg_check_modules(HTTPLIB REQUIRED cpp-httplib)
 
 find_path(STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
 find_library(STB_LIBRARY NAMES libstb.a stb REQUIRED)
@@ -17,7 +21,8 @@ find_library(STB_LIBRARY NAMES libstb.a stb REQUIRED)
 add_library(edgepix_imagelibs INTERFACE)
 target_include_directories(edgepix_imagelibs INTERFACE ${STB_INCLUDE_DIR})
 target_link_libraries(edgepix_imagelibs INTERFACE
-  PkgConfig::TURBOJPEG PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBEXIF PkgConfig::LCMS2
+  PkgConfig::TURBOJPEG PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBPNG PkgConfig::LIBEXIF
+  PkgConfig::LCMS2
   ${STB_LIBRARY} m)
 add_library(edgepix::imagelibs ALIAS edgepix_imagelibs)
 
@@ -26,7 +31,6 @@ target_link_libraries(edgepix_sqlite3 INTERFACE PkgConfig::SQLITE3)
 add_library(edgepix::sqlite3 ALIAS edgepix_sqlite3)
 
 add_library(edgepix_httplib INTERFACE)
-target_link_libraries(edgepix_httplib INTERFACE PkgConfig::HTTPLIB)
 add_library(edgepix::httplib ALIAS edgepix_httplib)
 
 # OpenSSL's libcrypto: SHA-256 of originals and ETags (and later HMAC/JWT).
@@ -35,6 +39,11 @@ add_library(edgepix_crypto INTERFACE)
 target_link_libraries(edgepix_crypto INTERFACE PkgConfig::LIBCRYPTO)
 add_library(edgepix::crypto ALIAS edgepix_crypto)
 
+# Fetched Debian source packages (scripts/fetch-debian-source.sh), never committed.
+set(EDGEPIX_DEBIAN_SRC_DIR "${CMAKE_SOURCE_DIR}/build-debian-src" CACHE PATH
+    "Where the Debian sources of cpp-httplib (and, for EDGEPIX_STATIC, lcms2) are unpacked")
 if(EDGEPIX_STATIC)
   include(${CMAKE_CURRENT_LIST_DIR}/static_libraries.cmake)
 endif()
+include(${CMAKE_CURRENT_LIST_DIR}/httplib.cmake)
+target_link_libraries(edgepix_httplib INTERFACE edgepix_httplib_compiled)

@@ -11,8 +11,9 @@ std::vector<OptionDef> ImageOptionDefs() {
        true},
       {"webp-method", "4", "WebP effort 0 (fast) .. 6 (smallest)"},
       {"max-megapixels", "100", "refuse images whose header declares more pixels"},
-      {"memory-budget-mb", "96",
-       "decoded pixels held at once by all workers (a bigger image waits, then runs alone)"},
+      {"memory-budget-mb", "256",
+       "memory all decodes may hold at once (an image waits for room; one whose decode alone "
+       "needs more is refused: 422 over_memory_budget); 0 = no limit"},
   };
 }
 
@@ -40,8 +41,8 @@ Result<ImageSettings> ImageSettingsFrom(const ParsedOptions& options) {
   s.pipeline.limits.max_pixels = static_cast<uint64_t>(*mp) * 1000 * 1000;
   auto budget = options.GetInt("memory-budget-mb", 0, 1 << 20);
   if (!budget.ok()) return budget.status();
-  // 3 bytes per decoded pixel; 0 = no budget.
-  s.pipeline.max_pixels_in_flight = static_cast<uint64_t>(*budget) * 1000 * 1000 / 3;
+  s.pipeline.limits.memory_budget_bytes = static_cast<uint64_t>(*budget) * 1000 * 1000;
+  s.pipeline.limits.variants = s.variants;
   return s;
 }
 

@@ -1,6 +1,7 @@
 // The image pipeline's command-line options, shared by `serve` and `process`:
 // --variant NAME:WxH:FIT[:QUALITY] (repeatable, replaces the defaults),
-// --webp-method, --max-megapixels.
+// --webp-method, --max-megapixels, --memory-budget-mb (into Limits, which
+// intake checks too, together with the variants the decode must serve).
 #pragma once
 
 #include <vector>

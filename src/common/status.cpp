@@ -28,6 +28,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "undecodable";
     case ErrorCode::kTooManyPixels:
       return "too_many_pixels";
+    case ErrorCode::kOverMemoryBudget:
+      return "over_memory_budget";
     case ErrorCode::kQueueFull:
       return "queue_full";
     case ErrorCode::kUnavailable:
@@ -40,6 +42,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "internal";
     case ErrorCode::kMethodNotAllowed:
       return "method_not_allowed";
+    case ErrorCode::kLengthRequired:
+      return "length_required";
     case ErrorCode::kUriTooLong:
       return "uri_too_long";
     case ErrorCode::kRangeNotSatisfiable:
@@ -51,6 +55,8 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNotReady:
     case ErrorCode::kServerNotReady:
       return "not_ready";
+    case ErrorCode::kPoison:
+      return "poison";
   }
   return "internal";
 }

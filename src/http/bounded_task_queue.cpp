@@ -1,5 +1,7 @@
 #include "http/bounded_task_queue.h"
 
+#include <algorithm>
+
 #include "http/responses.h"
 
 namespace edgepix::http {
@@ -9,9 +11,10 @@ thread_local bool t_overflow_thread = false;
 
 }  // namespace
 
-BoundedTaskQueue::BoundedTaskQueue(size_t threads, size_t max_backlog, size_t overflow_threads,
+BoundedTaskQueue::BoundedTaskQueue(size_t threads, size_t max_backlog,
+                                   std::chrono::milliseconds max_wait, size_t overflow_threads,
                                    size_t overflow_backlog)
-    : max_backlog_(max_backlog), overflow_backlog_(overflow_backlog) {
+    : max_backlog_(max_backlog), max_wait_(max_wait), overflow_backlog_(overflow_backlog) {
   if (threads < 1) threads = 1;
   if (overflow_threads < 1) overflow_threads = 1;
   for (size_t i = 0; i < threads; ++i) {
@@ -30,12 +33,12 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   while (true) {
     // A free thread takes it at once; otherwise it may wait in the bounded backlog.
     if (shutdown_ || main_.jobs.size() < main_.idle + max_backlog_) {
-      main_.jobs.push_back(std::move(fn));
+      main_.jobs.push_back({std::move(fn), Clock::now()});
       lane = &main_;
       break;
     }
     if (overflow_.jobs.size() < overflow_.idle + overflow_backlog_) {
-      overflow_.jobs.push_back(std::move(fn));
+      overflow_.jobs.push_back({std::move(fn), Clock::now()});
       lane = &overflow_;
       break;
     }
@@ -63,15 +66,40 @@ void BoundedTaskQueue::shutdown() {
   }
 }
 
+bool BoundedTaskQueue::MoveStaleLocked(Clock::time_point now) {
+  bool moved = false;
+  // Oldest first: the queue is in arrival order. Moved even beyond the overflow
+  // backlog: they were accepted within the main backlog's bound already.
+  while (!shutdown_ && max_wait_.count() > 0 && !main_.jobs.empty() &&
+         now - main_.jobs.front().queued >= max_wait_) {
+    overflow_.jobs.push_back(std::move(main_.jobs.front()));
+    main_.jobs.pop_front();
+    moved = true;
+  }
+  if (moved) overflow_.cv.notify_all();
+  return moved;
+}
+
 void BoundedTaskQueue::Work(Lane* lane, bool overflow) {
   t_overflow_thread = overflow;
+  // Overflow threads also look for connections that waited too long for a main
+  // thread, a few times per max_wait.
+  const auto check_every = std::max(std::chrono::milliseconds(10), max_wait_ / 4);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     ++lane->idle;
-    lane->cv.wait(lock, [&] { return !lane->jobs.empty() || shutdown_; });
+    auto ready = [&] { return !lane->jobs.empty() || shutdown_; };
+    if (overflow && max_wait_.count() > 0) {
+      while (!ready()) {
+        lane->cv.wait_for(lock, check_every);
+        if (MoveStaleLocked(Clock::now())) space_cv_.notify_all();
+      }
+    } else {
+      lane->cv.wait(lock, ready);
+    }
     --lane->idle;
     if (lane->jobs.empty()) return;  // shutdown with nothing left to serve
-    std::function<void()> fn = std::move(lane->jobs.front());
+    std::function<void()> fn = std::move(lane->jobs.front().fn);
     lane->jobs.pop_front();
     lock.unlock();
     space_cv_.notify_one();
@@ -84,6 +112,8 @@ void BoundedTaskQueue::Work(Lane* lane, bool overflow) {
 bool RefuseIfOverflow(httplib::Response& res) {
   if (!t_overflow_thread) return false;
   res.set_header("Retry-After", "1");
+  // Closed after the answer: an overflow thread must not wait for a next request.
+  res.set_header("Connection", "close");
   SendError(res, Status::Error(ErrorCode::kBusy,
                                "the server has too many open connections; retry shortly"));
   return true;

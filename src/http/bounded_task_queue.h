@@ -5,7 +5,10 @@
 // or SSE stream holds one). When all are busy, up to `max_backlog` accepted
 // connections wait for a thread. Beyond that, a connection is handed to one of
 // a few overflow threads, which only answer 503 + Retry-After (the server's
-// pre-routing handler calls RefuseIfOverflow) and close. When even the overflow
+// pre-routing handler calls RefuseIfOverflow) and close. A connection that has
+// waited `max_wait` for a thread is handed to the overflow threads too: every
+// accepted connection gets an answer, none is left waiting until the header
+// deadline (connection_watchdog.h) cuts it unanswered. When even the overflow
 // backlog is full, enqueue() blocks the accept loop: new connections then wait
 // in (and beyond it are refused by) the kernel's listen backlog. Nothing is
 // queued without bound. Thread-safe; cpp-httplib owns and deletes it.
@@ -13,6 +16,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -24,23 +28,34 @@ namespace edgepix::http {
 
 class BoundedTaskQueue : public httplib::TaskQueue {
  public:
-  BoundedTaskQueue(size_t threads, size_t max_backlog, size_t overflow_threads = 2,
-                   size_t overflow_backlog = 64);
+  // max_wait zero: a waiting connection waits until a thread is free.
+  BoundedTaskQueue(size_t threads, size_t max_backlog,
+                   std::chrono::milliseconds max_wait = std::chrono::milliseconds(0),
+                   size_t overflow_threads = 2, size_t overflow_backlog = 64);
   ~BoundedTaskQueue() override;
 
   void enqueue(std::function<void()> fn) override;
   void shutdown() override;
 
  private:
+  using Clock = std::chrono::steady_clock;
+  struct Job {
+    std::function<void()> fn;
+    Clock::time_point queued;
+  };
   struct Lane {
-    std::deque<std::function<void()>> jobs;
+    std::deque<Job> jobs;
     std::vector<std::thread> threads;
     std::condition_variable cv;  // a job was queued here, or shutdown
     size_t idle = 0;
   };
   void Work(Lane* lane, bool overflow);
+  // Moves connections that waited max_wait_ for a main thread to the overflow
+  // lane; true if it moved any. Requires mu_.
+  bool MoveStaleLocked(Clock::time_point now);
 
   const size_t max_backlog_;
+  const std::chrono::milliseconds max_wait_;
   const size_t overflow_backlog_;
   mutable std::mutex mu_;
   std::condition_variable space_cv_;  // a queued job was taken

@@ -94,9 +94,9 @@ std::vector<OpenConnection> ServerConnections(int port,
   return found;
 }
 
-// Shuts the connection down if `fd` still refers to the socket `inode`,
-// first writing `last_words` to it when not empty.
-bool ShutDownIfSame(int fd, ino_t inode, const std::string& last_words = "") {
+// Shuts the connection down (`how`: SHUT_RDWR or SHUT_RD) if `fd` still refers
+// to the socket `inode`, first writing `last_words` to it when not empty.
+bool ShutDownIfSame(int fd, ino_t inode, const std::string& last_words = "", int how = SHUT_RDWR) {
   // The duplicate keeps the socket from being replaced while we check it.
   int copy = ::dup(fd);
   if (copy < 0) return false;
@@ -107,7 +107,7 @@ bool ShutDownIfSame(int fd, ino_t inode, const std::string& last_words = "") {
       // The thread serving it is blocked reading the body, so nothing else writes now.
       (void)!::send(copy, last_words.data(), last_words.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     }
-    ::shutdown(copy, SHUT_RDWR);
+    ::shutdown(copy, how);
   }
   ::close(copy);
   return same;
@@ -197,14 +197,48 @@ void ConnectionWatchdog::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void ConnectionWatchdog::CloseIdleConnections() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_idle_ = true;
+  }
+  wake_.notify_all();
+}
+
 void ConnectionWatchdog::Loop(std::chrono::milliseconds period) {
+  // While the server stops, often enough that a stop takes no noticeable time.
+  constexpr std::chrono::milliseconds kClosingPeriod(20);
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
-    wake_.wait_for(lock, period, [this] { return stop_; });
-    if (stop_) break;
+    if (closing_idle_) {
+      lock.unlock();
+      CloseIdleOnce();
+      lock.lock();
+      wake_.wait_for(lock, kClosingPeriod, [this] { return stop_; });
+      continue;
+    }
+    wake_.wait_for(lock, period, [this] { return stop_ || closing_idle_; });
+    if (stop_ || closing_idle_) continue;
     lock.unlock();
     ScanOnce(Clock::now());
     lock.lock();
+  }
+}
+
+void ConnectionWatchdog::CloseIdleOnce() {
+  int port;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    port = port_;
+  }
+  if (port < 0) return;
+  for (const OpenConnection& oc : ServerConnections(port, &peers_by_inode_)) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = connections_.find(oc.key);
+      if (it != connections_.end() && it->second.in_request) continue;
+    }
+    ShutDownIfSame(oc.fd, oc.inode, "", SHUT_RD);
   }
 }
 

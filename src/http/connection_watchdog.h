@@ -20,6 +20,12 @@
 // The rate is the kernel's count of bytes received on the socket (TCP_INFO),
 // judged by BodyRateWindow; where that is unavailable, bodies are not timed.
 //
+// When the server stops (CloseIdleConnections), connections waiting for a next
+// request are shut down for reading, so the threads blocked waiting on them
+// return at once (cpp-httplib waits for a next request in one blocking poll);
+// connections inside a request finish it (shutting down reading does not stop
+// an answer being written).
+//
 // It finds the server's connections among the process's descriptors (sockets
 // whose local port is the server's and that have a peer) and matches them to
 // requests by the peer's address and port. A descriptor is shut down only
@@ -69,6 +75,9 @@ class ConnectionWatchdog {
   // Starts scanning connections to local `port` every `period`.
   void Start(int port, std::chrono::milliseconds period = std::chrono::milliseconds(1000));
   void Stop();
+  // From now until Stop(), every few milliseconds, shuts down reading on each
+  // connection that is not inside a request. Returns at once.
+  void CloseIdleConnections();
 
   // A request's headers have arrived on the connection from peer (addr, port);
   // has_body: a body follows (Content-Length > 0 or chunked).
@@ -91,6 +100,8 @@ class ConnectionWatchdog {
     uint64_t touched_scan = 0;
   };
   void Loop(std::chrono::milliseconds period);
+  // Shuts down reading on the connections not inside a request.
+  void CloseIdleOnce();
   // One scan at `now`; returns how many connections it shut down (either way).
   int ScanOnce(Clock::time_point now);
 
@@ -101,6 +112,7 @@ class ConnectionWatchdog {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
+  bool closing_idle_ = false;
   uint64_t scan_ = 0;
   std::unordered_map<std::string, Connection> connections_;  // by "addr port"
   // Socket inode -> "addr port" ("" = not a server connection); scan thread only.

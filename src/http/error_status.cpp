@@ -19,6 +19,8 @@ int HttpStatusFor(ErrorCode code) {
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
+    case ErrorCode::kLengthRequired:
+      return 411;
     case ErrorCode::kTimeout:
       return 408;
     case ErrorCode::kConflict:
@@ -33,6 +35,8 @@ int HttpStatusFor(ErrorCode code) {
       return 416;
     case ErrorCode::kUndecodable:
     case ErrorCode::kTooManyPixels:
+    case ErrorCode::kOverMemoryBudget:
+    case ErrorCode::kPoison:  // only ever a job's error, never an answer of its own
       return 422;
     case ErrorCode::kIoError:
     case ErrorCode::kInternal:
@@ -60,6 +64,8 @@ ErrorCode ErrorCodeForHttpStatus(int http_status) {
       return ErrorCode::kNotFound;
     case 405:
       return ErrorCode::kMethodNotAllowed;
+    case 411:
+      return ErrorCode::kLengthRequired;
     case 408:
       return ErrorCode::kTimeout;
     case 413:

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "http/crypto.h"
+#include "http/request_framing.h"
 #include "http/responses.h"
 #include "http/route_table.h"
 
@@ -102,6 +103,12 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
         }
         const std::string incoming = req.get_header_value("X-Request-Id");
         res.set_header("X-Request-Id", IsValidRequestId(incoming) ? incoming : RandomHex(8));
+        // Framing before anything else reads the request: its body may not be read.
+        if (auto refusal = CheckFraming(req, options->max_body_bytes)) {
+          t_request.route = "invalid";
+          SendFramingRefusal(res, *refusal);
+          return httplib::Server::HandlerResponse::Handled;
+        }
         if (!IsCleanPath(req.path)) {
           t_request.route = "invalid";
           SendError(res, Status::Error(ErrorCode::kBadPath,
@@ -122,7 +129,16 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
           return httplib::Server::HandlerResponse::Handled;
         }
         const RouteInfo* route = MatchRoute(req.method, req.path);
-        if (route == nullptr) return httplib::Server::HandlerResponse::Unhandled;
+        if (route == nullptr) {
+          const std::string allow = AllowedMethods(req.path);
+          if (allow.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          res.set_header("Allow", allow);
+          SendError(res, Status::Error(ErrorCode::kMethodNotAllowed, req.method +
+                                                                         " is not served at this "
+                                                                         "path (Allow: " +
+                                                                         allow + ")"));
+          return httplib::Server::HandlerResponse::Handled;
+        }
         t_request.route = route->path;
         Status allowed = access->Authorize(route->access, req, UnixNow());
         if (!allowed.ok()) {

@@ -1,7 +1,10 @@
 // Middleware: what happens around every request, before and after its route.
 //
 // Before routing: a request id (the client's X-Request-Id if it is 1-128
-// characters of [A-Za-z0-9._:-], else a fresh random one), refusal of paths
+// characters of [A-Za-z0-9._:-], else a fresh random one), refusal of
+// ambiguous framing and of declared bodies over the limit (request_framing.h:
+// 400/411/413 and close), 405 with Allow for a known path asked with another
+// method, refusal of paths
 // that try to leave their route (".." segments, backslashes, '%' left after
 // decoding, control or non-ASCII bytes: 400 bad_path), CORS preflight
 // (OPTIONS) answers, and the access check of the matched route (401 JSON with
@@ -13,6 +16,7 @@
 
 #include <httplib.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +28,8 @@ namespace edgepix::http {
 struct MiddlewareOptions {
   std::vector<std::string> cors_origins;  // exact origins, or "*"; empty = no CORS
   bool log_requests = true;
+  // Largest declared request body; a larger Content-Length is refused (413).
+  uint64_t max_body_bytes = UINT64_MAX;
   // Asked first for every request; true = `res` is filled, answer it as is.
   std::function<bool(httplib::Response&)> refuse_early;
   // Told when a request's headers have been read, and when its answer is written.

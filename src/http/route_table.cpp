@@ -69,4 +69,15 @@ const RouteInfo* MatchRoute(const std::string& method, const std::string& reques
   return nullptr;
 }
 
+std::string AllowedMethods(const std::string& request_path) {
+  std::string allow;
+  for (const CompiledRoute& c : Compiled()) {
+    if (!std::regex_match(request_path, c.re)) continue;
+    const std::string& m = c.info->method;
+    if (allow.find(m) != std::string::npos) continue;
+    allow += (allow.empty() ? "" : ", ") + m + (m == "GET" ? ", HEAD" : "");
+  }
+  return allow.empty() ? allow : allow + ", OPTIONS";
+}
+
 }  // namespace edgepix::http

@@ -30,5 +30,8 @@ const std::vector<RouteInfo>& RouteTable();
 const std::string& RoutePattern(const std::string& method, const std::string& path);
 // The entry whose regex matches this request (HEAD counts as GET), or nullptr.
 const RouteInfo* MatchRoute(const std::string& method, const std::string& request_path);
+// The methods some route serves at this path, for 405's Allow ("GET, HEAD, OPTIONS");
+// empty when no route serves the path at all.
+std::string AllowedMethods(const std::string& request_path);
 
 }  // namespace edgepix::http

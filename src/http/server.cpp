@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http/bounded_task_queue.h"
+#include "http/request_framing.h"
 #include "http/responses.h"
 #include "http/routes.h"
 
@@ -51,8 +52,13 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   httplib::Server& server = *server_;
   const size_t threads = static_cast<size_t>(std::max(4, options_.http_threads));
   const size_t backlog = static_cast<size_t>(std::max(0, options_.http_backlog));
+  // A connection waiting for a thread gets 503 after half the header deadline,
+  // well before the watchdog would cut it unanswered.
+  const auto max_wait = std::chrono::milliseconds(options_.header_timeout_seconds * 1000 / 2);
   // cpp-httplib owns and deletes the queue it gets from this factory.
-  server.new_task_queue = [threads, backlog] { return new BoundedTaskQueue(threads, backlog); };
+  server.new_task_queue = [threads, backlog, max_wait] {
+    return new BoundedTaskQueue(threads, backlog, max_wait);
+  };
   // Answers are small writes after a long body (and after an interim 100 Continue):
   // without TCP_NODELAY, Nagle's algorithm meets the client's delayed ACK and holds
   // each such answer ~40 ms.
@@ -62,6 +68,16 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   server.set_keep_alive_timeout(options_.keep_alive_seconds);
   server.set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_requests));
   server.set_payload_max_length(options_.max_request_bytes);
+  // Expect: 100-continue is answered with the framing refusal (413 for a body
+  // over the limit...) instead of 100 when the request would be refused.
+  server.set_expect_100_continue_handler(
+      [limit = options_.max_request_bytes](const httplib::Request& req, httplib::Response& res) {
+        if (auto refusal = CheckFraming(req, limit)) {
+          SendFramingRefusal(res, *refusal);
+          return res.status;
+        }
+        return 100;
+      });
   // SO_REUSEADDR (restart while old connections linger) but not cpp-httplib's
   // default SO_REUSEPORT, which would let a second server share the port silently.
   server.set_socket_options([this](socket_t sock) {
@@ -73,6 +89,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   MiddlewareOptions middleware;
   middleware.cors_origins = options_.cors_origins;
   middleware.log_requests = options_.log_requests;
+  middleware.max_body_bytes = options_.max_request_bytes;
   // Connections beyond the pool and its backlog only get 503 (see bounded_task_queue.h);
   // the middleware's pre-routing handler asks this first.
   middleware.refuse_early = [](httplib::Response& res) { return RefuseIfOverflow(res); };
@@ -130,6 +147,8 @@ Status HttpServer::Listen() {
   }
   if (bound_port_ > 0) watchdog_.Start(bound_port_);
   bool clean = server_->listen_after_bind();
+  // Every connection thread has ended: nothing is left for the watchdog.
+  watchdog_.Stop();
   listening_.store(false);
   if (!clean && !stopping_.load()) {
     return Status::Error(ErrorCode::kUnavailable, "the HTTP server stopped unexpectedly");
@@ -145,7 +164,10 @@ void HttpServer::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   server_->stop();
-  watchdog_.Stop();
+  // Threads waiting for a next request on a keep-alive connection block in one
+  // poll (third_party/cpp-httplib/*.patch) that stop() does not end: the
+  // watchdog shuts those connections down until Listen() returns.
+  watchdog_.CloseIdleConnections();
 }
 
 }  // namespace edgepix::http

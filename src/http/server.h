@@ -5,6 +5,15 @@
 // keep-alive limit so idle or slow clients cannot hold it. Every error answer
 // is JSON. Listen() blocks until Stop() is called from another thread; a Stop()
 // that comes first (or while Listen() starts) makes Listen() return at once.
+// Stop() returns at once; Listen() returns when the requests in progress have
+// been answered (idle keep-alive connections are closed, not waited for).
+//
+// HTTP framing (request_framing.h and third_party/cpp-httplib/*.patch): a
+// request whose body is not read to its end is answered with Connection:
+// close and its connection closed after a bounded drain, so no body is ever
+// parsed as a request; ambiguous framing gets 400, a declared body over
+// max_request_bytes 413 before it is sent (also instead of 100 Continue).
+// Pipelined requests are answered in order.
 //
 // Security and operations (see access.h, middleware.h): optional bearer/JWT
 // authentication, private media with signed URLs, CORS, optional TLS

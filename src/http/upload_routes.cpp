@@ -3,6 +3,7 @@
 // If some files of a multipart request are refused and others accepted, the
 // answer is 202 with "jobs" and an "errors" list naming the refused files; if
 // none is accepted, the answer is the first refusal's JSON error.
+#include <charconv>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,12 +83,14 @@ Status BodyDone(HttpContext* ctx, const httplib::Request& req) {
   return ConnectionWatchdog::SlowBodyError();
 }
 
-// Removes jobs accepted from a request whose answer could not be 202 (their
-// client was answered 408): an upload counts only once acknowledged.
-void WithdrawUnacknowledged(HttpContext* ctx, const std::vector<Job>& jobs) {
+// Removes the jobs accepted from a request answered with an error (`answer`):
+// an upload counts only once acknowledged with 202, so nothing of a refused
+// request may remain (a worker that already runs one of them publishes nothing
+// more once its row is gone).
+void Withdraw(HttpContext* ctx, const std::vector<Job>& jobs, const Status& answer) {
   for (const Job& job : jobs) {
     Status st = RemoveImage(ctx->store, ctx->blobs, ctx->notifier, job.id);
-    log::JobTransition(job.id, st.ok() ? "DELETED" : "DELETE_FAILED", "request_timeout");
+    log::JobTransition(job.id, st.ok() ? "DELETED" : "DELETE_FAILED", ErrorCodeName(answer.code()));
   }
 }
 
@@ -199,36 +202,56 @@ void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
   if (ctx->workers) ctx->workers->Wake();
 }
 
+// The body size to reserve disk for: its Content-Length, or for a body of
+// unknown length (chunked) the largest file accepted.
+uint64_t DeclaredBodyBytes(HttpContext* ctx, const httplib::Request& req) {
+  const uint64_t fallback = ctx->intake->options().max_upload_bytes;
+  const std::string text = req.get_header_value("Content-Length");
+  uint64_t declared = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), declared);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return fallback;
+  return declared;
+}
+
 }  // namespace
 
 void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
   server.Post(RoutePattern("POST", "/api/uploads"), [ctx](const httplib::Request& req,
                                                           httplib::Response& res,
                                                           const httplib::ContentReader& reader) {
+    // The declared size is held against the free-space margin for the whole
+    // request, so concurrent uploads cannot together eat into it.
+    auto reservation = ctx->intake->Reserve(DeclaredBodyBytes(ctx, req));
+    if (!reservation.ok()) {
+      Metrics().refused.Add({ErrorCodeName(reservation.status().code())});
+      SendError(res, reservation.status());
+      return;
+    }
     UploadOutcome out;
     if (req.is_multipart_form_data()) {
       MultipartSink sink(ctx, &out);
       bool complete =
           reader([&](const httplib::MultipartFormData& part) { return sink.BeginPart(part); },
                  [&](const char* data, size_t size) { return sink.Data(data, size); });
+      Status refusal;
       if (Status slow = BodyDone(ctx, req); !slow.ok()) {
-        // The client has been told 408, nothing stored: files that completed
-        // before the stall were never acknowledged, so they go too.
-        WithdrawUnacknowledged(ctx, out.jobs);
-        SendError(res, slow);
-        return;
+        // The client has been told 408: files that completed before the stall
+        // were never acknowledged.
+        refusal = slow;
       } else if (complete) {
         sink.FinishPart();
         if (sink.files() == 0) {
-          SendError(res,
-                    Status::Error(ErrorCode::kBadRequest, "no 'file' field in the multipart body"));
-          return;
+          refusal = Status::Error(ErrorCode::kBadRequest, "no 'file' field in the multipart body");
         }
       } else if (sink.fatal().ok()) {
-        SendError(res, Status::Error(ErrorCode::kBadRequest, "malformed multipart body"));
-        return;
+        refusal = Status::Error(ErrorCode::kBadRequest, "malformed multipart body");
       } else if (out.jobs.empty() || sink.fatal().code() == ErrorCode::kBadRequest) {
-        SendError(res, sink.fatal());
+        refusal = sink.fatal();
+      }
+      if (!refusal.ok()) {
+        // Whatever the request committed before its error goes with it.
+        Withdraw(ctx, out.jobs, refusal);
+        SendError(res, refusal);
         return;
       }
     } else {

@@ -1,15 +1,16 @@
-// Per-format decoders into 8-bit RGB/RGBA PixelBuffers.
+// Per-format decoders into 8-bit RGB/RGBA PixelBuffers, and what each holds.
 //
 // Each takes the header already read (and limit-checked) by ReadHeader. The
-// JPEG and still-WebP decoders shrink on load: they may return any size at
-// least min_width x min_height (stored orientation), never larger than the
-// image. Other decoders return full size. Errors: kUndecodable (corrupt or
-// truncated data, with the reason), kUnsupportedFormat (valid but exotic
-// variants: 12-bit or lossless JPEG, ...).
+// JPEG, still-WebP and non-interlaced PNG decoders shrink on load: they may
+// return any size at least min_width x min_height (stored orientation), never
+// larger than the image. GIF and BMP return full size. Errors: kUndecodable
+// (corrupt or truncated data, with the reason), kUnsupportedFormat (valid but
+// exotic variants: 12-bit or lossless JPEG, ...). Thread-safe: no shared state.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "image/header.h"
@@ -21,19 +22,46 @@ namespace edgepix::image {
 // profile when there is one); RGB images come back as stored.
 Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int min_width,
                                int min_height);
-// PNG and GIF (first frame) through stb_image.
-Result<PixelBuffer> DecodeWithStb(std::string_view bytes, const HeaderInfo& h);
+// PNG through libpng, row by row: 16-bit samples are scaled to 8 bits as each
+// row arrives, and a non-interlaced image is box-shrunk by PngShrinkFactor
+// into an accumulator of output rows, so the whole image is never held.
+// Interlaced images (Adam7 needs every pass) are decoded at full size.
+Result<PixelBuffer> DecodePng(std::string_view bytes, const HeaderInfo& h, int min_width,
+                              int min_height);
+// GIF (first frame) through stb_image.
+Result<PixelBuffer> DecodeGif(std::string_view bytes, const HeaderInfo& h);
 // BMP (own decoder; RLE is refused earlier by the header reader).
 Result<PixelBuffer> DecodeBmp(std::string_view bytes, const HeaderInfo& h);
 // Still WebP (scaled on load when opaque) or the first frame of an animation.
 Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int min_width,
                                int min_height);
 
-// Pixels a decode of this header holds at its peak, for PixelBudget: the
-// output size the decoder will choose for (min_width, min_height), plus the
-// coefficient buffer of progressive JPEGs (2 bytes per sample of every
-// component at full size: 2x the pixel count for 4:4:4 YCbCr), in units of
-// 3-byte RGB pixels.
-uint64_t DecodeFootprintPixels(const HeaderInfo& h, int min_width, int min_height);
+// The output size each shrinking decoder chooses, shared by the decoder and
+// DecodeFootprintBytes so the two cannot disagree.
+struct Size {
+  int width = 0;
+  int height = 0;
+};
+Size JpegOutputSize(int width, int height, int min_width, int min_height);
+Size WebpOutputSize(const HeaderInfo& h, int min_width, int min_height);
+// The integer box factor of the PNG shrink (1 = none): the largest k that
+// keeps ceil(width/k) >= min_width and ceil(height/k) >= min_height.
+int PngShrinkFactor(const HeaderInfo& h, int min_width, int min_height);
+
+// The smallest decode (stored orientation) from which every spec can be made
+// at twice its output density; `swap` when EXIF orientation swaps the axes.
+Size DecodeTargetSize(const HeaderInfo& h, bool swap, const std::vector<VariantSpec>& specs);
+
+// Bytes a decode of this header holds at its peak, for PixelBudget: the
+// decoder's working memory (libjpeg's coefficients for progressive JPEGs,
+// libwebp's 4-byte ARGB plane for lossless WebP, libpng's rows, stb_image's
+// GIF canvases) plus the buffer it returns. Measured against these figures:
+// bench/memory/RESULTS.md.
+uint64_t DecodeFootprintBytes(const HeaderInfo& h, int min_width, int min_height);
+
+// kOverMemoryBudget when the decode for limits.variants, in either orientation
+// (EXIF may swap the axes and is not read at intake), needs more than
+// limits.memory_budget_bytes. Ok when the budget is 0.
+Status CheckDecodeMemory(const HeaderInfo& h, const Limits& limits);
 
 }  // namespace edgepix::image

@@ -47,23 +47,9 @@ tjscalingfactor ChooseScale(int w, int h, int min_w, int min_h) {
 
 }  // namespace
 
-uint64_t DecodeFootprintPixels(const HeaderInfo& h, int min_width, int min_height) {
-  const uint64_t full = uint64_t(h.probe.width) * uint64_t(h.probe.height);
-  switch (h.probe.format) {
-    case Format::kJpeg: {
-      tjscalingfactor sf = ChooseScale(h.probe.width, h.probe.height, min_width, min_height);
-      uint64_t out = uint64_t(TJSCALED(h.probe.width, sf)) * uint64_t(TJSCALED(h.probe.height, sf));
-      // Coefficients: 2 bytes per sample, counted as if no component were
-      // subsampled (4:4:4, the worst case) and in 3-byte RGB pixels.
-      uint64_t coefficients = full * uint64_t(std::max(1, h.jpeg_components)) * 2 / 3;
-      return out + (h.jpeg_progressive ? coefficients : 0);
-    }
-    case Format::kGif:  // the canvas may be enlarged to hold the first frame
-      return uint64_t(std::max(h.probe.width, h.gif_frame_right)) *
-             uint64_t(std::max(h.probe.height, h.gif_frame_bottom));
-    default:
-      return full;
-  }
+Size JpegOutputSize(int width, int height, int min_width, int min_height) {
+  tjscalingfactor sf = ChooseScale(width, height, min_width, min_height);
+  return {TJSCALED(width, sf), TJSCALED(height, sf)};
 }
 
 Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int min_width,
@@ -94,8 +80,8 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
   if (w != h.probe.width || ht != h.probe.height) {
     return Status::Error(ErrorCode::kUndecodable, "JPEG: inconsistent frame headers");
   }
-  tjscalingfactor sf = ChooseScale(w, ht, min_width, min_height);
-  int sw = TJSCALED(w, sf), sh = TJSCALED(ht, sf);
+  const Size scaled = JpegOutputSize(w, ht, min_width, min_height);
+  const int sw = scaled.width, sh = scaled.height;
   bool cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK;
   int channels = cmyk ? 4 : 3;
   auto buf = PixelBuffer::Allocate(sw, sh, channels);

@@ -69,6 +69,18 @@ Result<PixelBuffer> DecodeFirstFrame(std::string_view bytes, const HeaderInfo& h
 
 }  // namespace
 
+Size WebpOutputSize(const HeaderInfo& h, int min_width, int min_height) {
+  int w = h.probe.width, ht = h.probe.height;
+  // Scale on load only when it saves real work (at least 2x on both sides).
+  if (!h.animated && !h.has_alpha && min_width > 0 && min_height > 0 && min_width * 2 <= w &&
+      min_height * 2 <= ht) {
+    double s = std::max(double(min_width) / w, double(min_height) / ht);
+    w = std::max(min_width, static_cast<int>(w * s + 0.999));
+    ht = std::max(min_height, static_cast<int>(ht * s + 0.999));
+  }
+  return {w, ht};
+}
+
 Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int min_width,
                                int min_height) {
   if (h.animated) return DecodeFirstFrame(bytes, h);
@@ -76,14 +88,10 @@ Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int 
   if (!WebPInitDecoderConfig(&config)) {
     return Status::Error(ErrorCode::kInternal, "WebP: decoder version mismatch");
   }
-  int w = h.probe.width, ht = h.probe.height;
-  int channels = h.has_alpha ? 4 : 3;
-  // Scale on load only when it saves real work (at least 2x on both sides).
-  if (!h.has_alpha && min_width > 0 && min_height > 0 && min_width * 2 <= w &&
-      min_height * 2 <= ht) {
-    double s = std::max(double(min_width) / w, double(min_height) / ht);
-    w = std::max(min_width, static_cast<int>(w * s + 0.999));
-    ht = std::max(min_height, static_cast<int>(ht * s + 0.999));
+  const Size out = WebpOutputSize(h, min_width, min_height);
+  const int w = out.width, ht = out.height;
+  const int channels = h.has_alpha ? 4 : 3;
+  if (w != h.probe.width || ht != h.probe.height) {
     config.options.use_scaling = 1;
     config.options.scaled_width = w;
     config.options.scaled_height = ht;

@@ -20,7 +20,9 @@ struct HeaderInfo {
   ProbeInfo probe;
   bool has_alpha = false;  // format/header says the image can carry alpha
   bool animated = false;   // GIF with >1 frame, WebP with ANIM
-  // GIF: right/bottom edge of the first frame, which may exceed the screen.
+  // GIF: edges of the first frame, which may exceed the screen.
+  int gif_frame_left = 0;
+  int gif_frame_top = 0;
   int gif_frame_right = 0;
   int gif_frame_bottom = 0;
   // JPEG
@@ -29,6 +31,16 @@ struct HeaderInfo {
   bool jpeg_adobe = false;        // APP14 "Adobe" present (CMYK stored inverted)
   bool jpeg_lossless = false;     // SOF3/7/11/15
   bool jpeg_progressive = false;  // SOF2/6/10/14: the decoder keeps every coefficient
+  // Sum over components of h*v sampling factors, and the largest h * largest v:
+  // samples per pixel = jpeg_sampling_sum / jpeg_sampling_max.
+  int jpeg_sampling_sum = 0;
+  int jpeg_sampling_max = 0;
+  // PNG (IHDR)
+  int png_depth = 0;  // bits per sample: 1, 2, 4, 8, 16
+  int png_color = 0;  // colour type 0, 2, 3, 4, 6
+  bool png_interlaced = false;
+  // WebP: a VP8L (lossless) bitstream, whose decoder holds 4 bytes per pixel.
+  bool webp_lossless = false;
   // Metadata, views into the input (empty when absent).
   std::string_view exif_tiff;  // TIFF header onwards ("II*\0" / "MM\0*")
   std::string icc;             // complete ICC profile (decompressed / reassembled)
@@ -44,6 +56,11 @@ Result<HeaderInfo> ReadHeader(std::string_view bytes, bool want_metadata);
 
 // kTooManyPixels if the declared size exceeds limits, kUndecodable if zero.
 Status CheckLimits(const ProbeInfo& info, const Limits& limits);
+// Everything that can be judged from a header before any pixel is decoded,
+// the same at intake (Probe) and in the worker (ProcessImage): CheckLimits, a
+// GIF's first frame against its screen (the decoder's canvas must hold both),
+// and CheckDecodeMemory.
+Status CheckHeader(const HeaderInfo& h, const Limits& limits);
 
 // BMP layout, shared by the header reader and the decoder's data checks.
 struct BmpLayout {

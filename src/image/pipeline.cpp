@@ -1,4 +1,4 @@
-// ProcessImage: header -> limits -> metadata -> pixel budget -> one decode at
+// ProcessImage: header -> limits and memory -> metadata -> pixel budget -> one decode at
 // the size the largest variant needs -> ICC -> per-variant resize (cascading
 // through smaller intermediate results) -> orientation -> WebP, smallest
 // first, the largest on a helper thread when a core is idle.
@@ -56,8 +56,9 @@ Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_
     case Format::kWebp:
       return DecodeWebp(bytes, h, min_w, min_h);
     case Format::kPng:
+      return DecodePng(bytes, h, min_w, min_h);
     case Format::kGif:
-      return DecodeWithStb(bytes, h);
+      return DecodeGif(bytes, h);
     case Format::kBmp:
       return DecodeBmp(bytes, h);
     case Format::kUnknown:
@@ -111,13 +112,9 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   auto header = ReadHeader(bytes, /*want_metadata=*/true);
   if (!header.ok()) return header.status();
   const HeaderInfo& h = *header;
-  EDGEPIX_RETURN_IF_ERROR(CheckLimits(h.probe, options.limits));
-  if (h.probe.format == Format::kGif) {  // the decoder's canvas covers the first frame too
-    ProbeInfo canvas = h.probe;
-    canvas.width = std::max(canvas.width, h.gif_frame_right);
-    canvas.height = std::max(canvas.height, h.gif_frame_bottom);
-    EDGEPIX_RETURN_IF_ERROR(CheckLimits(canvas, options.limits));
-  }
+  Limits limits = options.limits;  // the memory check plans for the variants asked for here
+  limits.variants = specs;
+  EDGEPIX_RETURN_IF_ERROR(CheckHeader(h, limits));
 
   RetainFreedImageMemory();
   PipelineResult result;
@@ -130,22 +127,16 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
 
   // Plan every output on the full-resolution displayed image, and find how
   // much of the source the sharpest one needs: twice its output density.
-  std::vector<OutputPlan> plans;
   std::vector<StoredPlan> stored;
-  int min_w = 1, min_h = 1;
   for (const auto& s : specs) {
-    plans.push_back(PlanOutput(disp_w, disp_h, s.width, s.height, s.fit));
-    stored.push_back(ToStored(plans.back(), swap));
-    const StoredPlan& sp = stored.back();
-    min_w = std::max(min_w, static_cast<int>(std::ceil(2.0 * sp.out_w / sp.fx)));
-    min_h = std::max(min_h, static_cast<int>(std::ceil(2.0 * sp.out_h / sp.fy)));
+    stored.push_back(ToStored(PlanOutput(disp_w, disp_h, s.width, s.height, s.fit), swap));
   }
-  min_w = std::min(min_w, h.probe.width);
-  min_h = std::min(min_h, h.probe.height);
+  const Size target = DecodeTargetSize(h, swap, specs);
+  const int min_w = target.width, min_h = target.height;
 
   PixelBudget& budget = PixelBudget::Process();
-  budget.SetCapacity(options.max_pixels_in_flight);
-  PixelBudget::Lease lease = budget.Acquire(DecodeFootprintPixels(h, min_w, min_h));
+  budget.SetCapacity(options.limits.memory_budget_bytes);
+  PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, min_w, min_h));
   CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
   auto decoded = Decode(bytes, h, min_w, min_h);
   if (!decoded.ok()) return decoded.status();

@@ -43,6 +43,13 @@ Result<VariantSpec> ParseVariantSpec(std::string_view text);
 struct Limits {
   uint64_t max_pixels = 100ull * 1000 * 1000;  // from --max-megapixels
   int max_side = 65535;
+  // Bytes of decoded pixels all decodes together may hold (--memory-budget-mb):
+  // PixelBudget::Process()'s capacity, and the most one image's decode may
+  // need (DecodeFootprintBytes); more is refused (kOverMemoryBudget). 0 = none.
+  uint64_t memory_budget_bytes = 256ull * 1000 * 1000;
+  // What the decode must serve: how far JPEG, WebP and PNG shrink on load
+  // depends on it, so the memory check at intake plans for these variants.
+  std::vector<VariantSpec> variants = DefaultVariants();
 };
 
 struct VariantOutput;
@@ -55,14 +62,10 @@ enum class ParallelVariants {
 };
 
 struct PipelineOptions {
+  // Each ProcessImage call sets PixelBudget::Process()'s capacity to
+  // limits.memory_budget_bytes, so callers in one process should agree.
   Limits limits;
   int webp_method = 4;  // 0..6
-  // Process-wide cap on decoded pixels held at once by all ProcessImage calls
-  // (PixelBudget::Process(); each call sets its capacity to this value, so
-  // callers in one process should agree). A decode counts its output plus,
-  // for progressive JPEGs, its coefficient buffer (DecodeFootprintPixels).
-  // 0 = no cap. 64 MP of 3-byte pixels ~ 190 MB.
-  uint64_t max_pixels_in_flight = 64ull * 1000 * 1000;
   ParallelVariants parallel = ParallelVariants::kWhenIdle;
   // Called on the calling thread as soon as each variant is encoded, smallest
   // (pixel count) first, before ProcessImage returns; the result still lists
@@ -84,7 +87,11 @@ Format SniffFormat(std::string_view head);
 
 // Reads format and declared dimensions from the header. Errors:
 // kUnsupportedFormat (not JPEG/PNG/GIF/BMP/WebP), kUndecodable (header
-// unreadable), kTooManyPixels (over limits).
+// unreadable, or a GIF whose first frame lies wholly outside its screen),
+// kTooManyPixels (over max_pixels/max_side), kOverMemoryBudget (its decode
+// would need more than limits.memory_budget_bytes). `bytes` may be only the
+// start of the file: a header cut short is still checked against the limits
+// as far as it was read.
 Result<ProbeInfo> Probe(std::string_view bytes, const Limits& limits);
 
 struct GpsPoint {

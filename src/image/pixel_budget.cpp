@@ -1,8 +1,10 @@
-// PixelBudget accounting: a mutex, a counter and a condition variable.
+// PixelBudget accounting: a mutex, a byte counter and a condition variable.
 
 #include "image/pixel_budget.h"
 
 #include <algorithm>
+
+#include "image/pipeline.h"
 
 namespace edgepix::image {
 
@@ -10,41 +12,41 @@ PixelBudget::Lease& PixelBudget::Lease::operator=(Lease&& o) noexcept {
   if (this != &o) {
     Release();
     budget_ = o.budget_;
-    pixels_ = o.pixels_;
+    bytes_ = o.bytes_;
     o.budget_ = nullptr;
   }
   return *this;
 }
 
 void PixelBudget::Lease::Release() {
-  if (budget_) budget_->Give(pixels_);
+  if (budget_) budget_->Give(bytes_);
   budget_ = nullptr;
 }
 
 PixelBudget& PixelBudget::Process() {
-  static PixelBudget budget(64ull * 1000 * 1000);
+  static PixelBudget budget(Limits{}.memory_budget_bytes);
   return budget;
 }
 
-bool PixelBudget::Fits(uint64_t pixels) const {
-  return capacity_ == 0 || in_use_ == 0 || pixels <= capacity_ - std::min(capacity_, in_use_);
+bool PixelBudget::Fits(uint64_t bytes) const {
+  return capacity_ == 0 || in_use_ == 0 || bytes <= capacity_ - std::min(capacity_, in_use_);
 }
 
-PixelBudget::Lease PixelBudget::Acquire(uint64_t pixels) {
+PixelBudget::Lease PixelBudget::Acquire(uint64_t bytes) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!Fits(pixels)) {
+  if (!Fits(bytes)) {
     ++waiting_;
-    cv_.wait(lock, [&] { return Fits(pixels); });
+    cv_.wait(lock, [&] { return Fits(bytes); });
     --waiting_;
   }
-  in_use_ += pixels;
-  return Lease(this, pixels);
+  in_use_ += bytes;
+  return Lease(this, bytes);
 }
 
-void PixelBudget::Give(uint64_t pixels) {
+void PixelBudget::Give(uint64_t bytes) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    in_use_ -= pixels;
+    in_use_ -= bytes;
   }
   cv_.notify_all();
 }

@@ -1,11 +1,11 @@
-// PixelBudget: a process-wide cap on decoded pixels in flight.
+// PixelBudget: a process-wide cap on the bytes decodes hold at once.
 //
-// A decode asks for the pixels it will hold (its output, plus the whole
-// image for progressive JPEGs, whose decoder keeps every DCT coefficient even
-// when scaling on load) before allocating, and gives them back when its
-// Lease dies. Acquire blocks while the budget is exhausted; a request larger
-// than the whole capacity waits until nothing else is in flight and then runs
-// alone, so no request can wait forever. A capacity of 0 means unlimited.
+// A decode asks for the bytes it will hold at its peak (DecodeFootprintBytes:
+// its output plus the decoder's own working memory, e.g. every DCT coefficient
+// of a progressive JPEG) before allocating, and gives them back when its
+// Lease dies. Images that could never fit are refused earlier (CheckHeader). Acquire blocks while
+// the budget is exhausted; a request larger than the whole capacity waits until nothing else is in
+// flight and then runs alone, so no request can wait forever. A capacity of 0 means unlimited.
 // Thread-safe.
 #pragma once
 
@@ -20,19 +20,19 @@ class PixelBudget {
   class Lease {
    public:
     Lease() = default;
-    Lease(Lease&& o) noexcept : budget_(o.budget_), pixels_(o.pixels_) { o.budget_ = nullptr; }
+    Lease(Lease&& o) noexcept : budget_(o.budget_), bytes_(o.bytes_) { o.budget_ = nullptr; }
     Lease& operator=(Lease&& o) noexcept;
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     ~Lease() { Release(); }
     void Release();  // early give-back; idempotent
-    uint64_t pixels() const { return budget_ ? pixels_ : 0; }
+    uint64_t bytes() const { return budget_ ? bytes_ : 0; }
 
    private:
     friend class PixelBudget;
-    Lease(PixelBudget* b, uint64_t px) : budget_(b), pixels_(px) {}
+    Lease(PixelBudget* b, uint64_t n) : budget_(b), bytes_(n) {}
     PixelBudget* budget_ = nullptr;
-    uint64_t pixels_ = 0;
+    uint64_t bytes_ = 0;
   };
 
   explicit PixelBudget(uint64_t capacity) : capacity_(capacity) {}
@@ -42,15 +42,15 @@ class PixelBudget {
   // The budget shared by every ProcessImage call in the process.
   static PixelBudget& Process();
 
-  Lease Acquire(uint64_t pixels);
+  Lease Acquire(uint64_t bytes);
   void SetCapacity(uint64_t capacity);  // wakes waiters; 0 = unlimited
   uint64_t capacity() const;
   uint64_t in_use() const;
   int waiting() const;  // threads blocked in Acquire (for tests)
 
  private:
-  bool Fits(uint64_t pixels) const;  // mu_ held
-  void Give(uint64_t pixels);
+  bool Fits(uint64_t bytes) const;  // mu_ held
+  void Give(uint64_t bytes);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -1,7 +1,9 @@
 // Probe: sniff, dispatch to the per-format header reader, check limits.
 
+#include <algorithm>
 #include <string>
 
+#include "image/decode.h"
 #include "image/header.h"
 #include "image/pipeline.h"
 
@@ -30,8 +32,40 @@ Status CheckLimits(const ProbeInfo& info, const Limits& limits) {
   return Status::Ok();
 }
 
-Result<HeaderInfo> ReadHeader(std::string_view bytes, bool want_metadata) {
-  HeaderInfo h;
+namespace {
+
+// The largest side a GIF screen can declare (16 bits).
+constexpr int kGifMaxSide = 65535;
+
+Status CheckGifCanvas(const HeaderInfo& h, const Limits& limits) {
+  const int sw = h.probe.width, sh = h.probe.height;
+  if (h.gif_frame_right <= sw && h.gif_frame_bottom <= sh) return Status::Ok();
+  std::string frame = "the first frame (" + std::to_string(h.gif_frame_right - h.gif_frame_left) +
+                      "x" + std::to_string(h.gif_frame_bottom - h.gif_frame_top) + " at " +
+                      std::to_string(h.gif_frame_left) + "," + std::to_string(h.gif_frame_top) +
+                      ")";
+  std::string screen = std::to_string(sw) + "x" + std::to_string(sh) + " screen";
+  if (h.gif_frame_left >= sw || h.gif_frame_top >= sh) {
+    return Status::Error(ErrorCode::kUndecodable, "GIF: " + frame + " lies wholly outside the " +
+                                                      screen + ": nothing to show");
+  }
+  ProbeInfo canvas = h.probe;
+  canvas.width = std::max(sw, h.gif_frame_right);
+  canvas.height = std::max(sh, h.gif_frame_bottom);
+  if (canvas.width > kGifMaxSide || canvas.height > kGifMaxSide) {
+    return Status::Error(ErrorCode::kUndecodable, "GIF: " + frame + " reaches past the " + screen +
+                                                      " and beyond the largest GIF canvas (" +
+                                                      std::to_string(kGifMaxSide) + " px a side)");
+  }
+  Status st = CheckLimits(canvas, limits);
+  if (!st.ok()) {
+    return Status::Error(st.code(), "GIF: " + frame + " reaches past the " + screen +
+                                        ", and decoding it needs a larger canvas: " + st.message());
+  }
+  return Status::Ok();
+}
+
+Status ReadHeaderInto(std::string_view bytes, bool want_metadata, HeaderInfo& h) {
   if (bytes.empty()) return Status::Error(ErrorCode::kUnsupportedFormat, "empty file");
   h.probe.format = SniffFormat(bytes);
   Status st;
@@ -60,15 +94,36 @@ Result<HeaderInfo> ReadHeader(std::string_view bytes, bool want_metadata) {
                            "not an accepted image format (JPEG, PNG, GIF, BMP or WebP)");
     }
   }
-  if (!st.ok()) return st;
+  return st;
+}
+
+}  // namespace
+
+Status CheckHeader(const HeaderInfo& h, const Limits& limits) {
+  EDGEPIX_RETURN_IF_ERROR(CheckLimits(h.probe, limits));
+  if (h.probe.format == Format::kGif) EDGEPIX_RETURN_IF_ERROR(CheckGifCanvas(h, limits));
+  return CheckDecodeMemory(h, limits);
+}
+
+Result<HeaderInfo> ReadHeader(std::string_view bytes, bool want_metadata) {
+  HeaderInfo h;
+  EDGEPIX_RETURN_IF_ERROR(ReadHeaderInto(bytes, want_metadata, h));
   return h;
 }
 
 Result<ProbeInfo> Probe(std::string_view bytes, const Limits& limits) {
-  auto h = ReadHeader(bytes, /*want_metadata=*/false);
-  if (!h.ok()) return h.status();
-  EDGEPIX_RETURN_IF_ERROR(CheckLimits(h->probe, limits));
-  return h->probe;
+  HeaderInfo h;
+  Status st = ReadHeaderInto(bytes, /*want_metadata=*/false, h);
+  if (!st.ok()) {
+    // Intake probes only the first bytes of a large file: what the header
+    // declared before the cut is still checked, so a bomb is refused at once.
+    if (st.code() == ErrorCode::kUndecodable && h.probe.width > 0 && h.probe.height > 0) {
+      EDGEPIX_RETURN_IF_ERROR(CheckHeader(h, limits));
+    }
+    return st;
+  }
+  EDGEPIX_RETURN_IF_ERROR(CheckHeader(h, limits));
+  return h.probe;
 }
 
 }  // namespace edgepix::image

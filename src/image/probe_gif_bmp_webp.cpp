@@ -56,6 +56,8 @@ Status ReadGifHeader(std::string_view b, HeaderInfo* out) {
       if (!Has(b, p, 9)) return Bad("GIF", "truncated inside an image descriptor");
       uint8_t f = U8(b, p + 8);
       if (frames == 0) {
+        out->gif_frame_left = Le16(b, p);
+        out->gif_frame_top = Le16(b, p + 2);
         out->gif_frame_right = Le16(b, p) + Le16(b, p + 4);
         out->gif_frame_bottom = Le16(b, p + 2) + Le16(b, p + 6);
       }
@@ -188,6 +190,7 @@ Status ReadWebpHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
   out->probe.height = f.height;
   out->has_alpha = f.has_alpha;
   out->animated = f.has_animation;
+  out->webp_lossless = f.format == 2;  // 0 mixed/undefined, 1 lossy, 2 lossless
   // Metadata chunks only exist in the extended (VP8X) layout.
   if (want_metadata && b.substr(12, 4) == "VP8X") {
     WebPData data{reinterpret_cast<const uint8_t*>(b.data()), b.size()};

@@ -71,6 +71,15 @@ Status ReadJpegHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
       out->jpeg_components = U8(seg, 5);
       out->jpeg_lossless = (m & 0x03) == 0x03;
       out->jpeg_progressive = (m & 0x03) == 0x02;
+      int max_h = 1, max_v = 1, sum = 0;
+      for (int c = 0; c < out->jpeg_components && size_t(6 + 3 * c + 3) <= seg.size(); ++c) {
+        int hv = U8(seg, 6 + 3 * c + 1);
+        int fh = std::max(1, hv >> 4), fv = std::max(1, hv & 15);
+        max_h = std::max(max_h, fh), max_v = std::max(max_v, fv);
+        sum += fh * fv;
+      }
+      out->jpeg_sampling_sum = sum;
+      out->jpeg_sampling_max = max_h * max_v;
       if (out->probe.height == 0) return Bad("frame header declares height 0 (DNL not supported)");
     } else if (m == 0xDA) {
       if (!have_sof) return Bad("no frame header (SOF) before the scan");

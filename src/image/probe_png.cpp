@@ -80,6 +80,9 @@ Status ReadPngHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
   out->probe.width = static_cast<int>(w);
   out->probe.height = static_cast<int>(h);
   out->has_alpha = color == 4 || color == 6;
+  out->png_depth = depth;
+  out->png_color = color;
+  out->png_interlaced = U8(ihdr, 12) == 1;
   p += 25;
   bool have_idat = false, have_plte = false;
   for (;;) {

@@ -23,6 +23,23 @@ std::string NewJobId() {
 Intake::Intake(JobStore* store, BlobStore* blobs, IntakeOptions options)
     : store_(store), blobs_(blobs), options_(std::move(options)) {}
 
+Result<std::unique_ptr<DiskReservation>> Intake::Reserve(uint64_t bytes) {
+  // Under the lock, so two requests cannot both take the last room.
+  std::lock_guard<std::mutex> lock(reserve_mu_);
+  auto free_bytes = blobs_->FreeBytes();
+  if (!free_bytes.ok()) return free_bytes.status();
+  if (*free_bytes < options_.min_free_bytes + reserved_ + bytes) {
+    return Status::Error(ErrorCode::kDiskFull, "not enough free disk space to accept uploads");
+  }
+  reserved_ += bytes;
+  return std::unique_ptr<DiskReservation>(new DiskReservation(this, bytes));
+}
+
+DiskReservation::~DiskReservation() {
+  std::lock_guard<std::mutex> lock(intake_->reserve_mu_);
+  intake_->reserved_ -= bytes_;
+}
+
 Result<std::unique_ptr<PendingUpload>> Intake::Begin() {
   auto pending = store_->CountByStatus(JobStatus::kPending);
   if (!pending.ok()) return pending.status();

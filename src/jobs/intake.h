@@ -7,13 +7,17 @@
 // (kTooLarge) while streaming, a non-image (kUnsupportedFormat) or an image
 // whose header declares too many pixels (kTooManyPixels) at Finish().
 //
-// Thread-safety: one Intake serves every HTTP thread; Begin() may be called
-// concurrently (it only reads its options and calls the thread-safe stores).
-// Each PendingUpload belongs to the request that began it: one thread at a time.
+// The --min-free-mb margin holds for concurrent uploads too: a request first
+// Reserve()s the size it declares, and is refused (kDiskFull) when the free
+// space minus every reservation still held would fall under the margin. A
+// reservation is released when the request ends; until then the bytes it has
+// written count twice (as used space and as reserved), erring on the safe side.
+// Intake is thread-safe; a PendingUpload is used by one thread.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/status.h"
@@ -56,18 +60,38 @@ class PendingUpload {
   Status failed_;
 };
 
+// Disk space held for one request; released when destroyed (before its Intake).
+class DiskReservation {
+ public:
+  ~DiskReservation();
+  DiskReservation(const DiskReservation&) = delete;
+  DiskReservation& operator=(const DiskReservation&) = delete;
+
+ private:
+  friend class Intake;
+  DiskReservation(class Intake* intake, uint64_t bytes) : intake_(intake), bytes_(bytes) {}
+  class Intake* intake_;
+  uint64_t bytes_;
+};
+
 class Intake {
  public:
   // The pointers must outlive the Intake.
   Intake(JobStore* store, BlobStore* blobs, IntakeOptions options);
+  // Holds `bytes` (a request's declared size) against the free-space margin;
+  // kDiskFull when it does not fit beside the reservations already held.
+  Result<std::unique_ptr<DiskReservation>> Reserve(uint64_t bytes);
   Result<std::unique_ptr<PendingUpload>> Begin();
   const IntakeOptions& options() const { return options_; }
 
  private:
   friend class PendingUpload;
+  friend class DiskReservation;
   JobStore* store_;
   BlobStore* blobs_;
   IntakeOptions options_;
+  std::mutex reserve_mu_;
+  uint64_t reserved_ = 0;  // under reserve_mu_
 };
 
 // A new random job id: 22 url-safe characters (128 bits).

@@ -52,7 +52,13 @@ struct Job {
   nlohmann::json metadata = nlohmann::json::object();  // see image::ImageMetadata
   std::vector<VariantRecord> variants;
   std::optional<JobError> error;
-  int attempts = 0;  // processing attempts started
+  int attempts = 0;  // processing attempts counted against the job (see JobStore)
+  // The variant settings (VariantSpecKey) its variants were made with; set at
+  // COMPLETED, so a duplicate is served only variants made exactly so.
+  std::string spec_key;
+  // Interrupted by a crash alongside other jobs: runs alone until it ends, so
+  // a crash while it runs can be told apart from its neighbours'.
+  bool suspect = false;
 };
 
 // The API's JSON shape of a job (DESIGN.md), with URLs /o/{id} and /v/{id}/{name}.webp.

@@ -15,7 +15,28 @@ bool IsTransient(ErrorCode code) {
          code == ErrorCode::kUnavailable;
 }
 
+const char* FitName(image::Fit fit) {
+  switch (fit) {
+    case image::Fit::kCover:
+      return "cover";
+    case image::Fit::kInside:
+      return "inside";
+    case image::Fit::kFill:
+      return "fill";
+  }
+  return "?";
+}
+
 }  // namespace
+
+std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs, int webp_method) {
+  std::string key = "webp;method=" + std::to_string(webp_method);
+  for (const auto& s : specs) {
+    key += ";" + s.name + ":" + std::to_string(s.width) + "x" + std::to_string(s.height) + ":" +
+           FitName(s.fit) + ":q" + std::to_string(s.quality);
+  }
+  return key;
+}
 
 nlohmann::json MetadataToJson(const image::ImageMetadata& m) {
   nlohmann::json j = nlohmann::json::object();
@@ -33,7 +54,16 @@ nlohmann::json MetadataToJson(const image::ImageMetadata& m) {
 
 JobProcessor::JobProcessor(JobStore* store, BlobStore* blobs, JobNotifier* notifier,
                            ProcessorOptions options)
-    : store_(store), blobs_(blobs), notifier_(notifier), options_(std::move(options)) {}
+    : store_(store),
+      blobs_(blobs),
+      notifier_(notifier),
+      options_(std::move(options)),
+      spec_key_(VariantSpecKey(options_.variants, options_.pipeline.webp_method)) {}
+
+bool JobProcessor::interrupted() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return interrupted_;
+}
 
 void JobProcessor::Interrupt() {
   {
@@ -52,6 +82,20 @@ void JobProcessor::Backoff(int attempts) {
   cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return interrupted_; });
 }
 
+void JobProcessor::Record(const std::string& id, const std::function<Result<Job>()>& write) {
+  for (int attempt = 1;; ++attempt) {
+    auto updated = write();
+    const ErrorCode code = updated.ok() ? ErrorCode::kOk : updated.status().code();
+    if (updated.ok() || code == ErrorCode::kNotFound || code == ErrorCode::kConflict ||
+        !IsTransient(code) || interrupted()) {
+      return Finish(updated, id);
+    }
+    std::fprintf(stderr, "job %s: cannot record its state (%s); retrying\n", id.c_str(),
+                 updated.status().ToString().c_str());
+    Backoff(attempt);
+  }
+}
+
 void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
   if (!updated.ok()) {
     if (updated.status().code() == ErrorCode::kNotFound) {
@@ -68,44 +112,71 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
   notifier_->Notify(id);
 }
 
+Status JobProcessor::PublishVariant(const std::string& id, const VariantRecord& record,
+                                    const std::string& data) {
+  auto staged = blobs_->StageVariant(id, record.name, data);
+  if (!staged.ok()) return staged.status();
+  auto updated = store_->PublishVariant(id, record, [&] { return (*staged)->Publish(); });
+  if (!updated.ok()) return updated.status();
+  notifier_->Notify(id);
+  return Status::Ok();
+}
+
 void JobProcessor::FailOrRetry(const Job& job, const Status& st) {
+  // Variants a failed attempt wrote are not served: a retry makes them again.
+  blobs_->DeleteVariants(job.id);
   if (IsTransient(st.code()) && job.attempts < options_.max_attempts) {
     std::fprintf(stderr, "job %s: attempt %d failed (%s); retrying\n", job.id.c_str(), job.attempts,
                  st.ToString().c_str());
     Backoff(job.attempts);
-    Finish(store_->MarkPending(job.id), job.id);
+    Record(job.id, [&] { return store_->MarkPending(job.id); });
     return;
   }
   std::string message = st.message();
   if (IsTransient(st.code())) {
     message += " (after " + std::to_string(job.attempts) + " attempts)";
   }
-  // Variants a failed attempt wrote are not served for a FAILED job.
-  blobs_->DeleteVariants(job.id);
-  Finish(store_->MarkFailed(job.id, JobError{ErrorCodeName(st.code()), message}), job.id);
+  const JobError error{ErrorCodeName(st.code()), message};
+  Record(job.id, [&] { return store_->MarkFailed(job.id, error); });
+}
+
+// Ends a run whose variants could not all be published.
+void JobProcessor::PublishFailed(const Job& job, const Status& st) {
+  if (st.code() == ErrorCode::kNotFound) {
+    // Deleted while processing: nothing of it may stay.
+    Finish(st, job.id);
+    return;
+  }
+  FailOrRetry(job, st);
 }
 
 bool JobProcessor::CompleteFromDuplicate(const Job& job) {
   if (!options_.dedup || job.original.sha256.empty()) return false;
-  auto earlier = store_->FindCompletedBySha256(job.original.sha256);
+  auto earlier = store_->FindCompletedBySha256(job.original.sha256, spec_key_);
   if (!earlier.ok() || !earlier->has_value() || (*earlier)->id == job.id) return false;
   const Job& source = **earlier;
   std::set<std::string> wanted, have;
   for (const auto& spec : options_.variants) wanted.insert(spec.name);
   for (const auto& v : source.variants) have.insert(v.name);
-  if (wanted != have) return false;  // made with other settings: process afresh
+  if (wanted != have) return false;  // incomplete: process afresh
+  std::vector<std::pair<VariantRecord, std::string>> copies;
   for (const auto& v : source.variants) {
     auto bytes = blobs_->ReadVariant(source.id, v.name);
     if (!bytes.ok()) return false;  // deleted meanwhile: process afresh
-    Status st = blobs_->PutVariant(job.id, v.name, *bytes);
+    copies.emplace_back(v, std::move(*bytes));
+  }
+  for (const auto& [record, bytes] : copies) {
+    Status st = PublishVariant(job.id, record, bytes);
     if (!st.ok()) {
-      FailOrRetry(job, st);
+      PublishFailed(job, st);
       return true;
     }
   }
   OriginalRecord original = source.original;
   original.bytes = job.original.bytes;
-  Finish(store_->MarkCompleted(job.id, original, source.metadata, source.variants), job.id);
+  Record(job.id, [&] {
+    return store_->MarkCompleted(job.id, original, source.metadata, source.variants, spec_key_);
+  });
   return true;
 }
 
@@ -116,36 +187,35 @@ void JobProcessor::Run(const Job& job) {
   if (!bytes.ok()) {
     if (bytes.status().code() == ErrorCode::kNotFound) {
       // Original gone: either deleted meanwhile or lost; nothing to retry.
-      Finish(store_->MarkFailed(
-                 job.id, JobError{ErrorCodeName(ErrorCode::kNotFound), "the original is missing"}),
-             job.id);
+      const JobError error{ErrorCodeName(ErrorCode::kNotFound), "the original is missing"};
+      Record(job.id, [&] { return store_->MarkFailed(job.id, error); });
       return;
     }
     FailOrRetry(job, bytes.status());
     return;
   }
-  // Each variant is stored as soon as it is encoded, smallest first, so the
-  // thumb can be fetched before the large variant is done.
-  std::vector<VariantRecord> records;
+  // Each variant is published as soon as it is encoded, smallest first, so the
+  // thumb can be fetched (and is listed in the job) before the large one is done.
   Status store_error;
   image::PipelineOptions pipeline = options_.pipeline;
   pipeline.on_variant = [&](const image::VariantOutput& v) {
     if (!store_error.ok()) return;
-    store_error = blobs_->PutVariant(job.id, v.name, v.webp);
+    store_error =
+        PublishVariant(job.id, VariantRecord{v.name, v.width, v.height, v.webp.size()}, v.webp);
     if (store_error.ok()) observe::VariantStored(v.name, v.webp.size());
   };
   const auto pipeline_start = std::chrono::steady_clock::now();
   auto result = image::ProcessImage(*bytes, options_.variants, pipeline);
   observe::PipelineRan(pipeline_start, result.ok(), result.ok() ? result->variants.size() : 0);
-  if (!result.ok() || !store_error.ok()) {
+  if (!store_error.ok()) return PublishFailed(job, store_error);
+  if (!result.ok()) {
     // Nothing of a failed attempt stays servable.
     blobs_->DeleteVariants(job.id);
-    if (!store_error.ok()) return FailOrRetry(job, store_error);
-    Finish(store_->MarkFailed(
-               job.id, JobError{ErrorCodeName(result.status().code()), result.status().message()}),
-           job.id);
+    const JobError error{ErrorCodeName(result.status().code()), result.status().message()};
+    Record(job.id, [&] { return store_->MarkFailed(job.id, error); });
     return;
   }
+  std::vector<VariantRecord> records;
   for (const auto& v : result->variants) {
     records.push_back(VariantRecord{v.name, v.width, v.height, v.webp.size()});
   }
@@ -153,8 +223,9 @@ void JobProcessor::Run(const Job& job) {
   original.format = image::FormatName(result->original.format);
   original.width = result->original.width;
   original.height = result->original.height;
-  Finish(store_->MarkCompleted(job.id, original, MetadataToJson(result->metadata), records),
-         job.id);
+  const nlohmann::json metadata = MetadataToJson(result->metadata);
+  Record(job.id,
+         [&] { return store_->MarkCompleted(job.id, original, metadata, records, spec_key_); });
 }
 
 }  // namespace edgepix

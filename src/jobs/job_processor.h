@@ -1,23 +1,30 @@
 // JobProcessor: runs one claimed job to its end state.
 //
-// Reads the original from the BlobStore, runs the image pipeline, stores every
-// variant atomically, then records COMPLETED (or FAILED with the pipeline's
-// reason) in the JobStore and notifies waiters. A job that has the same bytes
-// (sha256) as a COMPLETED job with the same variant names is not processed
+// Reads the original from the BlobStore, runs the image pipeline and publishes
+// each variant as soon as it is encoded (listed in the job, version bumped,
+// waiters notified), then records COMPLETED (or FAILED with the pipeline's
+// reason). A job that has the same bytes (sha256) as a COMPLETED job whose
+// variants were made with the same settings (VariantSpecKey) is not processed
 // again: the earlier variants are copied under the new id.
+//
+// A job deleted while it runs: each variant is published through
+// JobStore::PublishVariant, which refuses once the row is gone, so nothing of
+// it becomes visible after the delete; what this run wrote is removed.
 //
 // Storage trouble (full disk, I/O error) is transient: the job stays
 // PROCESSING for a backoff (retry_backoff_ms doubling per attempt, capped),
 // then goes back to PENDING; once `max_attempts` attempts have been made it ends
-// FAILED with the reason. Interrupt() cuts every backoff short (shutdown). A job
-// deleted while it ran leaves no variant behind.
-//
-// Thread-safety: one JobProcessor is shared by all workers; Run() is called
-// concurrently, each call with a different job, and Interrupt() from any thread.
+// FAILED with the reason. A state write that fails (e.g. the database on a full
+// disk) is retried with the same backoff until it lands, so a job is never left
+// PROCESSING while the server runs. Interrupt() cuts every backoff short and
+// stops those retries (shutdown; the next start requeues the job).
+// Run() may be called from several threads at once, Interrupt() from any thread.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "image/pipeline.h"
@@ -37,6 +44,10 @@ struct ProcessorOptions {
   bool dedup = true;  // reuse variants of identical bytes
 };
 
+// The variant settings as one string: each variant's name, size, fit and
+// quality, the WebP method and the output format. Equal keys = equal output.
+std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs, int webp_method);
+
 // The job JSON "metadata" object for what the pipeline found.
 nlohmann::json MetadataToJson(const image::ImageMetadata& metadata);
 
@@ -52,16 +63,26 @@ class JobProcessor {
   const ProcessorOptions& options() const { return options_; }
 
  private:
+  // Runs `write` (a state change) until it lands, is moot (the job was
+  // deleted or changed state) or the processor is interrupted; then logs,
+  // cleans up after a delete and notifies.
+  void Record(const std::string& id, const std::function<Result<Job>()>& write);
   void Finish(const Result<Job>& updated, const std::string& id);
+  // Stages `data`, then publishes it under the job's row (see JobStore).
+  Status PublishVariant(const std::string& id, const VariantRecord& record,
+                        const std::string& data);
   void FailOrRetry(const Job& job, const Status& st);
+  void PublishFailed(const Job& job, const Status& st);
   // True if the job was completed from an earlier job with the same bytes.
   bool CompleteFromDuplicate(const Job& job);
   void Backoff(int attempts);
+  bool interrupted();
 
   JobStore* store_;
   BlobStore* blobs_;
   JobNotifier* notifier_;
   ProcessorOptions options_;
+  std::string spec_key_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool interrupted_ = false;

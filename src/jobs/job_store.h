@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,12 @@ struct JobListPage {
   std::string next;       // empty when there is no further page
 };
 
+// What RequeueInterrupted did with the jobs a crash left PROCESSING.
+struct InterruptedJobs {
+  std::vector<std::string> requeued;  // back to PENDING, at the back of the queue
+  std::vector<std::string> poisoned;  // FAILED "poison"
+};
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
@@ -41,27 +48,47 @@ class JobStore {
   virtual Result<JobListPage> List(const JobListQuery& query) = 0;
 
   // Oldest PENDING job becomes PROCESSING (attempts+1). nullopt when none.
+  // A suspect job runs alone: it is not claimed while another job is
+  // PROCESSING, and nothing is claimed while it is.
   virtual Result<std::optional<Job>> ClaimNext() = 0;
-  // PROCESSING -> COMPLETED with the facts found. kNotFound if deleted meanwhile.
+  // Publishes one variant of a PROCESSING job: in one transaction, serialised
+  // with Delete, checks the job still exists, calls `publish` (which makes the
+  // variant's file visible) and lists the variant in the job (replacing one of
+  // the same name), bumping version. kNotFound (publish not called) when the
+  // job was deleted, so no variant of a deleted image is ever made visible
+  // after Delete returned; publish's error when it fails (nothing recorded).
+  virtual Result<Job> PublishVariant(const std::string& id, const VariantRecord& variant,
+                                     const std::function<Status()>& publish) = 0;
+  // PROCESSING -> COMPLETED with the facts found and the variant settings
+  // (spec_key) they were made with. kNotFound if deleted meanwhile.
   virtual Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
                                     const nlohmann::json& metadata,
-                                    const std::vector<VariantRecord>& variants) = 0;
-  // -> FAILED with the reason.
+                                    const std::vector<VariantRecord>& variants,
+                                    const std::string& spec_key) = 0;
+  // -> FAILED with the reason; its variant list is emptied.
   virtual Result<Job> MarkFailed(const std::string& id, const JobError& error) = 0;
-  // PROCESSING -> PENDING (a retry after a transient failure).
+  // PROCESSING -> PENDING (a retry after a transient failure); variants emptied.
   virtual Result<Job> MarkPending(const std::string& id) = 0;
-  // At start: every PROCESSING job back to PENDING. Returns their ids.
-  virtual Result<std::vector<std::string>> RequeueProcessing() = 0;
+  // At start, for the jobs a crash left PROCESSING, in one transaction. The
+  // crash counts against a job (its attempt stays counted) only when it was
+  // the only job PROCESSING, i.e. the likely cause; then, at `max_attempts`
+  // counted attempts, it ends FAILED "poison". A job interrupted alongside
+  // others gets its attempt back and becomes a suspect (runs alone from now
+  // on, so a crash it causes is counted next time). Every requeued job moves
+  // to the back of the queue, so the next crash does not hit the same jobs.
+  virtual Result<InterruptedJobs> RequeueInterrupted(int max_attempts) = 0;
 
-  // Removes the job row. kNotFound if unknown.
+  // Removes the job row. kNotFound if unknown. Serialised with PublishVariant.
   virtual Status Delete(const std::string& id) = 0;
   virtual Result<int64_t> CountByStatus(JobStatus status) = 0;
   // Ids of up to `limit` jobs created before `iso_time` (NowIso8601 format),
   // oldest first (for retention).
   virtual Result<std::vector<std::string>> ListIdsCreatedBefore(const std::string& iso_time,
                                                                 int limit) = 0;
-  // A COMPLETED job whose original has this sha256, if any (for dedup).
-  virtual Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256) = 0;
+  // A COMPLETED job whose original has this sha256 and whose variants were
+  // made with `spec_key`, if any (for dedup).
+  virtual Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256,
+                                                           const std::string& spec_key) = 0;
   // Readiness: OK when the store would accept a write right now (nothing is
   // written); otherwise kUnavailable naming what failed. May wait a couple of
   // seconds for a lock held elsewhere.

@@ -7,7 +7,7 @@ namespace edgepix {
 const char* const kJobColumns =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts";
+    "error_message, attempts, spec_key, suspect";
 
 namespace {
 
@@ -54,6 +54,8 @@ void BindMutableColumns(SQLite::Statement& st, const Job& job) {
     st.bind(15);
   }
   st.bind(16, job.attempts);
+  st.bind(17, job.spec_key);
+  st.bind(18, job.suspect ? 1 : 0);
 }
 
 }  // namespace
@@ -79,6 +81,8 @@ Job ReadJobRow(SQLite::Statement& row) {
     job.error = JobError{row.getColumn(13).getString(), row.getColumn(14).getString()};
   }
   job.attempts = row.getColumn(15).getInt();
+  job.spec_key = row.getColumn(16).getString();
+  job.suspect = row.getColumn(17).getInt() != 0;
   return job;
 }
 
@@ -90,15 +94,17 @@ std::optional<Job> SelectJobById(SQLite::Database& db, const std::string& id) {
 }
 
 void InsertJobRow(SQLite::Database& db, const Job& job, int64_t seq) {
-  SQLite::Statement st(db,
-                       "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
-                       "original_bytes, original_format, original_width, original_height, sha256, "
-                       "metadata_json, variants_json, error_code, error_message, attempts, seq) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                       "?16, ?17)");
+  SQLite::Statement st(
+      db,
+      "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
+      "original_bytes, original_format, original_width, original_height, sha256, "
+      "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
+      "suspect, seq) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+      "?16, ?17, ?18, ?19)");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
-  st.bind(17, seq);
+  st.bind(19, seq);
   st.exec();
 }
 
@@ -108,7 +114,8 @@ void WriteJobRow(SQLite::Database& db, const Job& job) {
                        "updated_at = ?6, original_bytes = ?7, original_format = ?8, "
                        "original_width = ?9, original_height = ?10, sha256 = ?11, "
                        "metadata_json = ?12, variants_json = ?13, error_code = ?14, "
-                       "error_message = ?15, attempts = ?16 WHERE id = ?1");
+                       "error_message = ?15, attempts = ?16, spec_key = ?17, suspect = ?18 "
+                       "WHERE id = ?1");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
   if (st.exec() != 1) throw std::runtime_error("job " + job.id + " vanished during an update");

@@ -1,7 +1,6 @@
 // The SQLite JobStore: one writer connection behind a mutex, every mutation one
 // IMMEDIATE transaction; reads on a pool of read-only WAL connections.
-#include <sqlite3.h>
-
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <mutex>
@@ -9,6 +8,7 @@
 #include "jobs/job_store.h"
 #include "jobs/sqlite_job_row.h"
 #include "jobs/sqlite_reader_pool.h"
+#include "jobs/sqlite_readiness.h"
 #include "jobs/sqlite_schema.h"
 
 namespace edgepix {
@@ -66,10 +66,7 @@ class SqliteJobStore : public JobStore {
       if (SelectJobById(writer_, row.id)) {
         return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
       }
-      writer_.exec("UPDATE counters SET value = value + 1 WHERE name = 'job_seq'");
-      int64_t seq =
-          writer_.execAndGet("SELECT value FROM counters WHERE name = 'job_seq'").getInt64();
-      InsertJobRow(writer_, row, seq);
+      InsertJobRow(writer_, row, NextSeq());
       txn.commit();
       return Status::Ok();
     });
@@ -105,7 +102,7 @@ class SqliteJobStore : public JobStore {
           break;
         }
         page.jobs.push_back(ReadJobRow(st));
-        last_seq = st.getColumn(16).getInt64();
+        last_seq = st.getColumn(18).getInt64();
       }
       return page;
     });
@@ -115,8 +112,21 @@ class SqliteJobStore : public JobStore {
     return Guarded("claim job", [&]() -> Result<std::optional<Job>> {
       std::lock_guard<std::mutex> lock(write_mu_);
       SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement st(writer_, std::string("SELECT ") + kJobColumns +
-                                        " FROM jobs WHERE status = 'PENDING' ORDER BY seq LIMIT 1");
+      int64_t running = 0;
+      bool suspect_running = false;
+      {
+        SQLite::Statement st(writer_,
+                             "SELECT COUNT(*), COALESCE(MAX(suspect), 0) FROM jobs "
+                             "WHERE status = 'PROCESSING'");
+        st.executeStep();
+        running = st.getColumn(0).getInt64();
+        suspect_running = st.getColumn(1).getInt() != 0;
+      }
+      // A suspect runs alone (see RequeueInterrupted).
+      if (suspect_running) return std::optional<Job>();
+      SQLite::Statement st(
+          writer_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE status = 'PENDING'" +
+                       (running > 0 ? " AND suspect = 0" : "") + " ORDER BY seq LIMIT 1");
       if (!st.executeStep()) return std::optional<Job>();
       Job job = ReadJobRow(st);
       st.reset();
@@ -129,27 +139,59 @@ class SqliteJobStore : public JobStore {
     });
   }
 
+  Result<Job> PublishVariant(const std::string& id, const VariantRecord& variant,
+                             const std::function<Status()>& publish) override {
+    return Guarded("publish variant", [&]() -> Result<Job> {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto job = SelectJobById(writer_, id);
+      if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      if (job->status != JobStatus::kProcessing) {
+        return Status::Error(
+            ErrorCode::kConflict,
+            "job " + id + " is " + JobStatusName(job->status) + ", not PROCESSING");
+      }
+      EDGEPIX_RETURN_IF_ERROR(publish());
+      auto same = std::find_if(job->variants.begin(), job->variants.end(),
+                               [&](const VariantRecord& v) { return v.name == variant.name; });
+      if (same != job->variants.end()) {
+        *same = variant;
+      } else {
+        job->variants.push_back(variant);
+      }
+      Touch(&*job);
+      WriteJobRow(writer_, *job);
+      txn.commit();
+      return std::move(*job);
+    });
+  }
+
   Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
                             const nlohmann::json& metadata,
-                            const std::vector<VariantRecord>& variants) override {
+                            const std::vector<VariantRecord>& variants,
+                            const std::string& spec_key) override {
     return Transition(id, JobStatus::kCompleted, [&](Job* job) {
       job->original = original;
       job->metadata = metadata;
       job->variants = variants;
+      job->spec_key = spec_key;
       job->error.reset();
     });
   }
 
   Result<Job> MarkFailed(const std::string& id, const JobError& error) override {
-    return Transition(id, JobStatus::kFailed, [&](Job* job) { job->error = error; });
+    return Transition(id, JobStatus::kFailed, [&](Job* job) {
+      job->error = error;
+      job->variants.clear();
+    });
   }
 
   Result<Job> MarkPending(const std::string& id) override {
-    return Transition(id, JobStatus::kPending, [](Job*) {});
+    return Transition(id, JobStatus::kPending, [](Job* job) { job->variants.clear(); });
   }
 
-  Result<std::vector<std::string>> RequeueProcessing() override {
-    return Guarded("requeue jobs", [&]() -> Result<std::vector<std::string>> {
+  Result<InterruptedJobs> RequeueInterrupted(int max_attempts) override {
+    return Guarded("requeue jobs", [&]() -> Result<InterruptedJobs> {
       std::lock_guard<std::mutex> lock(write_mu_);
       SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
       std::vector<Job> stuck;
@@ -158,15 +200,36 @@ class SqliteJobStore : public JobStore {
                                           " FROM jobs WHERE status = 'PROCESSING' ORDER BY seq");
         while (st.executeStep()) stuck.push_back(ReadJobRow(st));
       }
-      std::vector<std::string> ids;
+      // Alone, it is the likely cause of the crash; among others, any could be.
+      const bool alone = stuck.size() == 1;
+      InterruptedJobs out;
       for (Job& job : stuck) {
-        job.status = JobStatus::kPending;
+        job.variants.clear();
         Touch(&job);
+        if (alone && job.attempts >= max_attempts) {
+          job.status = JobStatus::kFailed;
+          job.error = JobError{ErrorCodeName(ErrorCode::kPoison),
+                               "processing was interrupted " + std::to_string(job.attempts) +
+                                   " times while this image was the only one being processed (the "
+                                   "server stopped while working on it); given up"};
+          WriteJobRow(writer_, job);
+          out.poisoned.push_back(job.id);
+          continue;
+        }
+        job.status = JobStatus::kPending;
+        if (!alone) {
+          job.attempts = std::max(0, job.attempts - 1);
+          job.suspect = true;
+        }
         WriteJobRow(writer_, job);
-        ids.push_back(job.id);
+        SQLite::Statement to_back(writer_, "UPDATE jobs SET seq = ?2 WHERE id = ?1");
+        to_back.bind(1, job.id);
+        to_back.bind(2, NextSeq());
+        to_back.exec();
+        out.requeued.push_back(job.id);
       }
       txn.commit();
-      return ids;
+      return out;
     });
   }
 
@@ -190,36 +253,22 @@ class SqliteJobStore : public JobStore {
     });
   }
 
-  Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256) override {
+  Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256,
+                                                   const std::string& spec_key) override {
     return Guarded("find job by sha256", [&]() -> Result<std::optional<Job>> {
       auto lease = readers_->Acquire();
       SQLite::Statement st(lease.db(), std::string("SELECT ") + kJobColumns +
-                                           " FROM jobs WHERE sha256 = ? AND status = 'COMPLETED'"
+                                           " FROM jobs WHERE sha256 = ?1 AND spec_key = ?2"
+                                           " AND spec_key != '' AND status = 'COMPLETED'"
                                            " ORDER BY seq LIMIT 1");
       st.bind(1, sha256);
+      st.bind(2, spec_key);
       if (!st.executeStep()) return std::optional<Job>();
       return std::optional<Job>(ReadJobRow(st));
     });
   }
 
-  // A connection of its own, so that a database file that became read-only or
-  // was replaced is noticed, and the writer's mutex is not held: BEGIN
-  // IMMEDIATE then ROLLBACK, so nothing is written.
-  Status CheckWritable() override {
-    try {
-      SQLite::Database db(path_, SQLite::OPEN_READWRITE);
-      if (sqlite3_db_readonly(db.getHandle(), "main") != 0) {
-        return Status::Error(ErrorCode::kUnavailable, "the database is read-only");
-      }
-      db.setBusyTimeout(kReadinessLockWaitMs);
-      db.exec("BEGIN IMMEDIATE");
-      db.exec("ROLLBACK");
-      return Status::Ok();
-    } catch (const std::exception& e) {
-      return Status::Error(ErrorCode::kUnavailable,
-                           std::string("the database refuses a write transaction: ") + e.what());
-    }
-  }
+  Status CheckWritable() override { return CheckSqliteWritable(path_, kReadinessLockWaitMs); }
 
   Result<std::vector<std::string>> ListIdsCreatedBefore(const std::string& iso_time,
                                                         int limit) override {
@@ -236,6 +285,13 @@ class SqliteJobStore : public JobStore {
   }
 
  private:
+  // The next insertion seq (queue order and list cursors); call under write_mu_
+  // inside a transaction.
+  int64_t NextSeq() {
+    writer_.exec("UPDATE counters SET value = value + 1 WHERE name = 'job_seq'");
+    return writer_.execAndGet("SELECT value FROM counters WHERE name = 'job_seq'").getInt64();
+  }
+
   static void Touch(Job* job) {
     job->version += 1;
     job->updated_at = NowIso8601();

@@ -35,6 +35,13 @@ CREATE INDEX jobs_sha256 ON jobs (sha256);
 CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
 INSERT INTO counters (name, value) VALUES ('job_seq', 0);
 )sql",
+    // 1 -> 2: the variant settings a job's variants were made with (dedupe
+    // must not hand out variants made otherwise; '' never matches) and the
+    // "interrupted by a crash alongside other jobs" flag (Job::suspect).
+    R"sql(
+ALTER TABLE jobs ADD COLUMN spec_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

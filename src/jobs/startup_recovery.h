@@ -2,10 +2,12 @@
 //
 // Runs once, before any worker or HTTP thread starts, so nothing races it:
 //  1. temp files of writes a crash interrupted are removed;
-//  2. jobs left PROCESSING by a crash whose attempts reached `max_attempts` end
-//     FAILED with code "poison" (an image that kills the process every time it
-//     is processed cannot keep the queue in a crash loop); the others go back
-//     to PENDING and run again;
+//  2. jobs left PROCESSING by a crash go back to PENDING, at the back of the
+//     queue, and their variants are removed (JobStore::RequeueInterrupted): a
+//     crash counts against a job only when it was the only one running, and
+//     one whose counted attempts reached `max_attempts` ends FAILED "poison"
+//     (an image that kills the process every time cannot keep the queue in a
+//     crash loop, and innocent neighbours do not end poison with it);
 //  3. originals and variant directories with no job row are removed: an upload
 //     whose original was renamed into place but whose row was never committed
 //     (never acknowledged), or an image whose row was deleted just before a

@@ -59,6 +59,8 @@ void WorkerPool::Loop(int nice_increment) {
       ++busy_;
       processor_->Run(**claimed);
       --busy_;
+      // Idle workers look again: a job that runs alone (a suspect) has ended.
+      if ((*claimed)->suspect) Wake();
       continue;
     }
     if (!claimed.ok()) {

@@ -44,6 +44,15 @@ class BlobReader {
   virtual Status ReadAt(uint64_t offset, size_t n, std::string* out) = 0;
 };
 
+// A variant written and fsync'd under a temporary name, not visible yet.
+// Publish() moves it into place (atomic, durable); destroying an unpublished
+// one removes its temp file. Used by one thread at a time.
+class StagedVariant {
+ public:
+  virtual ~StagedVariant() = default;
+  virtual Status Publish() = 0;
+};
+
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
@@ -52,9 +61,15 @@ class BlobStore {
   virtual Result<std::string> ReadOriginal(const std::string& id) = 0;
   virtual Result<std::unique_ptr<BlobReader>> OpenOriginal(const std::string& id) = 0;
 
-  // Atomic and durable write of one variant.
+  // Atomic and durable write of one variant (StageVariant + Publish).
   virtual Status PutVariant(const std::string& id, const std::string& name,
                             const std::string& data) = 0;
+  // Writes a variant without making it visible: the slow part (write, fsync)
+  // happens here, so Publish can run under a lock that decides whether the
+  // variant may appear at all (see JobStore::PublishVariant).
+  virtual Result<std::unique_ptr<StagedVariant>> StageVariant(const std::string& id,
+                                                              const std::string& name,
+                                                              const std::string& data) = 0;
   virtual Result<std::string> ReadVariant(const std::string& id, const std::string& name) = 0;
 
   // Removes the original and every variant of `id`. Missing is not an error.

@@ -10,6 +10,44 @@
 namespace edgepix {
 namespace {
 
+class LocalStagedVariant : public StagedVariant {
+ public:
+  LocalStagedVariant(Env* env, std::string temp, std::string dir, std::string parent,
+                     std::string final_path)
+      : env_(env),
+        temp_(std::move(temp)),
+        dir_(std::move(dir)),
+        parent_(std::move(parent)),
+        final_(std::move(final_path)) {}
+  ~LocalStagedVariant() override {
+    if (!published_) env_->RemoveFile(temp_);  // best effort: tmp/ is swept at start
+  }
+
+  Status Publish() override {
+    if (!env_->FileExists(dir_)) {
+      EDGEPIX_RETURN_IF_ERROR(env_->CreateDirs(dir_));
+      EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(parent_));
+    }
+    EDGEPIX_RETURN_IF_ERROR(env_->RenameFile(temp_, final_));
+    published_ = true;
+    return env_->SyncDir(dir_);
+  }
+
+ private:
+  Env* env_;
+  const std::string temp_, dir_, parent_, final_;
+  bool published_ = false;
+};
+
+Status WriteSynced(Env* env, const std::string& path, const std::string& data) {
+  auto file = env->NewWritableFile(path);
+  if (!file.ok()) return file.status();
+  Status st = (*file)->Append(data.data(), data.size());
+  if (st.ok()) st = (*file)->Sync();
+  if (st.ok()) st = (*file)->Close();
+  return st;
+}
+
 class LocalBlobStore : public BlobStore {
  public:
   LocalBlobStore(Env* env, std::string root)
@@ -48,14 +86,23 @@ class LocalBlobStore : public BlobStore {
 
   Status PutVariant(const std::string& id, const std::string& name,
                     const std::string& data) override {
+    auto staged = StageVariant(id, name, data);
+    if (!staged.ok()) return staged.status();
+    return (*staged)->Publish();
+  }
+
+  Result<std::unique_ptr<StagedVariant>> StageVariant(const std::string& id,
+                                                      const std::string& name,
+                                                      const std::string& data) override {
     EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
     EDGEPIX_RETURN_IF_ERROR(ValidateVariantName(name));
-    const std::string dir = VariantDir(id);
-    if (!env_->FileExists(dir)) {
-      EDGEPIX_RETURN_IF_ERROR(env_->CreateDirs(dir));
-      EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(variants_));
-    }
-    return WriteFileAtomic(env_, VariantPath(id, name), data);
+    // In tmp/, not the image's directory: a delete meanwhile removes that
+    // directory, and nothing may recreate it unless Publish is allowed.
+    const std::string temp = tmp_ + "/" + id + "." + name + "." + RandomSuffix() + ".variant";
+    auto staged = std::make_unique<LocalStagedVariant>(env_, temp, VariantDir(id), variants_,
+                                                       VariantPath(id, name));
+    EDGEPIX_RETURN_IF_ERROR(WriteSynced(env_, temp, data));  // ~staged removes the temp file
+    return std::unique_ptr<StagedVariant>(std::move(staged));
   }
 
   Result<std::string> ReadVariant(const std::string& id, const std::string& name) override {

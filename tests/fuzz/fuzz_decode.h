@@ -1,5 +1,5 @@
 // Shared body of the per-decoder fuzz targets: the same steps ProcessImage
-// takes before any resize (sniff, header, limits, decode), restricted to one
+// takes before any resize (sniff, header, CheckHeader, decode), restricted to one
 // format so each target's corpus and coverage stay focused on its decoder.
 //
 // Inputs of another format return -1 (libFuzzer keeps them out of the
@@ -59,7 +59,7 @@ int FuzzOneDecoder(image::Format want, const uint8_t* data, size_t size, DecodeF
   auto header = image::ReadHeader(bytes, /*want_metadata=*/true);
   if (!header.ok()) return 0;
   if (header->probe.format != want) std::abort();  // sniff and header disagree
-  if (!image::CheckLimits(header->probe, FuzzLimits()).ok()) return 0;
+  if (!image::CheckHeader(*header, FuzzLimits()).ok()) return 0;
   int min_w = 1, min_h = 1;
   ChooseMinSize(*header, size, &min_w, &min_h);
   Result<image::PixelBuffer> px = decode(bytes, *header, min_w, min_h);

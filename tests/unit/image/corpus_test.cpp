@@ -142,6 +142,7 @@ TEST_CASE("corpus conformance", "[image][corpus]") {
       bool pass;
       if (bomb) {
         pass = !res.ok() && (res.status().code() == ErrorCode::kTooManyPixels ||
+                             res.status().code() == ErrorCode::kOverMemoryBudget ||
                              res.status().code() == ErrorCode::kUndecodable);
       } else {
         pass = !res.ok() || Has(r.note, "[lenient]");

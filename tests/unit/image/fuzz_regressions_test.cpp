@@ -1,7 +1,7 @@
 // Replays every input the fuzzers once crashed on (tests/fuzz/regressions/)
 // through Probe and ProcessImage with production options: each must come back
 // as a value — success, or a clean refusal (unsupported_format, undecodable,
-// too_many_pixels) — never a crash, a sanitizer report or an internal error.
+// too_many_pixels, over_memory_budget) — never a crash, a sanitizer report or an internal error.
 // Runs in the ordinary and the ASan/UBSan builds of scripts/test.sh.
 
 #include <algorithm>
@@ -26,7 +26,7 @@ fs::path RegressionDir() {
 
 bool CleanRefusal(ErrorCode c) {
   return c == ErrorCode::kUnsupportedFormat || c == ErrorCode::kUndecodable ||
-         c == ErrorCode::kTooManyPixels;
+         c == ErrorCode::kTooManyPixels || c == ErrorCode::kOverMemoryBudget;
 }
 
 }  // namespace

@@ -78,16 +78,16 @@ TEST_CASE("Parallel and serial encoding give identical bytes", "[image][pipeline
 TEST_CASE("The pipeline returns its budget and honours a tight one", "[image][pipeline][budget]") {
   ei::PixelBudget& budget = ei::PixelBudget::Process();
   ei::PipelineOptions opt;
-  opt.max_pixels_in_flight = 1000;  // far below one image: each runs alone
-  auto r = ei::ProcessImage(et::MakeJpeg(800, 600, {}, true), ei::DefaultVariants(), opt);
+  opt.limits.memory_budget_bytes = 4u << 20;  // a tight budget each small image fits
+  auto r = ei::ProcessImage(et::MakeJpeg(80, 60, {}, true), ei::DefaultVariants(), opt);
   REQUIRE(r.ok());
-  CHECK(budget.capacity() == 1000);
+  CHECK(budget.capacity() == 4u << 20);
   CHECK(budget.in_use() == 0);
   // A caller holding the whole budget delays the pipeline until it lets go.
-  auto held = budget.Acquire(1000);
+  auto held = budget.Acquire(4u << 20);
   std::atomic<bool> done{false};
   std::thread t([&] {
-    auto r2 = ei::ProcessImage(et::MakeJpeg(400, 300), ei::DefaultVariants(), opt);
+    auto r2 = ei::ProcessImage(et::MakeJpeg(40, 30), ei::DefaultVariants(), opt);
     done = r2.ok();
   });
   for (int i = 0; i < 2000 && budget.waiting() == 0; ++i) {
@@ -99,7 +99,7 @@ TEST_CASE("The pipeline returns its budget and honours a tight one", "[image][pi
   t.join();
   CHECK(done.load());
   CHECK(budget.in_use() == 0);
-  budget.SetCapacity(ei::PipelineOptions{}.max_pixels_in_flight);
+  budget.SetCapacity(ei::Limits{}.memory_budget_bytes);
   // Failures give the budget back too.
   std::string jpeg = et::MakeJpeg(256, 256);
   jpeg.resize(jpeg.size() / 2);

@@ -1,6 +1,7 @@
 // Startup recovery and retention on a real SQLite file and a real blob store:
-// interrupted jobs run again, a job interrupted max_attempts times ends FAILED
-// as poison, orphaned files and crash temp files go, old images are deleted.
+// interrupted jobs run again, a job interrupted max_attempts times while it ran
+// alone ends FAILED as poison while its neighbours of a crash do not, orphaned
+// files and crash temp files go, old images are deleted.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -41,6 +42,72 @@ TEST_CASE("recovery: a job interrupted max_attempts times ends FAILED as poison"
   REQUIRE(other.ok());
   CHECK(p.Drain() == 1);
   CHECK(p.store->Get(other->id)->status == JobStatus::kCompleted);
+}
+
+// Claims what two workers would hold at once (a suspect runs alone).
+std::vector<Job> ClaimUpToTwo(PipelineEnv& p) {
+  std::vector<Job> running;
+  for (int i = 0; i < 2; ++i) {
+    auto claimed = p.store->ClaimNext();
+    REQUIRE(claimed.ok());
+    if (claimed->has_value()) running.push_back(**claimed);
+  }
+  return running;
+}
+
+TEST_CASE("recovery: five crashes beside other jobs leave no innocent job poison") {
+  PipelineEnv p(2);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) {
+    auto job = p.Upload(MakeJpeg(64 + i, 48));
+    REQUIRE(job.ok());
+    ids.push_back(job->id);
+  }
+  for (int crash = 0; crash < 5; ++crash) {
+    // Two workers are busy when the process is killed; their jobs never finish.
+    auto running = ClaimUpToTwo(p);
+    REQUIRE(running.size() == 2);
+    auto report = RecoverAtStart(p.store.get(), p.blobs.get(), 2);
+    REQUIRE(report.ok());
+    CHECK(report->poisoned == 0);
+    CHECK(report->requeued == 2);
+  }
+  p.Drain();
+  for (const std::string& id : ids) {
+    auto job = p.store->Get(id);
+    REQUIRE(job.ok());
+    CHECK(job->status == JobStatus::kCompleted);
+  }
+}
+
+TEST_CASE("recovery: a job that crashes the process whenever it runs still ends poison") {
+  PipelineEnv p(2);
+  auto culprit = p.Upload(MakePng(40, 30));
+  REQUIRE(culprit.ok());
+  std::vector<std::string> others;
+  for (int i = 0; i < 4; ++i) others.push_back(p.Upload(MakeJpeg(64 + i, 48))->id);
+  // Runs the queue like two workers; the culprit "crashes the process" as soon
+  // as it is claimed, taking whatever runs beside it down too.
+  int crashes = 0;
+  for (int round = 0; round < 20; ++round) {
+    auto running = ClaimUpToTwo(p);
+    if (running.empty()) break;
+    bool crashed = false;
+    for (const Job& j : running) crashed |= j.id == culprit->id;
+    if (!crashed) {
+      for (const Job& j : running) p.processor->Run(j);
+      continue;
+    }
+    ++crashes;
+    REQUIRE(RecoverAtStart(p.store.get(), p.blobs.get(), 2).ok());
+  }
+  auto now = p.store->Get(culprit->id);
+  REQUIRE(now.ok());
+  CHECK(now->status == JobStatus::kFailed);
+  REQUIRE(now->error.has_value());
+  CHECK(now->error->code == "poison");
+  CHECK(crashes <= 3);  // one beside a neighbour, then two alone
+  for (const std::string& id : others) CHECK(p.store->Get(id)->status == JobStatus::kCompleted);
 }
 
 TEST_CASE("recovery: orphaned originals, variants and temp files are removed") {

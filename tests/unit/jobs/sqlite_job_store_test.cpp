@@ -179,7 +179,7 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
 
   std::vector<VariantRecord> variants = {{"thumb", 150, 150, 999}};
   OriginalRecord original{1234, "jpeg", 4000, 3000, std::string(64, 'b')};
-  auto done = store->MarkCompleted(Id(0), original, {{"orientation", 6}}, variants);
+  auto done = store->MarkCompleted(Id(0), original, {{"orientation", 6}}, variants, "k");
   REQUIRE(done.ok());
   CHECK(done->status == JobStatus::kCompleted);
   CHECK(done->version == 5);
@@ -219,10 +219,10 @@ TEST_CASE("Transitions the state machine forbids are conflicts", "[store]") {
   auto store = Open(tmp.Join("jobs.db"));
   REQUIRE(store->Insert(NewJob(Id(0))).ok());
   // PENDING -> COMPLETED / PENDING are not allowed.
-  CHECK(store->MarkCompleted(Id(0), {}, {}, {}).status().code() == ErrorCode::kConflict);
+  CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k").status().code() == ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
   REQUIRE(store->ClaimNext().ok());
-  REQUIRE(store->MarkCompleted(Id(0), {}, nlohmann::json::object(), {}).ok());
+  REQUIRE(store->MarkCompleted(Id(0), {}, nlohmann::json::object(), {}, "k").ok());
   // Nothing leaves COMPLETED.
   CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
@@ -273,7 +273,7 @@ TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeued", "[sto
     for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
     REQUIRE((*store->ClaimNext())->id == Id(0));
     REQUIRE((*store->ClaimNext())->id == Id(1));
-    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}).ok());
+    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}, "k").ok());
     // Destroyed with Id(0) still PROCESSING: the "crash".
   }
   auto store = Open(path);
@@ -281,17 +281,24 @@ TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeued", "[sto
   CHECK(store->Get(Id(1))->status == JobStatus::kCompleted);
   CHECK(store->Get(Id(2))->status == JobStatus::kPending);
 
-  auto requeued = store->RequeueProcessing();
+  // The only job running at the crash: the attempt counts against it.
+  auto requeued = store->RequeueInterrupted(5);
   REQUIRE(requeued.ok());
-  CHECK(*requeued == std::vector<std::string>{Id(0)});
+  CHECK(requeued->requeued == std::vector<std::string>{Id(0)});
+  CHECK(requeued->poisoned.empty());
   auto j0 = store->Get(Id(0));
   CHECK(j0->status == JobStatus::kPending);
   CHECK(j0->version == 3);
   CHECK(j0->attempts == 1);
-  CHECK(store->RequeueProcessing()->empty());
+  CHECK_FALSE(j0->suspect);
+  CHECK(store->RequeueInterrupted(5)->requeued.empty());
 
-  // Claimable again, and still ahead of the younger job.
+  // Claimable again, now behind the younger job: one crash does not hit the
+  // same job first again.
   auto c = store->ClaimNext();
+  REQUIRE(c.ok());
+  CHECK((*c)->id == Id(2));
+  c = store->ClaimNext();
   REQUIRE(c.ok());
   CHECK((*c)->id == Id(0));
   CHECK((*c)->attempts == 2);
@@ -318,18 +325,21 @@ TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]") {
   const std::string sha1(64, '1'), sha2(64, '2');
   REQUIRE(store->Insert(NewJob(Id(0), sha1)).ok());
   REQUIRE(store->Insert(NewJob(Id(1), sha2)).ok());
-  CHECK_FALSE(store->FindCompletedBySha256(sha1)->has_value());  // only PENDING so far
+  CHECK_FALSE(store->FindCompletedBySha256(sha1, "k")->has_value());  // only PENDING so far
 
   REQUIRE(store->ClaimNext().ok());
   OriginalRecord original = NewJob(Id(0), sha1).original;
-  REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}).ok());
-  auto found = store->FindCompletedBySha256(sha1);
+  REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}, "k").ok());
+  auto found = store->FindCompletedBySha256(sha1, "k");
   REQUIRE(found.ok());
   REQUIRE(found->has_value());
   CHECK((*found)->id == Id(0));
   CHECK((*found)->variants.size() == 1);
-  CHECK_FALSE(store->FindCompletedBySha256(sha2)->has_value());
-  CHECK_FALSE(store->FindCompletedBySha256("")->has_value());
+  CHECK_FALSE(store->FindCompletedBySha256(sha2, "k")->has_value());
+  CHECK_FALSE(store->FindCompletedBySha256("", "k")->has_value());
+  // Variants made with other settings are not a duplicate's.
+  CHECK_FALSE(store->FindCompletedBySha256(sha1, "other")->has_value());
+  CHECK_FALSE(store->FindCompletedBySha256(sha1, "")->has_value());
 }
 
 TEST_CASE("Delete removes the job", "[store]") {
@@ -356,4 +366,82 @@ TEST_CASE("Opening a database that is not one fails cleanly", "[store]") {
   auto missing_dir = OpenSqliteJobStore(tmp.Join("no/such/dir/jobs.db"));
   REQUIRE_FALSE(missing_dir.ok());
   CHECK(missing_dir.status().code() == ErrorCode::kIoError);
+}
+
+TEST_CASE("A crash among several running jobs counts against none; suspects then run alone",
+          "[store][recovery]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  for (int i = 0; i < 4; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+  REQUIRE((*store->ClaimNext())->id == Id(0));
+  REQUIRE((*store->ClaimNext())->id == Id(1));
+  // The "crash": both PROCESSING.
+  auto out = store->RequeueInterrupted(1);
+  REQUIRE(out.ok());
+  CHECK(out->poisoned.empty());  // max_attempts 1, yet neither is blamed
+  CHECK(out->requeued == std::vector<std::string>{Id(0), Id(1)});
+  for (int i : {0, 1}) {
+    auto j = store->Get(Id(i));
+    CHECK(j->attempts == 0);
+    CHECK(j->suspect);
+  }
+  // The others go first (the suspects moved to the back) and may run together.
+  REQUIRE((*store->ClaimNext())->id == Id(2));
+  REQUIRE((*store->ClaimNext())->id == Id(3));
+  // A suspect does not start beside a running job...
+  CHECK_FALSE(store->ClaimNext()->has_value());
+  REQUIRE(store->MarkCompleted(Id(2), {}, {}, {}, "k").ok());
+  REQUIRE(store->MarkCompleted(Id(3), {}, {}, {}, "k").ok());
+  // ...and nothing starts beside a running suspect.
+  REQUIRE((*store->ClaimNext())->id == Id(0));
+  CHECK_FALSE(store->ClaimNext()->has_value());
+  REQUIRE(store->Insert(NewJob(Id(4))).ok());
+  CHECK_FALSE(store->ClaimNext()->has_value());
+  // A crash while it runs alone counts: at max_attempts 1 it is poison.
+  out = store->RequeueInterrupted(1);
+  REQUIRE(out.ok());
+  CHECK(out->poisoned == std::vector<std::string>{Id(0)});
+  CHECK(store->Get(Id(0))->error->code == "poison");
+  CHECK(store->Get(Id(1))->status == JobStatus::kPending);
+}
+
+TEST_CASE("PublishVariant lists each variant as it lands; never after Delete", "[store]") {
+  TempDir tmp;
+  auto store = Open(tmp.Join("jobs.db"));
+  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  REQUIRE(store->Insert(NewJob(Id(1))).ok());
+  int published = 0;
+  auto publish = [&] {
+    ++published;
+    return edgepix::Status::Ok();
+  };
+  // Not PROCESSING yet: refused, nothing published.
+  CHECK(store->PublishVariant(Id(0), {"thumb", 1, 1, 1}, publish).status().code() ==
+        ErrorCode::kConflict);
+  REQUIRE(store->ClaimNext().ok());
+  REQUIRE(store->ClaimNext().ok());
+  auto j = store->PublishVariant(Id(0), {"thumb", 150, 100, 77}, publish);
+  REQUIRE(j.ok());
+  CHECK(j->version == 3);
+  REQUIRE(j->variants.size() == 1);
+  CHECK(j->variants[0].bytes == 77);
+  CHECK(store->Get(Id(0))->variants.size() == 1);
+  // Same name again (a retry) replaces it.
+  j = store->PublishVariant(Id(0), {"thumb", 150, 100, 78}, publish);
+  REQUIRE(j->variants.size() == 1);
+  CHECK(j->variants[0].bytes == 78);
+  CHECK(published == 2);
+  // A failed publish records nothing.
+  auto failing = [] { return edgepix::Status::Error(ErrorCode::kDiskFull, "full"); };
+  CHECK(store->PublishVariant(Id(0), {"large", 1, 1, 1}, failing).status().code() ==
+        ErrorCode::kDiskFull);
+  CHECK(store->Get(Id(0))->variants.size() == 1);
+  CHECK(store->Get(Id(0))->version == 4);
+  // After Delete, publish is never called.
+  REQUIRE(store->Delete(Id(1)).ok());
+  CHECK(store->PublishVariant(Id(1), {"thumb", 1, 1, 1}, publish).status().code() ==
+        ErrorCode::kNotFound);
+  CHECK(published == 2);
+  // A retry empties the list (its files are removed by the processor).
+  CHECK(store->MarkPending(Id(0))->variants.empty());
 }

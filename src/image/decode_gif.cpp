@@ -1,5 +1,5 @@
-// PNG and GIF (first frame) decoding through stb_image. The header
-// reader has already refused truncated files and bombs.
+// GIF (first frame) decoding through stb_image. The header reader has
+// already refused truncated files, bombs and first frames off the screen.
 
 #include <stb/stb_image.h>
 
@@ -12,23 +12,19 @@
 
 namespace edgepix::image {
 
-Result<PixelBuffer> DecodeWithStb(std::string_view bytes, const HeaderInfo& h) {
-  const char* name = FormatName(h.probe.format);
+Result<PixelBuffer> DecodeGif(std::string_view bytes, const HeaderInfo& h) {
+  const char* name = "GIF";
   if (bytes.size() > size_t(INT_MAX)) {
     return Status::Error(ErrorCode::kUndecodable, std::string(name) + ": file too large");
   }
   auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   int len = static_cast<int>(bytes.size());
-  int req = 3;
-  if (h.probe.format == Format::kGif || h.has_alpha) {
-    req = 4;
-  }
+  const int req = 4;
   // stb_image refuses a first frame that pokes out of the logical screen;
   // decode on a screen enlarged to hold it, then crop back to the screen.
   std::string enlarged;
   int screen_w = h.probe.width, screen_h = h.probe.height;
-  if (h.probe.format == Format::kGif &&
-      (h.gif_frame_right > screen_w || h.gif_frame_bottom > screen_h)) {
+  if (h.gif_frame_right > screen_w || h.gif_frame_bottom > screen_h) {
     enlarged.assign(bytes);
     int ew = std::max(screen_w, h.gif_frame_right), eh = std::max(screen_h, h.gif_frame_bottom);
     enlarged[6] = char(ew & 0xFF), enlarged[7] = char(ew >> 8);
