@@ -55,6 +55,8 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNotReady:
     case ErrorCode::kServerNotReady:
       return "not_ready";
+    case ErrorCode::kPoison:
+      return "poison";
   }
   return "internal";
 }

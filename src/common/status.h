@@ -35,16 +35,17 @@ enum class ErrorCode {
   kIoError,              // a read or write failed
   kInternal,             // a bug or an unexpected state
   kMethodNotAllowed,     // a known path with another method
-  kLengthRequired,       // a request body with neither Content-Length nor chunked
+  kLengthRequired,       // a request body without Content-Length or chunked framing
   kUriTooLong,           // request line over the server's limit
   kRangeNotSatisfiable,  // a Range header outside the body
   kBadPath,              // a path with '..', '\\', '%', '//' or control bytes
   kBusy,                 // no connection thread free (with Retry-After)
   kNotReady,             // a variant of a job still being processed (with Retry-After)
   kServerNotReady,       // /readyz: a readiness check fails; same wire name as kNotReady
+  kPoison,               // a job error: the server stopped each time it processed this image
 };
 // Number of codes (the last enumerator + 1): tests walk every code with it.
-inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kServerNotReady) + 1;
+inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kPoison) + 1;
 
 // Stable machine-readable wire name, e.g. "unsupported_format".
 const char* ErrorCodeName(ErrorCode code);

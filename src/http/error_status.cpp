@@ -19,12 +19,12 @@ int HttpStatusFor(ErrorCode code) {
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
+    case ErrorCode::kLengthRequired:
+      return 411;
     case ErrorCode::kTimeout:
       return 408;
     case ErrorCode::kConflict:
       return 409;
-    case ErrorCode::kLengthRequired:
-      return 411;
     case ErrorCode::kTooLarge:
       return 413;
     case ErrorCode::kUriTooLong:
@@ -36,6 +36,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kUndecodable:
     case ErrorCode::kTooManyPixels:
     case ErrorCode::kOverMemoryBudget:
+    case ErrorCode::kPoison:  // only ever a job's error, never an answer of its own
       return 422;
     case ErrorCode::kIoError:
     case ErrorCode::kInternal:
@@ -63,10 +64,10 @@ ErrorCode ErrorCodeForHttpStatus(int http_status) {
       return ErrorCode::kNotFound;
     case 405:
       return ErrorCode::kMethodNotAllowed;
-    case 408:
-      return ErrorCode::kTimeout;
     case 411:
       return ErrorCode::kLengthRequired;
+    case 408:
+      return ErrorCode::kTimeout;
     case 413:
       return ErrorCode::kTooLarge;
     case 414:

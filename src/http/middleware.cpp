@@ -133,8 +133,10 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
           const std::string allow = AllowedMethods(req.path);
           if (allow.empty()) return httplib::Server::HandlerResponse::Unhandled;
           res.set_header("Allow", allow);
-          SendError(res, Status::Error(ErrorCode::kMethodNotAllowed,
-                                       req.method + " is not served at this path (Allow: " + allow + ")"));
+          SendError(res, Status::Error(ErrorCode::kMethodNotAllowed, req.method +
+                                                                         " is not served at this "
+                                                                         "path (Allow: " +
+                                                                         allow + ")"));
           return httplib::Server::HandlerResponse::Handled;
         }
         t_request.route = route->path;

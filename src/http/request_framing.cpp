@@ -31,13 +31,13 @@ std::optional<uint64_t> ParseLength(const std::string& s) {
   return v;
 }
 
-FramingRefusal BadFraming(const std::string& why) {
-  return {ErrorCode::kBadRequest, "ambiguous or malformed request framing: " + why};
+Status BadFraming(const std::string& why) {
+  return Status::Error(ErrorCode::kBadRequest, "ambiguous or malformed request framing: " + why);
 }
 
 }  // namespace
 
-std::optional<FramingRefusal> CheckFraming(const httplib::Request& req, uint64_t max_body_bytes) {
+std::optional<Status> CheckFraming(const httplib::Request& req, uint64_t max_body_bytes) {
   for (const auto& [name, value] : req.headers) {
     if (!IsToken(name)) return BadFraming("a header name is not a token ('" + name + "')");
   }
@@ -63,20 +63,19 @@ std::optional<FramingRefusal> CheckFraming(const httplib::Request& req, uint64_t
   }
   const bool needs_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
   if (needs_body && !length && encodings == 0) {
-    return FramingRefusal{ErrorCode::kLengthRequired,
-                          "a request body needs Content-Length or Transfer-Encoding: chunked"};
+    return Status::Error(ErrorCode::kLengthRequired,
+                         "a request body needs Content-Length or Transfer-Encoding: chunked");
   }
   if (length && *length > max_body_bytes) {
-    return FramingRefusal{ErrorCode::kTooLarge,
-                          "the declared body (" + std::to_string(*length) +
-                              " bytes) is over the limit of " + std::to_string(max_body_bytes) +
-                              " bytes"};
+    return Status::Error(ErrorCode::kTooLarge, "the declared body (" + std::to_string(*length) +
+                                                   " bytes) is over the limit of " +
+                                                   std::to_string(max_body_bytes) + " bytes");
   }
   return std::nullopt;
 }
 
-void SendFramingRefusal(httplib::Response& res, const FramingRefusal& refusal) {
-  SendError(res, Status::Error(refusal.code, refusal.message));
+void SendFramingRefusal(httplib::Response& res, const Status& refusal) {
+  SendError(res, refusal);
   res.set_header("Connection", "close");
 }
 

@@ -28,14 +28,10 @@
 
 namespace edgepix::http {
 
-struct FramingRefusal {
-  ErrorCode code;  // kBadRequest, kLengthRequired or kTooLarge
-  std::string message;
-};
-
-std::optional<FramingRefusal> CheckFraming(const httplib::Request& req, uint64_t max_body_bytes);
+// The refusal, if any: kBadRequest, kLengthRequired or kTooLarge.
+std::optional<Status> CheckFraming(const httplib::Request& req, uint64_t max_body_bytes);
 
 // Fills `res` with the refusal's JSON error and Connection: close.
-void SendFramingRefusal(httplib::Response& res, const FramingRefusal& refusal);
+void SendFramingRefusal(httplib::Response& res, const Status& refusal);
 
 }  // namespace edgepix::http

@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "http/bounded_task_queue.h"
-#include "http/error_status.h"
 #include "http/request_framing.h"
 #include "http/responses.h"
 #include "http/routes.h"
@@ -75,7 +74,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
       [limit = options_.max_request_bytes](const httplib::Request& req, httplib::Response& res) {
         if (auto refusal = CheckFraming(req, limit)) {
           SendFramingRefusal(res, *refusal);
-          return HttpStatusFor(refusal->code);
+          return res.status;
         }
         return 100;
       });

@@ -12,10 +12,7 @@
 // space minus every reservation still held would fall under the margin. A
 // reservation is released when the request ends; until then the bytes it has
 // written count twice (as used space and as reserved), erring on the safe side.
-//
-// Thread-safety: one Intake serves every HTTP thread; Begin() may be called
-// concurrently (it only reads its options and calls the thread-safe stores).
-// Each PendingUpload belongs to the request that began it: one thread at a time.
+// Intake is thread-safe; a PendingUpload is used by one thread.
 #pragma once
 
 #include <cstdint>

@@ -18,10 +18,7 @@
 // disk) is retried with the same backoff until it lands, so a job is never left
 // PROCESSING while the server runs. Interrupt() cuts every backoff short and
 // stops those retries (shutdown; the next start requeues the job).
-// A job deleted while it ran leaves no variant behind.
-//
-// Thread-safety: one JobProcessor is shared by all workers; Run() is called
-// concurrently, each call with a different job, and Interrupt() from any thread.
+// Run() may be called from several threads at once, Interrupt() from any thread.
 #pragma once
 
 #include <condition_variable>

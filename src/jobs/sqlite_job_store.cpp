@@ -1,7 +1,5 @@
 // The SQLite JobStore: one writer connection behind a mutex, every mutation one
 // IMMEDIATE transaction; reads on a pool of read-only WAL connections.
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -10,6 +8,7 @@
 #include "jobs/job_store.h"
 #include "jobs/sqlite_job_row.h"
 #include "jobs/sqlite_reader_pool.h"
+#include "jobs/sqlite_readiness.h"
 #include "jobs/sqlite_schema.h"
 
 namespace edgepix {
@@ -209,7 +208,7 @@ class SqliteJobStore : public JobStore {
         Touch(&job);
         if (alone && job.attempts >= max_attempts) {
           job.status = JobStatus::kFailed;
-          job.error = JobError{"poison",
+          job.error = JobError{ErrorCodeName(ErrorCode::kPoison),
                                "processing was interrupted " + std::to_string(job.attempts) +
                                    " times while this image was the only one being processed (the "
                                    "server stopped while working on it); given up"};
@@ -269,24 +268,7 @@ class SqliteJobStore : public JobStore {
     });
   }
 
-  // A connection of its own, so that a database file that became read-only or
-  // was replaced is noticed, and the writer's mutex is not held: BEGIN
-  // IMMEDIATE then ROLLBACK, so nothing is written.
-  Status CheckWritable() override {
-    try {
-      SQLite::Database db(path_, SQLite::OPEN_READWRITE);
-      if (sqlite3_db_readonly(db.getHandle(), "main") != 0) {
-        return Status::Error(ErrorCode::kUnavailable, "the database is read-only");
-      }
-      db.setBusyTimeout(kReadinessLockWaitMs);
-      db.exec("BEGIN IMMEDIATE");
-      db.exec("ROLLBACK");
-      return Status::Ok();
-    } catch (const std::exception& e) {
-      return Status::Error(ErrorCode::kUnavailable,
-                           std::string("the database refuses a write transaction: ") + e.what());
-    }
-  }
+  Status CheckWritable() override { return CheckSqliteWritable(path_, kReadinessLockWaitMs); }
 
   Result<std::vector<std::string>> ListIdsCreatedBefore(const std::string& iso_time,
                                                         int limit) override {
