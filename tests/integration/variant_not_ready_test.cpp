@@ -24,7 +24,7 @@ TEST_CASE("variants: a variant of a PENDING job is 404 not_ready with Retry-Afte
   for (int attempt = 0; attempt < 5; ++attempt) {
     REQUIRE(UploadFiles(c, {{"blocker.jpg", Blocker() + std::string(attempt + 1, '\0')}})->status ==
             202);
-    auto up = JsonBody(UploadFiles(c, {{"wait.png", MakePng(96 + attempt, 64)}}));
+    auto up = JsonBody(UploadFiles(c, {{"wait.png", MakePng(400 + attempt, 300)}}));
     const std::string id = up["jobs"][0]["id"];
     auto r = c.Get("/v/" + id + "/thumb.webp");
     auto job = JsonBody(c.Get("/api/jobs/" + id));
@@ -49,9 +49,9 @@ TEST_CASE("variants: a variant of a PENDING job is 404 not_ready with Retry-Afte
 TEST_CASE("variants: a variant of a FAILED job is 404 not_found without Retry-After") {
   ServerProcess server;
   auto c = server.Client();
-  // A PNG whose header is whole (accepted at upload) but whose pixel data is cut.
-  const std::string png = MakePng(300, 200);
-  auto up = JsonBody(UploadFiles(c, {{"cut.png", png.substr(0, png.size() * 6 / 10)}}));
+  // A JPEG cut inside its scan data: the header passes the upload's probe, the
+  // decode fails ("Premature end of JPEG file").
+  auto up = JsonBody(UploadFiles(c, {{"cut.jpg", MakeJpeg(640, 480).substr(0, 700)}}));
   REQUIRE(up["jobs"].size() == 1);
   const std::string id = up["jobs"][0]["id"];
   auto job = WaitForTerminal(c, id);

@@ -31,8 +31,8 @@ std::string CurrentTestName();
 }  // namespace edgepix::testing
 
 // Use in the body of a TEST_CASE (it returns from it).
-#define EDGEPIX_SKIP(why)          \
-  do {                             \
-    ::edgepix::testing::Skip(why); \
-    return;                        \
+#define EDGEPIX_SKIP(why)                 \
+  do {                                    \
+    ::edgepix::testing::Skip(why);        \
+    return;                               \
   } while (false)
