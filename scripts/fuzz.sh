@@ -64,7 +64,21 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 failed=()
-mapfile -t regressions < <(find "$root/tests/fuzz/regressions" -type f ! -name '*.md' | sort)
+# Every input is replayed through every target. An empty folder, or a target
+# with no input of its own (<target>-*.*), would make the replay check nothing:
+# that is a failure, not a pass.
+regression_dir="$root/tests/fuzz/regressions"
+mapfile -t regressions < <(find "$regression_dir" -type f ! -name '*.md' | sort)
+if ((${#regressions[@]} == 0)); then
+  echo "fuzz: FAILED: no regression inputs in $regression_dir (the replay would check nothing)"
+  failed+=("replay:empty")
+fi
+for t in $targets; do
+  if ! compgen -G "$regression_dir/$t-*" >/dev/null; then
+    echo "fuzz: FAILED: no regression input for fuzz_$t ($regression_dir/$t-<what>.<ext>)"
+    failed+=("replay:$t:none")
+  fi
+done
 if ((${#regressions[@]})); then
   echo "== fuzz: replaying ${#regressions[@]} regression inputs through every target"
   for t in $targets; do

@@ -1,7 +1,140 @@
-// Test images made on the spot: small landscape "photos" as valid PNGs, written with node's zlib.
-// Each scene differs (colours, sun position, size), so no two uploads share bytes.
+// Fixtures of the browser test: the real server (startServer), and test images made on the spot:
+// small landscape "photos" as valid PNGs, written with node's zlib. Each scene differs (colours,
+// sun position, size), so no two uploads share bytes.
+//
+// startServer runs `edgepix serve` on a free loopback port with a fresh data dir, its stdout and
+// stderr in a log file. Its stop() is checked like the C++ harness's (tests/integration/
+// server_harness.h): SIGTERM, exit status 0 within STOP_MS, no sanitizer report in the log, or it
+// throws. Whenever that check fails or the test process ends with a failure, the log is copied to
+// $EDGEPIX_TEST_ARTIFACTS (ctest: build-*/test-artifacts) and its path printed.
 
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import zlib from 'node:zlib';
+
+// A graceful stop finishes the images in progress; more than this is a hang.
+export const STOP_MS = 60000;
+
+// What ASan, LSan, UBSan and TSan print first.
+const SANITIZER_MARKERS = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
+  'WARNING: ThreadSanitizer', 'ERROR: ThreadSanitizer'];
+
+// The first sanitizer report line of `text`, '' if none.
+export function sanitizerReport(text) {
+  for (const marker of SANITIZER_MARKERS) {
+    const at = text.indexOf(marker);
+    if (at < 0) continue;
+    const begin = text.lastIndexOf('\n', at) + 1;
+    const end = text.indexOf('\n', at);
+    return text.slice(begin, end < 0 ? undefined : end);
+  }
+  return '';
+}
+
+// Copies `logPath` into $EDGEPIX_TEST_ARTIFACTS (or ./test-artifacts) and prints where.
+export function keepLog(logPath, tag) {
+  const dir = process.env.EDGEPIX_TEST_ARTIFACTS || path.resolve('test-artifacts');
+  const dest = path.join(dir, `e2e-${tag}-${process.pid}.log`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(logPath, dest);
+    console.log(`server log kept: ${dest}`);
+    return dest;
+  } catch (err) {
+    console.log(`server log NOT kept (${logPath} -> ${dest}: ${err.message})`);
+    return '';
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts the server and waits until /healthz answers. Returns { base, dataDir, logPath, stop,
+// exited }: stop() resolves when the checked stop passed and rejects with what went wrong;
+// exited() is the exit reason once the process ended ('' while it runs).
+export async function startServer({ bin, logPath, args = [], readyMs = 30000 }) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepix-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = fs.openSync(logPath, 'w');
+  const child = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, ...args],
+    { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  let exit = null;  // { code, signal } once ended
+  const ended = new Promise((resolve) => child.on('exit', (code, signal) => {
+    exit = { code, signal };
+    resolve(exit);
+  }));
+  const describeExit = () => (exit ? (exit.signal ? `signal ${exit.signal}` : `exit status ${exit.code}`) : '');
+  let failed = false;
+  // A failing test file keeps the log too, and a server still running is not left behind.
+  process.on('exit', (code) => {
+    if (!exit) child.kill('SIGKILL');
+    if (code !== 0 && !failed) keepLog(logPath, 'failed-run');
+  });
+
+  const until = Date.now() + readyMs;
+  let last = '';
+  for (;;) {
+    if (exit) {
+      failed = true;
+      throw new Error(`edgepix exited at start (${describeExit()}); log kept at ${keepLog(logPath, 'start')}`);
+    }
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) break;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err.cause ? err.cause.code : err.message;
+    }
+    if (Date.now() > until) {
+      child.kill('SIGKILL');
+      failed = true;
+      throw new Error(`edgepix did not answer /healthz within ${readyMs} ms (${last}); log kept at ${keepLog(logPath, 'start')}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+
+  async function stop() {
+    const problems = [];
+    if (exit) {
+      problems.push(`the server had already ended (${describeExit()}) before the test stopped it`);
+    } else {
+      child.kill('SIGTERM');
+      let timer;
+      const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve(null), STOP_MS); });
+      const result = await Promise.race([ended, timedOut]);
+      clearTimeout(timer);
+      if (!result) {
+        child.kill('SIGKILL');
+        await ended;
+        problems.push(`still running ${STOP_MS} ms after SIGTERM`);
+      } else if (result.signal || result.code !== 0) {
+        problems.push(`stopped by SIGTERM with ${describeExit()}, not exit status 0`);
+      }
+    }
+    const report = sanitizerReport(fs.readFileSync(logPath, 'latin1'));
+    if (report) problems.push(`sanitizer report: ${report}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (problems.length) {
+      failed = true;
+      throw new Error(`${problems.join('; ')} (server log kept at ${keepLog(logPath, 'stop')})`);
+    }
+  }
+
+  return { base, dataDir, logPath, stop, exited: describeExit };
+}
 
 const CRC_TABLE = new Uint32Array(256).map((_, n) => {
   let c = n;

@@ -6,7 +6,8 @@
 // delete (gone from the API too); a text file refused in words while another file carries on; a
 // file over the limit refused as too large; no
 // sideways scrolling on a 390 px phone; no console errors, CSP violations or outside requests.
-// Screenshots go to tests/e2e/artifacts/ (gitignored), with the server's log.
+// Screenshots go to tests/e2e/artifacts/ (gitignored), with the server's log. The server is stopped
+// with SIGTERM and must exit 0 with no sanitizer report (fixtures.mjs: startServer).
 //
 // Run: (cd tests/e2e && npm ci) && node --test tests/e2e/
 // Env: EDGEPIX_BIN (default /work/main/build/edgepix), CHROMIUM (default /usr/bin/chromium),
@@ -14,14 +15,11 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { photoSet, landscape, noisePng } from './fixtures.mjs';
+import { photoSet, landscape, noisePng, startServer } from './fixtures.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
@@ -30,50 +28,11 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CORPUS = process.env.EDGEPIX_CORPUS || '';
 
 let server = null;
-let serverExited = null;
-let dataDir = '';
 let base = '';
 let browser = null;
 let page = null;
 const consoleErrors = [];
 const outsideRequests = [];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(deadlineMs) {
-  const until = Date.now() + deadlineMs;
-  let last = '';
-  while (Date.now() < until) {
-    if (serverExited) throw new Error(`edgepix exited early (${serverExited}); see ${ARTIFACTS}/server.log`);
-    try {
-      const res = await fetch(`${base}/healthz`);
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = err.cause ? err.cause.code : err.message;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`edgepix did not answer /healthz within ${deadlineMs} ms (${last})`);
-}
-
-function stopServer() {
-  if (server && !serverExited) {
-    server.kill('SIGTERM');
-    const s = server;
-    setTimeout(() => { if (!serverExited) s.kill('SIGKILL'); }, 5000).unref();
-  }
-}
-process.on('exit', () => { if (server && !serverExited) server.kill('SIGKILL'); });
 
 // Cards of this page, as the test sees them.
 const cardCount = () => page.locator('#cards > li.card').count();
@@ -96,15 +55,9 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN} (build it, or set EDGEPIX_BIN)`);
     assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM} (apt-get install chromium)`);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepix-e2e-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const log = fs.openSync(path.join(ARTIFACTS, 'server.log'), 'w');
     // A small upload limit, so the "too large" refusal can be seen with a 4 MB file.
-    server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, '--max-upload-mb', '3'],
-      { stdio: ['ignore', log, log] });
-    server.on('exit', (code, signal) => { serverExited = signal || `code ${code}`; });
-    await waitForHealth(30000);
+    server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, 'server.log'), args: ['--max-upload-mb', '3'] });
+    base = server.base;
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -134,8 +87,8 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     try {
       if (browser) await browser.close();
     } finally {
-      stopServer();
-      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      // Exit status 0 within the bound and a clean log, or this hook fails the run.
+      if (server) await server.stop();
     }
   });
 

@@ -12,7 +12,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iterator>
 #include <sstream>
 #include <thread>
@@ -123,15 +122,16 @@ TEST_CASE("backpressure: connections beyond the pool and its backlog get 503 at 
   for (const char* a : {"--http-threads", "4", "--http-backlog", "0"}) args.push_back(a);
   ServerProcess server(args);
   const std::string id = QueuedJob(server);
-  // Four long-polls that will not be answered for 20 s hold every thread.
-  std::vector<std::future<httplib::Result>> polls;
+  // Four long-polls that will not be answered for 20 s hold every thread: each
+  // is sent whole, then the kernel shows the server has read it (no sleeping).
+  std::vector<int> polls;
   for (int i = 0; i < 4; ++i) {
-    polls.push_back(std::async(std::launch::async, [&server, id] {
-      auto pc = server.Client();
-      return pc.Get("/api/jobs/" + id + "?wait=20&since=1");
-    }));
+    int fd = Connect(server.port());
+    REQUIRE(SendAll(fd, "GET /api/jobs/" + id +
+                            "?wait=20&since=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+    polls.push_back(fd);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (int fd : polls) REQUIRE(WaitUntilServerRead(fd, 30));
   auto t0 = Clock::now();
   auto extra = server.Client();
   auto r = extra.Get("/healthz");
@@ -148,7 +148,10 @@ TEST_CASE("backpressure: connections beyond the pool and its backlog get 503 at 
     if (d && d->status == 204) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  for (auto& p : polls) p.get();
+  for (int fd : polls) {
+    CHECK(ReceiveUntilClosed(fd, 30000).rfind("HTTP/1.1 ", 0) == 0);
+    close(fd);
+  }
   auto after = server.Client().Get("/healthz");
   REQUIRE(after);
   CHECK(after->status == 200);

@@ -23,10 +23,7 @@ OpsProcess::OpsProcess(std::vector<std::string> extra, const std::function<bool(
 }
 
 OpsProcess::~OpsProcess() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  if (pid_ > 0) StopServer(pid_, temp_.Join("server.log"));
 }
 
 std::string OpsProcess::Log() const {

@@ -1,7 +1,9 @@
 // OpsProcess: the real edgepix binary started with exactly the given serve
 // arguments (no --quiet added), its stdout+stderr captured in a file the test
 // can read, for tests of logging and of HTTPS (where ServerProcess's plain-HTTP
-// readiness check cannot work). SIGTERM'd and reaped in the destructor.
+// readiness check cannot work). Stopped in the destructor with the same checks
+// as ServerProcess (StopServer in server_harness.h: SIGTERM, exit 0 in time, no
+// sanitizer report, log kept as an artifact on failure). Not thread-safe.
 #pragma once
 
 #include <sys/types.h>

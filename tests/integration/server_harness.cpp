@@ -9,10 +9,16 @@
 #include <webp/decode.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
+
+#include "unit/support/skip.h"
 
 namespace edgepix::testing {
 
@@ -23,6 +29,12 @@ const bool kIgnoreSigpipe = [] {
   signal(SIGPIPE, SIG_IGN);
   return true;
 }();
+
+std::string DescribeStatus(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "waitpid status " + std::to_string(status);
+}
 }  // namespace
 
 std::string EdgepixBinary() {
@@ -55,7 +67,142 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string da
 }
 
 ServerProcess::~ServerProcess() {
-  if (pid_ > 0) Kill(SIGTERM);
+  if (pid_ > 0) {
+    Stop();
+  } else if (std::filesystem::exists(log_path())) {
+    CheckServerLog(log_path(), "server");  // last run was killed on purpose
+  }
+}
+
+std::string SanitizerReport(const std::string& log_text) {
+  // What ASan, LSan, UBSan and TSan print first; MSan for completeness.
+  static const char* const kMarkers[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                         "runtime error:",          "WARNING: ThreadSanitizer",
+                                         "ERROR: ThreadSanitizer",  "WARNING: MemorySanitizer"};
+  for (const char* marker : kMarkers) {
+    size_t at = log_text.find(marker);
+    if (at == std::string::npos) continue;
+    size_t begin = log_text.rfind('\n', at);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    return log_text.substr(begin, log_text.find('\n', at) - begin);
+  }
+  return "";
+}
+
+std::string KeepLogArtifact(const std::string& log_path, const std::string& tag) {
+  namespace fs = std::filesystem;
+  // Beside the binary under test (build-*/test-artifacts) unless told otherwise.
+  const char* env = std::getenv("EDGEPIX_TEST_ARTIFACTS");
+  const char* bin = std::getenv("EDGEPIX_BIN");
+  fs::path dir = env && *env   ? fs::path(env)
+                 : bin && *bin ? fs::path(bin).parent_path() / "test-artifacts"
+                               : fs::current_path() / "test-artifacts";
+  std::string name = CurrentTestName();
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  static int serial = 0;
+  fs::path dest = dir / (name.substr(0, 100) + "-" + tag + "-" + std::to_string(getpid()) + "-" +
+                         std::to_string(++serial) + ".log");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::copy_file(log_path, dest, fs::copy_options::overwrite_existing, ec);
+  if (ec) {
+    std::printf("server log NOT kept (%s -> %s: %s)\n", log_path.c_str(), dest.c_str(),
+                ec.message().c_str());
+    return "";
+  }
+  std::printf("server log kept: %s\n", dest.c_str());
+  std::fflush(stdout);
+  return dest.string();
+}
+
+namespace {
+
+// The server's end of the loopback connection whose client end is `client_fd`,
+// read from /proc/net/tcp: {found, rx_queue}.
+std::pair<bool, unsigned long> ServerEndRxQueue(int client_fd) {
+  sockaddr_in local{}, peer{};
+  socklen_t len = sizeof(local);
+  if (getsockname(client_fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) return {false, 0};
+  len = sizeof(peer);
+  if (getpeername(client_fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return {false, 0};
+  const unsigned client_port = ntohs(local.sin_port), server_port = ntohs(peer.sin_port);
+  FILE* f = std::fopen("/proc/net/tcp", "r");
+  if (!f) return {false, 0};
+  char line[512];
+  std::pair<bool, unsigned long> out{false, 0};
+  while (std::fgets(line, sizeof(line), f)) {
+    unsigned lport = 0, rport = 0, state = 0;
+    unsigned long tx = 0, rx = 0;
+    // "  0: 0100007F:1F90 0100007F:D2A4 01 00000000:00000000 ..."
+    if (std::sscanf(line, " %*d: %*8x:%x %*8x:%x %x %lx:%lx", &lport, &rport, &state, &tx, &rx) !=
+        5) {
+      continue;
+    }
+    if (lport == server_port && rport == client_port && state == 1 /* ESTABLISHED */) {
+      out = {true, rx};
+      break;
+    }
+  }
+  std::fclose(f);
+  return out;
+}
+
+}  // namespace
+
+bool WaitUntilServerRead(int client_fd, int seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto [found, rx] = ServerEndRxQueue(client_fd);
+    if (found && rx == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+bool WaitForExit(pid_t pid, int seconds, int* status) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, status, WNOHANG) == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+namespace {
+
+// Keeps the log when `problem` is set or the test failed; records `problem`.
+bool Report(const std::string& log_path, const std::string& tag, const std::string& problem) {
+  const bool failing = !problem.empty() || CurrentTestFailed() || std::uncaught_exceptions() > 0;
+  std::string kept = failing ? KeepLogArtifact(log_path, tag) : "";
+  if (!problem.empty()) FAIL_CHECK(problem << " (server log: " << kept << ")");
+  return problem.empty();
+}
+
+}  // namespace
+
+bool CheckServerLog(const std::string& log_path, const std::string& tag) {
+  std::string report = SanitizerReport(ReadFileOrDie(log_path));
+  return Report(log_path, tag, report.empty() ? "" : "sanitizer report in server log: " + report);
+}
+
+bool StopServer(pid_t pid, const std::string& log_path) {
+  std::string problem;
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  if (!WaitForExit(pid, kStopSeconds, &status)) {
+    ::kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    problem = "server still running " + std::to_string(kStopSeconds) + " s after SIGTERM";
+  } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    problem = "server stopped by SIGTERM with " + DescribeStatus(status) + ", not exit status 0";
+  }
+  std::string report = SanitizerReport(ReadFileOrDie(log_path));
+  if (!report.empty()) {
+    problem += (problem.empty() ? "" : "; ") + std::string("sanitizer report: ") + report;
+  }
+  return Report(log_path, "pid" + std::to_string(pid), problem);
 }
 
 std::string EdgepixShellCommand() {
@@ -89,12 +236,15 @@ pid_t SpawnEdgepixServe(const std::vector<std::string>& serve_args, const std::s
     if (ready(port)) return pid;
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) {
-      throw std::runtime_error("edgepix exited at start; log: " + ReadFileOrDie(log));
+      KeepLogArtifact(log, "start");
+      throw std::runtime_error("edgepix exited at start (" + DescribeStatus(status) +
+                               "); log: " + ReadFileOrDie(log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ::kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
+  KeepLogArtifact(log, "start");
   throw std::runtime_error("edgepix did not become ready within 30 s; log: " + ReadFileOrDie(log));
 }
 
@@ -103,7 +253,7 @@ void ServerProcess::Start() {
   std::vector<std::string> args = {"--listen", "127.0.0.1:" + std::to_string(port_), "--data",
                                    data_dir_, "--quiet"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  pid_ = SpawnEdgepixServe(args, temp_.Join("server.log"), port_, [](int port) {
+  pid_ = SpawnEdgepixServe(args, log_path(), port_, [](int port) {
     httplib::Client c("127.0.0.1", port);
     c.set_connection_timeout(1);
     auto r = c.Get("/healthz");
@@ -111,21 +261,20 @@ void ServerProcess::Start() {
   });
 }
 
+bool ServerProcess::Stop() {
+  if (pid_ <= 0) return true;
+  const pid_t pid = pid_;
+  pid_ = -1;
+  return StopServer(pid, log_path());
+}
+
 int ServerProcess::Kill(int signal) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, signal);
   int status = 0;
-  // A server that ignores a polite signal is killed after a grace period instead
-  // of hanging the test (generous: a graceful stop finishes the images being
-  // processed, which takes a while under qemu-user).
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!WaitForExit(pid_, kStopSeconds, &status)) {
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
   }
   pid_ = -1;
   return status;

@@ -1,6 +1,17 @@
 // ServerProcess: the real edgepix binary on a free loopback port with a
 // temporary data directory, for integration tests. Started in the constructor
-// (waits until /healthz answers), SIGTERM'd in the destructor.
+// (waits until /healthz answers), stopped in the destructor.
+//
+// Every stop that is not a deliberate kill is checked (StopServer): SIGTERM, exit
+// status 0 within kStopSeconds, and no sanitizer report (ASan, LSan, UBSan,
+// TSan) anywhere in the server's stdout+stderr, which covers all its runs on
+// that log, killed ones included. A failed check is a non-fatal Catch failure
+// (safe in destructors and while unwinding). Whenever the check or the test
+// failed, the log is copied to build-*/test-artifacts/ (KeepLogArtifact) and
+// its path printed.
+//
+// Not thread-safe: one test thread owns a ServerProcess. Lifetimes: the data
+// directory (when not given) and the log live as long as the object.
 #pragma once
 
 #include <httplib.h>
@@ -12,6 +23,7 @@
 #include <vector>
 
 #include "unit/support/fixtures.h"
+#include "unit/support/skip.h"
 
 namespace edgepix::testing {
 
@@ -19,6 +31,38 @@ std::string EdgepixBinary();  // $EDGEPIX_BIN
 // The binary as a shell command prefix: under $EDGEPIX_EMULATOR when set.
 std::string EdgepixShellCommand();
 int FreeLoopbackPort();
+
+// Seconds a server may take to exit after SIGTERM (a graceful stop finishes the
+// images in progress, slow under qemu-user) before it is SIGKILLed and failed.
+inline constexpr int kStopSeconds = 60;
+
+// The first line of `log_text` that is a sanitizer report, "" if none.
+std::string SanitizerReport(const std::string& log_text);
+
+// Copies the log file to $EDGEPIX_TEST_ARTIFACTS/<test name>-<tag>-....log (when
+// unset: test-artifacts/ beside $EDGEPIX_BIN, i.e. build-*/test-artifacts),
+// prints the path and returns it ("" if it could not be copied).
+std::string KeepLogArtifact(const std::string& log_path, const std::string& tag);
+
+// waitpid with a deadline: true (and *status set) when `pid` ended in time.
+bool WaitForExit(pid_t pid, int seconds, int* status);
+
+// Stops a server that should stop cleanly: SIGTERM, waits kStopSeconds (then
+// SIGKILL), and records a Catch failure unless it exited 0 with no sanitizer
+// report in `log_path`. Keeps the log as an artifact when that check or the
+// running test failed. Returns true when the stop was clean.
+bool StopServer(pid_t pid, const std::string& log_path);
+
+// After a server ended on its own terms (a test sent the signals itself):
+// records a Catch failure if `log_path` holds a sanitizer report, and keeps the
+// log when that or the running test failed. Returns true when clean.
+bool CheckServerLog(const std::string& log_path, const std::string& tag);
+
+// For raw-socket tests that must know the server has taken what they sent
+// (instead of sleeping): waits up to `seconds` until the kernel shows the
+// server's end of `client_fd`'s loopback connection established with nothing
+// left unread (/proc/net/tcp, rx_queue 0). Call after sending; false on timeout.
+bool WaitUntilServerRead(int client_fd, int seconds);
 
 // Starts `edgepix serve SERVE_ARGS...` (under $EDGEPIX_EMULATOR when set) with
 // stdout and stderr appended to `log`, and waits up to 30 s for ready(port).
@@ -33,18 +77,22 @@ class ServerProcess {
   ~ServerProcess();
 
   void Start();
-  // Sends `signal` and reaps the server; returns its waitpid status. A server
-  // still running 60 s after the signal is SIGKILLed (so a hang fails the test's
-  // checks instead of hanging the run).
+  // The checked stop (StopServer above); true when clean. No-op when not running.
+  bool Stop();
+  // Sends `signal` (a deliberate SIGKILL: crash tests) and reaps the server;
+  // returns its waitpid status. Unchecked: the next Stop() or the destructor
+  // checks the whole log. A server still running kStopSeconds after the signal
+  // is SIGKILLed (so a hang fails the test's checks instead of hanging the run).
   int Kill(int signal);
   void Restart() {
-    Kill(15);
+    Stop();
     Start();
   }
 
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
+  std::string log_path() const { return temp_.Join("server.log"); }
   httplib::Client Client() const;
 
  private:

@@ -125,7 +125,9 @@ TEST_CASE("Corrupt inputs fail cleanly", "[image][pipeline]") {
   std::string jpeg = et::MakeJpeg(256, 256);
   for (size_t i = jpeg.size() / 2; i < jpeg.size() / 2 + 64; ++i) jpeg[i] = char(jpeg[i] ^ 0x5A);
   auto bad = ei::ProcessImage(jpeg, ei::DefaultVariants(), {});
-  if (!bad.ok()) CHECK(bad.status().code() == ErrorCode::kUndecodable);
+  INFO(bad.status().ToString());
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == ErrorCode::kUndecodable);
   // A PNG with a broken IHDR checksum.
   std::string png = et::MakePng(32, 32);
   png[20] = char(png[20] ^ 1);
