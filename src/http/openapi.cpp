@@ -10,7 +10,7 @@ const std::string& OpenApiDocument() {
  "info": {
   "title": "edgepix",
   "version": "0.1.0",
-  "description": "Upload images, follow their processing jobs, fetch WebP variants. Every error is {\"error\":{\"code\",\"message\"}}. Paths containing '..' segments, backslashes, '%' after decoding, '//' or control/non-ASCII bytes get 400 bad_path on every route. A known path asked with a method it does not have gets 405 with Allow (or 404 on servers before that change). With --token/--jwt-secret, routes marked with bearerAuth need 'Authorization: Bearer <token or HS256 JWT>'; with --private, media needs the bearer token or a signed URL (exp + sig). Any route may answer 503 busy (too many open connections, with Retry-After) or 408 request_timeout (a client too slow to send its request). Every answer carries X-Request-Id and X-Content-Type-Options: nosniff."
+  "description": "Upload images, follow their processing jobs, fetch WebP variants. Every error is {\"error\":{\"code\",\"message\"}}. Paths containing '..' segments, backslashes, '%' after decoding, '//' or control/non-ASCII bytes get 400 bad_path on every route. A known path asked with a method it does not have gets 405 method_not_allowed with Allow. With --token/--jwt-secret, routes marked with bearerAuth need 'Authorization: Bearer <token or HS256 JWT>'; with --private, media needs the bearer token or a signed URL (exp + sig). Any route may answer 503 busy (too many open connections, with Retry-After) or 408 request_timeout (a client too slow to send its request). Every answer carries X-Request-Id and X-Content-Type-Options: nosniff."
  },
  "components": {
   "securitySchemes": {
@@ -555,6 +555,16 @@ const std::string& OpenApiDocument() {
      },
      "408": {
       "description": "request_timeout (body slower than --min-body-rate)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "411": {
+      "description": "length_required: neither Content-Length nor Transfer-Encoding: chunked",
       "content": {
        "application/json": {
         "schema": {
