@@ -13,6 +13,7 @@ BUILD_PACKAGES=(
 )
 TEST_PACKAGES=(
   catch2 clang libclang-rt-14-dev curl chromium openssl
+  python3 python3-jsonschema
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -19,7 +19,7 @@ const char* kUsage =
     "\n"
     "Usage:\n"
     "  edgepix serve   [--listen 127.0.0.1:8080] [--data ./edgepix-data] [--workers N] ...\n"
-    "  edgepix process FILE... --out DIR [--workers N]   the same pipeline without a server\n"
+    "  edgepix process --out DIR [--workers N] FILE|DIR...   the pipeline without a server\n"
     "  edgepix version\n"
     "\n"
     "Run 'edgepix serve --help' or 'edgepix process --help' for every option.\n";

@@ -71,14 +71,23 @@ Result<ParsedOptions> ParseOptions(const std::vector<OptionDef>& defs,
       out.values_[d.name] = {e->second};
     }
   }
-  std::map<std::string, bool> from_command_line;
+  std::map<std::string, bool>& from_command_line = out.from_command_line_;
+  bool options_ended = false;  // after "--" every argument is positional
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (options_ended) {
+      out.positional_.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_ended = true;
+      continue;
+    }
     if (a == "-h" || a == "--help") {
       out.help_ = true;
       continue;
     }
-    if (a.rfind("--", 0) != 0 || a == "--") {
+    if (a.rfind("--", 0) != 0) {
       out.positional_.push_back(a);
       continue;
     }

@@ -1,7 +1,8 @@
 // Command-line options: every flag also reads from an environment variable
 // (EDGEPIX_<FLAG_IN_CAPS>); a flag on the command line wins over the variable,
 // which wins over the default. Unknown flags and malformed values are errors
-// that name the flag. Help text lists every flag with its default and variable.
+// that name the flag. "--" ends the options: every later argument is positional.
+// Help text lists every flag with its default and variable.
 #pragma once
 
 #include <map>
@@ -23,6 +24,8 @@ struct OptionDef {
 class ParsedOptions {
  public:
   bool Has(const std::string& name) const;
+  // Whether `name` was given on the command line (not only in the environment).
+  bool FromCommandLine(const std::string& name) const { return from_command_line_.count(name) > 0; }
   // Last value given, or the default.
   std::string Get(const std::string& name) const;
   std::vector<std::string> GetAll(const std::string& name) const;
@@ -37,6 +40,7 @@ class ParsedOptions {
   std::map<std::string, std::vector<std::string>> values_;
   std::map<std::string, std::string> defaults_;
   std::vector<std::string> positional_;
+  std::map<std::string, bool> from_command_line_;
   bool help_ = false;
 };
 

@@ -1,7 +1,13 @@
-// `edgepix process FILE... --out DIR`: the variant pipeline without a server.
-// Writes DIR/<input stem>/<variant>.webp and prints one JSON line per input, in
-// the order the inputs finish. Exits 1 if any input failed.
+// `edgepix process FILE|DIR... --out DIR`: the variant pipeline without a server.
+// Directories are searched recursively (process_inputs.h); each input gets its
+// own DIR/<name>/<variant>.webp, <name> being its stem made unique. Prints one
+// JSON line per input on stdout, in the order the inputs finish; on stderr a
+// progress line (n/N, images/s, ETA) while stderr is a terminal, and a summary
+// line at the end. Exits 1 if any input failed.
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -11,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
+#include "cli/process_inputs.h"
 #include "jobs/job_processor.h"
 #include "jobs/sha256.h"
 #include "storage/env.h"
@@ -33,7 +40,7 @@ nlohmann::json ErrorLine(const std::string& file, const Status& st) {
           {"error", {{"code", ErrorCodeName(st.code())}, {"message", st.message()}}}};
 }
 
-nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& out_dir,
+nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& dir,
                           const ImageSettings& settings) {
   auto bytes = env->ReadFile(file);
   if (!bytes.ok()) return ErrorLine(file, bytes.status());
@@ -41,9 +48,6 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
   if (!sha256.ok()) return ErrorLine(file, sha256.status());
   auto result = image::ProcessImage(*bytes, settings.variants, settings.pipeline);
   if (!result.ok()) return ErrorLine(file, result.status());
-  std::string stem = std::filesystem::path(file).stem().string();
-  if (stem.empty() || stem == "." || stem == "..") stem = "image";
-  const std::string dir = out_dir + "/" + stem;
   if (Status st = env->CreateDirs(dir); !st.ok()) return ErrorLine(file, st);
   nlohmann::json variants = nlohmann::json::array();
   for (const auto& v : result->variants) {
@@ -57,6 +61,7 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
   }
   return {{"file", file},
           {"status", "COMPLETED"},
+          {"out", dir},
           {"original",
            {{"bytes", bytes->size()},
             {"format", image::FormatName(result->original.format)},
@@ -66,6 +71,39 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
           {"metadata", MetadataToJson(result->metadata)},
           {"variants", variants}};
 }
+
+// "n/N  r images/s  ETA s" on one terminal line, rewritten as inputs finish.
+class Progress {
+ public:
+  explicit Progress(size_t total) : total_(total), tty_(isatty(STDERR_FILENO) == 1) {}
+
+  // Called under the print lock after each input.
+  void Done() {
+    ++done_;
+    if (!tty_) return;
+    const double rate = done_ / std::max(Seconds(), 1e-3);
+    const double eta = (total_ - done_) / std::max(rate, 1e-9);
+    std::fprintf(stderr, "\r\033[K%zu/%zu  %.1f images/s  ETA %.0f s", done_, total_, rate, eta);
+    std::fflush(stderr);
+  }
+
+  void Summary(size_t failed) const {
+    if (tty_) std::fputs("\r\033[K", stderr);
+    const double secs = Seconds();
+    std::fprintf(stderr,
+                 "edgepix: %zu image(s): %zu completed, %zu failed in %.1f s (%.1f images/s)\n",
+                 total_, done_ - failed, failed, secs, done_ / std::max(secs, 1e-3));
+  }
+
+ private:
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  const size_t total_;
+  const bool tty_;
+  size_t done_ = 0;
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 }  // namespace
 
@@ -77,16 +115,34 @@ int RunProcess(const std::vector<std::string>& args) {
     return 2;
   }
   if (parsed->help()) {
-    std::fputs(HelpText("Usage: edgepix process FILE... --out DIR [options]", defs).c_str(),
+    std::fputs(HelpText("Usage: edgepix process --out DIR [options] [--] FILE|DIR...\n\n"
+                        "Writes DIR/<name>/<variant>.webp for each image, <name> being the "
+                        "file's stem\n(a later input with the same stem gets <stem>-2, -3, ...). "
+                        "A directory is searched\nrecursively for .jpg .jpeg .png .gif .bmp .webp "
+                        "files. One JSON line per input on\nstdout; progress (when stderr is a "
+                        "terminal) and a summary on stderr. '--' ends the\noptions: later "
+                        "arguments are inputs even if they start with '--'.",
+                        defs)
+                   .c_str(),
                stdout);
     return 0;
   }
-  const auto& files = parsed->positional();
   const std::string out_dir = parsed->Get("out");
-  if (files.empty() || out_dir.empty()) {
-    std::fprintf(stderr, "edgepix: process needs at least one FILE and --out DIR\n");
+  if (parsed->positional().empty() || out_dir.empty()) {
+    std::fprintf(stderr, "edgepix: process needs at least one FILE or DIR and --out DIR\n");
     return 2;
   }
+  auto inputs = CollectInputs(parsed->positional(), out_dir);
+  if (!inputs.ok()) {
+    std::fprintf(stderr, "edgepix: %s\n", inputs.status().message().c_str());
+    return 2;
+  }
+  const std::vector<std::string>& files = *inputs;
+  if (files.empty()) {
+    std::fprintf(stderr, "edgepix: no images found in the given directories\n");
+    return 2;
+  }
+  const std::vector<std::string> names = OutputNames(files);
   auto settings = ImageSettingsFrom(*parsed);
   if (!settings.ok()) {
     std::fprintf(stderr, "edgepix: %s\n", settings.status().message().c_str());
@@ -106,21 +162,25 @@ int RunProcess(const std::vector<std::string>& args) {
   }
 
   std::atomic<size_t> next{0};
-  std::atomic<int> failures{0};
+  std::atomic<size_t> failures{0};
   std::mutex print_mu;
+  Progress progress(files.size());
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      nlohmann::json line = ProcessOne(env, files[i], out_dir, *settings);
+      nlohmann::json line = ProcessOne(env, files[i], out_dir + "/" + names[i], *settings);
       if (line["status"] != "COMPLETED") ++failures;
       std::lock_guard<std::mutex> lock(print_mu);
-      std::printf("%s\n", line.dump().c_str());
+      std::printf("%s\n",
+                  line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       std::fflush(stdout);
+      progress.Done();
     }
   };
   std::vector<std::thread> threads;
   int n = static_cast<int>(std::min<size_t>(static_cast<size_t>(*workers), files.size()));
   for (int i = 0; i < n; ++i) threads.emplace_back(work);
   for (auto& t : threads) t.join();
+  progress.Summary(failures.load());
   return failures.load() == 0 ? 0 : 1;
 }
 

@@ -26,9 +26,14 @@ Result<std::string> ReadSecretFile(const std::string& flag, const std::string& p
 
 std::vector<OptionDef> SecurityOptionDefs() {
   return {
-      {"token", "", "bearer token for uploads, listing, job reads, deletion and /metrics"},
+      {"token", "",
+       "bearer token for uploads, listing, job reads, deletion and /metrics (visible in ps: "
+       "prefer --token-file or EDGEPIX_TOKEN)"},
       {"token-file", "", "read the bearer token from this file (first line)"},
       {"jwt-secret", "", "also accept HS256 JWTs signed with this secret as bearer tokens"},
+      {"jwt-allow-no-exp", "",
+       "also accept JWTs without an exp claim (they never expire; refused by default)", false,
+       true},
       {"private", "", "variants and originals need the token or a signed URL", false, true},
       {"url-signing-key", "", "key for signed media URLs (default: derived from the token)"},
       {"signed-url-ttl", "3600", "seconds a signed media URL stays valid (at least)"},
@@ -56,7 +61,18 @@ Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* ou
     if (!token.ok()) return token.status();
     access.token = *token;
   }
+  if (parsed.FromCommandLine("token")) {
+    log::Warning(
+        "--token puts the token on the command line, where every local user can read it (ps, "
+        "/proc/PID/cmdline); use --token-file FILE or the EDGEPIX_TOKEN environment variable");
+  }
+  if (parsed.FromCommandLine("jwt-secret")) {
+    log::Warning(
+        "--jwt-secret puts the secret on the command line, where every local user can read it "
+        "(ps); use the EDGEPIX_JWT_SECRET environment variable");
+  }
   access.jwt_secret = parsed.Get("jwt-secret");
+  access.jwt_allow_no_exp = parsed.Get("jwt-allow-no-exp") == "true";
   access.url_signing_key = parsed.Get("url-signing-key");
   access.private_media = parsed.Get("private") == "true";
   auto ttl = parsed.GetInt("signed-url-ttl", 60, 7 * 24 * 3600);
@@ -76,6 +92,10 @@ Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* ou
   if (out->tls_cert.empty() != out->tls_key.empty()) {
     return Status::Error(ErrorCode::kBadRequest, "--tls-cert and --tls-key go together");
   }
+  return Status::Ok();
+}
+
+Status ApplyLogFormat(const ParsedOptions& parsed) {
   const std::string format = parsed.Get("log-format");
   if (format != "text" && format != "json") {
     return Status::Error(ErrorCode::kBadRequest, "--log-format must be text or json");

@@ -13,7 +13,11 @@
 namespace edgepix::cli {
 
 std::vector<OptionDef> SecurityOptionDefs();
-// Fills the access, CORS and TLS fields of `out` and sets the log format.
+// Sets the log format (--log-format); called first, so that every later line,
+// errors about other options included, is written in that format.
+Status ApplyLogFormat(const ParsedOptions& parsed);
+// Fills the access, CORS and TLS fields of `out`. Warns (through the log) when
+// the token was given as --token, which every local user can read in `ps`.
 Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* out);
 
 }  // namespace edgepix::cli

@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "cli/client_urls.h"
 #include "cli/commands.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
@@ -66,8 +67,26 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
 }
 
 int Fail(const Status& st) {
-  std::fprintf(stderr, "edgepix: %s\n", st.message().c_str());
+  log::Error(st.message());
   return st.code() == ErrorCode::kBadRequest ? 2 : 1;
+}
+
+// Where to point a browser. Text: for people, on stdout. JSON: one event through
+// the log like every other line, so log shippers see only JSON.
+void PrintBanner(const std::vector<std::string>& urls, const std::string& data_dir, int workers) {
+  if (log::GetFormat() == log::Format::kJson) {
+    std::string joined;
+    for (const auto& u : urls) joined += (joined.empty() ? "" : " ") + u;
+    log::Diagnostic(
+        "serving",
+        {{"urls", joined}, {"data", data_dir}, {"workers", static_cast<int64_t>(workers)}});
+    return;
+  }
+  std::printf("edgepix serving on %s  (open it in a browser to upload)\n", urls.front().c_str());
+  for (size_t i = 1; i < urls.size(); ++i)
+    std::printf("                also %s\n", urls[i].c_str());
+  std::printf("data in %s, %d image worker(s)\n", data_dir.c_str(), workers);
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -76,6 +95,7 @@ int RunServe(const std::vector<std::string>& args) {
   const auto defs = ServeOptionDefs();
   auto parsed = ParseOptions(defs, args, ProcessEnvironment());
   if (!parsed.ok()) return Fail(parsed.status());
+  if (Status st = ApplyLogFormat(*parsed); !st.ok()) return Fail(st);
   if (parsed->help()) {
     std::fputs(HelpText("Usage: edgepix serve [options]", defs).c_str(), stdout);
     return 0;
@@ -125,12 +145,10 @@ int RunServe(const std::vector<std::string>& args) {
   auto recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts));
   if (!recovered.ok()) return Fail(recovered.status());
   if (recovered->requeued + recovered->poisoned + recovered->orphans_removed > 0) {
-    std::fprintf(stderr,
-                 "edgepix: recovery: %lld job(s) queued again, %lld failed as poison, "
-                 "%lld orphaned image(s) removed\n",
-                 static_cast<long long>(recovered->requeued),
-                 static_cast<long long>(recovered->poisoned),
-                 static_cast<long long>(recovered->orphans_removed));
+    log::Diagnostic("recovery",
+                    {{"requeued", static_cast<int64_t>(recovered->requeued)},
+                     {"poisoned", static_cast<int64_t>(recovered->poisoned)},
+                     {"orphans_removed", static_cast<int64_t>(recovered->orphans_removed)}});
   }
 
   JobNotifier notifier;
@@ -173,15 +191,15 @@ int RunServe(const std::vector<std::string>& args) {
 
   std::error_code ec;
   auto abs_data = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
-  std::string shown_host = listen->first == "0.0.0.0" ? "127.0.0.1" : listen->first;
-  std::printf("edgepix serving on %s://%s:%d/  (open it in a browser to upload)\n",
-              server.tls() ? "https" : "http", shown_host.c_str(), *port);
-  std::printf("data in %s, %d image worker(s)\n", abs_data.c_str(), pool.size());
-  std::fflush(stdout);
+  PrintBanner(ClientUrls(server.tls() ? "https" : "http", listen->first, *port), abs_data,
+              pool.size());
 
   std::thread signal_thread([&] {
     int sig = (*signals)->Wait();
-    if (sig != 0) std::fprintf(stderr, "edgepix: signal %d, shutting down\n", sig);
+    if (sig != 0) {
+      log::Diagnostic("shutdown", {{"message", "signal " + std::to_string(sig) + ", shutting down"},
+                                   {"signal", static_cast<int64_t>(sig)}});
+    }
     server.Stop();
   });
   Status served = server.Listen();

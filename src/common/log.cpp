@@ -62,10 +62,25 @@ std::string FormatEvent(const std::string& kind, const Fields& fields) {
   return line;
 }
 
-void Event(const std::string& kind, const Fields& fields) {
-  if (!g_enabled.load()) return;
+void Diagnostic(const std::string& kind, const Fields& fields) {
   std::string line = FormatEvent(kind, fields) + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void Event(const std::string& kind, const Fields& fields) {
+  if (g_enabled.load()) Diagnostic(kind, fields);
+}
+
+void Warning(const std::string& message, const Fields& extra) {
+  Fields fields = {{"message", message}};
+  fields.insert(fields.end(), extra.begin(), extra.end());
+  Diagnostic("warning", fields);
+}
+
+void Error(const std::string& message, const Fields& extra) {
+  Fields fields = {{"message", message}};
+  fields.insert(fields.end(), extra.begin(), extra.end());
+  Diagnostic("error", fields);
 }
 
 void JobTransition(const std::string& id, const std::string& status, const std::string& detail) {

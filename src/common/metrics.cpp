@@ -20,9 +20,42 @@ std::string FormatNumber(double v) {
   return buf;
 }
 
+// Length of the well-formed UTF-8 sequence starting at s[i], or 0 if it is not one.
+size_t Utf8Length(const std::string& s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+  if (c >= 0xf5) n = 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+  }
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+  if (c == 0xe0 && b(i + 1) < 0xa0) return 0;
+  if (c == 0xed && b(i + 1) > 0x9f) return 0;
+  if (c == 0xf0 && b(i + 1) < 0x90) return 0;
+  if (c == 0xf4 && b(i + 1) > 0x8f) return 0;
+  return n;
+}
+
+// Prometheus needs UTF-8 label values: bytes that are not become U+FFFD, so
+// one odd value can never make the whole exposition unparseable.
 std::string EscapeLabel(const std::string& v) {
   std::string out;
-  for (char c : v) {
+  for (size_t i = 0; i < v.size();) {
+    const size_t n = Utf8Length(v, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (n > 1) {
+      out.append(v, i, n);
+      i += n;
+      continue;
+    }
+    const char c = v[i++];
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '"') {

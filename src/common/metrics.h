@@ -4,9 +4,11 @@
 // names; a series is one combination of label values. Render() writes the
 // Prometheus text exposition format (version 0.0.4): HELP/TYPE lines, then one
 // line per series (histograms: cumulative _bucket{le=...}, _sum, _count).
-// Label values are escaped; a family asked for again with the same name returns
-// the existing one. Registry::Default() is the process-wide registry the HTTP
-// server exposes at /metrics; code anywhere may record into it.
+// Label values are escaped, and bytes that are not UTF-8 replaced by U+FFFD
+// (callers still keep label values to closed sets: each value is a series). A
+// family asked for again with the same name returns the existing one.
+// Registry::Default() is the process-wide registry the HTTP server exposes at
+// /metrics; code anywhere may record into it. Thread-safe.
 #pragma once
 
 #include <cstdint>

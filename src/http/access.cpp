@@ -55,6 +55,7 @@ Status Access::Validate(const AccessOptions& o) {
 Access::Access(AccessOptions o) {
   options_.token = o.token;
   options_.jwt_.secret = o.jwt_secret;
+  options_.jwt_.require_exp = !o.jwt_allow_no_exp;
   options_.private_media = o.private_media;
   options_.ttl = o.signed_url_ttl_seconds;
   if (!o.url_signing_key.empty()) {

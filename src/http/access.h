@@ -24,9 +24,10 @@
 namespace edgepix::http {
 
 struct AccessOptions {
-  std::string token;            // static bearer token; empty = none
-  std::string jwt_secret;       // HS256 secret; empty = JWTs not accepted
-  std::string url_signing_key;  // empty = derived from token / JWT secret
+  std::string token;              // static bearer token; empty = none
+  std::string jwt_secret;         // HS256 secret; empty = JWTs not accepted
+  bool jwt_allow_no_exp = false;  // accept JWTs without "exp" (they never expire)
+  std::string url_signing_key;    // empty = derived from token / JWT secret
   bool private_media = false;
   int64_t signed_url_ttl_seconds = 3600;
 };

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/log.h"
 #include "common/metrics.h"
 
 namespace edgepix::http {
@@ -178,9 +179,9 @@ bool ConnectionWatchdog::KernelCountsReceivedBytes() {
 void ConnectionWatchdog::Start(int port, std::chrono::milliseconds period) {
   Stop();
   if (min_body_rate_ > 0 && !KernelCountsReceivedBytes()) {
-    std::fprintf(stderr,
-                 "edgepix: this kernel (or emulator) does not report received bytes (TCP_INFO); "
-                 "--min-body-rate is not enforced\n");
+    log::Warning(
+        "this kernel (or emulator) does not report received bytes (TCP_INFO); "
+        "--min-body-rate is not enforced");
   }
   std::lock_guard<std::mutex> lock(mu_);
   port_ = port;

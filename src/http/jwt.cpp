@@ -5,6 +5,9 @@
 namespace edgepix::http {
 namespace {
 
+// 9999-12-31T23:59:59Z: later NumericDates are refused as out of range.
+constexpr int64_t kMaxNumericDate = 253402300799;
+
 Status Refused(const std::string& why) {
   return Status::Error(ErrorCode::kUnauthorized, "invalid token: " + why);
 }
@@ -35,15 +38,24 @@ Result<nlohmann::json> VerifyJwtHs256(std::string_view token, const JwtOptions& 
 
   auto claims = nlohmann::json::parse(*payload_raw, nullptr, false);
   if (claims.is_discarded() || !claims.is_object()) return Refused("payload is not JSON");
+  // NumericDate claims (RFC 7519 section 2) must be whole seconds in a sane range:
+  // 1e308 or 1.5 is refused, not compared as a double that never expires.
   for (const char* claim : {"exp", "nbf", "iat"}) {
-    if (claims.contains(claim) && !claims[claim].is_number()) {
-      return Refused(std::string(claim) + " must be a number");
+    if (!claims.contains(claim)) continue;
+    const auto& v = claims[claim];
+    if (!v.is_number_integer()) return Refused(std::string(claim) + " must be an integer");
+    if (v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(kMaxNumericDate)
+                               : v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxNumericDate) {
+      return Refused(std::string(claim) + " is out of range");
     }
   }
-  if (claims.contains("exp") && claims["exp"].get<double>() + options.leeway_seconds <= now) {
+  if (!claims.contains("exp") && options.require_exp) {
+    return Refused("no exp claim (a token that never expires; see --jwt-allow-no-exp)");
+  }
+  if (claims.contains("exp") && claims["exp"].get<int64_t>() + options.leeway_seconds <= now) {
     return Refused("expired");
   }
-  if (claims.contains("nbf") && claims["nbf"].get<double>() - options.leeway_seconds > now) {
+  if (claims.contains("nbf") && claims["nbf"].get<int64_t>() - options.leeway_seconds > now) {
     return Refused("not valid yet");
   }
   return claims;

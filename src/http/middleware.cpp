@@ -43,6 +43,17 @@ RequestMetrics& Metrics() {
   return m;
 }
 
+// The method as a metrics label: one of the methods HTTP defines, else "other".
+// A closed set, so a client cannot add series (or non-UTF-8 bytes) to /metrics.
+std::string MethodLabel(const std::string& method) {
+  static const char* const kKnown[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                       "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+  for (const char* known : kKnown) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
 bool OriginAllowed(const MiddlewareOptions& o, const std::string& origin) {
   if (origin.empty()) return false;
   for (const auto& allowed : o.cors_origins) {
@@ -178,9 +189,12 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
     const uint64_t in = std::max<uint64_t>(
         req.body.size(),
         std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10));
+    // Labels come from closed sets only: MethodLabel, the route table's
+    // templates and the fixed route names above, and the status number.
+    const std::string method_label = MethodLabel(req.method);
     RequestMetrics& m = Metrics();
-    m.requests.Add({method, state.route, status});
-    m.latency.Observe({method, state.route}, seconds);
+    m.requests.Add({method_label, state.route, status});
+    m.latency.Observe({method_label, state.route}, seconds);
     if (in > 0) m.bytes_in.Add({state.route}, static_cast<double>(in));
     if (out > 0) m.bytes_out.Add({state.route}, static_cast<double>(out));
     if (options->log_requests) {

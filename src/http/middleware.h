@@ -11,7 +11,9 @@
 // WWW-Authenticate). After routing: X-Request-Id, X-Content-Type-Options:
 // nosniff and CORS headers on every answer. Logging: one line per request
 // (method, path without query, status, ms, bytes, request id) and per-route
-// request metrics (count by status, latency histogram, bytes in and out).
+// request metrics (count by status, latency histogram, bytes in and out) whose
+// labels come from closed sets only (known methods else "other", route
+// templates, fixed names), so clients cannot add series to /metrics.
 #pragma once
 
 #include <httplib.h>

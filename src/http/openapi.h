@@ -1,6 +1,7 @@
-// The OpenAPI 3.0 description of the whole HTTP API, served at
+// The OpenAPI 3.1 description of the whole HTTP API, served at
 // GET /api/openapi.json. Every entry of RouteTable() has a path + method here
-// (a test checks both directions and checks the real answers against it).
+// (a unit test checks both directions; tests/openapi validates real answers
+// against it with python3-jsonschema). Thread-safe: built once, then read-only.
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <regex>
 
+#include "common/log.h"
 #include "common/name_rules.h"
 
 namespace edgepix::http {
@@ -56,8 +57,7 @@ const std::string& RoutePattern(const std::string& method, const std::string& pa
   for (const RouteInfo& r : RouteTable()) {
     if (r.method == method && r.path == path) return r.pattern;
   }
-  std::fprintf(stderr, "edgepix: route %s %s is not in the route table\n", method.c_str(),
-               path.c_str());
+  log::Error("route " + method + " " + path + " is not in the route table");
   std::abort();
 }
 

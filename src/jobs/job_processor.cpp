@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "common/log.h"
 #include "common/observe.h"
 
 namespace edgepix {
@@ -102,8 +103,7 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
       // Deleted while processing: remove whatever this run wrote.
       blobs_->DeleteImage(id);
     } else {
-      std::fprintf(stderr, "job %s: cannot record result: %s\n", id.c_str(),
-                   updated.status().ToString().c_str());
+      log::Error("cannot record the job's result: " + updated.status().ToString(), {{"id", id}});
     }
   }
   if (updated.ok())
@@ -126,8 +126,8 @@ void JobProcessor::FailOrRetry(const Job& job, const Status& st) {
   // Variants a failed attempt wrote are not served: a retry makes them again.
   blobs_->DeleteVariants(job.id);
   if (IsTransient(st.code()) && job.attempts < options_.max_attempts) {
-    std::fprintf(stderr, "job %s: attempt %d failed (%s); retrying\n", job.id.c_str(), job.attempts,
-                 st.ToString().c_str());
+    log::Warning("attempt failed, retrying: " + st.ToString(),
+                 {{"id", job.id}, {"attempt", static_cast<int64_t>(job.attempts)}});
     Backoff(job.attempts);
     Record(job.id, [&] { return store_->MarkPending(job.id); });
     return;

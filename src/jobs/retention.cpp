@@ -5,6 +5,8 @@
 #include <ctime>
 #include <vector>
 
+#include "common/log.h"
+
 namespace edgepix {
 
 Result<std::chrono::seconds> ParseRetention(const std::string& text) {
@@ -84,9 +86,9 @@ void RetentionSweeper::Loop() {
     lock.unlock();
     auto deleted = DeleteImagesOlderThan(store_, blobs_, notifier_, age_);
     if (!deleted.ok()) {
-      std::fprintf(stderr, "retention: %s\n", deleted.status().ToString().c_str());
+      log::Error("retention: " + deleted.status().ToString());
     } else if (*deleted > 0) {
-      std::fprintf(stderr, "retention: deleted %lld image(s)\n", static_cast<long long>(*deleted));
+      log::Diagnostic("retention", {{"deleted", static_cast<int64_t>(*deleted)}});
     }
     lock.lock();
     cv_.wait_for(lock, interval, [this] { return stopping_; });

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/log.h"
+
 namespace edgepix {
 
 WorkerPool::WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment)
@@ -64,7 +66,7 @@ void WorkerPool::Loop(int nice_increment) {
       continue;
     }
     if (!claimed.ok()) {
-      std::fprintf(stderr, "worker: cannot claim a job: %s\n", claimed.status().ToString().c_str());
+      log::Error("worker: cannot claim a job: " + claimed.status().ToString());
     }
     std::unique_lock<std::mutex> lock(mu_);
     // The timeout only covers jobs made PENDING by another process or a retry.

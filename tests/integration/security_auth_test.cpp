@@ -124,14 +124,22 @@ TEST_CASE("HS256 JWTs: valid ones pass, alg=none, other algs, bad signatures and
   auto claims = [](int64_t exp) { return R"({"sub":"alice","exp":)" + std::to_string(exp) + "}"; };
 
   CHECK(c.Get("/api/jobs", bearer(TestJwt(hs256, claims(now + 600), secret)))->status == 200);
-  CHECK(c.Get("/api/jobs", bearer(TestJwt(hs256, R"({"sub":"no-exp"})", secret)))->status == 200);
+  // No exp: a token that would never expire is refused (issue 11), as is an exp
+  // that is not an integer NumericDate (1e308 was once "valid forever", issue 18).
+  CheckUnauthorized(c.Get("/api/jobs", bearer(TestJwt(hs256, R"({"sub":"no-exp"})", secret))));
+  CheckUnauthorized(c.Get("/api/jobs", bearer(TestJwt(hs256, R"({"exp":1e308})", secret))));
+  CheckUnauthorized(
+      c.Get("/api/jobs",
+            bearer(TestJwt(hs256, R"({"exp":)" + std::to_string(now + 600) + ".5}", secret))));
 
   CheckUnauthorized(c.Get("/api/jobs"));
   CheckUnauthorized(c.Get("/api/jobs", bearer(TestJwt(hs256, claims(now - 600), secret))));
   CheckUnauthorized(c.Get("/api/jobs", bearer(TestJwt(hs256, claims(now + 600), "other-secret"))));
   CheckUnauthorized(
-      c.Get("/api/jobs",
-            bearer(TestJwt(hs256, R"({"nbf":)" + std::to_string(now + 3600) + "}", secret))));
+      c.Get("/api/jobs", bearer(TestJwt(hs256,
+                                        R"({"exp":)" + std::to_string(now + 7200) + R"(,"nbf":)" +
+                                            std::to_string(now + 3600) + "}",
+                                        secret))));
   CheckUnauthorized(
       c.Get("/api/jobs", bearer(TestJwt(R"({"alg":"HS512"})", claims(now + 600), secret))));
   CheckUnauthorized(c.Get("/api/jobs", bearer(TestJwt(hs256, R"({"exp":"tomorrow"})", secret))));
@@ -150,6 +158,21 @@ TEST_CASE("HS256 JWTs: valid ones pass, alg=none, other algs, bad signatures and
   CheckUnauthorized(c.Get("/api/jobs", bearer(tampered)));
   CheckUnauthorized(c.Get("/api/jobs", bearer("a.b")));
   CheckUnauthorized(c.Get("/api/jobs", bearer("!!!.???.***")));
+}
+
+TEST_CASE("HS256 JWTs without exp pass only with --jwt-allow-no-exp") {
+  const std::string secret = "jwt-shared-secret-for-tests";
+  const std::string hs256 = R"({"alg":"HS256","typ":"JWT"})";
+  const httplib::Headers no_exp = {
+      {"Authorization", "Bearer " + TestJwt(hs256, R"({"sub":"no-exp"})", secret)}};
+  ServerProcess strict({"--jwt-secret", secret});
+  CheckUnauthorized(strict.Client().Get("/api/jobs", no_exp));
+  ServerProcess lenient({"--jwt-secret", secret, "--jwt-allow-no-exp"});
+  CHECK(lenient.Client().Get("/api/jobs", no_exp)->status == 200);
+  // Out-of-range dates stay refused even then.
+  const httplib::Headers huge = {
+      {"Authorization", "Bearer " + TestJwt(hs256, R"({"exp":1e308})", secret)}};
+  CheckUnauthorized(lenient.Client().Get("/api/jobs", huge));
 }
 
 TEST_CASE("private media (--private) need the token or an unexpired signed URL") {

@@ -54,3 +54,22 @@ TEST_CASE("log lines: text quotes hostile values, JSON is one object per line") 
   CHECK(j["status"] == "FAILED");
   CHECK(j.contains("ts"));
 }
+
+TEST_CASE("label values that are not UTF-8 render as U+FFFD, valid UTF-8 is kept") {
+  metrics::Registry r;
+  auto& c = r.Counter("t_labels_total", "Labels", {"v"});
+  c.Add({"\xea\xff\xfe"});         // the bytes of issue 18's poisoned request line
+  c.Add({"caf\xc3\xa9"});          // é, valid
+  c.Add({"\xc0\xaf"});             // overlong '/'
+  c.Add({"a\xed\xa0\x80"});        // a UTF-16 surrogate
+  c.Add({"\xf0\x9f\x93\xb7 ok"});  // 📷, valid
+  const std::string text = r.Render();
+  CHECK(text.find("\xea\xff\xfe") == std::string::npos);
+  CHECK(text.find("t_labels_total{v=\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"} 1\n") !=
+        std::string::npos);
+  CHECK(text.find("t_labels_total{v=\"caf\xc3\xa9\"} 1\n") != std::string::npos);
+  CHECK(text.find("t_labels_total{v=\"\xef\xbf\xbd\xef\xbf\xbd\"} 1\n") != std::string::npos);
+  CHECK(text.find("t_labels_total{v=\"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"} 1\n") !=
+        std::string::npos);
+  CHECK(text.find("t_labels_total{v=\"\xf0\x9f\x93\xb7 ok\"} 1\n") != std::string::npos);
+}

@@ -51,23 +51,51 @@ TEST_CASE("HS256 JWT: the jwt.io example verifies, alg, signature, exp and nbf a
   const std::string example =
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwi"
       "aWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-  auto ok = VerifyJwtHs256(example, {"your-256-bit-secret"}, 1700000000);
+  // It has no exp, so it verifies only with require_exp off (--jwt-allow-no-exp).
+  auto ok = VerifyJwtHs256(example, {"your-256-bit-secret", 30, false}, 1700000000);
   REQUIRE(ok.ok());
   CHECK((*ok)["name"] == "John Doe");
-  CHECK_FALSE(VerifyJwtHs256(example, {"other"}, 1700000000).ok());
-  CHECK_FALSE(VerifyJwtHs256(example, {""}, 1700000000).ok());
+  CHECK_FALSE(VerifyJwtHs256(example, {"other", 30, false}, 1700000000).ok());
+  CHECK_FALSE(VerifyJwtHs256(example, {"", 30, false}, 1700000000).ok());
 
   const JwtOptions opts{"s3cret", 30};
   CHECK(VerifyJwtHs256(SignJwtHs256({{"exp", 1000}}, "s3cret"), opts, 990).ok());
   CHECK(VerifyJwtHs256(SignJwtHs256({{"exp", 1000}}, "s3cret"), opts, 1029).ok());  // leeway
   auto expired = VerifyJwtHs256(SignJwtHs256({{"exp", 1000}}, "s3cret"), opts, 1030);
   CHECK(expired.status().code() == edgepix::ErrorCode::kUnauthorized);
-  CHECK_FALSE(VerifyJwtHs256(SignJwtHs256({{"nbf", 2000}}, "s3cret"), opts, 1000).ok());
+  CHECK_FALSE(
+      VerifyJwtHs256(SignJwtHs256({{"exp", 3000}, {"nbf", 2000}}, "s3cret"), opts, 1000).ok());
+  CHECK(VerifyJwtHs256(SignJwtHs256({{"exp", 3000}, {"nbf", 1000}}, "s3cret"), opts, 1000).ok());
   CHECK_FALSE(VerifyJwtHs256(SignJwtHs256({{"exp", "soon"}}, "s3cret"), opts, 1000).ok());
   std::string none = Base64UrlEncode(R"({"alg":"none"})") + "." + Base64UrlEncode("{}") + ".";
   CHECK_FALSE(VerifyJwtHs256(none, opts, 1000).ok());
   CHECK_FALSE(VerifyJwtHs256("a.b.c.d", opts, 1000).ok());
   CHECK_FALSE(VerifyJwtHs256("", opts, 1000).ok());
+}
+
+TEST_CASE("HS256 JWT: exp is required, and NumericDates must be integers in range") {
+  const JwtOptions opts{"s3cret", 30};
+  auto check_refused = [&](const nlohmann::json& claims, const std::string& why) {
+    INFO(claims.dump());
+    auto r = VerifyJwtHs256(SignJwtHs256(claims, "s3cret"), opts, 1000);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == edgepix::ErrorCode::kUnauthorized);
+    CHECK(r.status().message().find(why) != std::string::npos);
+  };
+  // A token without exp would never expire: refused unless the operator opts in.
+  check_refused({{"sub", "alice"}}, "no exp");
+  CHECK(
+      VerifyJwtHs256(SignJwtHs256({{"sub", "alice"}}, "s3cret"), {"s3cret", 30, false}, 1000).ok());
+  // 1e308 parsed as a double once compared as "far in the future": never valid.
+  check_refused(nlohmann::json::parse(R"({"exp": 1e308})"), "exp must be an integer");
+  check_refused(nlohmann::json::parse(R"({"exp": 2000.5})"), "exp must be an integer");
+  check_refused(nlohmann::json::parse(R"({"exp": 2000, "nbf": 1e-300})"), "nbf must be an integer");
+  check_refused(nlohmann::json::parse(R"({"exp": 18446744073709551615})"), "exp is out of range");
+  check_refused(nlohmann::json::parse(R"({"exp": 253402300800})"), "exp is out of range");
+  check_refused(nlohmann::json::parse(R"({"exp": 2000, "nbf": -1})"), "nbf is out of range");
+  check_refused(nlohmann::json::parse(R"({"exp": 2000, "iat": true})"), "iat must be an integer");
+  // The largest NumericDate accepted is the end of year 9999.
+  CHECK(VerifyJwtHs256(SignJwtHs256({{"exp", 253402300799}}, "s3cret"), opts, 1000).ok());
 }
 
 TEST_CASE("path and request-id screens") {
