@@ -45,6 +45,7 @@ std::string TextValue(const Value& v) {
 }  // namespace
 
 void SetFormat(Format format) { g_format.store(format); }
+Format GetFormat() { return g_format.load(); }
 void SetEnabled(bool enabled) { g_enabled.store(enabled); }
 
 std::string FormatEvent(const std::string& kind, const Fields& fields) {

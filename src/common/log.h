@@ -20,6 +20,7 @@ namespace edgepix::log {
 
 enum class Format { kText, kJson };
 void SetFormat(Format format);
+Format GetFormat();
 // Switches every Event() off (--quiet) or on.
 void SetEnabled(bool enabled);
 
