@@ -14,17 +14,9 @@ if [ -z "$bin" ]; then
   cmake --build "$root/build-bench" -j2 --target edgepix >&2
   bin="$root/build-bench/edgepix"
 fi
-# Server and client each hold one descriptor per connection.
-ulimit -n "$(ulimit -Hn)"
-data="$(mktemp -d)"
 port="${EDGEPIX_BENCH_PORT:-18081}"
-"$bin" serve --listen 127.0.0.1:$port --data "$data" --quiet > "$data.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$data.log"' EXIT
-for _ in $(seq 100); do
-  curl -fs "127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+. "$root/bench/load/serve_lib.sh"
+start_edgepix "$bin" "$port"
 uptime
 python3 "$root/bench/load/idle_client.py" --port "$port" --pid "$pid" \
   --connections "$connections" --seconds "$seconds"
