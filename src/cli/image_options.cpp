@@ -1,17 +1,21 @@
 #include "cli/image_options.h"
 
 #include <set>
+#include <string>
 
 namespace edgepix::cli {
 
 std::vector<OptionDef> ImageOptionDefs() {
+  // The defaults are the image library's own, written once there.
+  const image::PipelineOptions defaults;
   return {
       {"variant", "thumb:150x150:cover, medium:640x640:inside, large:1280x1280:inside",
        "a variant NAME:WxH:FIT[:QUALITY], FIT one of cover|inside|fill; replaces the defaults",
        true},
-      {"webp-method", "4", "WebP effort 0 (fast) .. 6 (smallest)"},
-      {"max-megapixels", "100", "refuse images whose header declares more pixels"},
-      {"memory-budget-mb", "256",
+      {"webp-method", std::to_string(defaults.webp_method), "WebP effort 0 (fast) .. 6 (smallest)"},
+      {"max-megapixels", std::to_string(defaults.limits.max_pixels / 1000000),
+       "refuse images whose header declares more pixels"},
+      {"memory-budget-mb", std::to_string(defaults.limits.memory_budget_bytes / 1000000),
        "memory all decodes may hold at once (an image waits for room; one whose decode alone "
        "needs more is refused: 422 over_memory_budget); 0 = no limit"},
   };
