@@ -245,5 +245,8 @@ void CheckCorpus(const std::string& name, const std::string& dir) {
 
 TEST_CASE("corpus conformance", "[image][corpus]") {
   SECTION("corpus") { CheckCorpus("corpus", EnvDir("EDGEPIX_CORPUS")); }
-  SECTION("corpus2") { CheckCorpus("corpus2", EnvDir("EDGEPIX_CORPUS2")); }
+  SECTION("corpus2") {
+    const std::string dir = EnvDir("EDGEPIX_CORPUS2");
+    CheckCorpus("corpus2", dir.empty() ? EDGEPIX_DEFAULT_CORPUS2 : dir);
+  }
 }
