@@ -176,7 +176,9 @@ TEST_CASE("slow clients: a long-poll outlives --header-timeout (only headers are
   std::vector<std::string> args = SlowQueueArgs();
   for (const char* a : {"--header-timeout", "1"}) args.push_back(a);
   ServerProcess server(args);
-  const std::string id = QueuedJob(server, 2);
+  // Four photo-sized jobs ahead keep this one PENDING for the whole wait, even
+  // on a fast machine (two were done within the 2 s once).
+  const std::string id = QueuedJob(server, 4);
   auto poll = server.Client();
   poll.set_read_timeout(30, 0);
   auto t0 = Clock::now();
