@@ -74,12 +74,6 @@ target_compile_options(edgepix_httplib_compiled PUBLIC ${HTTPLIB_CFLAGS_OTHER} P
 # resident stack per HTTP thread that has read a body.
 target_compile_definitions(edgepix_httplib_compiled PUBLIC CPPHTTPLIB_USE_POLL
                            "CPPHTTPLIB_RECV_BUFSIZ=size_t(16384u)")
-# A header line (and a multipart part's header) may be up to 64 KiB instead of
-# 8 KiB: a part header carrying a long filename= is not a malformed upload (the
-# name is cut to 255 bytes where it is kept); the header deadline still bounds
-# how long a client may take to send it.
-# Only httplib.cc reads it: private.
-target_compile_definitions(edgepix_httplib_compiled PRIVATE "CPPHTTPLIB_HEADER_MAX_LENGTH=65536")
 target_link_libraries(edgepix_httplib_compiled PUBLIC ${EDGEPIX_HTTPLIB_LINK} Threads::Threads)
 message(STATUS "cpp-httplib compiled from the Debian source in ${EDGEPIX_DEBIAN_SRC_DIR} with "
                "${_httplib_patches}; ${HTTPLIB_CFLAGS_OTHER} -DCPPHTTPLIB_USE_POLL")
