@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <set>
 
 #include "common/log.h"
@@ -91,8 +90,8 @@ void JobProcessor::Record(const std::string& id, const std::function<Result<Job>
         !IsTransient(code) || interrupted()) {
       return Finish(updated, id);
     }
-    std::fprintf(stderr, "job %s: cannot record its state (%s); retrying\n", id.c_str(),
-                 updated.status().ToString().c_str());
+    log::Warning("cannot record the job's state, retrying: " + updated.status().ToString(),
+                 {{"id", id}, {"attempt", static_cast<int64_t>(attempt)}});
     Backoff(attempt);
   }
 }
