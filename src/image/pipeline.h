@@ -26,6 +26,7 @@ enum class Fit {
   kInside,  // fit inside WxH keeping aspect ratio
   kFill,    // stretch to exactly WxH
 };
+const char* FitName(Fit fit);  // "cover", "inside", "fill": the --variant spelling
 
 struct VariantSpec {
   std::string name;  // IsValidVariantName (common/name_rules.h)

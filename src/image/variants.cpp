@@ -31,6 +31,18 @@ std::vector<VariantSpec> DefaultVariants() {
           {"large", 1280, 1280, Fit::kInside, 85}};
 }
 
+const char* FitName(Fit fit) {
+  switch (fit) {
+    case Fit::kCover:
+      return "cover";
+    case Fit::kInside:
+      return "inside";
+    case Fit::kFill:
+      return "fill";
+  }
+  return "?";
+}
+
 Result<VariantSpec> ParseVariantSpec(std::string_view text) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -50,14 +62,14 @@ Result<VariantSpec> ParseVariantSpec(std::string_view text) {
       v.width > kMaxVariantSide || v.height > kMaxVariantSide) {
     return Bad(text, "size must be WxH with sides 1.." + std::to_string(kMaxVariantSide));
   }
-  if (parts[2] == "cover")
-    v.fit = Fit::kCover;
-  else if (parts[2] == "inside")
-    v.fit = Fit::kInside;
-  else if (parts[2] == "fill")
-    v.fit = Fit::kFill;
-  else
-    return Bad(text, "fit must be cover, inside or fill");
+  bool known_fit = false;
+  for (Fit fit : {Fit::kCover, Fit::kInside, Fit::kFill}) {
+    if (parts[2] == FitName(fit)) {
+      v.fit = fit;
+      known_fit = true;
+    }
+  }
+  if (!known_fit) return Bad(text, "fit must be cover, inside or fill");
   if (parts.size() == 4 && (!ParseInt(parts[3], &v.quality) || v.quality < 0 || v.quality > 100)) {
     return Bad(text, "quality must be 0..100");
   }

@@ -15,25 +15,13 @@ bool IsTransient(ErrorCode code) {
          code == ErrorCode::kUnavailable;
 }
 
-const char* FitName(image::Fit fit) {
-  switch (fit) {
-    case image::Fit::kCover:
-      return "cover";
-    case image::Fit::kInside:
-      return "inside";
-    case image::Fit::kFill:
-      return "fill";
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs, int webp_method) {
   std::string key = "webp;method=" + std::to_string(webp_method);
   for (const auto& s : specs) {
     key += ";" + s.name + ":" + std::to_string(s.width) + "x" + std::to_string(s.height) + ":" +
-           FitName(s.fit) + ":q" + std::to_string(s.quality);
+           image::FitName(s.fit) + ":q" + std::to_string(s.quality);
   }
   return key;
 }
