@@ -333,8 +333,9 @@ std::vector<std::string> SlowQueueArgs() {
 std::string QueuedJob(ServerProcess& server, int blockers) {
   auto c = server.Client();
   std::vector<std::pair<std::string, std::string>> files;
-  const std::string photo = MakeJpeg(6000, 4000);
-  for (int i = 0; i < blockers; ++i) files.emplace_back("blocker.jpg", photo);
+  // Each blocker differs: identical bytes would reuse the first one's variants
+  // (dedup) and finish at once, leaving the queued job nothing to wait behind.
+  for (int i = 0; i < blockers; ++i) files.emplace_back("blocker.jpg", MakeJpeg(6000 - i, 4000));
   files.emplace_back("queued.png", MakePng(64, 64));
   auto up = JsonBody(UploadFiles(c, files));
   REQUIRE(up["jobs"].size() == files.size());
