@@ -29,23 +29,19 @@ Result<ImageSettings> ImageSettingsFrom(const ParsedOptions& options) {
   } else {
     std::set<std::string> names;
     for (const auto& text : specs) {
-      auto spec = image::ParseVariantSpec(text);
-      if (!spec.ok()) return spec.status();
-      if (!names.insert(spec->name).second) {
-        return Status::Error(ErrorCode::kBadRequest, "variant '" + spec->name + "' given twice");
+      EDGEPIX_ASSIGN_OR_RETURN(auto spec, image::ParseVariantSpec(text));
+      if (!names.insert(spec.name).second) {
+        return Status::Error(ErrorCode::kBadRequest, "variant '" + spec.name + "' given twice");
       }
-      s.variants.push_back(*spec);
+      s.variants.push_back(spec);
     }
   }
-  auto method = options.GetInt("webp-method", 0, 6);
-  if (!method.ok()) return method.status();
-  s.pipeline.webp_method = static_cast<int>(*method);
-  auto mp = options.GetInt("max-megapixels", 1, 10000);
-  if (!mp.ok()) return mp.status();
-  s.pipeline.limits.max_pixels = static_cast<uint64_t>(*mp) * 1000 * 1000;
-  auto budget = options.GetInt("memory-budget-mb", 0, 1 << 20);
-  if (!budget.ok()) return budget.status();
-  s.pipeline.limits.memory_budget_bytes = static_cast<uint64_t>(*budget) * 1000 * 1000;
+  EDGEPIX_ASSIGN_OR_RETURN(auto method, options.GetInt("webp-method", 0, 6));
+  s.pipeline.webp_method = static_cast<int>(method);
+  EDGEPIX_ASSIGN_OR_RETURN(auto mp, options.GetInt("max-megapixels", 1, 10000));
+  s.pipeline.limits.max_pixels = static_cast<uint64_t>(mp) * 1000 * 1000;
+  EDGEPIX_ASSIGN_OR_RETURN(auto budget, options.GetInt("memory-budget-mb", 0, 1 << 20));
+  s.pipeline.limits.memory_budget_bytes = static_cast<uint64_t>(budget) * 1000 * 1000;
   s.pipeline.limits.variants = s.variants;
   return s;
 }

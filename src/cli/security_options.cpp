@@ -57,9 +57,8 @@ Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* ou
     if (!access.token.empty()) {
       return Status::Error(ErrorCode::kBadRequest, "give --token or --token-file, not both");
     }
-    auto token = ReadSecretFile("token-file", parsed.Get("token-file"));
-    if (!token.ok()) return token.status();
-    access.token = *token;
+    EDGEPIX_ASSIGN_OR_RETURN(auto token, ReadSecretFile("token-file", parsed.Get("token-file")));
+    access.token = token;
   }
   if (parsed.FromCommandLine("token")) {
     log::Warning(
@@ -75,15 +74,12 @@ Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* ou
   access.jwt_allow_no_exp = parsed.Get("jwt-allow-no-exp") == "true";
   access.url_signing_key = parsed.Get("url-signing-key");
   access.private_media = parsed.Get("private") == "true";
-  auto ttl = parsed.GetInt("signed-url-ttl", 60, 7 * 24 * 3600);
-  if (!ttl.ok()) return ttl.status();
-  access.signed_url_ttl_seconds = *ttl;
-  auto header_timeout = parsed.GetInt("header-timeout", 1, 3600);
-  if (!header_timeout.ok()) return header_timeout.status();
-  out->header_timeout_seconds = static_cast<int>(*header_timeout);
-  auto min_body_rate = parsed.GetInt("min-body-rate", 0, 1ll << 30);
-  if (!min_body_rate.ok()) return min_body_rate.status();
-  out->min_body_bytes_per_second = static_cast<uint64_t>(*min_body_rate);
+  EDGEPIX_ASSIGN_OR_RETURN(auto ttl, parsed.GetInt("signed-url-ttl", 60, 7 * 24 * 3600));
+  access.signed_url_ttl_seconds = ttl;
+  EDGEPIX_ASSIGN_OR_RETURN(auto header_timeout, parsed.GetInt("header-timeout", 1, 3600));
+  out->header_timeout_seconds = static_cast<int>(header_timeout);
+  EDGEPIX_ASSIGN_OR_RETURN(auto min_body_rate, parsed.GetInt("min-body-rate", 0, 1ll << 30));
+  out->min_body_bytes_per_second = static_cast<uint64_t>(min_body_rate);
   EDGEPIX_RETURN_IF_ERROR(http::Access::Validate(access));
 
   out->cors_origins = parsed.GetAll("cors-origin");

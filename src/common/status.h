@@ -50,7 +50,7 @@ inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kPoison) + 1;
 // Stable machine-readable wire name, e.g. "unsupported_format".
 const char* ErrorCodeName(ErrorCode code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
@@ -63,6 +63,9 @@ class Status {
   const std::string& message() const { return message_; }
   // "code: message" for logs.
   std::string ToString() const;
+  // Marks a status deliberately dropped (best-effort cleanup whose failure
+  // changes nothing for the caller); say why at the call.
+  void IgnoreError() const {}
 
  private:
   Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -71,7 +74,7 @@ class Status {
 };
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
@@ -96,5 +99,16 @@ class Result {
     ::edgepix::Status _st = (expr);   \
     if (!_st.ok()) return _st;        \
   } while (0)
+
+// EDGEPIX_ASSIGN_OR_RETURN(auto x, MakeX()); returns MakeX()'s status when it
+// failed, otherwise declares (or assigns) `x` from its value.
+#define EDGEPIX_ASSIGN_OR_RETURN(lhs, expr) \
+  EDGEPIX_ASSIGN_OR_RETURN_IMPL_(EDGEPIX_STATUS_CONCAT_(edgepix_result_, __LINE__), lhs, expr)
+#define EDGEPIX_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                   \
+  if (!tmp.ok()) return tmp.status();                  \
+  lhs = std::move(tmp).value()
+#define EDGEPIX_STATUS_CONCAT_(a, b) EDGEPIX_STATUS_CONCAT_INNER_(a, b)
+#define EDGEPIX_STATUS_CONCAT_INNER_(a, b) a##b
 
 }  // namespace edgepix

@@ -36,9 +36,8 @@ Channel MakeChannel(uint32_t mask) {
 }  // namespace
 
 Result<PixelBuffer> DecodeBmp(std::string_view b, const HeaderInfo& h) {
-  auto lr = ParseBmpLayout(b);
-  if (!lr.ok()) return lr.status();
-  const BmpLayout& l = *lr;
+  EDGEPIX_ASSIGN_OR_RETURN(auto lr, ParseBmpLayout(b));
+  const BmpLayout& l = lr;
   EDGEPIX_RETURN_IF_ERROR(CheckBmpData(b, l));
   if (l.width != h.probe.width || l.height != h.probe.height) {
     return Status::Error(ErrorCode::kUndecodable, "BMP: header changed while decoding");
@@ -52,8 +51,7 @@ Result<PixelBuffer> DecodeBmp(std::string_view b, const HeaderInfo& h) {
   }
   bool alpha = (l.bpp == 16 || l.bpp == 32) && masks[3] != 0;
   int channels = alpha ? 4 : 3;
-  auto out = PixelBuffer::Allocate(l.width, l.height, channels);
-  if (!out.ok()) return out.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto out, PixelBuffer::Allocate(l.width, l.height, channels));
 
   uint8_t palette[256][3] = {};
   int entry = Le32(b, 14) == 12 ? 3 : 4;
@@ -68,7 +66,7 @@ Result<PixelBuffer> DecodeBmp(std::string_view b, const HeaderInfo& h) {
   for (int y = 0; y < l.height; ++y) {
     int src_y = l.top_down ? y : l.height - 1 - y;
     std::string_view row = b.substr(l.data_offset + stride * src_y, stride);
-    uint8_t* d = out->row(y);
+    uint8_t* d = out.row(y);
     for (int x = 0; x < l.width; ++x, d += channels) {
       if (l.bpp <= 8) {
         size_t bit = size_t(x) * l.bpp;
@@ -84,7 +82,7 @@ Result<PixelBuffer> DecodeBmp(std::string_view b, const HeaderInfo& h) {
     }
   }
   // An alpha channel that is zero everywhere is unused padding, not "invisible".
-  if (alpha && alpha_or == 0) DropAlphaInPlace(*out);
+  if (alpha && alpha_or == 0) DropAlphaInPlace(out);
   return out;
 }
 

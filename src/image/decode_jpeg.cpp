@@ -84,22 +84,21 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
   const int sw = scaled.width, sh = scaled.height;
   bool cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK;
   int channels = cmyk ? 4 : 3;
-  auto buf = PixelBuffer::Allocate(sw, sh, channels);
-  if (!buf.ok()) return buf.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto buf, PixelBuffer::Allocate(sw, sh, channels));
   int pf = cmyk ? TJPF_CMYK : TJPF_RGB;
   int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
-  if (tjDecompress2(tj.get(), data, size, buf->pixels(), sw, 0, sh, pf, flags) != 0) {
+  if (tjDecompress2(tj.get(), data, size, buf.pixels(), sw, 0, sh, pf, flags) != 0) {
     std::string msg = tjGetErrorStr2(tj.get());
     if (tjGetErrorCode(tj.get()) != TJERR_WARNING || !Benign(msg)) return TjError(msg);
     // Only tolerable warnings so far: decode again without stopping, then
     // require that the last warning was tolerable too.
     flags &= ~TJFLAG_STOPONWARNING;
-    if (tjDecompress2(tj.get(), data, size, buf->pixels(), sw, 0, sh, pf, flags) != 0) {
+    if (tjDecompress2(tj.get(), data, size, buf.pixels(), sw, 0, sh, pf, flags) != 0) {
       msg = tjGetErrorStr2(tj.get());
       if (tjGetErrorCode(tj.get()) != TJERR_WARNING || !Benign(msg)) return TjError(msg);
     }
   }
-  if (cmyk) return CmykToRgb(buf->pixels(), sw, sh, h.icc, h.jpeg_adobe);
+  if (cmyk) return CmykToRgb(buf.pixels(), sw, sh, h.icc, h.jpeg_adobe);
   return buf;
 }
 

@@ -162,17 +162,16 @@ Result<PixelBuffer> DecodePng(std::string_view bytes, const HeaderInfo& h, int m
 
   const int k = PngShrinkFactor(h, min_width, min_height);
   if (k == 1) {  // full size (Adam7 fills rows pass by pass): straight into the output
-    auto out = PixelBuffer::Allocate(w, ht, channels);
-    if (!out.ok()) return out.status();
+    EDGEPIX_ASSIGN_OR_RETURN(auto out, PixelBuffer::Allocate(w, ht, channels));
     std::vector<png_bytep> rows(ht);
-    for (int y = 0; y < ht; ++y) rows[y] = out->row(y);
+    for (int y = 0; y < ht; ++y) rows[y] = out.row(y);
     if (!ReadImage(&d, rows.data())) return bad(d.error);
     return out;
   }
-  auto out = PixelBuffer::Allocate((w + k - 1) / k, (ht + k - 1) / k, channels);
-  if (!out.ok()) return out.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto out,
+                           PixelBuffer::Allocate((w + k - 1) / k, (ht + k - 1) / k, channels));
   std::vector<uint8_t> row(size_t(w) * channels);
-  Shrinker shrink(&*out, w, k);
+  Shrinker shrink(&out, w, k);
   shrink.set_height(ht);
   if (!ReadRows(&d, row.data(), ht, &shrink)) return bad(d.error);
   return out;

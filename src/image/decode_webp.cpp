@@ -61,9 +61,8 @@ Result<PixelBuffer> DecodeFirstFrame(std::string_view bytes, const HeaderInfo& h
   if (!WebPAnimDecoderGetNext(dec.get(), &frame, &timestamp) || !frame) {
     return Status::Error(ErrorCode::kUndecodable, "WebP: cannot decode the first frame");
   }
-  auto buf = PixelBuffer::Allocate(h.probe.width, h.probe.height, 4);
-  if (!buf.ok()) return buf.status();
-  std::memcpy(buf->pixels(), frame, buf->size());
+  EDGEPIX_ASSIGN_OR_RETURN(auto buf, PixelBuffer::Allocate(h.probe.width, h.probe.height, 4));
+  std::memcpy(buf.pixels(), frame, buf.size());
   return buf;
 }
 
@@ -96,13 +95,12 @@ Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int 
     config.options.scaled_width = w;
     config.options.scaled_height = ht;
   }
-  auto buf = PixelBuffer::Allocate(w, ht, channels);
-  if (!buf.ok()) return buf.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto buf, PixelBuffer::Allocate(w, ht, channels));
   config.output.colorspace = channels == 4 ? MODE_RGBA : MODE_RGB;
   config.output.is_external_memory = 1;
-  config.output.u.RGBA.rgba = buf->pixels();
-  config.output.u.RGBA.stride = static_cast<int>(buf->stride());
-  config.output.u.RGBA.size = buf->size();
+  config.output.u.RGBA.rgba = buf.pixels();
+  config.output.u.RGBA.stride = static_cast<int>(buf.stride());
+  config.output.u.RGBA.size = buf.size();
   VP8StatusCode st =
       WebPDecode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &config);
   WebPFreeDecBuffer(&config.output);  // no-op for external memory, kept for symmetry

@@ -14,13 +14,12 @@ namespace edgepix::image {
 namespace {
 
 Result<VariantOutput> EncodeOne(const ReadyVariant& r, int method) {
-  auto webp = EncodeWebp(*r.pixels, r.spec->quality, method);
-  if (!webp.ok()) return webp.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto webp, EncodeWebp(*r.pixels, r.spec->quality, method));
   VariantOutput v;
   v.name = r.spec->name;
   v.width = r.pixels->width;
   v.height = r.pixels->height;
-  v.webp = std::move(*webp);
+  v.webp = std::move(webp);
   return v;
 }
 

@@ -50,8 +50,7 @@ void ConvertToSrgb(PixelBuffer& buf, std::string_view icc) {
 
 Result<PixelBuffer> CmykToRgb(const uint8_t* cmyk, int width, int height, std::string_view icc,
                               bool inverted) {
-  auto out = PixelBuffer::Allocate(width, height, 3);
-  if (!out.ok()) return out.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto out, PixelBuffer::Allocate(width, height, 3));
   size_t n = size_t(width) * height;
   Profile in = Open(icc);
   if (in && cmsGetColorSpace(in.get()) == cmsSigCmykData) {
@@ -60,13 +59,13 @@ Result<PixelBuffer> CmykToRgb(const uint8_t* cmyk, int width, int height, std::s
                                    TYPE_RGB_8, INTENT_PERCEPTUAL, 0));
     if (t) {
       for (int y = 0; y < height; ++y) {
-        cmsDoTransform(t.get(), cmyk + size_t(y) * width * 4, out->row(y),
+        cmsDoTransform(t.get(), cmyk + size_t(y) * width * 4, out.row(y),
                        static_cast<cmsUInt32Number>(width));
       }
       return out;
     }
   }
-  uint8_t* o = out->pixels();
+  uint8_t* o = out.pixels();
   for (size_t i = 0; i < n; ++i) {
     const uint8_t* p = cmyk + i * 4;
     int c = p[0], m = p[1], ye = p[2], k = p[3];

@@ -96,9 +96,8 @@ Result<std::vector<std::shared_ptr<PixelBuffer>>> ResizeAll(PixelBuffer decoded,
       outputs[idx] = src;  // already the right size: share, don't copy
       continue;
     }
-    auto resized = ResizeCentred(*src, sp.fx, sp.fy, sp.out_w, sp.out_h);
-    if (!resized.ok()) return resized.status();
-    outputs[idx] = std::make_shared<PixelBuffer>(std::move(*resized));
+    EDGEPIX_ASSIGN_OR_RETURN(auto resized, ResizeCentred(*src, sp.fx, sp.fy, sp.out_w, sp.out_h));
+    outputs[idx] = std::make_shared<PixelBuffer>(std::move(resized));
     if (whole) sources.push_back(outputs[idx]);
   }
   return outputs;  // frees the decoded buffer unless an output shares it
@@ -109,9 +108,8 @@ Result<std::vector<std::shared_ptr<PixelBuffer>>> ResizeAll(PixelBuffer decoded,
 Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<VariantSpec>& specs,
                                     const PipelineOptions& options) {
   EDGEPIX_RETURN_IF_ERROR(ValidateSpecs(specs));
-  auto header = ReadHeader(bytes, /*want_metadata=*/true);
-  if (!header.ok()) return header.status();
-  const HeaderInfo& h = *header;
+  EDGEPIX_ASSIGN_OR_RETURN(auto header, ReadHeader(bytes, /*want_metadata=*/true));
+  const HeaderInfo& h = header;
   Limits limits = options.limits;  // the memory check plans for the variants asked for here
   limits.variants = specs;
   EDGEPIX_RETURN_IF_ERROR(CheckHeader(h, limits));
@@ -138,29 +136,26 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   budget.SetCapacity(options.limits.memory_budget_bytes);
   PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, min_w, min_h));
   CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
-  auto decoded = Decode(bytes, h, min_w, min_h);
-  if (!decoded.ok()) return decoded.status();
-  if (decoded->channels == 4 && !AnyTransparent(*decoded)) DropAlphaInPlace(*decoded);
+  EDGEPIX_ASSIGN_OR_RETURN(auto decoded, Decode(bytes, h, min_w, min_h));
+  if (decoded.channels == 4 && !AnyTransparent(decoded)) DropAlphaInPlace(decoded);
   if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {
-    ConvertToSrgb(*decoded, h.icc);
+    ConvertToSrgb(decoded, h.icc);
   }
-  auto outputs = ResizeAll(std::move(*decoded), stored);
-  if (!outputs.ok()) return outputs.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto outputs, ResizeAll(std::move(decoded), stored));
   lease.Release();  // what remains is at most variant-sized
 
   std::vector<ReadyVariant> ready(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
-    std::shared_ptr<PixelBuffer> px = (*outputs)[i];
+    std::shared_ptr<PixelBuffer> px = (outputs)[i];
     if (orientation != 1) {
-      auto oriented = Orient(*px, orientation);
-      if (!oriented.ok()) return oriented.status();
-      px = std::make_shared<PixelBuffer>(std::move(*oriented));
+      EDGEPIX_ASSIGN_OR_RETURN(auto oriented, Orient(*px, orientation));
+      px = std::make_shared<PixelBuffer>(std::move(oriented));
     }
     // Before any encoding starts: buffers are read-only from here on.
     ClearHiddenColour(*px);
     ready[i] = {&specs[i], std::move(px)};
   }
-  outputs->clear();
+  outputs.clear();
 
   CpuTokens::Token extra;
   if (options.parallel == ParallelVariants::kAlways) {
@@ -168,10 +163,10 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   } else if (options.parallel == ParallelVariants::kWhenIdle) {
     extra = CpuTokens::Process().TryExtra();
   }
-  auto variants =
-      EncodeVariants(ready, options.webp_method, static_cast<bool>(extra), options.on_variant);
-  if (!variants.ok()) return variants.status();
-  result.variants = std::move(*variants);
+  EDGEPIX_ASSIGN_OR_RETURN(
+      auto variants,
+      EncodeVariants(ready, options.webp_method, static_cast<bool>(extra), options.on_variant));
+  result.variants = std::move(variants);
   return result;
 }
 

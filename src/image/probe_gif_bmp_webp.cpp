@@ -167,11 +167,10 @@ Status CheckBmpData(std::string_view b, const BmpLayout& l) {
 }
 
 Status ReadBmpHeader(std::string_view b, HeaderInfo* out) {
-  auto l = ParseBmpLayout(b);
-  if (!l.ok()) return l.status();
-  out->probe.width = l->width;
-  out->probe.height = l->height;
-  out->has_alpha = l->bpp == 32 || (l->bpp == 16 && l->masks[3] != 0);
+  EDGEPIX_ASSIGN_OR_RETURN(auto l, ParseBmpLayout(b));
+  out->probe.width = l.width;
+  out->probe.height = l.height;
+  out->has_alpha = l.bpp == 32 || (l.bpp == 16 && l.masks[3] != 0);
   return Status::Ok();
 }
 

@@ -17,12 +17,11 @@ int RoundPos(double v) { return std::max(1, static_cast<int>(std::lround(v))); }
 // for large ratios, as libvips does; RGBA is averaged alpha-weighted.
 Result<PixelBuffer> BoxShrink(const uint8_t* in, size_t in_stride, int cw, int ch, int c, int kx,
                               int ky) {
-  auto dst = PixelBuffer::Allocate(cw / kx, ch / ky, c);
-  if (!dst.ok()) return dst.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto dst, PixelBuffer::Allocate(cw / kx, ch / ky, c));
   const uint32_t n = uint32_t(kx) * ky;
-  for (int oy = 0; oy < dst->height; ++oy) {
-    uint8_t* d = dst->row(oy);
-    for (int ox = 0; ox < dst->width; ++ox, d += c) {
+  for (int oy = 0; oy < dst.height; ++oy) {
+    uint8_t* d = dst.row(oy);
+    for (int ox = 0; ox < dst.width; ++ox, d += c) {
       uint32_t sum[4] = {0, 0, 0, 0};
       for (int y = 0; y < ky; ++y) {
         const uint8_t* p = in + (size_t(oy) * ky + y) * in_stride + size_t(ox) * kx * c;
@@ -77,11 +76,10 @@ Result<PixelBuffer> ResizeCentred(const PixelBuffer& src, double fx, double fy, 
   int cx = (src.width - cw) / 2, cy = (src.height - ch) / 2;
   const int c = src.channels;
   const uint8_t* in = src.pixels() + size_t(cy) * src.stride() + size_t(cx) * c;
-  auto dst = PixelBuffer::Allocate(out_w, out_h, c);
-  if (!dst.ok()) return dst.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto dst, PixelBuffer::Allocate(out_w, out_h, c));
   if (cw == out_w && ch == out_h) {
     for (int y = 0; y < out_h; ++y) {
-      std::memcpy(dst->row(y), in + size_t(y) * src.stride(), size_t(out_w) * c);
+      std::memcpy(dst.row(y), in + size_t(y) * src.stride(), size_t(out_w) * c);
     }
     return dst;
   }
@@ -91,17 +89,16 @@ Result<PixelBuffer> ResizeCentred(const PixelBuffer& src, double fx, double fy, 
   PixelBuffer shrunk;
   int kx = std::max(1, cw / out_w), ky = std::max(1, ch / out_h);
   if (kx >= 2 || ky >= 2) {
-    auto b = BoxShrink(in, in_stride, cw, ch, c, kx, ky);
-    if (!b.ok()) return b.status();
-    shrunk = std::move(*b);
+    EDGEPIX_ASSIGN_OR_RETURN(auto b, BoxShrink(in, in_stride, cw, ch, c, kx, ky));
+    shrunk = std::move(b);
     if (shrunk.width == out_w && shrunk.height == out_h) return shrunk;
     in = shrunk.pixels();
     in_stride = shrunk.stride();
     cw = shrunk.width;
     ch = shrunk.height;
   }
-  int ok = stbir_resize_uint8_generic(in, cw, ch, static_cast<int>(in_stride), dst->pixels(), out_w,
-                                      out_h, static_cast<int>(dst->stride()), c,
+  int ok = stbir_resize_uint8_generic(in, cw, ch, static_cast<int>(in_stride), dst.pixels(), out_w,
+                                      out_h, static_cast<int>(dst.stride()), c,
                                       c == 4 ? 3 : STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
                                       STBIR_FILTER_CATMULLROM, STBIR_COLORSPACE_LINEAR, nullptr);
   if (!ok) return Status::Error(ErrorCode::kInternal, "resize failed");

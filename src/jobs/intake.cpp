@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "common/log.h"
 #include "jobs/sha256.h"
 
 namespace edgepix {
@@ -26,9 +27,8 @@ Intake::Intake(JobStore* store, BlobStore* blobs, IntakeOptions options)
 Result<std::unique_ptr<DiskReservation>> Intake::Reserve(uint64_t bytes) {
   // Under the lock, so two requests cannot both take the last room.
   std::lock_guard<std::mutex> lock(reserve_mu_);
-  auto free_bytes = blobs_->FreeBytes();
-  if (!free_bytes.ok()) return free_bytes.status();
-  if (*free_bytes < options_.min_free_bytes + reserved_ + bytes) {
+  EDGEPIX_ASSIGN_OR_RETURN(auto free_bytes, blobs_->FreeBytes());
+  if (free_bytes < options_.min_free_bytes + reserved_ + bytes) {
     return Status::Error(ErrorCode::kDiskFull, "not enough free disk space to accept uploads");
   }
   reserved_ += bytes;
@@ -41,25 +41,21 @@ DiskReservation::~DiskReservation() {
 }
 
 Result<std::unique_ptr<PendingUpload>> Intake::Begin() {
-  auto pending = store_->CountByStatus(JobStatus::kPending);
-  if (!pending.ok()) return pending.status();
-  if (*pending >= options_.max_queue) {
-    return Status::Error(ErrorCode::kQueueFull, "the processing queue is full (" +
-                                                    std::to_string(*pending) +
-                                                    " jobs pending); retry later");
+  EDGEPIX_ASSIGN_OR_RETURN(auto pending, store_->CountByStatus(JobStatus::kPending));
+  if (pending >= options_.max_queue) {
+    return Status::Error(
+        ErrorCode::kQueueFull,
+        "the processing queue is full (" + std::to_string(pending) + " jobs pending); retry later");
   }
-  auto free_bytes = blobs_->FreeBytes();
-  if (!free_bytes.ok()) return free_bytes.status();
-  if (*free_bytes < options_.min_free_bytes) {
+  EDGEPIX_ASSIGN_OR_RETURN(auto free_bytes, blobs_->FreeBytes());
+  if (free_bytes < options_.min_free_bytes) {
     return Status::Error(ErrorCode::kDiskFull, "not enough free disk space to accept uploads");
   }
-  auto sha = Sha256::Create();
-  if (!sha.ok()) return sha.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto sha, Sha256::Create());
   std::string id = NewJobId();
-  auto writer = blobs_->BeginOriginal(id);
-  if (!writer.ok()) return writer.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto writer, blobs_->BeginOriginal(id));
   return std::unique_ptr<PendingUpload>(
-      new PendingUpload(this, id, std::move(*writer), std::move(*sha)));
+      new PendingUpload(this, id, std::move(writer), std::move(sha)));
 }
 
 PendingUpload::PendingUpload(Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer,
@@ -114,7 +110,11 @@ Result<Job> PendingUpload::Finish(const std::string& filename) {
   job.created_at = job.updated_at = NowIso8601();
   Status inserted = intake_->store_->Insert(job);
   if (!inserted.ok()) {
-    intake_->blobs_->DeleteImage(id_);
+    Status removed = intake_->blobs_->DeleteImage(id_);
+    if (!removed.ok()) {
+      log::Warning("cannot remove an unrecorded upload's files: " + removed.ToString(),
+                   {{"id", id_}});
+    }
     return inserted;
   }
   return job;

@@ -10,6 +10,12 @@
 namespace edgepix {
 namespace {
 
+// Files of a deleted or failed job are never served (the job row decides what
+// is): a failed removal leaves only unreachable bytes, so it is logged, not fatal.
+void WarnIfNotRemoved(const Status& removed, const std::string& id) {
+  if (!removed.ok()) log::Warning("cannot remove files: " + removed.ToString(), {{"id", id}});
+}
+
 bool IsTransient(ErrorCode code) {
   return code == ErrorCode::kDiskFull || code == ErrorCode::kIoError ||
          code == ErrorCode::kUnavailable;
@@ -88,7 +94,7 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
   if (!updated.ok()) {
     if (updated.status().code() == ErrorCode::kNotFound) {
       // Deleted while processing: remove whatever this run wrote.
-      blobs_->DeleteImage(id);
+      WarnIfNotRemoved(blobs_->DeleteImage(id), id);
     } else {
       log::Error("cannot record the job's result: " + updated.status().ToString(), {{"id", id}});
     }
@@ -101,9 +107,8 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
 
 Status JobProcessor::PublishVariant(const std::string& id, const VariantRecord& record,
                                     const std::string& data) {
-  auto staged = blobs_->StageVariant(id, record.name, data);
-  if (!staged.ok()) return staged.status();
-  auto updated = store_->PublishVariant(id, record, [&] { return (*staged)->Publish(); });
+  EDGEPIX_ASSIGN_OR_RETURN(auto staged, blobs_->StageVariant(id, record.name, data));
+  auto updated = store_->PublishVariant(id, record, [&] { return staged->Publish(); });
   if (!updated.ok()) return updated.status();
   notifier_->Notify(id);
   return Status::Ok();
@@ -111,7 +116,7 @@ Status JobProcessor::PublishVariant(const std::string& id, const VariantRecord& 
 
 void JobProcessor::FailOrRetry(const Job& job, const Status& st) {
   // Variants a failed attempt wrote are not served: a retry makes them again.
-  blobs_->DeleteVariants(job.id);
+  WarnIfNotRemoved(blobs_->DeleteVariants(job.id), job.id);
   if (IsTransient(st.code()) && job.attempts < options_.max_attempts) {
     log::Warning("attempt failed, retrying: " + st.ToString(),
                  {{"id", job.id}, {"attempt", static_cast<int64_t>(job.attempts)}});
@@ -197,7 +202,7 @@ void JobProcessor::Run(const Job& job) {
   if (!store_error.ok()) return PublishFailed(job, store_error);
   if (!result.ok()) {
     // Nothing of a failed attempt stays servable.
-    blobs_->DeleteVariants(job.id);
+    WarnIfNotRemoved(blobs_->DeleteVariants(job.id), job.id);
     const JobError error{ErrorCodeName(result.status().code()), result.status().message()};
     Record(job.id, [&] { return store_->MarkFailed(job.id, error); });
     return;

@@ -48,10 +48,9 @@ Result<int64_t> DeleteImagesOlderThan(JobStore* store, BlobStore* blobs, JobNoti
   const std::string cutoff = IsoTimeAgo(age);
   int64_t deleted = 0;
   while (true) {
-    auto ids = store->ListIdsCreatedBefore(cutoff, 200);
-    if (!ids.ok()) return ids.status();
-    if (ids->empty()) break;
-    for (const std::string& id : *ids) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto ids, store->ListIdsCreatedBefore(cutoff, 200));
+    if (ids.empty()) break;
+    for (const std::string& id : ids) {
       Status st = RemoveImage(store, blobs, notifier, id);
       if (!st.ok() && st.code() != ErrorCode::kNotFound) return st;
       ++deleted;

@@ -39,10 +39,9 @@ std::string Sha256::HexDigest() {
 }
 
 Result<std::string> Sha256::Of(std::string_view data) {
-  auto h = Create();
-  if (!h.ok()) return h.status();
-  (*h)->Update(data.data(), data.size());
-  return (*h)->HexDigest();
+  EDGEPIX_ASSIGN_OR_RETURN(auto h, Create());
+  h->Update(data.data(), data.size());
+  return h->HexDigest();
 }
 
 }  // namespace edgepix

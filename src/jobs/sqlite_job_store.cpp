@@ -82,8 +82,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Result<JobListPage> List(const JobListQuery& query) override {
-    auto before = ParseCursor(query.cursor);
-    if (!before.ok()) return before.status();
+    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseCursor(query.cursor));
     const int limit = std::clamp(query.limit, 1, kMaxListLimit);
     return Guarded("list jobs", [&]() -> Result<JobListPage> {
       auto lease = readers_->Acquire();
@@ -91,7 +90,7 @@ class SqliteJobStore : public JobStore {
       if (query.status) sql += " AND status = ?3";
       sql += " ORDER BY seq DESC LIMIT ?2";
       SQLite::Statement st(lease.db(), sql);
-      st.bind(1, *before);
+      st.bind(1, before);
       st.bind(2, limit + 1);  // one more tells whether a next page exists
       if (query.status) st.bind(3, JobStatusName(*query.status));
       JobListPage page;

@@ -6,18 +6,16 @@ Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max
   RecoveryReport report;
   EDGEPIX_RETURN_IF_ERROR(blobs->RemoveStaleTempFiles());
 
-  auto interrupted = store->RequeueInterrupted(max_attempts);
-  if (!interrupted.ok()) return interrupted.status();
-  report.requeued = static_cast<int64_t>(interrupted->requeued.size());
-  report.poisoned = static_cast<int64_t>(interrupted->poisoned.size());
+  EDGEPIX_ASSIGN_OR_RETURN(auto interrupted, store->RequeueInterrupted(max_attempts));
+  report.requeued = static_cast<int64_t>(interrupted.requeued.size());
+  report.poisoned = static_cast<int64_t>(interrupted.poisoned.size());
   // Their rows no longer list the variants an interrupted run published.
-  for (const auto* ids : {&interrupted->requeued, &interrupted->poisoned}) {
+  for (const auto* ids : {&interrupted.requeued, &interrupted.poisoned}) {
     for (const std::string& id : *ids) EDGEPIX_RETURN_IF_ERROR(blobs->DeleteVariants(id));
   }
 
-  auto ids = blobs->ListImageIds();
-  if (!ids.ok()) return ids.status();
-  for (const std::string& id : *ids) {
+  EDGEPIX_ASSIGN_OR_RETURN(auto ids, blobs->ListImageIds());
+  for (const std::string& id : ids) {
     auto job = store->Get(id);
     if (job.ok()) continue;
     if (job.status().code() != ErrorCode::kNotFound) return job.status();

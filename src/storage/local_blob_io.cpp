@@ -18,8 +18,8 @@ class LocalBlobWriter : public BlobWriter {
 
   ~LocalBlobWriter() override {
     if (committed_) return;
-    file_.reset();  // close before unlinking
-    env_->RemoveFile(paths_.temp);
+    file_.reset();                                // close before unlinking
+    env_->RemoveFile(paths_.temp).IgnoreError();  // tmp/ is swept at start
   }
 
   Status Append(const char* data, size_t size) override {
@@ -45,7 +45,7 @@ class LocalBlobWriter : public BlobWriter {
     st = env_->SyncDir(paths_.final_dir);
     if (!st.ok()) {
       // Not durable, so not acknowledged: do not leave it visible either.
-      env_->RemoveFile(paths_.final_path);
+      env_->RemoveFile(paths_.final_path).IgnoreError();  // the sync error is what matters
       return st;
     }
     committed_ = true;
@@ -99,10 +99,9 @@ class LocalBlobReader : public BlobReader {
 }  // namespace
 
 Result<std::unique_ptr<BlobWriter>> NewLocalBlobWriter(Env* env, BlobWriterPaths paths) {
-  auto file = env->NewWritableFile(paths.temp);
-  if (!file.ok()) return file.status();
+  EDGEPIX_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(paths.temp));
   return std::unique_ptr<BlobWriter>(
-      std::make_unique<LocalBlobWriter>(env, std::move(paths), std::move(*file)));
+      std::make_unique<LocalBlobWriter>(env, std::move(paths), std::move(file)));
 }
 
 Result<std::unique_ptr<BlobReader>> OpenLocalBlobReader(const std::string& path) {

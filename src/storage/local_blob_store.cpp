@@ -20,7 +20,7 @@ class LocalStagedVariant : public StagedVariant {
         parent_(std::move(parent)),
         final_(std::move(final_path)) {}
   ~LocalStagedVariant() override {
-    if (!published_) env_->RemoveFile(temp_);  // best effort: tmp/ is swept at start
+    if (!published_) env_->RemoveFile(temp_).IgnoreError();  // tmp/ is swept at start
   }
 
   Status Publish() override {
@@ -40,11 +40,10 @@ class LocalStagedVariant : public StagedVariant {
 };
 
 Status WriteSynced(Env* env, const std::string& path, const std::string& data) {
-  auto file = env->NewWritableFile(path);
-  if (!file.ok()) return file.status();
-  Status st = (*file)->Append(data.data(), data.size());
-  if (st.ok()) st = (*file)->Sync();
-  if (st.ok()) st = (*file)->Close();
+  EDGEPIX_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(path));
+  Status st = file->Append(data.data(), data.size());
+  if (st.ok()) st = file->Sync();
+  if (st.ok()) st = file->Close();
   return st;
 }
 
@@ -86,9 +85,8 @@ class LocalBlobStore : public BlobStore {
 
   Status PutVariant(const std::string& id, const std::string& name,
                     const std::string& data) override {
-    auto staged = StageVariant(id, name, data);
-    if (!staged.ok()) return staged.status();
-    return (*staged)->Publish();
+    EDGEPIX_ASSIGN_OR_RETURN(auto staged, StageVariant(id, name, data));
+    return staged->Publish();
   }
 
   Result<std::unique_ptr<StagedVariant>> StageVariant(const std::string& id,
@@ -132,17 +130,15 @@ class LocalBlobStore : public BlobStore {
   }
 
   Status RemoveStaleTempFiles() override {
-    auto tmp_entries = env_->ListDir(tmp_);
-    if (!tmp_entries.ok()) return tmp_entries.status();
-    for (const std::string& name : *tmp_entries) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto tmp_entries, env_->ListDir(tmp_));
+    for (const std::string& name : tmp_entries) {
       // Only edgepix writes here; a directory would be a stray, remove it too.
       EDGEPIX_RETURN_IF_ERROR(env_->RemoveDirRecursive(tmp_ + "/" + name));
     }
-    if (!tmp_entries->empty()) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(tmp_));
+    if (!tmp_entries.empty()) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(tmp_));
 
-    auto image_dirs = env_->ListDir(variants_);
-    if (!image_dirs.ok()) return image_dirs.status();
-    for (const std::string& image : *image_dirs) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto image_dirs, env_->ListDir(variants_));
+    for (const std::string& image : image_dirs) {
       const std::string dir = variants_ + "/" + image;
       auto files = env_->ListDir(dir);
       if (!files.ok()) continue;  // not a directory: not ours to judge
@@ -159,18 +155,16 @@ class LocalBlobStore : public BlobStore {
 
   Result<std::vector<std::string>> ListImageIds() override {
     std::set<std::string> ids;
-    auto shards = env_->ListDir(originals_);
-    if (!shards.ok()) return shards.status();
-    for (const std::string& shard : *shards) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto shards, env_->ListDir(originals_));
+    for (const std::string& shard : shards) {
       auto files = env_->ListDir(originals_ + "/" + shard);
       if (!files.ok()) continue;
       for (const std::string& f : *files) {
         if (ValidateImageId(f).ok()) ids.insert(f);
       }
     }
-    auto image_dirs = env_->ListDir(variants_);
-    if (!image_dirs.ok()) return image_dirs.status();
-    for (const std::string& d : *image_dirs) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto image_dirs, env_->ListDir(variants_));
+    for (const std::string& d : image_dirs) {
       if (ValidateImageId(d).ok()) ids.insert(d);
     }
     return std::vector<std::string>(ids.begin(), ids.end());
@@ -181,11 +175,10 @@ class LocalBlobStore : public BlobStore {
   // A probe file in tmp/: written, fsync'd, closed and removed.
   Status CheckWritable() override {
     const std::string probe = tmp_ + "/.writable-probe." + RandomSuffix();
-    auto file = env_->NewWritableFile(probe);
-    if (!file.ok()) return file.status();
-    Status st = (*file)->Append("ok", 2);
-    if (st.ok()) st = (*file)->Sync();
-    Status closed = (*file)->Close();
+    EDGEPIX_ASSIGN_OR_RETURN(auto file, env_->NewWritableFile(probe));
+    Status st = file->Append("ok", 2);
+    if (st.ok()) st = file->Sync();
+    Status closed = file->Close();
     Status removed = env_->RemoveFile(probe);
     if (!st.ok()) return st;
     if (!closed.ok()) return closed;

@@ -13,11 +13,10 @@ std::string DirName(const std::string& path) {
 }
 
 Status WriteAndSync(Env* env, const std::string& tmp, const std::string& data) {
-  auto file = env->NewWritableFile(tmp);
-  if (!file.ok()) return file.status();
-  EDGEPIX_RETURN_IF_ERROR((*file)->Append(data.data(), data.size()));
-  EDGEPIX_RETURN_IF_ERROR((*file)->Sync());
-  return (*file)->Close();
+  EDGEPIX_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(tmp));
+  EDGEPIX_RETURN_IF_ERROR(file->Append(data.data(), data.size()));
+  EDGEPIX_RETURN_IF_ERROR(file->Sync());
+  return file->Close();
 }
 
 }  // namespace
@@ -27,7 +26,7 @@ Status WriteFileAtomic(Env* env, const std::string& path, const std::string& dat
   Status st = WriteAndSync(env, tmp, data);
   if (st.ok()) st = env->RenameFile(tmp, path);
   if (!st.ok()) {
-    env->RemoveFile(tmp);  // best effort; the original error is what matters
+    env->RemoveFile(tmp).IgnoreError();  // the original error is what matters
     return st;
   }
   return env->SyncDir(DirName(path));
