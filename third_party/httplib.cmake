@@ -68,7 +68,7 @@ endif()
 add_library(edgepix_httplib_compiled STATIC ${_httplib_out}/httplib.cc)
 # BEFORE: this header, not /usr/include/httplib.h, for every includer.
 target_include_directories(edgepix_httplib_compiled BEFORE PUBLIC ${_httplib_out})
-target_compile_options(edgepix_httplib_compiled PUBLIC ${HTTPLIB_CFLAGS_OTHER} PRIVATE -w)
+target_compile_options(edgepix_httplib_compiled PUBLIC ${HTTPLIB_CFLAGS_OTHER} PRIVATE -w -Wno-error=unused-result)
 # Request bodies are read 16 KiB per recv(2) instead of 4 KiB (each preceded by a
 # poll(2)): bench/load/RESULTS.md has what that measured. Cost: up to 16 KiB of
 # resident stack per HTTP thread that has read a body.
