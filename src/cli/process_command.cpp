@@ -18,6 +18,7 @@
 #include "cli/image_options.h"
 #include "cli/options.h"
 #include "cli/process_inputs.h"
+#include "http/job_json.h"
 #include "jobs/job_processor.h"
 #include "jobs/sha256.h"
 #include "storage/env.h"
@@ -68,7 +69,7 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
             {"width", result->original.width},
             {"height", result->original.height},
             {"sha256", *sha256}}},
-          {"metadata", MetadataToJson(result->metadata)},
+          {"metadata", http::MetadataJson(result->metadata)},
           {"variants", variants}};
 }
 

@@ -129,18 +129,8 @@ Status Access::CheckSignedUrl(const std::string& path, const httplib::Request& r
   return Status::Ok();
 }
 
-nlohmann::json Access::Decorate(nlohmann::json job, int64_t now) const {
-  if (!options_.private_media) return job;
-  auto sign = [&](nlohmann::json& obj) {
-    if (obj.is_object() && obj.contains("url") && obj["url"].is_string()) {
-      obj["url"] = SignPath(obj["url"].get<std::string>(), now);
-    }
-  };
-  if (job.contains("original")) sign(job["original"]);
-  if (job.contains("variants") && job["variants"].is_array()) {
-    for (auto& v : job["variants"]) sign(v);
-  }
-  return job;
+std::string Access::MediaUrl(const std::string& path, int64_t now) const {
+  return options_.private_media ? SignPath(path, now) : path;
 }
 
 }  // namespace edgepix::http

@@ -52,9 +52,8 @@ class Access {
   std::string SignPath(const std::string& path, int64_t now) const;
   Status CheckSignedUrl(const std::string& path, const httplib::Request& req, int64_t now) const;
 
-  // In private mode, rewrites the original's and every variant's "url" into
-  // signed URLs. Otherwise returns `job` unchanged.
-  nlohmann::json Decorate(nlohmann::json job, int64_t now) const;
+  // The URL clients get for a media path: signed in private mode, else the path.
+  std::string MediaUrl(const std::string& path, int64_t now) const;
 
  private:
   struct Options {

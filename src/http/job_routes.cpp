@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/name_rules.h"
 #include "http/access.h"
+#include "http/job_json.h"
 #include "http/responses.h"
 #include "http/route_table.h"
 #include "http/routes.h"
@@ -141,8 +142,10 @@ void DeleteImage(HttpContext* ctx, const httplib::Request& req, httplib::Respons
 }  // namespace
 
 nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job) {
-  nlohmann::json j = JobToJson(job);
-  return ctx->access ? ctx->access->Decorate(std::move(j), UnixNow()) : j;
+  const int64_t now = UnixNow();
+  return JobJson(job, [&](const std::string& path) {
+    return ctx->access ? ctx->access->MediaUrl(path, now) : path;
+  });
 }
 
 void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx) {

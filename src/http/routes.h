@@ -22,7 +22,7 @@ void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /metrics, GET /readyz, GET /api/openapi.json.
 void RegisterOpsRoutes(httplib::Server& server, HttpContext* ctx);
 
-// A job as clients see it: JobToJson, with signed media URLs in private mode.
+// A job as clients see it: JobJson, with signed media URLs in private mode.
 nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job);
 
 }  // namespace edgepix::http

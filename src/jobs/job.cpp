@@ -1,4 +1,4 @@
-// Job state machine, timestamps and the API's JSON shape of a job.
+// Job state machine and timestamps.
 #include "jobs/job.h"
 
 #include <chrono>
@@ -57,50 +57,6 @@ std::string Iso8601(std::chrono::system_clock::time_point when) {
   std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
-}
-
-namespace {
-
-// Unknown facts (0 or "") are null rather than a misleading zero.
-nlohmann::json OrNull(int v) { return v > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); }
-nlohmann::json OrNull(const std::string& v) {
-  return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
-}
-
-}  // namespace
-
-nlohmann::json JobToJson(const Job& job) {
-  nlohmann::json original = {
-      {"url", "/o/" + job.id},
-      {"bytes", job.original.bytes},
-      {"format", OrNull(job.original.format)},
-      {"width", OrNull(job.original.width)},
-      {"height", OrNull(job.original.height)},
-      {"sha256", OrNull(job.original.sha256)},
-  };
-  nlohmann::json variants = nlohmann::json::array();
-  for (const VariantRecord& v : job.variants) {
-    variants.push_back({{"name", v.name},
-                        {"url", "/v/" + job.id + "/" + v.name + ".webp"},
-                        {"width", v.width},
-                        {"height", v.height},
-                        {"bytes", v.bytes}});
-  }
-  nlohmann::json error = nullptr;
-  if (job.error) error = {{"code", job.error->code}, {"message", job.error->message}};
-
-  return {
-      {"id", job.id},
-      {"status", JobStatusName(job.status)},
-      {"version", job.version},
-      {"filename", job.filename},
-      {"created_at", job.created_at},
-      {"updated_at", job.updated_at},
-      {"original", std::move(original)},
-      {"metadata", job.metadata.is_object() ? job.metadata : nlohmann::json::object()},
-      {"variants", std::move(variants)},
-      {"error", std::move(error)},
-  };
 }
 
 }  // namespace edgepix

@@ -7,10 +7,11 @@
 
 #include <chrono>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "image/pipeline.h"
 
 namespace edgepix {
 
@@ -49,7 +50,9 @@ struct Job {
   std::string created_at;  // ISO 8601 UTC with milliseconds, "2026-11-25T02:37:09.123Z"
   std::string updated_at;
   OriginalRecord original;
-  nlohmann::json metadata = nlohmann::json::object();  // see image::ImageMetadata
+  // What the image itself says (EXIF date, camera, GPS, orientation); known
+  // once the job COMPLETED, nullopt before and for a FAILED job.
+  std::optional<image::ImageMetadata> metadata;
   std::vector<VariantRecord> variants;
   std::optional<JobError> error;
   int attempts = 0;  // processing attempts counted against the job (see JobStore)
@@ -60,9 +63,6 @@ struct Job {
   // a crash while it runs can be told apart from its neighbours'.
   bool suspect = false;
 };
-
-// The API's JSON shape of a job (DESIGN.md), with URLs /o/{id} and /v/{id}/{name}.webp.
-nlohmann::json JobToJson(const Job& job);
 
 // Now as ISO 8601 UTC with milliseconds.
 std::string NowIso8601();

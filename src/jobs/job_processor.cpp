@@ -32,20 +32,6 @@ std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs, int web
   return key;
 }
 
-nlohmann::json MetadataToJson(const image::ImageMetadata& m) {
-  nlohmann::json j = nlohmann::json::object();
-  j["taken_at"] = m.taken_at ? nlohmann::json(*m.taken_at) : nlohmann::json(nullptr);
-  if (m.camera_make || m.camera_model) {
-    j["camera"] = {{"make", m.camera_make ? nlohmann::json(*m.camera_make) : nullptr},
-                   {"model", m.camera_model ? nlohmann::json(*m.camera_model) : nullptr}};
-  } else {
-    j["camera"] = nullptr;
-  }
-  j["gps"] = m.gps ? nlohmann::json{{"lat", m.gps->lat}, {"lon", m.gps->lon}} : nullptr;
-  j["orientation"] = m.orientation;
-  return j;
-}
-
 JobProcessor::JobProcessor(JobStore* store, BlobStore* blobs, JobNotifier* notifier,
                            ProcessorOptions options)
     : store_(store),
@@ -167,7 +153,8 @@ bool JobProcessor::CompleteFromDuplicate(const Job& job) {
   OriginalRecord original = source.original;
   original.bytes = job.original.bytes;
   Record(job.id, [&] {
-    return store_->MarkCompleted(job.id, original, source.metadata, source.variants, spec_key_);
+    return store_->MarkCompleted(job.id, original, source.metadata.value_or(image::ImageMetadata{}),
+                                 source.variants, spec_key_);
   });
   return true;
 }
@@ -215,9 +202,9 @@ void JobProcessor::Run(const Job& job) {
   original.format = image::FormatName(result->original.format);
   original.width = result->original.width;
   original.height = result->original.height;
-  const nlohmann::json metadata = MetadataToJson(result->metadata);
-  Record(job.id,
-         [&] { return store_->MarkCompleted(job.id, original, metadata, records, spec_key_); });
+  Record(job.id, [&] {
+    return store_->MarkCompleted(job.id, original, result->metadata, records, spec_key_);
+  });
 }
 
 }  // namespace edgepix

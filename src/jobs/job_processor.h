@@ -48,9 +48,6 @@ struct ProcessorOptions {
 // quality, the WebP method and the output format. Equal keys = equal output.
 std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs, int webp_method);
 
-// The job JSON "metadata" object for what the pipeline found.
-nlohmann::json MetadataToJson(const image::ImageMetadata& metadata);
-
 class JobProcessor {
  public:
   // The pointers must outlive the processor.

@@ -62,7 +62,7 @@ class JobStore {
   // PROCESSING -> COMPLETED with the facts found and the variant settings
   // (spec_key) they were made with. kNotFound if deleted meanwhile.
   virtual Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
-                                    const nlohmann::json& metadata,
+                                    const image::ImageMetadata& metadata,
                                     const std::vector<VariantRecord>& variants,
                                     const std::string& spec_key) = 0;
   // -> FAILED with the reason; its variant list is emptied.

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
+
 namespace edgepix {
 
 const char* const kJobColumns =
@@ -32,6 +34,43 @@ std::vector<VariantRecord> VariantsFromJson(const std::string& text) {
   return out;
 }
 
+// The metadata column: the image's facts as a JSON object, '{}' while unknown.
+std::optional<std::string> Text(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_string()) return std::nullopt;
+  return j[key].get<std::string>();
+}
+
+std::string MetadataToColumn(const std::optional<image::ImageMetadata>& m) {
+  nlohmann::json j = nlohmann::json::object();
+  if (!m) return j.dump();
+  if (m->taken_at) j["taken_at"] = *m->taken_at;
+  if (m->camera_make) j["camera_make"] = *m->camera_make;
+  if (m->camera_model) j["camera_model"] = *m->camera_model;
+  if (m->gps) j["gps"] = {{"lat", m->gps->lat}, {"lon", m->gps->lon}};
+  j["orientation"] = m->orientation;
+  return j.dump();
+}
+
+std::optional<image::ImageMetadata> MetadataFromColumn(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text);
+  if (!j.is_object() || !j.contains("orientation")) return std::nullopt;
+  image::ImageMetadata m;
+  m.taken_at = Text(j, "taken_at");
+  // Rows written before the metadata was typed nest the camera as the API does.
+  if (j.contains("camera") && j["camera"].is_object()) {
+    m.camera_make = Text(j["camera"], "make");
+    m.camera_model = Text(j["camera"], "model");
+  } else {
+    m.camera_make = Text(j, "camera_make");
+    m.camera_model = Text(j, "camera_model");
+  }
+  if (j.contains("gps") && j["gps"].is_object()) {
+    m.gps = image::GpsPoint{j["gps"].at("lat").get<double>(), j["gps"].at("lon").get<double>()};
+  }
+  m.orientation = j["orientation"].get<int>();
+  return m;
+}
+
 // Binds columns 2.. of both INSERT and UPDATE (see the statements below).
 void BindMutableColumns(SQLite::Statement& st, const Job& job) {
   st.bind(2, JobStatusName(job.status));
@@ -44,7 +83,7 @@ void BindMutableColumns(SQLite::Statement& st, const Job& job) {
   st.bind(9, job.original.width);
   st.bind(10, job.original.height);
   st.bind(11, job.original.sha256);
-  st.bind(12, job.metadata.dump());
+  st.bind(12, MetadataToColumn(job.metadata));
   st.bind(13, VariantsToJson(job.variants));
   if (job.error) {
     st.bind(14, job.error->code);
@@ -75,7 +114,7 @@ Job ReadJobRow(SQLite::Statement& row) {
   job.original.width = row.getColumn(8).getInt();
   job.original.height = row.getColumn(9).getInt();
   job.original.sha256 = row.getColumn(10).getString();
-  job.metadata = nlohmann::json::parse(row.getColumn(11).getString());
+  job.metadata = MetadataFromColumn(row.getColumn(11).getString());
   job.variants = VariantsFromJson(row.getColumn(12).getString());
   if (!row.getColumn(13).isNull()) {
     job.error = JobError{row.getColumn(13).getString(), row.getColumn(14).getString()};

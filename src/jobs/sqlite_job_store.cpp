@@ -166,7 +166,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
-                            const nlohmann::json& metadata,
+                            const image::ImageMetadata& metadata,
                             const std::vector<VariantRecord>& variants,
                             const std::string& spec_key) override {
     return Transition(id, JobStatus::kCompleted, [&](Job* job) {

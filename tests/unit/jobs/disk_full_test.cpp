@@ -32,7 +32,7 @@ class FullDiskJobStore : public JobStore {
     return real_->PublishVariant(id, v, publish);
   }
   Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
-                            const nlohmann::json& metadata,
+                            const edgepix::image::ImageMetadata& metadata,
                             const std::vector<VariantRecord>& variants,
                             const std::string& spec_key) override {
     if (Full()) return Status::Error(ErrorCode::kDiskFull, "database or disk is full");

@@ -1,4 +1,6 @@
 // The SQLite JobStore on real database files in a temp directory.
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -55,7 +57,6 @@ TEST_CASE("Insert then Get returns the job as stored", "[store]") {
   auto store = Open(tmp.Join("jobs.db"));
   Job job = NewJob("AbCdEfGh01");
   job.filename = "it's \"quoted\"; DROP TABLE jobs;--.jpg";
-  job.metadata = {{"orientation", 6}};
   job.status = JobStatus::kCompleted;  // ignored: a new job is PENDING, version 1
   job.version = 7;
   REQUIRE(store->Insert(job).ok());
@@ -71,7 +72,7 @@ TEST_CASE("Insert then Get returns the job as stored", "[store]") {
   CHECK(got->original.width == 40);
   CHECK(got->original.height == 30);
   CHECK(got->original.sha256 == job.original.sha256);
-  CHECK(got->metadata == job.metadata);
+  CHECK_FALSE(got->metadata);
   CHECK(got->variants.empty());
   CHECK_FALSE(got->error);
   CHECK(got->attempts == 0);
@@ -179,7 +180,12 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
 
   std::vector<VariantRecord> variants = {{"thumb", 150, 150, 999}};
   OriginalRecord original{1234, "jpeg", 4000, 3000, std::string(64, 'b')};
-  auto done = store->MarkCompleted(Id(0), original, {{"orientation", 6}}, variants, "k");
+  edgepix::image::ImageMetadata facts;
+  facts.orientation = 6;
+  facts.taken_at = "2024-05-01T12:34:56";
+  facts.camera_model = "R5";  // no make: stays unknown
+  facts.gps = edgepix::image::GpsPoint{-33.5, 151.25};
+  auto done = store->MarkCompleted(Id(0), original, facts, variants, "k");
   REQUIRE(done.ok());
   CHECK(done->status == JobStatus::kCompleted);
   CHECK(done->version == 5);
@@ -188,7 +194,14 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
   CHECK(got->version == 5);
   CHECK(got->original.width == 4000);
   CHECK(got->original.sha256 == std::string(64, 'b'));
-  CHECK(got->metadata == nlohmann::json{{"orientation", 6}});
+  REQUIRE(got->metadata);
+  CHECK(got->metadata->orientation == 6);
+  CHECK(got->metadata->taken_at == "2024-05-01T12:34:56");
+  CHECK_FALSE(got->metadata->camera_make);
+  CHECK(got->metadata->camera_model == "R5");
+  REQUIRE(got->metadata->gps);
+  CHECK(got->metadata->gps->lat == -33.5);
+  CHECK(got->metadata->gps->lon == 151.25);
   REQUIRE(got->variants.size() == 1);
   CHECK(got->variants[0].name == "thumb");
   CHECK(got->variants[0].bytes == 999);
@@ -222,7 +235,7 @@ TEST_CASE("Transitions the state machine forbids are conflicts", "[store]") {
   CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k").status().code() == ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
   REQUIRE(store->ClaimNext().ok());
-  REQUIRE(store->MarkCompleted(Id(0), {}, nlohmann::json::object(), {}, "k").ok());
+  REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k").ok());
   // Nothing leaves COMPLETED.
   CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
@@ -444,4 +457,29 @@ TEST_CASE("PublishVariant lists each variant as it lands, never after Delete", "
   CHECK(published == 2);
   // A retry empties the list (its files are removed by the processor).
   CHECK(store->MarkPending(Id(0))->variants.empty());
+}
+
+TEST_CASE("Metadata written before it was typed (the API's nested camera) still reads", "[store]") {
+  TempDir tmp;
+  const std::string path = tmp.Join("jobs.db");
+  {
+    auto store = Open(path);
+    REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec(
+        "UPDATE jobs SET metadata_json = '{\"taken_at\":null,\"camera\":{\"make\":\"Canon\","
+        "\"model\":null},\"gps\":{\"lat\":1.5,\"lon\":-2.0},\"orientation\":8}'");
+  }
+  auto store = Open(path);
+  auto got = store->Get(Id(0));
+  REQUIRE(got.ok());
+  REQUIRE(got->metadata);
+  CHECK(got->metadata->orientation == 8);
+  CHECK_FALSE(got->metadata->taken_at);
+  CHECK(got->metadata->camera_make == "Canon");
+  CHECK_FALSE(got->metadata->camera_model);
+  REQUIRE(got->metadata->gps);
+  CHECK(got->metadata->gps->lon == -2.0);
 }
