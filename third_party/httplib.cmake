@@ -3,9 +3,11 @@
 # linking Debian's shared library. Why: 0.11.4 waits for a connection's next
 # request in a 10 ms poll loop (1,000 idle connections cost ~2 cores), keeps a
 # connection alive after a request body it never read (request desync), drops
-# pipelined requests and percent-decodes header values; no build switch changes
-# any of that, and the shared library ignores our CPPHTTPLIB_* macros anyway.
-# third_party/cpp-httplib/*.patch says what each change does.
+# pipelined requests, percent-decodes header values and parses a multipart
+# part's Content-Disposition with a std::regex that overflows the stack on a
+# long filename; no build switch changes any of that, and the shared library
+# ignores our CPPHTTPLIB_* macros anyway.
+# third_party/cpp-httplib/*.patch say what each change does.
 #
 #   - the source is fetched at configure time by scripts/fetch-debian-source.sh
 #     into EDGEPIX_DEBIAN_SRC_DIR (never committed; re-fetched when the installed

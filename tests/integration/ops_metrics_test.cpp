@@ -62,13 +62,17 @@ TEST_CASE("/metrics changes after uploads, refusals and failures") {
   CHECK(UploadFiles(c, {{"x.txt", "just text"}})->status == 415);
   CHECK(c.Get("/v/" + ok["id"].get<std::string>() + "/thumb.webp")->status == 200);
 
-  // Requests are counted once answered, so give the last one (the variant GET)
-  // a moment to be recorded before reading the figures.
+  // Requests are counted once answered, and a job's metrics just after its
+  // state is committed (a client may see COMPLETED first), so wait until the
+  // last request (the variant GET) and both jobs are counted.
+  auto settled = [](const std::string& m) {
+    return Sample(m, "edgepix_http_response_bytes_total{route=\"/v/{id}/{variant}.webp\"}") > 0 &&
+           Sample(m, "edgepix_job_transitions_total{status=\"COMPLETED\"}") +
+                   Sample(m, "edgepix_job_transitions_total{status=\"FAILED\"}") ==
+               2;
+  };
   std::string after = Scrape(c);
-  for (int i = 0;
-       i < 100 &&
-       Sample(after, "edgepix_http_response_bytes_total{route=\"/v/{id}/{variant}.webp\"}") <= 0;
-       ++i) {
+  for (int i = 0; i < 250 && !settled(after); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     after = Scrape(c);
   }
