@@ -25,6 +25,8 @@ struct HeaderInfo {
   int gif_frame_top = 0;
   int gif_frame_right = 0;
   int gif_frame_bottom = 0;
+  // GIF: the first frame's LZW minimum code size (the spec allows 2..8).
+  int gif_lzw_code_size = 0;
   // JPEG
   int jpeg_components = 0;
   int jpeg_precision = 8;

@@ -63,6 +63,7 @@ Status ReadGifHeader(std::string_view b, HeaderInfo* out) {
       }
       p += 9;
       if (f & 0x80) p += 3u << ((f & 7) + 1);
+      if (frames == 0 && p < b.size()) out->gif_lzw_code_size = U8(b, p);
       p += 1;  // LZW minimum code size
       if (p > b.size() || !SkipSubBlocks(b, &p)) return Bad("GIF", "truncated inside frame data");
       ++frames;
