@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,9 +20,12 @@
 namespace edgepix::image {
 
 // Colour is converted to sRGB for CMYK/YCCK images (using the embedded
-// profile when there is one); RGB images come back as stored.
+// profile when there is one); RGB images come back as stored. Through libjpeg,
+// as a browser decodes: its warnings are appended to `warnings` (when given)
+// instead of failing; damaged data fails only when under half of the rows
+// decode before it (decode_jpeg.cpp).
 Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int min_width,
-                               int min_height);
+                               int min_height, std::vector<std::string>* warnings = nullptr);
 // PNG through libpng, row by row: 16-bit samples are scaled to 8 bits as each
 // row arrives, and a non-interlaced image is box-shrunk by PngShrinkFactor
 // into an accumulator of output rows, so the whole image is never held.

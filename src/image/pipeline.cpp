@@ -49,10 +49,11 @@ Status ValidateSpecs(const std::vector<VariantSpec>& specs) {
   return Status::Ok();
 }
 
-Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_w, int min_h) {
+Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_w, int min_h,
+                           std::vector<std::string>* warnings) {
   switch (h.probe.format) {
     case Format::kJpeg:
-      return DecodeJpeg(bytes, h, min_w, min_h);
+      return DecodeJpeg(bytes, h, min_w, min_h, warnings);
     case Format::kWebp:
       return DecodeWebp(bytes, h, min_w, min_h);
     case Format::kPng:
@@ -138,7 +139,7 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   budget.SetCapacity(options.limits.memory_budget_bytes);
   PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, min_w, min_h));
   CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
-  auto decoded = Decode(bytes, h, min_w, min_h);
+  auto decoded = Decode(bytes, h, min_w, min_h, &result.warnings);
   if (!decoded.ok()) return decoded.status();
   if (decoded->channels == 4 && !AnyTransparent(*decoded)) DropAlphaInPlace(*decoded);
   if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {

@@ -119,6 +119,9 @@ struct PipelineResult {
   ProbeInfo original;  // format and stored dimensions
   ImageMetadata metadata;
   std::vector<VariantOutput> variants;  // same order as the specs
+  // What was tolerated on the way, for the job to show (libjpeg's warnings on
+  // a damaged JPEG, ...). Empty for a clean image.
+  std::vector<std::string> warnings;
 };
 
 // Runs the whole pipeline. The first call tunes glibc malloc to keep freed

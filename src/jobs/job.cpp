@@ -100,6 +100,7 @@ nlohmann::json JobToJson(const Job& job) {
       {"metadata", job.metadata.is_object() ? job.metadata : nlohmann::json::object()},
       {"variants", std::move(variants)},
       {"error", std::move(error)},
+      {"warnings", job.warnings},
   };
 }
 

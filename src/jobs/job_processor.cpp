@@ -162,7 +162,8 @@ bool JobProcessor::CompleteFromDuplicate(const Job& job) {
   OriginalRecord original = source.original;
   original.bytes = job.original.bytes;
   Record(job.id, [&] {
-    return store_->MarkCompleted(job.id, original, source.metadata, source.variants, spec_key_);
+    return store_->MarkCompleted(job.id, original, source.metadata, source.variants, spec_key_,
+                                 source.warnings);
   });
   return true;
 }
@@ -211,8 +212,9 @@ void JobProcessor::Run(const Job& job) {
   original.width = result->original.width;
   original.height = result->original.height;
   const nlohmann::json metadata = MetadataToJson(result->metadata);
-  Record(job.id,
-         [&] { return store_->MarkCompleted(job.id, original, metadata, records, spec_key_); });
+  Record(job.id, [&] {
+    return store_->MarkCompleted(job.id, original, metadata, records, spec_key_, result->warnings);
+  });
 }
 
 }  // namespace edgepix

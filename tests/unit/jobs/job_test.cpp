@@ -72,8 +72,8 @@ TEST_CASE("JobToJson has the documented shape", "[job][json]") {
   for (auto& [k, v] : j.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
   CHECK(keys == std::vector<std::string>{"created_at", "error", "filename", "id", "metadata",
-                                         "original", "status", "updated_at", "variants",
-                                         "version"});
+                                         "original", "status", "updated_at", "variants", "version",
+                                         "warnings"});
   CHECK(j["id"] == job.id);
   CHECK(j["status"] == "COMPLETED");
   CHECK(j["version"] == 4);

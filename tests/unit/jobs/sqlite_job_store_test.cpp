@@ -179,7 +179,8 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
 
   std::vector<VariantRecord> variants = {{"thumb", 150, 150, 999}};
   OriginalRecord original{1234, "jpeg", 4000, 3000, std::string(64, 'b')};
-  auto done = store->MarkCompleted(Id(0), original, {{"orientation", 6}}, variants, "k");
+  auto done = store->MarkCompleted(Id(0), original, {{"orientation", 6}}, variants, "k",
+                                   {"Premature end of JPEG file"});
   REQUIRE(done.ok());
   CHECK(done->status == JobStatus::kCompleted);
   CHECK(done->version == 5);
@@ -192,6 +193,8 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
   REQUIRE(got->variants.size() == 1);
   CHECK(got->variants[0].name == "thumb");
   CHECK(got->variants[0].bytes == 999);
+  CHECK(got->warnings == std::vector<std::string>{"Premature end of JPEG file"});
+  CHECK(JobToJson(*got)["warnings"] == nlohmann::json::array({"Premature end of JPEG file"}));
 
   CHECK((*store->ClaimNext())->id == Id(1));
   auto failed = store->MarkFailed(Id(1), JobError{"undecodable", "truncated"});
@@ -219,10 +222,10 @@ TEST_CASE("Transitions the state machine forbids are conflicts", "[store]") {
   auto store = Open(tmp.Join("jobs.db"));
   REQUIRE(store->Insert(NewJob(Id(0))).ok());
   // PENDING -> COMPLETED / PENDING are not allowed.
-  CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k").status().code() == ErrorCode::kConflict);
+  CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}).status().code() == ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
   REQUIRE(store->ClaimNext().ok());
-  REQUIRE(store->MarkCompleted(Id(0), {}, nlohmann::json::object(), {}, "k").ok());
+  REQUIRE(store->MarkCompleted(Id(0), {}, nlohmann::json::object(), {}, "k", {}).ok());
   // Nothing leaves COMPLETED.
   CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
@@ -273,7 +276,7 @@ TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeued", "[sto
     for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
     REQUIRE((*store->ClaimNext())->id == Id(0));
     REQUIRE((*store->ClaimNext())->id == Id(1));
-    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}, "k").ok());
+    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}, "k", {}).ok());
     // Destroyed with Id(0) still PROCESSING: the "crash".
   }
   auto store = Open(path);
@@ -329,7 +332,7 @@ TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]") {
 
   REQUIRE(store->ClaimNext().ok());
   OriginalRecord original = NewJob(Id(0), sha1).original;
-  REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}, "k").ok());
+  REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}, "k", {}).ok());
   auto found = store->FindCompletedBySha256(sha1, "k");
   REQUIRE(found.ok());
   REQUIRE(found->has_value());
@@ -390,8 +393,8 @@ TEST_CASE("A crash among several running jobs counts against none, suspects then
   REQUIRE((*store->ClaimNext())->id == Id(3));
   // A suspect does not start beside a running job...
   CHECK_FALSE(store->ClaimNext()->has_value());
-  REQUIRE(store->MarkCompleted(Id(2), {}, {}, {}, "k").ok());
-  REQUIRE(store->MarkCompleted(Id(3), {}, {}, {}, "k").ok());
+  REQUIRE(store->MarkCompleted(Id(2), {}, {}, {}, "k", {}).ok());
+  REQUIRE(store->MarkCompleted(Id(3), {}, {}, {}, "k", {}).ok());
   // ...and nothing starts beside a running suspect.
   REQUIRE((*store->ClaimNext())->id == Id(0));
   CHECK_FALSE(store->ClaimNext()->has_value());
