@@ -40,7 +40,7 @@ function(edgepix_link_pkg_statically prefix)
   set_property(TARGET PkgConfig::${prefix} PROPERTY INTERFACE_LINK_LIBRARIES ${libs})
 endfunction()
 
-foreach(prefix TURBOJPEG LIBJPEG GIFLIB WEBP WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO)
+foreach(prefix TURBOJPEG LIBJPEG GIFLIB WEBP WEBPMUX WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO)
   edgepix_link_pkg_statically(${prefix})
 endforeach()
 

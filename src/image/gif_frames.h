@@ -55,8 +55,8 @@ class GifFrames {
   // Moves the canvas out (a still needs no copy); Next() must not follow.
   PixelBuffer TakeCanvas() { return std::move(canvas_); }
   const GifFrameInfo& frame() const { return frame_; }
-  // NETSCAPE2.0 loop count seen so far (0 = forever, the default; GIFs put
-  // it before the first frame).
+  // NETSCAPE2.0 loop count seen so far: 0 = forever, n = n more times, -1 =
+  // none (play once). GIFs put it before the first frame.
   int loop_count() const { return loop_count_; }
 
  private:
@@ -73,7 +73,7 @@ class GifFrames {
   GifFrameInfo pending_;  // from the graphic control extension before a frame
   int transparent_ = -1;  // of the pending frame
   int prev_left_ = 0, prev_top_ = 0, prev_right_ = 0, prev_bottom_ = 0;  // clipped
-  int loop_count_ = 0;
+  int loop_count_ = -1;
   bool any_frame_ = false;
 };
 

@@ -16,6 +16,7 @@
 
 #include "image/cpu_tokens.h"
 #include "image/decode.h"
+#include "image/encode_animated.h"
 #include "image/encode_variants.h"
 #include "image/encode_webp.h"
 #include "image/exif.h"
@@ -131,6 +132,20 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   std::vector<StoredPlan> stored;
   for (const auto& s : specs) {
     stored.push_back(ToStored(PlanOutput(disp_w, disp_h, s.width, s.height, s.fit), swap));
+  }
+  if (h.probe.format == Format::kGif && h.animated) {
+    AnimationDecision animation = DecideAnimation(h, specs, options);
+    if (animation.keep) {
+      PixelBudget& budget = PixelBudget::Process();
+      budget.SetCapacity(options.limits.memory_budget_bytes);
+      PixelBudget::Lease lease = budget.Acquire(AnimationFootprintBytes(h, specs));
+      CpuTokens::Token busy = CpuTokens::Process().Hold();
+      auto variants = EncodeAnimatedGif(bytes, h, specs, options);
+      if (!variants.ok()) return variants.status();
+      result.variants = std::move(*variants);
+      return result;
+    }
+    result.warnings.push_back(animation.note);
   }
   const Size target = DecodeTargetSize(h, swap, specs);
   const int min_w = target.width, min_h = target.height;

@@ -68,6 +68,12 @@ struct PipelineOptions {
   Limits limits;
   int webp_method = 4;  // 0..6
   ParallelVariants parallel = ParallelVariants::kWhenIdle;
+  // Animated GIFs become animated WebP variants (encode_animated.h) when they
+  // have at most max_frames frames (--max-frames) and fit the limits; else
+  // stills of the first frame, with a warning saying why.
+  bool keep_animation = true;
+  int max_frames = 300;
+  bool animated_thumb = true;  // false: the smallest variant is a still (--animated-thumb)
   // Called on the calling thread as soon as each variant is encoded, smallest
   // (pixel count) first, before ProcessImage returns; the result still lists
   // every variant in spec order. A later error still fails the whole call, so

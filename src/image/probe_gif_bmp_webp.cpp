@@ -74,6 +74,7 @@ Status ReadGifHeader(std::string_view b, HeaderInfo* out) {
   }
   if (frames == 0) return Bad("GIF", "no image data");
   out->animated = frames > 1;
+  out->frame_count = frames;
   return Status::Ok();
 }
 
