@@ -232,8 +232,10 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
                                                         " (only " + std::to_string(percent) +
                                                         "% of its rows decode, under half)");
     }
-    found.push_back("JPEG: damaged or truncated data; " + std::to_string(percent) +
-                    "% of its rows decode, the rest is filled in as libjpeg does");
+    if (bad > 0) {
+      found.push_back("JPEG: damaged or truncated data; " + std::to_string(percent) +
+                      "% of its rows decode, the rest is filled in as libjpeg does");
+    }
   }
   if (warnings) warnings->insert(warnings->end(), found.begin(), found.end());
   if (cmyk) return CmykToRgb(buf->pixels(), buf->width, buf->height, h.icc, h.jpeg_adobe);
