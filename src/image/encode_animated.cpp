@@ -1,9 +1,11 @@
 #include "image/encode_animated.h"
 
+#include <webp/demux.h>
 #include <webp/encode.h>
 #include <webp/mux.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <numeric>
 
@@ -56,7 +58,7 @@ int WebpLoops(int gif_loops) {
 }
 
 Status StartEncoders(std::vector<Variant>& variants, const PipelineOptions& options,
-                     int gif_loops) {
+                     int webp_loops) {
   for (Variant& v : variants) {
     if (v.still) continue;
     if (!WebPConfigInit(&v.config)) return Status::Error(ErrorCode::kInternal, "WebP: bad version");
@@ -66,18 +68,94 @@ Status StartEncoders(std::vector<Variant>& variants, const PipelineOptions& opti
     if (!WebPAnimEncoderOptionsInit(&eo)) {
       return Status::Error(ErrorCode::kInternal, "WebP animation: bad version");
     }
-    eo.anim_params.loop_count = WebpLoops(gif_loops);
+    eo.anim_params.loop_count = webp_loops;
     v.encoder.reset(WebPAnimEncoderNew(v.plan.width, v.plan.height, &eo));
     if (!v.encoder) return Status::Error(ErrorCode::kInternal, "WebP animation: no encoder");
   }
   return Status::Ok();
 }
 
+// One composited RGBA frame after another, with its delay (ms, as stored)
+// and the loop count in WebP's terms (plays; 0 = forever).
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  virtual Result<bool> Next() = 0;
+  virtual const PixelBuffer& canvas() const = 0;
+  virtual int delay_ms() const = 0;
+  virtual int webp_loops() const = 0;
+};
+
+class GifSource : public FrameSource {
+ public:
+  explicit GifSource(std::unique_ptr<GifFrames> gif) : gif_(std::move(gif)) {}
+  Result<bool> Next() override { return gif_->Next(); }
+  const PixelBuffer& canvas() const override { return gif_->canvas(); }
+  int delay_ms() const override { return gif_->frame().delay_ms; }
+  int webp_loops() const override { return WebpLoops(gif_->loop_count()); }
+
+ private:
+  std::unique_ptr<GifFrames> gif_;
+};
+
+struct AnimDecoderDelete {
+  void operator()(WebPAnimDecoder* d) const { WebPAnimDecoderDelete(d); }
+};
+
+// WebPAnimDecoder composites (and times) the frames; its canvas is copied
+// into ours, which ResizeCentred reads.
+class WebpSource : public FrameSource {
+ public:
+  static Result<std::unique_ptr<WebpSource>> Open(std::string_view bytes) {
+    auto src = std::unique_ptr<WebpSource>(new WebpSource());
+    WebPAnimDecoderOptions opts;
+    if (!WebPAnimDecoderOptionsInit(&opts)) {
+      return Status::Error(ErrorCode::kInternal, "WebP animation: bad version");
+    }
+    opts.color_mode = MODE_RGBA;
+    opts.use_threads = 0;
+    WebPData data{reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()};
+    src->dec_.reset(WebPAnimDecoderNew(&data, &opts));
+    WebPAnimInfo info;
+    if (!src->dec_ || !WebPAnimDecoderGetInfo(src->dec_.get(), &info)) {
+      return Status::Error(ErrorCode::kUndecodable, "WebP: cannot read the animation");
+    }
+    src->loops_ = int(info.loop_count);
+    auto canvas = PixelBuffer::Allocate(int(info.canvas_width), int(info.canvas_height), 4);
+    if (!canvas.ok()) return canvas.status();
+    src->canvas_ = std::move(*canvas);
+    return src;
+  }
+  Result<bool> Next() override {
+    if (!WebPAnimDecoderHasMoreFrames(dec_.get())) return false;
+    uint8_t* frame = nullptr;
+    int timestamp = 0;
+    if (!WebPAnimDecoderGetNext(dec_.get(), &frame, &timestamp) || !frame) {
+      return Status::Error(ErrorCode::kUndecodable, "WebP: corrupt animation frame");
+    }
+    std::memcpy(canvas_.pixels(), frame, canvas_.size());
+    delay_ = timestamp - last_;
+    last_ = timestamp;
+    return true;
+  }
+  const PixelBuffer& canvas() const override { return canvas_; }
+  int delay_ms() const override { return delay_; }
+  int webp_loops() const override { return loops_; }
+
+ private:
+  WebpSource() = default;
+  std::unique_ptr<WebPAnimDecoder, AnimDecoderDelete> dec_;
+  PixelBuffer canvas_;
+  int loops_ = 0, delay_ = 0, last_ = 0;
+};
+
 }  // namespace
 
 uint64_t AnimationFootprintBytes(const HeaderInfo& h, const std::vector<VariantSpec>& specs) {
   const uint64_t screen = uint64_t(h.probe.width) * uint64_t(h.probe.height);
-  uint64_t bytes = (1u << 20) + screen * 8;
+  // Two RGBA screens (GIF: canvas and "restore to previous" copy; WebP:
+  // WebPAnimDecoder's canvas and ours) plus the frame being decoded.
+  uint64_t bytes = (1u << 20) + screen * 12;
   for (const auto& s : specs) {
     OutputPlan p = PlanOutput(h.probe.width, h.probe.height, s.width, s.height, s.fit);
     // WebPAnimEncoder keeps the previous canvas, the current one and its best
@@ -85,6 +163,11 @@ uint64_t AnimationFootprintBytes(const HeaderInfo& h, const std::vector<VariantS
     bytes += uint64_t(p.width) * uint64_t(p.height) * 4 * 4;
   }
   return bytes;
+}
+
+bool IsAnimation(const HeaderInfo& h) {
+  return h.animated && h.frame_count > 1 &&
+         (h.probe.format == Format::kGif || h.probe.format == Format::kWebp);
 }
 
 AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<VariantSpec>& specs,
@@ -111,12 +194,23 @@ AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<Variant
   return d;
 }
 
-Result<std::vector<VariantOutput>> EncodeAnimatedGif(std::string_view bytes, const HeaderInfo& h,
-                                                     const std::vector<VariantSpec>& specs,
-                                                     const PipelineOptions& options) {
-  auto opened = GifFrames::Open(bytes);
-  if (!opened.ok()) return opened.status();
-  GifFrames& gif = **opened;
+Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
+                                                   const std::vector<VariantSpec>& specs,
+                                                   const PipelineOptions& options) {
+  std::unique_ptr<FrameSource> source;
+  if (h.probe.format == Format::kGif) {
+    auto opened = GifFrames::Open(bytes);
+    if (!opened.ok()) return opened.status();
+    source = std::make_unique<GifSource>(std::move(*opened));
+  } else {
+    auto opened = WebpSource::Open(bytes);
+    if (!opened.ok()) return opened.status();
+    source = std::move(*opened);
+  }
+  FrameSource& frames = *source;
+  if (frames.canvas().width != h.probe.width || frames.canvas().height != h.probe.height) {
+    return Status::Error(ErrorCode::kUndecodable, "animation canvas differs from the header");
+  }
   std::vector<Variant> variants(specs.size());
   size_t smallest = 0;
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -133,16 +227,16 @@ Result<std::vector<VariantOutput>> EncodeAnimatedGif(std::string_view bytes, con
   int timestamp = 0;
   bool first = true;
   for (;;) {
-    auto more = gif.Next();
+    auto more = frames.Next();
     if (!more.ok()) return more.status();
     if (!*more) break;
-    const int delay = gif.frame().delay_ms < kMinDelayMs ? kSlowDelayMs : gif.frame().delay_ms;
+    const int delay = frames.delay_ms() < kMinDelayMs ? kSlowDelayMs : frames.delay_ms();
     // The loop count comes before the first frame: the encoders start now.
-    if (first) EDGEPIX_RETURN_IF_ERROR(StartEncoders(variants, options, gif.loop_count()));
+    if (first) EDGEPIX_RETURN_IF_ERROR(StartEncoders(variants, options, frames.webp_loops()));
     for (Variant& v : variants) {
       if (v.still && !first) continue;
-      auto resized =
-          ResizeCentred(gif.canvas(), v.plan.crop_fx, v.plan.crop_fy, v.plan.width, v.plan.height);
+      auto resized = ResizeCentred(frames.canvas(), v.plan.crop_fx, v.plan.crop_fy, v.plan.width,
+                                   v.plan.height);
       if (!resized.ok()) return resized.status();
       ClearHiddenColour(*resized);
       if (v.still) {

@@ -1,6 +1,6 @@
-// Animated GIF -> animated WebP variants (libwebp's WebPAnimEncoder, from
-// libwebpmux): every frame composited by GifFrames, resized per variant and
-// added with its delay; the loop count kept.
+// Animated GIF or WebP -> animated WebP variants (libwebp's WebPAnimEncoder,
+// from libwebpmux): every frame composited (GifFrames, WebPAnimDecoder),
+// resized per variant and added with its delay; the loop count kept.
 //
 // Promises: frame count and durations of the output equal the GIF's, except
 // that a delay under 20 ms (0 or 1 hundredth) becomes 100 ms, as browsers
@@ -38,9 +38,12 @@ AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<Variant
 // and a "restore to previous" copy) and, per variant, the encoder's canvases.
 uint64_t AnimationFootprintBytes(const HeaderInfo& h, const std::vector<VariantSpec>& specs);
 
+// Whether the image is an animation EncodeAnimation takes (GIF, WebP).
+bool IsAnimation(const HeaderInfo& h);
+
 // Variants in spec order; on_variant is called for each as in ProcessImage.
-Result<std::vector<VariantOutput>> EncodeAnimatedGif(std::string_view bytes, const HeaderInfo& h,
-                                                     const std::vector<VariantSpec>& specs,
-                                                     const PipelineOptions& options);
+Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
+                                                   const std::vector<VariantSpec>& specs,
+                                                   const PipelineOptions& options);
 
 }  // namespace edgepix::image

@@ -20,7 +20,7 @@ struct HeaderInfo {
   ProbeInfo probe;
   bool has_alpha = false;  // format/header says the image can carry alpha
   bool animated = false;   // GIF with >1 frame, WebP with ANIM
-  int frame_count = 1;     // GIF: frames counted by the block walk
+  int frame_count = 1;     // GIF: counted by the block walk; WebP: from the demuxer
   // GIF: edges of the first frame, which may exceed the screen.
   int gif_frame_left = 0;
   int gif_frame_top = 0;

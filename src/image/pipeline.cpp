@@ -133,14 +133,14 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   for (const auto& s : specs) {
     stored.push_back(ToStored(PlanOutput(disp_w, disp_h, s.width, s.height, s.fit), swap));
   }
-  if (h.probe.format == Format::kGif && h.animated) {
+  if (IsAnimation(h)) {
     AnimationDecision animation = DecideAnimation(h, specs, options);
     if (animation.keep) {
       PixelBudget& budget = PixelBudget::Process();
       budget.SetCapacity(options.limits.memory_budget_bytes);
       PixelBudget::Lease lease = budget.Acquire(AnimationFootprintBytes(h, specs));
       CpuTokens::Token busy = CpuTokens::Process().Hold();
-      auto variants = EncodeAnimatedGif(bytes, h, specs, options);
+      auto variants = EncodeAnimation(bytes, h, specs, options);
       if (!variants.ok()) return variants.status();
       result.variants = std::move(*variants);
       return result;

@@ -68,7 +68,7 @@ struct PipelineOptions {
   Limits limits;
   int webp_method = 4;  // 0..6
   ParallelVariants parallel = ParallelVariants::kWhenIdle;
-  // Animated GIFs become animated WebP variants (encode_animated.h) when they
+  // Animated GIFs and WebPs become animated WebP variants (encode_animated.h) when they
   // have at most max_frames frames (--max-frames) and fit the limits; else
   // stills of the first frame, with a warning saying why.
   bool keep_animation = true;

@@ -193,6 +193,11 @@ Status ReadWebpHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
   out->has_alpha = f.has_alpha;
   out->animated = f.has_animation;
   out->webp_lossless = f.format == 2;  // 0 mixed/undefined, 1 lossy, 2 lossless
+  if (f.has_animation) {
+    WebPData data{reinterpret_cast<const uint8_t*>(b.data()), b.size()};
+    std::unique_ptr<WebPDemuxer, void (*)(WebPDemuxer*)> demux(WebPDemux(&data), WebPDemuxDelete);
+    if (demux) out->frame_count = int(WebPDemuxGetI(demux.get(), WEBP_FF_FRAME_COUNT));
+  }
   // Metadata chunks only exist in the extended (VP8X) layout.
   if (want_metadata && b.substr(12, 4) == "VP8X") {
     WebPData data{reinterpret_cast<const uint8_t*>(b.data()), b.size()};
