@@ -6,6 +6,13 @@
 pkg_check_modules(TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
 pkg_check_modules(WEBPDEMUX REQUIRED IMPORTED_TARGET libwebpdemux)
+# WebPAnimEncoder: animated WebP variants of animated GIFs.
+pkg_check_modules(WEBPMUX REQUIRED IMPORTED_TARGET libwebpmux)
+# libjpeg's own API (libjpeg-turbo): per-row progress and warnings, which
+# TurboJPEG's API cannot report (a damaged JPEG decoded as a browser would).
+pkg_check_modules(LIBJPEG REQUIRED IMPORTED_TARGET libjpeg)
+# giflib: GIF frames row by row (interlacing, disposal, transparency are ours).
+pkg_check_modules(GIFLIB REQUIRED IMPORTED_TARGET libgif)
 # libpng: PNG decoded row by row (shrunk on load), never whole.
 pkg_check_modules(LIBPNG REQUIRED IMPORTED_TARGET libpng16)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
@@ -21,7 +28,7 @@ find_library(STB_LIBRARY NAMES libstb.a stb REQUIRED)
 add_library(edgepix_imagelibs INTERFACE)
 target_include_directories(edgepix_imagelibs INTERFACE ${STB_INCLUDE_DIR})
 target_link_libraries(edgepix_imagelibs INTERFACE
-  PkgConfig::TURBOJPEG PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBPNG PkgConfig::LIBEXIF
+  PkgConfig::TURBOJPEG PkgConfig::LIBJPEG PkgConfig::GIFLIB PkgConfig::WEBPMUX PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBPNG PkgConfig::LIBEXIF
   PkgConfig::LCMS2
   ${STB_LIBRARY} m)
 add_library(edgepix::imagelibs ALIAS edgepix_imagelibs)

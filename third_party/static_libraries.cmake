@@ -3,7 +3,7 @@
 # targets exist; it re-points them at static archives, so the rest of the build
 # links them as usual.
 #
-#   - libwebp, TurboJPEG, libpng, libexif, SQLite, OpenSSL (libssl/libcrypto), zlib, brotli:
+#   - libwebp, TurboJPEG, libjpeg, giflib, libpng, libexif, SQLite, OpenSSL (libssl/libcrypto), zlib, brotli:
 #     Debian's own .a archives (from the same -dev packages);
 #   - lcms2: Debian ships no .a, so its Debian source package is fetched at configure
 #     time (scripts/fetch-debian-source.sh, into EDGEPIX_DEBIAN_SRC_DIR, never
@@ -40,7 +40,7 @@ function(edgepix_link_pkg_statically prefix)
   set_property(TARGET PkgConfig::${prefix} PROPERTY INTERFACE_LINK_LIBRARIES ${libs})
 endfunction()
 
-foreach(prefix TURBOJPEG WEBP WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO)
+foreach(prefix TURBOJPEG LIBJPEG GIFLIB WEBP WEBPMUX WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO)
   edgepix_link_pkg_statically(${prefix})
 endforeach()
 

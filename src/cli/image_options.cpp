@@ -18,6 +18,10 @@ std::vector<OptionDef> ImageOptionDefs() {
       {"memory-budget-mb", std::to_string(defaults.limits.memory_budget_bytes / 1000000),
        "memory all decodes may hold at once (an image waits for room; one whose decode alone "
        "needs more is refused: 422 over_memory_budget); 0 = no limit"},
+      {"max-frames", std::to_string(defaults.max_frames),
+       "an animated GIF with more frames becomes stills of its first frame (the job says so)"},
+      {"animated-thumb", defaults.animated_thumb ? "true" : "false",
+       "true: the smallest variant of an animated GIF is animated too; false: a still"},
   };
 }
 
@@ -43,6 +47,13 @@ Result<ImageSettings> ImageSettingsFrom(const ParsedOptions& options) {
   EDGEPIX_ASSIGN_OR_RETURN(auto budget, options.GetInt("memory-budget-mb", 0, 1 << 20));
   s.pipeline.limits.memory_budget_bytes = static_cast<uint64_t>(budget) * 1000 * 1000;
   s.pipeline.limits.variants = s.variants;
+  EDGEPIX_ASSIGN_OR_RETURN(auto frames, options.GetInt("max-frames", 1, 100000));
+  s.pipeline.max_frames = static_cast<int>(frames);
+  const std::string thumb = options.Get("animated-thumb");
+  if (thumb != "true" && thumb != "false") {
+    return Status::Error(ErrorCode::kBadRequest, "--animated-thumb must be true or false");
+  }
+  s.pipeline.animated_thumb = thumb == "true";
   return s;
 }
 

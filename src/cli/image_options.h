@@ -1,7 +1,8 @@
 // The image pipeline's command-line options, shared by `serve` and `process`:
 // --variant NAME:WxH:FIT[:QUALITY] (repeatable, replaces the defaults),
 // --webp-method, --max-megapixels, --memory-budget-mb (into Limits, which
-// intake checks too, together with the variants the decode must serve).
+// intake checks too, together with the variants the decode must serve),
+// --max-frames and --animated-thumb (animated GIFs).
 #pragma once
 
 #include <vector>

@@ -70,7 +70,8 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
             {"height", result->original.height},
             {"sha256", *sha256}}},
           {"metadata", http::MetadataJson(result->metadata)},
-          {"variants", variants}};
+          {"variants", variants},
+          {"warnings", result->warnings}};
 }
 
 // "n/N  r images/s  ETA s" on one terminal line, rewritten as inputs finish.

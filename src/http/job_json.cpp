@@ -50,8 +50,7 @@ nlohmann::json JobJson(const Job& job, const MediaUrlFn& media_url) {
   nlohmann::json error = nullptr;
   if (job.error) error = {{"code", job.error->code}, {"message", job.error->message}};
   // Facts not known yet (before COMPLETED): an empty object, never null.
-  nlohmann::json metadata =
-      job.metadata ? MetadataJson(*job.metadata) : nlohmann::json::object();
+  nlohmann::json metadata = job.metadata ? MetadataJson(*job.metadata) : nlohmann::json::object();
   return {
       {"id", job.id},
       {"status", JobStatusName(job.status)},
@@ -63,6 +62,7 @@ nlohmann::json JobJson(const Job& job, const MediaUrlFn& media_url) {
       {"metadata", std::move(metadata)},
       {"variants", std::move(variants)},
       {"error", std::move(error)},
+      {"warnings", job.warnings},
   };
 }
 

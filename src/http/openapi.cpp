@@ -308,7 +308,8 @@ const std::string& OpenApiDocument() {
      "original",
      "metadata",
      "variants",
-     "error"
+     "error",
+     "warnings"
     ],
     "properties": {
      "id": {
@@ -364,6 +365,13 @@ const std::string& OpenApiDocument() {
        }
       ],
       "description": "why the job FAILED, else null"
+     },
+     "warnings": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      },
+      "description": "what the decode tolerated, e.g. libjpeg's warnings on a damaged JPEG that still decoded (at least half of its rows); empty for a clean image and before COMPLETED"
      }
     }
    },

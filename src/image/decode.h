@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,17 +20,22 @@
 namespace edgepix::image {
 
 // Colour is converted to sRGB for CMYK/YCCK images (using the embedded
-// profile when there is one); RGB images come back as stored.
+// profile when there is one); RGB images come back as stored. Through libjpeg,
+// as a browser decodes: its warnings are appended to `warnings` (when given)
+// instead of failing; damaged data fails only when under half of the rows
+// decode before it (decode_jpeg.cpp).
 Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int min_width,
-                               int min_height);
+                               int min_height, std::vector<std::string>* warnings = nullptr);
 // PNG through libpng, row by row: 16-bit samples are scaled to 8 bits as each
 // row arrives, and a non-interlaced image is box-shrunk by PngShrinkFactor
 // into an accumulator of output rows, so the whole image is never held.
 // Interlaced images (Adam7 needs every pass) are decoded at full size.
 Result<PixelBuffer> DecodePng(std::string_view bytes, const HeaderInfo& h, int min_width,
                               int min_height);
-// GIF (first frame) through stb_image.
+// GIF (first frame, composited on its screen) through giflib (GifFrames).
 Result<PixelBuffer> DecodeGif(std::string_view bytes, const HeaderInfo& h);
+// A first frame giflib refuses (LZW code size over 8) goes through stb_image.
+bool GifNeedsStb(const HeaderInfo& h);
 // BMP (own decoder; RLE is refused earlier by the header reader).
 Result<PixelBuffer> DecodeBmp(std::string_view bytes, const HeaderInfo& h);
 // Still WebP (scaled on load when opaque) or the first frame of an animation.
@@ -54,8 +60,8 @@ Size DecodeTargetSize(const HeaderInfo& h, bool swap, const std::vector<VariantS
 
 // Bytes a decode of this header holds at its peak, for PixelBudget: the
 // decoder's working memory (libjpeg's coefficients for progressive JPEGs,
-// libwebp's 4-byte ARGB plane for lossless WebP, libpng's rows, stb_image's
-// GIF canvases) plus the buffer it returns. Measured against these figures:
+// libwebp's 4-byte ARGB plane for lossless WebP, libpng's rows, the GIF
+// screen canvas) plus the buffer it returns. Measured against these figures:
 // bench/memory/RESULTS.md.
 uint64_t DecodeFootprintBytes(const HeaderInfo& h, int min_width, int min_height);
 

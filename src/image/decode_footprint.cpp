@@ -111,11 +111,17 @@ uint64_t DecodeFootprintBytes(const HeaderInfo& h, int min_width, int min_height
       return bytes;
     }
     case Format::kGif: {
-      // stb_image keeps an RGBA canvas, an RGBA background and a history byte
-      // per pixel, on a canvas enlarged to hold the first frame.
-      uint64_t canvas = uint64_t(std::max(h.probe.width, h.gif_frame_right)) *
-                        uint64_t(std::max(h.probe.height, h.gif_frame_bottom));
-      return bytes + canvas * 9;
+      if (GifNeedsStb(h)) {
+        // stb_image: an RGBA canvas, an RGBA background and a history byte
+        // per pixel, on a canvas enlarged to hold the first frame.
+        uint64_t canvas = uint64_t(std::max(h.probe.width, h.gif_frame_right)) *
+                          uint64_t(std::max(h.probe.height, h.gif_frame_bottom));
+        return bytes + canvas * 9;
+      }
+      // GifFrames: the RGBA screen, one row of the first frame's indices
+      // (its declared width, up to 65535), and giflib's LZW tables.
+      uint64_t frame_row = uint64_t(std::max(0, h.gif_frame_right - h.gif_frame_left));
+      return bytes + full * 4 + frame_row;
     }
     case Format::kBmp:
       return bytes + full * out_ch;

@@ -1,13 +1,28 @@
-// JPEG decoding with TurboJPEG: DCT-domain scaling (shrink on load), CMYK and
-// YCCK to sRGB, grayscale expanded to RGB. Warnings from libjpeg are treated
-// as corruption, except "extraneous bytes before marker", which real cameras
-// and MJPEG streams produce and which every mainstream decoder tolerates.
+// JPEG decoding through libjpeg's own API (libjpeg-turbo): DCT-domain scaling
+// (shrink on load), CMYK and YCCK to sRGB, grayscale expanded to RGB.
+//
+// Like a browser: libjpeg's warnings do not fail the decode. They are handed
+// back as the image's warnings, and the rows libjpeg could not decode are
+// filled as libjpeg fills them (grey after the data ends). Only a warning
+// that means the entropy-coded data is damaged (IsDamage) counts against the
+// image: the rows it costs (MarkDamage) must leave at least half of the rows
+// (kMinGoodRows), else the decode fails. TurboJPEG's API cannot say
+// where the damage starts, hence libjpeg's.
 
+// <cstdio> before jpeglib.h, which uses size_t and FILE without including them;
+// jerror.h after it, for its types.
+#include <cstdio>
+// clang-format off
+#include <jpeglib.h>
+#include <jerror.h>
+// clang-format on
 #include <turbojpeg.h>
 
 #include <algorithm>
-#include <memory>
+#include <csetjmp>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "image/decode.h"
 #include "image/icc.h"
@@ -15,13 +30,90 @@
 namespace edgepix::image {
 namespace {
 
-struct TjDeleter {
-  void operator()(void* h) const { tjDestroy(h); }
+// At least this share of the rows must decode before damage, or it fails.
+constexpr double kMinGoodRows = 0.5;
+// libjpeg-turbo's own guard against progressive files with endless scans
+// (TurboJPEG's TJFLAG_LIMITSCANS uses the same number).
+constexpr int kMaxScans = 500;
+// Distinct warnings kept per image; more are counted.
+constexpr int kMaxWarnings = 8;
+
+struct ErrorManager {
+  jpeg_error_mgr pub;  // first: libjpeg sees only this
+  std::jmp_buf jump;
+  char fatal[JMSG_LENGTH_MAX] = {};
+  char warnings[kMaxWarnings][JMSG_LENGTH_MAX] = {};
+  int kept = 0;
+  int dropped = 0;
+  // One flag per iMCU row of the first scan: damaged (sized after the header).
+  std::vector<uint8_t> damaged_rows;
+  bool damaged = false;
 };
 
-bool Benign(const std::string& msg) { return msg.find("extraneous bytes") != std::string::npos; }
+bool IsDamage(int code) {
+  switch (code) {
+    case JWRN_HIT_MARKER:
+    case JWRN_JPEG_EOF:
+    case JWRN_HUFF_BAD_CODE:
+    case JWRN_MUST_RESYNC:
+    case JWRN_ARITH_BAD_CODE:
+    case JWRN_NOT_SEQUENTIAL:
+    case JWRN_BOGUS_PROGRESSION:
+      return true;
+    default:
+      return false;  // extraneous bytes, unknown JFIF revision, Adobe transform...
+  }
+}
 
-Status TjError(const std::string& msg) {
+// Which rows a damage warning costs. When the data ends, every row from here
+// on; with restart markers libjpeg resynchronises at the next one, so one
+// restart interval's rows; without them, every row from here on. A later
+// scan of a progressive image only refines rows the first scan already gave.
+void MarkDamage(j_decompress_ptr d, ErrorManager* err) {
+  err->damaged = true;
+  if (d->progressive_mode && d->input_scan_number > 1) return;
+  const size_t rows = err->damaged_rows.size();
+  const size_t from = std::min<size_t>(d->input_iMCU_row, rows);
+  size_t to = rows;
+  if (d->err->msg_code != JWRN_JPEG_EOF && d->restart_interval > 0 && d->MCUs_per_row > 0) {
+    to = std::min(rows, from + (d->restart_interval + d->MCUs_per_row - 1) / d->MCUs_per_row);
+  }
+  std::fill(err->damaged_rows.begin() + from, err->damaged_rows.begin() + to, 1);
+}
+
+void OnError(j_common_ptr cinfo) {
+  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, err->fatal);
+  std::longjmp(err->jump, 1);
+}
+
+void OnMessage(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;  // trace messages
+  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (IsDamage(cinfo->err->msg_code) && d->input_scan_number > 0) MarkDamage(d, err);
+  char msg[JMSG_LENGTH_MAX];
+  (*cinfo->err->format_message)(cinfo, msg);
+  for (int i = 0; i < err->kept; ++i) {
+    if (std::strcmp(err->warnings[i], msg) == 0) return;
+  }
+  if (err->kept < kMaxWarnings) {
+    std::memcpy(err->warnings[err->kept++], msg, sizeof(msg));
+  } else {
+    ++err->dropped;
+  }
+}
+
+void OnProgress(j_common_ptr cinfo) {
+  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (d->input_scan_number > kMaxScans) {
+    auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+    std::snprintf(err->fatal, sizeof(err->fatal), "more than %d scans", kMaxScans);
+    std::longjmp(err->jump, 1);
+  }
+}
+
+Status JpegError(const std::string& msg) {
   if (msg.find("Unsupported") != std::string::npos || msg.find("precision") != std::string::npos ||
       msg.find("not supported") != std::string::npos) {
     return Status::Error(ErrorCode::kUnsupportedFormat, "JPEG variant not supported: " + msg);
@@ -45,6 +137,44 @@ tjscalingfactor ChooseScale(int w, int h, int min_w, int min_h) {
   return best;
 }
 
+// Everything between setjmp and the end lives in `d`, `err` and `out`, which
+// the caller owns, so a longjmp out of libjpeg skips no destructor.
+enum class Stage { kHeader, kRows, kFinish };
+
+bool RunLibjpeg(jpeg_decompress_struct* d, ErrorManager* err, const HeaderInfo& h,
+                tjscalingfactor sf, PixelBuffer* out, Stage* stage) {
+  if (setjmp(err->jump)) return false;
+  *stage = Stage::kHeader;
+  jpeg_read_header(d, TRUE);
+  err->damaged_rows.assign(d->total_iMCU_rows, 0);
+  if (int(d->image_width) != h.probe.width || int(d->image_height) != h.probe.height) {
+    std::snprintf(err->fatal, sizeof(err->fatal), "inconsistent frame headers");
+    return false;
+  }
+  const bool cmyk = d->jpeg_color_space == JCS_CMYK || d->jpeg_color_space == JCS_YCCK;
+  d->out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+  d->scale_num = unsigned(sf.num);
+  d->scale_denom = unsigned(sf.denom);
+  jpeg_calc_output_dimensions(d);
+  if (int(d->output_width) != out->width || int(d->output_height) != out->height ||
+      d->output_components != out->channels) {
+    std::snprintf(err->fatal, sizeof(err->fatal), "unexpected output size");
+    return false;
+  }
+  jpeg_start_decompress(d);
+  *stage = Stage::kRows;
+  while (d->output_scanline < d->output_height) {
+    JSAMPROW row = out->row(int(d->output_scanline));
+    if (jpeg_read_scanlines(d, &row, 1) != 1) {
+      std::snprintf(err->fatal, sizeof(err->fatal), "no progress while reading rows");
+      return false;
+    }
+  }
+  *stage = Stage::kFinish;
+  jpeg_finish_decompress(d);
+  return true;
+}
+
 }  // namespace
 
 Size JpegOutputSize(int width, int height, int min_width, int min_height) {
@@ -53,7 +183,7 @@ Size JpegOutputSize(int width, int height, int min_width, int min_height) {
 }
 
 Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int min_width,
-                               int min_height) {
+                               int min_height, std::vector<std::string>* warnings) {
   if (h.jpeg_lossless) {
     return Status::Error(ErrorCode::kUnsupportedFormat, "lossless JPEG is not supported");
   }
@@ -61,44 +191,54 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
     return Status::Error(ErrorCode::kUnsupportedFormat,
                          std::to_string(h.jpeg_precision) + "-bit JPEG is not supported");
   }
-  std::unique_ptr<void, TjDeleter> tj(tjInitDecompress());
-  if (!tj) return Status::Error(ErrorCode::kInternal, "tjInitDecompress failed");
-  auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  unsigned long size = static_cast<unsigned long>(bytes.size());
-  int w = 0, ht = 0, subsamp = 0, cs = 0;
-  if (tjDecompressHeader3(tj.get(), data, size, &w, &ht, &subsamp, &cs) != 0) {
-    std::string msg = tjGetErrorStr2(tj.get());
-    // TurboJPEG 2.1 refuses to describe unusual sampling factors (seen in
-    // CMYK files) although it decodes them fine: use our own SOF reading.
-    if (msg.find("subsampling") == std::string::npos) return TjError(msg);
-    w = h.probe.width;
-    ht = h.probe.height;
-    cs = h.jpeg_components == 4   ? (h.jpeg_adobe ? TJCS_YCCK : TJCS_CMYK)
-         : h.jpeg_components == 1 ? TJCS_GRAY
-                                  : TJCS_YCbCr;
+  const tjscalingfactor sf = ChooseScale(h.probe.width, h.probe.height, min_width, min_height);
+  const bool cmyk = h.jpeg_components == 4;
+  EDGEPIX_ASSIGN_OR_RETURN(
+      auto buf, PixelBuffer::Allocate(TJSCALED(h.probe.width, sf), TJSCALED(h.probe.height, sf),
+                                      cmyk ? 4 : 3));
+
+  jpeg_decompress_struct d;
+  ErrorManager err;
+  d.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = OnError;
+  err.pub.emit_message = OnMessage;
+  jpeg_progress_mgr progress;
+  progress.progress_monitor = OnProgress;
+  jpeg_create_decompress(&d);
+  d.progress = &progress;
+  jpeg_mem_src(&d, reinterpret_cast<const unsigned char*>(bytes.data()),
+               static_cast<unsigned long>(bytes.size()));
+  Stage stage = Stage::kHeader;
+  const bool ok = RunLibjpeg(&d, &err, h, sf, &buf, &stage);
+  jpeg_destroy_decompress(&d);
+
+  std::vector<std::string> found;
+  for (int i = 0; i < err.kept; ++i) found.emplace_back(err.warnings[i]);
+  if (err.dropped > 0) found.push_back(std::to_string(err.dropped) + " more libjpeg warnings");
+  if (!ok) {
+    // A fatal error after every row was out (in the trailing markers) costs
+    // nothing that shows: keep the image, as a browser would.
+    if (stage != Stage::kFinish) return JpegError(err.fatal);
+    found.emplace_back(err.fatal);
   }
-  if (w != h.probe.width || ht != h.probe.height) {
-    return Status::Error(ErrorCode::kUndecodable, "JPEG: inconsistent frame headers");
-  }
-  const Size scaled = JpegOutputSize(w, ht, min_width, min_height);
-  const int sw = scaled.width, sh = scaled.height;
-  bool cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK;
-  int channels = cmyk ? 4 : 3;
-  EDGEPIX_ASSIGN_OR_RETURN(auto buf, PixelBuffer::Allocate(sw, sh, channels));
-  int pf = cmyk ? TJPF_CMYK : TJPF_RGB;
-  int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
-  if (tjDecompress2(tj.get(), data, size, buf.pixels(), sw, 0, sh, pf, flags) != 0) {
-    std::string msg = tjGetErrorStr2(tj.get());
-    if (tjGetErrorCode(tj.get()) != TJERR_WARNING || !Benign(msg)) return TjError(msg);
-    // Only tolerable warnings so far: decode again without stopping, then
-    // require that the last warning was tolerable too.
-    flags &= ~TJFLAG_STOPONWARNING;
-    if (tjDecompress2(tj.get(), data, size, buf.pixels(), sw, 0, sh, pf, flags) != 0) {
-      msg = tjGetErrorStr2(tj.get());
-      if (tjGetErrorCode(tj.get()) != TJERR_WARNING || !Benign(msg)) return TjError(msg);
+  if (err.damaged) {
+    const size_t rows = std::max<size_t>(1, err.damaged_rows.size());
+    const size_t bad = size_t(std::count(err.damaged_rows.begin(), err.damaged_rows.end(), 1));
+    const double good = 1.0 - double(bad) / double(rows);
+    const int percent = static_cast<int>(good * 100.0);
+    if (good < kMinGoodRows) {
+      std::string why = found.empty() ? std::string("damaged data") : found.front();
+      return Status::Error(ErrorCode::kUndecodable, "JPEG: corrupt or truncated data: " + why +
+                                                        " (only " + std::to_string(percent) +
+                                                        "% of its rows decode, under half)");
+    }
+    if (bad > 0) {
+      found.push_back("JPEG: damaged or truncated data; " + std::to_string(percent) +
+                      "% of its rows decode, the rest is filled in as libjpeg does");
     }
   }
-  if (cmyk) return CmykToRgb(buf.pixels(), sw, sh, h.icc, h.jpeg_adobe);
+  if (warnings) warnings->insert(warnings->end(), found.begin(), found.end());
+  if (cmyk) return CmykToRgb(buf.pixels(), buf.width, buf.height, h.icc, h.jpeg_adobe);
   return buf;
 }
 

@@ -20,11 +20,14 @@ struct HeaderInfo {
   ProbeInfo probe;
   bool has_alpha = false;  // format/header says the image can carry alpha
   bool animated = false;   // GIF with >1 frame, WebP with ANIM
+  int frame_count = 1;     // GIF: counted by the block walk; WebP: from the demuxer
   // GIF: edges of the first frame, which may exceed the screen.
   int gif_frame_left = 0;
   int gif_frame_top = 0;
   int gif_frame_right = 0;
   int gif_frame_bottom = 0;
+  // GIF: the first frame's LZW minimum code size (the spec allows 2..8).
+  int gif_lzw_code_size = 0;
   // JPEG
   int jpeg_components = 0;
   int jpeg_precision = 8;

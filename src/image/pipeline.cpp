@@ -16,6 +16,7 @@
 
 #include "image/cpu_tokens.h"
 #include "image/decode.h"
+#include "image/encode_animated.h"
 #include "image/encode_variants.h"
 #include "image/encode_webp.h"
 #include "image/exif.h"
@@ -49,10 +50,11 @@ Status ValidateSpecs(const std::vector<VariantSpec>& specs) {
   return Status::Ok();
 }
 
-Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_w, int min_h) {
+Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_w, int min_h,
+                           std::vector<std::string>* warnings) {
   switch (h.probe.format) {
     case Format::kJpeg:
-      return DecodeJpeg(bytes, h, min_w, min_h);
+      return DecodeJpeg(bytes, h, min_w, min_h, warnings);
     case Format::kWebp:
       return DecodeWebp(bytes, h, min_w, min_h);
     case Format::kPng:
@@ -129,6 +131,19 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   for (const auto& s : specs) {
     stored.push_back(ToStored(PlanOutput(disp_w, disp_h, s.width, s.height, s.fit), swap));
   }
+  if (IsAnimation(h)) {
+    AnimationDecision animation = DecideAnimation(h, specs, options);
+    if (animation.keep) {
+      PixelBudget& budget = PixelBudget::Process();
+      budget.SetCapacity(options.limits.memory_budget_bytes);
+      PixelBudget::Lease lease = budget.Acquire(AnimationFootprintBytes(h, specs));
+      CpuTokens::Token busy = CpuTokens::Process().Hold();
+      EDGEPIX_ASSIGN_OR_RETURN(auto variants, EncodeAnimation(bytes, h, specs, options));
+      result.variants = std::move(variants);
+      return result;
+    }
+    result.warnings.push_back(animation.note);
+  }
   const Size target = DecodeTargetSize(h, swap, specs);
   const int min_w = target.width, min_h = target.height;
 
@@ -136,7 +151,7 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   budget.SetCapacity(options.limits.memory_budget_bytes);
   PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, min_w, min_h));
   CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
-  EDGEPIX_ASSIGN_OR_RETURN(auto decoded, Decode(bytes, h, min_w, min_h));
+  EDGEPIX_ASSIGN_OR_RETURN(auto decoded, Decode(bytes, h, min_w, min_h, &result.warnings));
   if (decoded.channels == 4 && !AnyTransparent(decoded)) DropAlphaInPlace(decoded);
   if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {
     ConvertToSrgb(decoded, h.icc);

@@ -68,6 +68,12 @@ struct PipelineOptions {
   Limits limits;
   int webp_method = 4;  // 0..6
   ParallelVariants parallel = ParallelVariants::kWhenIdle;
+  // Animated GIFs and WebPs become animated WebP variants (encode_animated.h) when they
+  // have at most max_frames frames (--max-frames) and fit the limits; else
+  // stills of the first frame, with a warning saying why.
+  bool keep_animation = true;
+  int max_frames = 300;
+  bool animated_thumb = true;  // false: the smallest variant is a still (--animated-thumb)
   // Called on the calling thread as soon as each variant is encoded, smallest
   // (pixel count) first, before ProcessImage returns; the result still lists
   // every variant in spec order. A later error still fails the whole call, so
@@ -119,6 +125,9 @@ struct PipelineResult {
   ProbeInfo original;  // format and stored dimensions
   ImageMetadata metadata;
   std::vector<VariantOutput> variants;  // same order as the specs
+  // What was tolerated on the way, for the job to show (libjpeg's warnings on
+  // a damaged JPEG, ...). Empty for a clean image.
+  std::vector<std::string> warnings;
 };
 
 // Runs the whole pipeline. The first call tunes glibc malloc to keep freed

@@ -59,8 +59,10 @@ Status CheckGifCanvas(const HeaderInfo& h, const Limits& limits) {
   }
   Status st = CheckLimits(canvas, limits);
   if (!st.ok()) {
+    // Its rows are decoded (then clipped) whole: their extent is held to the
+    // same limits as a screen, so a frame cannot be a CPU bomb.
     return Status::Error(st.code(), "GIF: " + frame + " reaches past the " + screen +
-                                        ", and decoding it needs a larger canvas: " + st.message());
+                                        ", and its extent is over the limits: " + st.message());
   }
   return Status::Ok();
 }

@@ -63,6 +63,7 @@ Status ReadGifHeader(std::string_view b, HeaderInfo* out) {
       }
       p += 9;
       if (f & 0x80) p += 3u << ((f & 7) + 1);
+      if (frames == 0 && p < b.size()) out->gif_lzw_code_size = U8(b, p);
       p += 1;  // LZW minimum code size
       if (p > b.size() || !SkipSubBlocks(b, &p)) return Bad("GIF", "truncated inside frame data");
       ++frames;
@@ -73,6 +74,7 @@ Status ReadGifHeader(std::string_view b, HeaderInfo* out) {
   }
   if (frames == 0) return Bad("GIF", "no image data");
   out->animated = frames > 1;
+  out->frame_count = frames;
   return Status::Ok();
 }
 
@@ -190,6 +192,11 @@ Status ReadWebpHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
   out->has_alpha = f.has_alpha;
   out->animated = f.has_animation;
   out->webp_lossless = f.format == 2;  // 0 mixed/undefined, 1 lossy, 2 lossless
+  if (f.has_animation) {
+    WebPData data{reinterpret_cast<const uint8_t*>(b.data()), b.size()};
+    std::unique_ptr<WebPDemuxer, void (*)(WebPDemuxer*)> demux(WebPDemux(&data), WebPDemuxDelete);
+    if (demux) out->frame_count = int(WebPDemuxGetI(demux.get(), WEBP_FF_FRAME_COUNT));
+  }
   // Metadata chunks only exist in the extended (VP8X) layout.
   if (want_metadata && b.substr(12, 4) == "VP8X") {
     WebPData data{reinterpret_cast<const uint8_t*>(b.data()), b.size()};

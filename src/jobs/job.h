@@ -55,6 +55,9 @@ struct Job {
   std::optional<image::ImageMetadata> metadata;
   std::vector<VariantRecord> variants;
   std::optional<JobError> error;
+  // What the image decode tolerated (libjpeg's warnings on a damaged JPEG...),
+  // set at COMPLETED; empty otherwise.
+  std::vector<std::string> warnings;
   int attempts = 0;  // processing attempts counted against the job (see JobStore)
   // The variant settings (VariantSpecKey) its variants were made with; set at
   // COMPLETED, so a duplicate is served only variants made exactly so.

@@ -154,7 +154,7 @@ bool JobProcessor::CompleteFromDuplicate(const Job& job) {
   original.bytes = job.original.bytes;
   Record(job.id, [&] {
     return store_->MarkCompleted(job.id, original, source.metadata.value_or(image::ImageMetadata{}),
-                                 source.variants, spec_key_);
+                                 source.variants, spec_key_, source.warnings);
   });
   return true;
 }
@@ -203,7 +203,8 @@ void JobProcessor::Run(const Job& job) {
   original.width = result->original.width;
   original.height = result->original.height;
   Record(job.id, [&] {
-    return store_->MarkCompleted(job.id, original, result->metadata, records, spec_key_);
+    return store_->MarkCompleted(job.id, original, result->metadata, records, spec_key_,
+                                 result->warnings);
   });
 }
 

@@ -9,7 +9,8 @@ namespace edgepix {
 const char* const kJobColumns =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts, spec_key, suspect";
+    "error_message, attempts, spec_key, suspect, warnings_json";
+const int kJobColumnCount = 19;
 
 namespace {
 
@@ -95,6 +96,7 @@ void BindMutableColumns(SQLite::Statement& st, const Job& job) {
   st.bind(16, job.attempts);
   st.bind(17, job.spec_key);
   st.bind(18, job.suspect ? 1 : 0);
+  st.bind(19, nlohmann::json(job.warnings).dump());
 }
 
 }  // namespace
@@ -122,6 +124,8 @@ Job ReadJobRow(SQLite::Statement& row) {
   job.attempts = row.getColumn(15).getInt();
   job.spec_key = row.getColumn(16).getString();
   job.suspect = row.getColumn(17).getInt() != 0;
+  job.warnings =
+      nlohmann::json::parse(row.getColumn(18).getString()).get<std::vector<std::string>>();
   return job;
 }
 
@@ -138,12 +142,12 @@ void InsertJobRow(SQLite::Database& db, const Job& job, int64_t seq) {
       "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
       "original_bytes, original_format, original_width, original_height, sha256, "
       "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
-      "suspect, seq) "
+      "suspect, warnings_json, seq) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19)");
+      "?16, ?17, ?18, ?19, ?20)");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
-  st.bind(19, seq);
+  st.bind(20, seq);
   st.exec();
 }
 
@@ -153,7 +157,8 @@ void WriteJobRow(SQLite::Database& db, const Job& job) {
                        "updated_at = ?6, original_bytes = ?7, original_format = ?8, "
                        "original_width = ?9, original_height = ?10, sha256 = ?11, "
                        "metadata_json = ?12, variants_json = ?13, error_code = ?14, "
-                       "error_message = ?15, attempts = ?16, spec_key = ?17, suspect = ?18 "
+                       "error_message = ?15, attempts = ?16, spec_key = ?17, suspect = ?18, "
+                       "warnings_json = ?19 "
                        "WHERE id = ?1");
   st.bind(1, job.id);
   BindMutableColumns(st, job);

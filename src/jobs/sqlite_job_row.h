@@ -20,6 +20,8 @@
 namespace edgepix {
 
 extern const char* const kJobColumns;
+// How many columns kJobColumns lists: the index of a column selected after them.
+extern const int kJobColumnCount;
 
 Job ReadJobRow(SQLite::Statement& row);
 std::optional<Job> SelectJobById(SQLite::Database& db, const std::string& id);

@@ -101,7 +101,7 @@ class SqliteJobStore : public JobStore {
           break;
         }
         page.jobs.push_back(ReadJobRow(st));
-        last_seq = st.getColumn(18).getInt64();
+        last_seq = st.getColumn(kJobColumnCount).getInt64();
       }
       return page;
     });
@@ -167,13 +167,14 @@ class SqliteJobStore : public JobStore {
 
   Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
                             const image::ImageMetadata& metadata,
-                            const std::vector<VariantRecord>& variants,
-                            const std::string& spec_key) override {
+                            const std::vector<VariantRecord>& variants, const std::string& spec_key,
+                            const std::vector<std::string>& warnings) override {
     return Transition(id, JobStatus::kCompleted, [&](Job* job) {
       job->original = original;
       job->metadata = metadata;
       job->variants = variants;
       job->spec_key = spec_key;
+      job->warnings = warnings;
       job->error.reset();
     });
   }
@@ -182,11 +183,15 @@ class SqliteJobStore : public JobStore {
     return Transition(id, JobStatus::kFailed, [&](Job* job) {
       job->error = error;
       job->variants.clear();
+      job->warnings.clear();
     });
   }
 
   Result<Job> MarkPending(const std::string& id) override {
-    return Transition(id, JobStatus::kPending, [](Job* job) { job->variants.clear(); });
+    return Transition(id, JobStatus::kPending, [](Job* job) {
+      job->variants.clear();
+      job->warnings.clear();
+    });
   }
 
   Result<InterruptedJobs> RequeueInterrupted(int max_attempts) override {

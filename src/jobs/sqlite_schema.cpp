@@ -42,6 +42,11 @@ INSERT INTO counters (name, value) VALUES ('job_seq', 0);
 ALTER TABLE jobs ADD COLUMN spec_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // +1: what the decode of a COMPLETED job tolerated (Job::warnings), a
+    // JSON array of strings.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN warnings_json TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

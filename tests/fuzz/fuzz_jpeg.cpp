@@ -1,4 +1,4 @@
-// libFuzzer target: JPEG header reader + TurboJPEG decode (scaled, CMYK/YCCK).
+// libFuzzer target: JPEG header reader + libjpeg decode (scaled, CMYK/YCCK, warnings kept).
 #include "fuzz/fuzz_decode.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -31,14 +31,15 @@ TEST_CASE("JobJson has the documented shape", "[job][json]") {
   m.gps = edgepix::image::GpsPoint{48.5, -2.25};
   job.metadata = m;
   job.variants = {{"thumb", 150, 150, 7900}, {"medium", 640, 480, 30000}};
+  job.warnings = {"Corrupt JPEG data: 12 extraneous bytes before marker 0xd9"};
 
   const nlohmann::json j = JobJson(job, kPlain);
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
   CHECK(keys == std::vector<std::string>{"created_at", "error", "filename", "id", "metadata",
-                                         "original", "status", "updated_at", "variants",
-                                         "version"});
+                                         "original", "status", "updated_at", "variants", "version",
+                                         "warnings"});
   CHECK(j["id"] == job.id);
   CHECK(j["status"] == "COMPLETED");
   CHECK(j["version"] == 4);
@@ -63,6 +64,8 @@ TEST_CASE("JobJson has the documented shape", "[job][json]") {
                                            {"bytes", 7900}});
   CHECK(j["variants"][1]["url"] == "/v/AbCdEfGh12345678/medium.webp");
   CHECK(j["error"].is_null());
+  CHECK(j["warnings"] ==
+        nlohmann::json::array({"Corrupt JPEG data: 12 extraneous bytes before marker 0xd9"}));
 }
 
 TEST_CASE("JobJson of a pending and of a failed job", "[job][json]") {
@@ -81,6 +84,7 @@ TEST_CASE("JobJson of a pending and of a failed job", "[job][json]") {
   CHECK(j["metadata"] == nlohmann::json::object());  // nothing known yet, never null
   CHECK(j["variants"] == nlohmann::json::array());
   CHECK(j["error"].is_null());
+  CHECK(j["warnings"] == nlohmann::json::array());
 
   // The header probe of the upload may already know these while PENDING.
   job.original.format = "png";

@@ -86,13 +86,10 @@ TEST_CASE("Decode footprints follow what each decoder holds", "[image][budget][m
   uint64_t rows = ei::DecodeFootprintBytes(flat, 2560, 1707);
   CHECK(rows >= 3000u * 2000 * 4);
   CHECK(rows < 3000u * 2000 * 4 + (2u << 20));
-  // GIF: stb_image's two RGBA canvases and a history byte.
+  // GIF: giflib's reader holds the RGBA screen and one row of the frame.
   ei::HeaderInfo gif = at(et::MakeGif(8, 8), 6000, 4000);
-  CHECK(ei::DecodeFootprintBytes(gif, 100, 100) >= mp * 9);
-  auto st = ei::CheckHeader(at(et::MakeGif(8, 8), 6000, 5000), ei::Limits{});
-  CHECK(st.code() == ErrorCode::kOverMemoryBudget);
-  CHECK(st.message() ==
-        "decoding this 6000x5000 GIF needs about 272 MB, over the memory budget of 256 MB");
+  CHECK(ei::DecodeFootprintBytes(gif, 100, 100) >= mp * 4);
+  CHECK(ei::DecodeFootprintBytes(gif, 100, 100) < mp * 4 + (2u << 20));
   // Lossless WebP: the ARGB plane at full size even when the output shrinks.
   ei::HeaderInfo vp8l = at(et::MakeWebp(8, 8, false, true), 6000, 4000);
   CHECK(ei::DecodeFootprintBytes(vp8l, 1000, 667) >= mp * 4);

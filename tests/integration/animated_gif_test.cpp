@@ -1,0 +1,50 @@
+// Animated GIFs against the real binary (issue 14 item 3): the served
+// variants are animated WebPs with the GIF's frame count and delays (read by
+// libwebp's demuxer); over --max-frames, stills and the job's warnings say so.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "integration/server_harness.h"
+#include "unit/support/gif_fixtures.h"
+#include "unit/support/webp_animation.h"
+
+using namespace edgepix::testing;
+
+TEST_CASE("an animated GIF is served as animated WebP variants, and over --max-frames as stills") {
+  ServerProcess server({"--max-frames", "10", "--animated-thumb=false"});
+  auto c = server.Client();
+  auto up = JsonBody(UploadFiles(c, {{"anim.gif", MakeAnimatedGif(120, 80, 10, 7)},
+                                     {"long.gif", MakeAnimatedGif(60, 40, 11, 7)}}));
+  REQUIRE(up["jobs"].size() == 2);
+
+  auto anim = WaitForTerminal(c, up["jobs"][0]["id"]);
+  INFO(anim.dump());
+  REQUIRE(anim["status"] == "COMPLETED");
+  CHECK(anim["warnings"].empty());
+  const std::string id = anim["id"];
+  for (const char* name : {"medium", "large"}) {
+    auto v = c.Get(("/v/" + id + "/" + name + ".webp").c_str());
+    REQUIRE(v);
+    REQUIRE(v->status == 200);
+    auto info = InspectWebpAnimation(v->body);
+    INFO(name);
+    CHECK(info.animated);
+    CHECK(info.durations_ms == std::vector<int>(10, 70));
+  }
+  // --animated-thumb=false: the thumb is a still.
+  auto thumb = c.Get(("/v/" + id + "/thumb.webp").c_str());
+  REQUIRE(thumb);
+  CHECK_FALSE(InspectWebpAnimation(thumb->body).animated);
+
+  auto still = WaitForTerminal(c, up["jobs"][1]["id"]);
+  INFO(still.dump());
+  REQUIRE(still["status"] == "COMPLETED");
+  REQUIRE(still["warnings"].size() == 1);
+  CHECK(still["warnings"][0].get<std::string>().find("more than --max-frames 10") !=
+        std::string::npos);
+  auto large = c.Get(("/v/" + still["id"].get<std::string>() + "/large.webp").c_str());
+  REQUIRE(large);
+  auto info = InspectWebpAnimation(large->body);
+  CHECK(info.valid);
+  CHECK_FALSE(info.animated);
+}
