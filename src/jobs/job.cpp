@@ -92,6 +92,7 @@ nlohmann::json JobToJson(const Job& job) {
   return {
       {"id", job.id},
       {"status", JobStatusName(job.status)},
+      {"batch", job.batch_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.batch_id)},
       {"version", job.version},
       {"filename", job.filename},
       {"created_at", job.created_at},

@@ -7,7 +7,7 @@ namespace edgepix {
 const char* const kJobColumns =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts, spec_key, suspect";
+    "error_message, attempts, spec_key, suspect, batch_id";
 
 namespace {
 
@@ -83,6 +83,7 @@ Job ReadJobRow(SQLite::Statement& row) {
   job.attempts = row.getColumn(15).getInt();
   job.spec_key = row.getColumn(16).getString();
   job.suspect = row.getColumn(17).getInt() != 0;
+  job.batch_id = row.getColumn(18).getString();
   return job;
 }
 
@@ -99,12 +100,13 @@ void InsertJobRow(SQLite::Database& db, const Job& job, int64_t seq) {
       "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
       "original_bytes, original_format, original_width, original_height, sha256, "
       "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
-      "suspect, seq) "
+      "suspect, seq, batch_id) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19)");
+      "?16, ?17, ?18, ?19, ?20)");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
   st.bind(19, seq);
+  st.bind(20, job.batch_id);
   st.exec();
 }
 

@@ -71,8 +71,8 @@ TEST_CASE("JobToJson has the documented shape", "[job][json]") {
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
-  CHECK(keys == std::vector<std::string>{"created_at", "error", "filename", "id", "metadata",
-                                         "original", "status", "updated_at", "variants",
+  CHECK(keys == std::vector<std::string>{"batch", "created_at", "error", "filename", "id",
+                                         "metadata", "original", "status", "updated_at", "variants",
                                          "version"});
   CHECK(j["id"] == job.id);
   CHECK(j["status"] == "COMPLETED");
