@@ -97,9 +97,16 @@ Status BodyDone(HttpContext* ctx, const httplib::Request& req) {
 // an upload counts only once acknowledged with 202, so nothing of a refused
 // request may remain (a worker that already runs one of them publishes nothing
 // more once its row is gone).
-void Withdraw(HttpContext* ctx, const std::vector<Job>& jobs, const Status& answer) {
+void Withdraw(HttpContext* ctx, const std::vector<Job>& jobs, const Status& answer,
+              const std::string& grant_id) {
   for (const Job& job : jobs) {
     Status st = RemoveImage(ctx->store, ctx->blobs, ctx->notifier, job.id);
+    // Its grant was never honoured: the client may use it again.
+    if (!grant_id.empty()) {
+      if (Status released = ctx->grants->Release(grant_id, job.id); !released.ok()) {
+        log::Error("cannot release an upload grant: " + released.ToString(), {{"id", job.id}});
+      }
+    }
     log::JobTransition(job.id, st.ok() ? "DELETED" : "DELETE_FAILED", ErrorCodeName(answer.code()));
   }
 }
@@ -316,7 +323,7 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
       }
       if (!refusal.ok()) {
         // Whatever the request committed before its error goes with it.
-        Withdraw(ctx, out.jobs, refusal);
+        Withdraw(ctx, out.jobs, refusal, plan->target.grant_id);
         SendError(res, refusal);
         return;
       }

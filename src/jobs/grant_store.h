@@ -33,6 +33,9 @@ class GrantStore {
   virtual Status Create(const std::vector<UploadGrant>& grants) = 0;
   // kNotFound if unknown.
   virtual Result<UploadGrant> Get(const std::string& id) = 0;
+  // Makes a grant used by `job_id` unused again: its upload was withdrawn
+  // (the request was answered with an error after the job was committed).
+  virtual Status Release(const std::string& id, const std::string& job_id) = 0;
   // Removes grants that expired before `unix_seconds`; returns how many.
   virtual Result<int64_t> DeleteExpiredBefore(int64_t unix_seconds) = 0;
 };

@@ -45,6 +45,19 @@ class SqliteGrantStore : public GrantStore {
     });
   }
 
+  Status Release(const std::string& id, const std::string& job_id) override {
+    return Guarded("release upload grant", [&]() -> Status {
+      SqliteWriteLock lock(*s_);
+      SQLite::Statement st(s_->writer,
+                           "UPDATE upload_grants SET used_at = '', job_id = '' "
+                           "WHERE id = ?1 AND job_id = ?2");
+      st.bind(1, id);
+      st.bind(2, job_id);
+      st.exec();
+      return Status::Ok();
+    });
+  }
+
   Result<int64_t> DeleteExpiredBefore(int64_t unix_seconds) override {
     return Guarded("delete expired grants", [&]() -> Result<int64_t> {
       SqliteWriteLock lock(*s_);
