@@ -1,5 +1,6 @@
-// The SQLite JobStore: one writer connection behind a mutex, every mutation one
-// IMMEDIATE transaction; reads on a pool of read-only WAL connections.
+// The SQLite JobStore: every mutation one IMMEDIATE transaction on the writer
+// shared with the batch and grant stores (jobs/sqlite_shared.h), which also
+// recomputes the counts of the job's batch; reads on the shared reader pool.
 #include <algorithm>
 #include <charconv>
 #include <limits>
