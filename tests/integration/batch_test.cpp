@@ -241,7 +241,7 @@ TEST_CASE("batches: after kill -9 cycles the counts equal what the jobs say") {
     std::vector<std::pair<std::string, std::string>> files;
     for (int i = 0; i < 10; ++i) {
       files.push_back({"p" + std::to_string(i) + ".jpg",
-                       i == 3 ? MakeJpeg(640, 480).substr(0, 700) : MakeJpeg(1200 + 37 * i, 900)});
+                       i == 3 ? MakeJpeg(640, 480).substr(0, 700) : MakeJpeg(800 + 37 * i, 600)});
     }
     REQUIRE(JsonBody(UploadInto(c, id, files))["jobs"].size() == 10);
     Complete(c, id);
