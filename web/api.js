@@ -18,8 +18,13 @@ export function setToken(token) {
 
 let sessionToken = getToken();
 
+// An upload link (/?grant=…, made by an app with POST /api/upload-grants): one upload through it,
+// without a token. In this mode the page sends no token at all.
+const GRANT = new URLSearchParams(location.search).get('grant') || '';
+export const grantMode = GRANT !== '';
+
 function authHeaders() {
-  return sessionToken ? { Authorization: `Bearer ${sessionToken}` } : {};
+  return sessionToken && !grantMode ? { Authorization: `Bearer ${sessionToken}` } : {};
 }
 
 export class ApiError extends Error {
@@ -58,7 +63,7 @@ function errorFromBody(status, text) {
       detail = String(body.error.message || '');
     }
   } catch { /* not JSON: keep the words for the status alone */ }
-  const words = describeStatus(status);
+  const words = code === 'grant_invalid' ? 'This upload link cannot be used' : describeStatus(status);
   const message = detail && detail.toLowerCase() !== words.toLowerCase() ? `${words}: ${detail}` : words;
   return new ApiError(status, code, message);
 }
@@ -99,7 +104,7 @@ export async function uploadFile(file, onProgress, onStart = () => {}) {
 function sendFile(file, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/uploads');
+    xhr.open('POST', grantMode ? `/api/uploads?grant=${encodeURIComponent(GRANT)}` : '/api/uploads');
     xhr.responseType = 'text';
     xhr.setRequestHeader('Accept', 'application/json');
     for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);

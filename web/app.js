@@ -40,6 +40,7 @@ function showNotice(text) {
 }
 
 function handleAuthError(err) {
+  if (api.grantMode) return false;   // an upload link: no token to ask for
   if (err && (err.status === 401 || err.status === 403)) {
     showNotice(`${err.message}. Paste it under “Access token” at the top of the page.`);
     els.tokenPanel.open = true;
@@ -57,9 +58,13 @@ function refreshCounts() {
 // ---- uploading ---------------------------------------------------------------------------------
 
 function addFiles(fileList) {
-  const files = Array.from(fileList || []);
+  let files = Array.from(fileList || []);
   if (!files.length) return;
   showNotice('');
+  if (api.grantMode && files.length > 1) {
+    files = files.slice(0, 1);
+    showNotice('This upload link takes one file: only the first was sent.');
+  }
   announce(files.length === 1 ? `Uploading ${files[0].name || 'one image'}` : `Uploading ${files.length} files`);
   // Newest first, like the gallery: the last file of a batch ends up on top.
   for (const file of files) startUpload(file, null);
@@ -102,6 +107,10 @@ async function follow(card) {
     if (last.status === 'FAILED') announce(`${card.name} failed: ${(last.error && last.error.message) || 'could not process'}`);
   } catch (err) {
     if (handleAuthError(err)) return;
+    if (api.grantMode && err.status === 401) {   // the upload link may upload, not watch
+      card.say('Uploaded');
+      return;
+    }
     if (err.status === 404) {          // deleted elsewhere
       byJob.delete(card.job.id);
       card.destroy();
@@ -285,5 +294,9 @@ els.tokenClear.addEventListener('click', () => {
 });
 
 els.more.addEventListener('click', () => loadPage(nextCursor));
+if (api.grantMode) {
+  // The link's holder may upload one file; the gallery needs the owner's token.
+  showNotice('Upload link: choose one photo, no access token needed.');
+}
 
-loadPage('');
+if (!api.grantMode) loadPage('');

@@ -10,17 +10,21 @@
 
 #include "cli/client_urls.h"
 #include "cli/commands.h"
+#include "cli/data_secret.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
 #include "cli/security_options.h"
 #include "cli/shutdown_signals.h"
 #include "common/log.h"
+#include "http/grant_tokens.h"
 #include "http/server.h"
+#include "jobs/batch_upkeep.h"
 #include "jobs/intake.h"
 #include "jobs/job_notifier.h"
 #include "jobs/job_processor.h"
 #include "jobs/job_store.h"
 #include "jobs/retention.h"
+#include "jobs/sqlite_stores.h"
 #include "jobs/startup_recovery.h"
 #include "jobs/worker_pool.h"
 #include "storage/blob_store.h"
@@ -39,6 +43,7 @@ std::vector<OptionDef> ServeOptionDefs() {
       {"read-timeout", "30", "seconds a client may stay silent while sending a request"},
       {"max-attempts", "5", "processing attempts (crashes, full disk) before a job FAILS"},
       {"retain", "", "delete images older than this (e.g. 7d, 12h, 30m); default: keep"},
+      {"batch-ttl", "24h", "close a batch that was never completed after this long"},
       {"max-upload-mb", "50", "largest accepted file, in MiB"},
       {"max-queue", "1000", "pending jobs before uploads get 503 + Retry-After"},
       {"min-free-mb", "64", "free disk space kept; below it uploads get 507"},
@@ -124,6 +129,11 @@ int RunServe(const std::vector<std::string>& args) {
     if (!r.ok()) return Fail(r.status());
     retain = *r;
   }
+  auto batch_ttl = ParseRetention(parsed->Get("batch-ttl"));
+  if (!batch_ttl.ok()) {
+    return Fail(
+        Status::Error(ErrorCode::kBadRequest, "--batch-ttl: " + batch_ttl.status().message()));
+  }
   for (const auto* r : {&workers, &http_threads, &max_upload_mb, &max_queue, &min_free_mb,
                         &http_backlog, &read_timeout, &max_attempts}) {
     if (!r->ok()) return Fail(r->status());
@@ -140,8 +150,16 @@ int RunServe(const std::vector<std::string>& args) {
   if (Status st = env->CreateDirs(data_dir); !st.ok()) return Fail(st);
   auto blobs = OpenLocalBlobStore(env, data_dir);
   if (!blobs.ok()) return Fail(blobs.status());
-  auto store = OpenSqliteJobStore(data_dir + "/jobs.db");
-  if (!store.ok()) return Fail(store.status());
+  // Declared before the stores, which wake its waiters on every batch change.
+  JobNotifier notifier;
+  SqliteStoreHooks hooks;
+  hooks.on_batch_changed = [&notifier](const std::string& id) { notifier.Notify(id); };
+  auto stores = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
+  if (!stores.ok()) return Fail(stores.status());
+  std::unique_ptr<JobStore>* store = &stores->jobs;
+  auto grant_key = LoadOrCreateSecret(data_dir + "/grant.key");
+  if (!grant_key.ok()) return Fail(grant_key.status());
+  const http::GrantTokens grant_tokens(*grant_key);
   auto recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts));
   if (!recovered.ok()) return Fail(recovered.status());
   if (recovered->requeued + recovered->poisoned + recovered->orphans_removed > 0) {
@@ -151,7 +169,6 @@ int RunServe(const std::vector<std::string>& args) {
                      {"orphans_removed", static_cast<int64_t>(recovered->orphans_removed)}});
   }
 
-  JobNotifier notifier;
   IntakeOptions intake_options;
   intake_options.max_upload_bytes = static_cast<uint64_t>(*max_upload_mb) << 20;
   intake_options.max_queue = *max_queue;
@@ -168,6 +185,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (retain) {
     retention = std::make_unique<RetentionSweeper>(store->get(), blobs->get(), &notifier, *retain);
   }
+  BatchCloser batch_closer(stores->batches.get(), stores->grants.get(), *batch_ttl);
 
   HttpContext context;
   context.store = store->get();
@@ -175,6 +193,9 @@ int RunServe(const std::vector<std::string>& args) {
   context.notifier = &notifier;
   context.intake = &intake;
   context.workers = &pool;
+  context.batches = stores->batches.get();
+  context.grants = stores->grants.get();
+  context.grant_tokens = &grant_tokens;
   http::ServerOptions server_options;
   server_options.host = listen->first;
   server_options.port = listen->second;
@@ -207,6 +228,7 @@ int RunServe(const std::vector<std::string>& args) {
   (*signals)->Wake();
   signal_thread.join();
   if (retention) retention->Stop();
+  batch_closer.Stop();
   pool.Stop();
   if (!served.ok()) return Fail(served);
   return 0;

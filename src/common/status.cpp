@@ -57,6 +57,10 @@ const char* ErrorCodeName(ErrorCode code) {
       return "not_ready";
     case ErrorCode::kPoison:
       return "poison";
+    case ErrorCode::kBatchClosed:
+      return "batch_closed";
+    case ErrorCode::kGrantInvalid:
+      return "grant_invalid";
   }
   return "internal";
 }

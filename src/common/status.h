@@ -43,9 +43,11 @@ enum class ErrorCode {
   kNotReady,             // a variant of a job still being processed (with Retry-After)
   kServerNotReady,       // /readyz: a readiness check fails; same wire name as kNotReady
   kPoison,               // a job error: the server stopped each time it processed this image
+  kBatchClosed,          // an upload into a batch that was closed (completed or expired)
+  kGrantInvalid,         // an upload grant that is used, expired, tampered with or unknown
 };
 // Number of codes (the last enumerator + 1): tests walk every code with it.
-inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kPoison) + 1;
+inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kGrantInvalid) + 1;
 
 // Stable machine-readable wire name, e.g. "unsupported_format".
 const char* ErrorCodeName(ErrorCode code);

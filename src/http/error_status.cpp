@@ -13,6 +13,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kUnauthorized:
       return 401;
     case ErrorCode::kForbidden:
+    case ErrorCode::kGrantInvalid:
       return 403;
     case ErrorCode::kNotFound:
     case ErrorCode::kNotReady:  // a GET that will succeed later: 404 + Retry-After
@@ -24,6 +25,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kTimeout:
       return 408;
     case ErrorCode::kConflict:
+    case ErrorCode::kBatchClosed:
       return 409;
     case ErrorCode::kTooLarge:
       return 413;

@@ -8,6 +8,8 @@
 #include <functional>
 
 #include "common/status.h"
+#include "jobs/batch_store.h"
+#include "jobs/grant_store.h"
 #include "jobs/intake.h"
 #include "jobs/job_notifier.h"
 #include "jobs/job_store.h"
@@ -18,6 +20,7 @@ namespace edgepix {
 
 namespace http {
 class Access;
+class GrantTokens;
 class ConnectionWatchdog;
 }  // namespace http
 
@@ -33,6 +36,12 @@ struct HttpContext {
   JobNotifier* notifier = nullptr;
   Intake* intake = nullptr;
   WorkerPool* workers = nullptr;
+  BatchStore* batches = nullptr;                    // may be null: batch routes answer 503
+  GrantStore* grants = nullptr;                     // may be null: grant routes answer 503
+  const http::GrantTokens* grant_tokens = nullptr;  // signs grant ids; with `grants`
+  // Checks a batch's callback_url (set by the webhook module: --webhook-allow);
+  // empty = any http(s) URL is stored.
+  std::function<Status(const std::string&)> check_callback_url;
   HttpOptions options;
   std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
   const http::Access* access = nullptr;          // set by HttpServer

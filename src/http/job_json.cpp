@@ -54,6 +54,7 @@ nlohmann::json JobJson(const Job& job, const MediaUrlFn& media_url) {
   return {
       {"id", job.id},
       {"status", JobStatusName(job.status)},
+      {"batch", OrNull(job.batch_id)},
       {"version", job.version},
       {"filename", job.filename},
       {"created_at", job.created_at},
@@ -63,6 +64,28 @@ nlohmann::json JobJson(const Job& job, const MediaUrlFn& media_url) {
       {"variants", std::move(variants)},
       {"error", std::move(error)},
       {"warnings", job.warnings},
+  };
+}
+
+nlohmann::json BatchJson(const Batch& b) {
+  auto or_null = [](const std::string& v) {
+    return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
+  };
+  return {
+      {"id", b.id},
+      {"status", BatchStatusName(b.status)},
+      {"version", b.version},
+      {"counts",
+       {{"total", b.counts.total},
+        {"pending", b.counts.pending},
+        {"processing", b.counts.processing},
+        {"completed", b.counts.completed},
+        {"failed", b.counts.failed}}},
+      {"metadata", b.metadata.is_object() ? b.metadata : nlohmann::json(nullptr)},
+      {"callback_url", or_null(b.callback_url)},
+      {"created_at", b.created_at},
+      {"updated_at", b.updated_at},
+      {"closed_at", or_null(b.closed_at)},
   };
 }
 

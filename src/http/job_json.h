@@ -1,4 +1,4 @@
-// The API's JSON shape of a job (the OpenAPI document's Job schema).
+// The API's JSON shapes of a job and of a batch (the OpenAPI document's schemas).
 //
 // Rendering happens here, in http/, and nowhere else: jobs/ keeps typed
 // records and knows no URLs. Media URLs are made while rendering, through
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "image/pipeline.h"
+#include "jobs/batch.h"
 #include "jobs/job.h"
 
 namespace edgepix::http {
@@ -26,5 +27,8 @@ std::string VariantPath(const std::string& id, const std::string& variant);  // 
 nlohmann::json MetadataJson(const image::ImageMetadata& metadata);
 
 nlohmann::json JobJson(const Job& job, const MediaUrlFn& media_url);
+
+// A batch without its page of jobs (the batch routes add it).
+nlohmann::json BatchJson(const Batch& batch);
 
 }  // namespace edgepix::http

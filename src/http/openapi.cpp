@@ -301,6 +301,7 @@ const std::string& OpenApiDocument() {
     "required": [
      "id",
      "status",
+     "batch",
      "version",
      "filename",
      "created_at",
@@ -324,6 +325,14 @@ const std::string& OpenApiDocument() {
        "COMPLETED",
        "FAILED"
       ]
+     },
+     "batch": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "pattern": "@IMAGE_ID_PATTERN@",
+      "description": "the batch the upload joined (?batch= or its grant's), null when none"
      },
      "version": {
       "type": "integer",
@@ -470,6 +479,284 @@ const std::string& OpenApiDocument() {
       "$ref": "#/components/schemas/Checks"
      }
     }
+   },
+   "BatchSummary": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "id",
+     "status",
+     "version",
+     "counts",
+     "metadata",
+     "callback_url",
+     "created_at",
+     "updated_at",
+     "closed_at"
+    ],
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "@IMAGE_ID_PATTERN@"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "OPEN",
+       "PROCESSING",
+       "COMPLETED",
+       "PARTIAL",
+       "FAILED"
+      ],
+      "description": "OPEN until completed (or --batch-ttl); then PROCESSING while jobs run; COMPLETED (no job failed, an empty batch too), PARTIAL (some failed) or FAILED (all failed), final"
+     },
+     "version": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "grows on every change of status or counts"
+     },
+     "counts": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+       "total",
+       "pending",
+       "processing",
+       "completed",
+       "failed"
+      ],
+      "properties": {
+       "total": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "pending": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "processing": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "completed": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "failed": {
+        "type": "integer",
+        "minimum": 0
+       }
+      }
+     },
+     "metadata": {
+      "type": [
+       "object",
+       "null"
+      ],
+      "description": "the client's JSON given at creation (at most 4 KiB)"
+     },
+     "callback_url": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "updated_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "closed_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     }
+    }
+   },
+   "Batch": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "id",
+     "status",
+     "version",
+     "counts",
+     "metadata",
+     "callback_url",
+     "created_at",
+     "updated_at",
+     "closed_at",
+     "jobs",
+     "next"
+    ],
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "@IMAGE_ID_PATTERN@"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "OPEN",
+       "PROCESSING",
+       "COMPLETED",
+       "PARTIAL",
+       "FAILED"
+      ],
+      "description": "OPEN until completed (or --batch-ttl); then PROCESSING while jobs run; COMPLETED (no job failed, an empty batch too), PARTIAL (some failed) or FAILED (all failed), final"
+     },
+     "version": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "grows on every change of status or counts"
+     },
+     "counts": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+       "total",
+       "pending",
+       "processing",
+       "completed",
+       "failed"
+      ],
+      "properties": {
+       "total": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "pending": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "processing": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "completed": {
+        "type": "integer",
+        "minimum": 0
+       },
+       "failed": {
+        "type": "integer",
+        "minimum": 0
+       }
+      }
+     },
+     "metadata": {
+      "type": [
+       "object",
+       "null"
+      ],
+      "description": "the client's JSON given at creation (at most 4 KiB)"
+     },
+     "callback_url": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "updated_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "closed_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     },
+     "jobs": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Job"
+      },
+      "description": "the first page of its jobs, newest first"
+     },
+     "next": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "cursor of the next page of its jobs (GET /api/jobs?batch=ID&cursor=...), null on the last"
+     }
+    }
+   },
+   "BatchEnvelope": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "batch"
+    ],
+    "properties": {
+     "batch": {
+      "$ref": "#/components/schemas/Batch"
+     }
+    }
+   },
+   "BatchList": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "batches",
+     "next"
+    ],
+    "properties": {
+     "batches": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/BatchSummary"
+      }
+     },
+     "next": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "cursor of the next page, null on the last"
+     }
+    }
+   },
+   "UploadGrants": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "grants"
+    ],
+    "properties": {
+     "grants": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "additionalProperties": false,
+       "required": [
+        "url",
+        "expires_at"
+       ],
+       "properties": {
+        "url": {
+         "type": "string",
+         "pattern": "^/api/uploads\\?grant=[A-Za-z0-9_.-]+$",
+         "description": "one upload (one file) without a token"
+        },
+        "expires_at": {
+         "type": "string",
+         "format": "date-time"
+        }
+       }
+      }
+     }
+    }
    }
   },
   "responses": {
@@ -522,11 +809,12 @@ const std::string& OpenApiDocument() {
   "/api/uploads": {
    "post": {
     "operationId": "uploadImages",
-    "summary": "Upload images (multipart field 'file', repeatable; or a raw body with ?filename=)",
+    "summary": "Upload images (multipart field 'file', repeatable; or a raw body with ?filename=); with ?grant= one file without a token",
     "security": [
      {
       "bearerAuth": []
-     }
+     },
+     {}
     ],
     "parameters": [
      {
@@ -537,6 +825,25 @@ const std::string& OpenApiDocument() {
        "type": "string"
       },
       "description": "raw-body uploads only; metadata, never a path"
+     },
+     {
+      "name": "batch",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "@IMAGE_ID_PATTERN@"
+      },
+      "description": "join this OPEN batch (404 unknown, 409 batch_closed)"
+     },
+     {
+      "name": "grant",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "an upload grant's token (POST /api/upload-grants): no bearer token needed; one file, into the grant's batch"
      }
     ],
     "requestBody": {
@@ -581,8 +888,38 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "description": "grant_invalid: the grant is used, expired, tampered or unknown (the message starts with which)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "not_found: no such batch",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "408": {
       "description": "request_timeout (body slower than --min-body-rate)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "batch_closed: the batch takes no more uploads",
       "content": {
        "application/json": {
         "schema": {
@@ -602,7 +939,7 @@ const std::string& OpenApiDocument() {
       }
      },
      "413": {
-      "description": "too_large",
+      "description": "too_large (over --max-upload-mb, or over the grant's max_bytes)",
       "content": {
        "application/json": {
         "schema": {
@@ -650,6 +987,379 @@ const std::string& OpenApiDocument() {
         }
        }
       }
+     }
+    }
+   }
+  },
+  "/api/upload-grants": {
+   "post": {
+    "operationId": "createUploadGrants",
+    "summary": "Upload URLs that need no token, each good for one upload before it expires",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "count": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 1
+         },
+         "batch": {
+          "type": "string",
+          "pattern": "@IMAGE_ID_PATTERN@"
+         },
+         "max_bytes": {
+          "type": "integer",
+          "minimum": 1
+         },
+         "expires_in": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 86400,
+          "default": 900
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "the grants",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/UploadGrants"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "description": "batch_closed",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/batches": {
+   "post": {
+    "operationId": "createBatch",
+    "summary": "A new OPEN batch; uploads join it with ?batch=ID",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "metadata": {
+          "type": [
+           "object",
+           "null"
+          ],
+          "description": "client JSON, at most 4 KiB"
+         },
+         "callback_url": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "description": "http(s) URL told of the batch's events"
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "the batch",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchEnvelope"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "413": {
+      "description": "too_large: a JSON body over 64 KiB",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "a callback_url the server may not call",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "operationId": "listBatches",
+    "summary": "List batches, newest first",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "status",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "OPEN",
+        "PROCESSING",
+        "COMPLETED",
+        "PARTIAL",
+        "FAILED"
+       ]
+      }
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 200
+      }
+     },
+     {
+      "name": "cursor",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "a page of batches",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchList"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/api/batches/{id}": {
+   "get": {
+    "operationId": "getBatch",
+    "summary": "One batch with the first page of its jobs; with wait (and since) a long-poll like a job's (without since: until COMPLETED, PARTIAL or FAILED)",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/id"
+     },
+     {
+      "name": "wait",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 3600
+      },
+      "description": "seconds to wait (capped at 60)"
+     },
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      },
+      "description": "return when version differs from this"
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 200
+      },
+      "description": "jobs in the first page (default 50)"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the batch",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Batch"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteBatch",
+    "summary": "Close the batch, remove every image of it (originals, variants, jobs) and the batch",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/id"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "deleted"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     }
+    }
+   }
+  },
+  "/api/batches/{id}/events": {
+   "get": {
+    "operationId": "streamBatchEvents",
+    "summary": "Server-Sent Events: 'status' events with the batch, closes once it is terminal; 'deleted' if removed",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/id"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "event stream; each 'status' event's data is a Batch",
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     }
+    }
+   }
+  },
+  "/api/batches/{id}/complete": {
+   "post": {
+    "operationId": "completeBatch",
+    "summary": "Close the batch: no more uploads join it; it ends when its jobs have (closing again changes nothing)",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/id"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the batch",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchEnvelope"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
      }
     }
    }
@@ -1152,8 +1862,7 @@ const std::string& OpenApiDocument() {
    }
   }
  }
-}
-)openapi");
+})openapi");
   return doc;
 }
 

@@ -33,7 +33,16 @@ const std::vector<CompiledRoute>& Compiled() {
 
 const std::vector<RouteInfo>& RouteTable() {
   static const std::vector<RouteInfo> table = {
-      {"POST", "/api/uploads", "/api/uploads", RouteAccess::kProtected},
+      {"POST", "/api/uploads", "/api/uploads", RouteAccess::kUpload},
+      {"POST", "/api/upload-grants", "/api/upload-grants", RouteAccess::kProtected},
+      {"POST", "/api/batches", "/api/batches", RouteAccess::kProtected},
+      {"GET", "/api/batches", "/api/batches", RouteAccess::kProtected},
+      {"GET", "/api/batches/{id}", "/api/batches/" + IdGroup(), RouteAccess::kProtected},
+      {"GET", "/api/batches/{id}/events", "/api/batches/" + IdGroup() + "/events",
+       RouteAccess::kProtected},
+      {"POST", "/api/batches/{id}/complete", "/api/batches/" + IdGroup() + "/complete",
+       RouteAccess::kProtected},
+      {"DELETE", "/api/batches/{id}", "/api/batches/" + IdGroup(), RouteAccess::kProtected},
       {"GET", "/api/jobs", "/api/jobs", RouteAccess::kProtected},
       {"GET", "/api/jobs/{id}", "/api/jobs/" + IdGroup(), RouteAccess::kProtected},
       {"GET", "/api/jobs/{id}/events", "/api/jobs/" + IdGroup() + "/events",

@@ -16,6 +16,8 @@ enum class RouteAccess {
   kPublic,     // always open: liveness, readiness, the UI, the API description
   kProtected,  // needs the token (or a valid JWT) when one is configured
   kMedia,      // open unless --private; then the token or a signed URL
+  kUpload,     // kProtected, except that a request with a `grant` parameter is
+               // let through: the route then accepts it only with a valid grant
 };
 
 struct RouteInfo {

@@ -15,6 +15,11 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /api/jobs, GET /api/jobs/{id} (+ long-poll), GET /api/jobs/{id}/events (SSE),
 // DELETE /api/images/{id}.
 void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx);
+// POST/GET /api/batches, GET /api/batches/{id} (+ long-poll), its events,
+// POST /api/batches/{id}/complete, DELETE /api/batches/{id}.
+void RegisterBatchRoutes(httplib::Server& server, HttpContext* ctx);
+// POST /api/upload-grants.
+void RegisterGrantRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /v/{id}/{variant}.webp, GET /o/{id}.
 void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx);
 // GET / and the UI's files, GET /healthz.

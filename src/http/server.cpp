@@ -104,6 +104,8 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   InstallMiddleware(server, &access_, std::move(middleware));
   RegisterUploadRoutes(server, &context_);
   RegisterJobRoutes(server, &context_);
+  RegisterBatchRoutes(server, &context_);
+  RegisterGrantRoutes(server, &context_);
   RegisterMediaRoutes(server, &context_);
   RegisterWebRoutes(server, &context_);
   RegisterOpsRoutes(server, &context_);

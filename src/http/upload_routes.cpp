@@ -3,6 +3,14 @@
 // If some files of a multipart request are refused and others accepted, the
 // answer is 202 with "jobs" and an "errors" list naming the refused files; if
 // none is accepted, the answer is the first refusal's JSON error.
+//
+// ?batch=ID adds the uploads to an OPEN batch (404 unknown, 409 batch_closed).
+// ?grant=TOKEN uploads without a token through an upload grant (jobs/grant_store.h):
+// one file, at most the grant's max_bytes (413), into the grant's batch (a
+// `batch` parameter is then ignored); a used, expired, tampered or unknown
+// grant gets 403 grant_invalid naming which, before any byte is stored, and
+// the grant is used up in the transaction that commits the job, so of
+// concurrent uses exactly one is accepted.
 #include <charconv>
 #include <memory>
 #include <string>
@@ -10,7 +18,9 @@
 
 #include "common/log.h"
 #include "common/metrics.h"
+#include "http/access.h"
 #include "http/connection_watchdog.h"
+#include "http/grant_tokens.h"
 #include "http/responses.h"
 #include "http/route_table.h"
 #include "http/routes.h"
@@ -87,31 +97,84 @@ Status BodyDone(HttpContext* ctx, const httplib::Request& req) {
 // an upload counts only once acknowledged with 202, so nothing of a refused
 // request may remain (a worker that already runs one of them publishes nothing
 // more once its row is gone).
-void Withdraw(HttpContext* ctx, const std::vector<Job>& jobs, const Status& answer) {
+void Withdraw(HttpContext* ctx, const std::vector<Job>& jobs, const Status& answer,
+              const std::string& grant_id) {
   for (const Job& job : jobs) {
     Status st = RemoveImage(ctx->store, ctx->blobs, ctx->notifier, job.id);
+    // Its grant was never honoured: the client may use it again.
+    if (!grant_id.empty()) {
+      if (Status released = ctx->grants->Release(grant_id, job.id); !released.ok()) {
+        log::Error("cannot release an upload grant: " + released.ToString(), {{"id", job.id}});
+      }
+    }
     log::JobTransition(job.id, st.ok() ? "DELETED" : "DELETE_FAILED", ErrorCodeName(answer.code()));
   }
+}
+
+// What the request's parameters allow: its batch, its grant and its limits.
+struct UploadPlan {
+  UploadTarget target;
+  uint64_t max_bytes = 0;  // 0 = the server's limit
+  int max_files = 0;
+};
+
+Status GrantError(const std::string& why) { return Status::Error(ErrorCode::kGrantInvalid, why); }
+
+// Reads ?grant= and ?batch=, refusing early what Finish would refuse anyway.
+Result<UploadPlan> PlanUpload(HttpContext* ctx, const httplib::Request& req) {
+  UploadPlan plan;
+  plan.max_files = ctx->options.max_files_per_request;
+  if (req.has_param("grant")) {
+    if (ctx->grants == nullptr || ctx->grant_tokens == nullptr) {
+      return Status::Error(ErrorCode::kUnavailable, "upload grants are not available");
+    }
+    EDGEPIX_ASSIGN_OR_RETURN(auto id, ctx->grant_tokens->Verify(req.get_param_value("grant")));
+    auto grant = ctx->grants->Get(id);
+    if (!grant.ok()) {
+      return grant.status().code() == ErrorCode::kNotFound
+                 ? GrantError("unknown: no such upload grant")
+                 : grant.status();
+    }
+    if (!grant->used_at.empty()) return GrantError("used: this upload grant has been used already");
+    if (grant->expires_at <= UnixNow()) return GrantError("expired: this upload grant has expired");
+    plan.target.grant_id = grant->id;
+    plan.target.batch_id = grant->batch_id;
+    plan.max_bytes = grant->max_bytes;
+    plan.max_files = 1;
+    return plan;
+  }
+  if (req.has_param("batch")) {
+    plan.target.batch_id = req.get_param_value("batch");
+    if (ctx->batches == nullptr) {
+      return Status::Error(ErrorCode::kUnavailable, "batches are not available");
+    }
+    EDGEPIX_ASSIGN_OR_RETURN(auto batch, ctx->batches->Get(plan.target.batch_id));
+    if (batch.status != BatchStatus::kOpen) {
+      return Status::Error(ErrorCode::kBatchClosed,
+                           "batch " + batch.id + " is closed: it takes no more uploads");
+    }
+  }
+  return plan;
 }
 
 // Multipart parts in flight: one PendingUpload at a time.
 class MultipartSink {
  public:
-  MultipartSink(HttpContext* ctx, UploadOutcome* out) : ctx_(ctx), out_(out) {}
+  MultipartSink(HttpContext* ctx, UploadOutcome* out, const UploadPlan& plan)
+      : ctx_(ctx), out_(out), plan_(plan) {}
 
   // A new part starts. Returns false to stop reading the body.
   bool BeginPart(const httplib::MultipartFormData& part) {
     FinishPart();
     if (!fatal_.ok()) return drain_.Discard(0);
     if (part.name != "file") return true;  // other fields are ignored
-    if (++files_ > ctx_->options.max_files_per_request) {
-      fatal_ = Status::Error(ErrorCode::kBadRequest,
-                             "too many files in one request (max " +
-                                 std::to_string(ctx_->options.max_files_per_request) + ")");
+    if (++files_ > plan_.max_files) {
+      fatal_ = Status::Error(ErrorCode::kBadRequest, "too many files in one request (max " +
+                                                         std::to_string(plan_.max_files) + ")");
       return false;
     }
     filename_ = CleanFilename(part.filename);
-    auto begun = ctx_->intake->Begin();
+    auto begun = ctx_->intake->Begin(plan_.max_bytes);
     if (!begun.ok()) {
       // Queue full or disk full: every further file would be refused too.
       fatal_ = begun.status();
@@ -141,7 +204,7 @@ class MultipartSink {
 
   void FinishPart() {
     if (!current_) return;
-    auto job = current_->Finish(filename_);
+    auto job = current_->Finish(filename_, plan_.target);
     current_.reset();
     if (job.ok()) {
       out_->Accepted(std::move(*job));
@@ -157,6 +220,7 @@ class MultipartSink {
  private:
   HttpContext* ctx_;
   UploadOutcome* out_;
+  const UploadPlan& plan_;
   std::unique_ptr<PendingUpload> current_;
   std::string filename_;
   int files_ = 0;
@@ -165,9 +229,10 @@ class MultipartSink {
 };
 
 void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
-                     const httplib::ContentReader& reader, UploadOutcome* out) {
+                     const httplib::ContentReader& reader, const UploadPlan& plan,
+                     UploadOutcome* out) {
   std::string filename = CleanFilename(req.get_param_value("filename"));
-  auto begun = ctx->intake->Begin();
+  auto begun = ctx->intake->Begin(plan.max_bytes);
   if (!begun.ok()) {
     out->Refused(filename, begun.status());
     return;
@@ -193,7 +258,7 @@ void HandleRawUpload(HttpContext* ctx, const httplib::Request& req,
     out->Refused(filename, Status::Error(ErrorCode::kBadRequest, "the request body was cut short"));
     return;
   }
-  auto job = upload->Finish(filename);
+  auto job = upload->Finish(filename, plan.target);
   if (!job.ok()) {
     out->Refused(filename, job.status());
     return;
@@ -219,6 +284,12 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
   server.Post(RoutePattern("POST", "/api/uploads"), [ctx](const httplib::Request& req,
                                                           httplib::Response& res,
                                                           const httplib::ContentReader& reader) {
+    auto plan = PlanUpload(ctx, req);
+    if (!plan.ok()) {
+      Metrics().refused.Add({ErrorCodeName(plan.status().code())});
+      SendError(res, plan.status());
+      return;
+    }
     // The declared size is held against the free-space margin for the whole
     // request, so concurrent uploads cannot together eat into it.
     auto reservation = ctx->intake->Reserve(DeclaredBodyBytes(ctx, req));
@@ -229,7 +300,7 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
     }
     UploadOutcome out;
     if (req.is_multipart_form_data()) {
-      MultipartSink sink(ctx, &out);
+      MultipartSink sink(ctx, &out, *plan);
       bool complete =
           reader([&](const httplib::MultipartFormData& part) { return sink.BeginPart(part); },
                  [&](const char* data, size_t size) { return sink.Data(data, size); });
@@ -250,12 +321,12 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
       }
       if (!refusal.ok()) {
         // Whatever the request committed before its error goes with it.
-        Withdraw(ctx, out.jobs, refusal);
+        Withdraw(ctx, out.jobs, refusal, plan->target.grant_id);
         SendError(res, refusal);
         return;
       }
     } else {
-      HandleRawUpload(ctx, req, reader, &out);
+      HandleRawUpload(ctx, req, reader, *plan, &out);
     }
     if (out.jobs.empty()) {
       SendError(res, out.first_error.ok()

@@ -1,5 +1,6 @@
 #include "jobs/intake.h"
 
+#include <algorithm>
 #include <random>
 
 #include "common/log.h"
@@ -40,7 +41,7 @@ DiskReservation::~DiskReservation() {
   intake_->reserved_ -= bytes_;
 }
 
-Result<std::unique_ptr<PendingUpload>> Intake::Begin() {
+Result<std::unique_ptr<PendingUpload>> Intake::Begin(uint64_t max_bytes) {
   EDGEPIX_ASSIGN_OR_RETURN(auto pending, store_->CountByStatus(JobStatus::kPending));
   if (pending >= options_.max_queue) {
     return Status::Error(
@@ -54,22 +55,30 @@ Result<std::unique_ptr<PendingUpload>> Intake::Begin() {
   EDGEPIX_ASSIGN_OR_RETURN(auto sha, Sha256::Create());
   std::string id = NewJobId();
   EDGEPIX_ASSIGN_OR_RETURN(auto writer, blobs_->BeginOriginal(id));
+  const uint64_t limit =
+      max_bytes > 0 ? std::min(max_bytes, options_.max_upload_bytes) : options_.max_upload_bytes;
   return std::unique_ptr<PendingUpload>(
-      new PendingUpload(this, id, std::move(writer), std::move(sha)));
+      new PendingUpload(this, id, std::move(writer), std::move(sha), limit));
 }
 
 PendingUpload::PendingUpload(Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer,
-                             std::unique_ptr<Sha256> sha)
-    : intake_(intake), id_(std::move(id)), writer_(std::move(writer)), sha_(std::move(sha)) {}
+                             std::unique_ptr<Sha256> sha, uint64_t max_bytes)
+    : intake_(intake),
+      id_(std::move(id)),
+      writer_(std::move(writer)),
+      sha_(std::move(sha)),
+      max_bytes_(max_bytes) {}
 
 PendingUpload::~PendingUpload() = default;
 
 Status PendingUpload::Append(const char* data, size_t size) {
   if (!failed_.ok()) return failed_;
-  if (bytes_ + size > intake_->options_.max_upload_bytes) {
-    failed_ = Status::Error(ErrorCode::kTooLarge,
-                            "upload exceeds the limit of " +
-                                std::to_string(intake_->options_.max_upload_bytes >> 20) + " MB");
+  if (bytes_ + size > max_bytes_) {
+    failed_ = Status::Error(
+        ErrorCode::kTooLarge,
+        max_bytes_ == intake_->options_.max_upload_bytes
+            ? "upload exceeds the limit of " + std::to_string(max_bytes_ >> 20) + " MB"
+            : "upload exceeds the limit of " + std::to_string(max_bytes_) + " bytes");
     return failed_;
   }
   if (head_.size() < kHeadBytes) head_.append(data, std::min(size, kHeadBytes - head_.size()));
@@ -83,7 +92,7 @@ Status PendingUpload::Append(const char* data, size_t size) {
   return Status::Ok();
 }
 
-Result<Job> PendingUpload::Finish(const std::string& filename) {
+Result<Job> PendingUpload::Finish(const std::string& filename, const UploadTarget& target) {
   if (!failed_.ok()) return failed_;
   if (bytes_ == 0) return Status::Error(ErrorCode::kBadRequest, "the upload is empty");
 
@@ -108,7 +117,10 @@ Result<Job> PendingUpload::Finish(const std::string& filename) {
 
   EDGEPIX_RETURN_IF_ERROR(writer_->Commit());
   job.created_at = job.updated_at = NowIso8601();
-  Status inserted = intake_->store_->Insert(job);
+  job.batch_id = target.batch_id;
+  Status inserted = target.grant_id.empty()
+                        ? intake_->store_->Insert(job)
+                        : intake_->store_->InsertWithGrant(job, target.grant_id);
   if (!inserted.ok()) {
     Status removed = intake_->blobs_->DeleteImage(id_);
     if (!removed.ok()) {

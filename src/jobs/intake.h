@@ -37,6 +37,12 @@ struct IntakeOptions {
 
 class Sha256;
 
+// Where an accepted upload goes besides the queue.
+struct UploadTarget {
+  std::string batch_id;  // join this batch (kNotFound / kBatchClosed at Finish)
+  std::string grant_id;  // use up this upload grant in the same transaction
+};
+
 // One upload in progress. Destroying it without Finish() discards it.
 class PendingUpload {
  public:
@@ -44,19 +50,22 @@ class PendingUpload {
   // kTooLarge once the body passes max_upload_bytes; kDiskFull/kIoError from storage.
   Status Append(const char* data, size_t size);
   uint64_t bytes() const { return bytes_; }
-  // Validates, makes the original durable and commits the job row.
-  Result<Job> Finish(const std::string& filename);
+  // Validates, makes the original durable and commits the job row (joining
+  // the target's batch and using up its grant in that transaction; on any
+  // refusal the original is removed).
+  Result<Job> Finish(const std::string& filename, const UploadTarget& target = {});
 
  private:
   friend class Intake;
   PendingUpload(class Intake* intake, std::string id, std::unique_ptr<BlobWriter> writer,
-                std::unique_ptr<Sha256> sha);
+                std::unique_ptr<Sha256> sha, uint64_t max_bytes);
   class Intake* intake_;
   std::string id_;
   std::unique_ptr<BlobWriter> writer_;
   std::unique_ptr<Sha256> sha_;
   std::string head_;  // first bytes, for sniffing and the header probe
   uint64_t bytes_ = 0;
+  uint64_t max_bytes_;  // this upload's limit
   Status failed_;
 };
 
@@ -81,7 +90,8 @@ class Intake {
   // Holds `bytes` (a request's declared size) against the free-space margin;
   // kDiskFull when it does not fit beside the reservations already held.
   Result<std::unique_ptr<DiskReservation>> Reserve(uint64_t bytes);
-  Result<std::unique_ptr<PendingUpload>> Begin();
+  // `max_bytes` > 0 lowers the size limit for this upload (an upload grant's).
+  Result<std::unique_ptr<PendingUpload>> Begin(uint64_t max_bytes = 0);
   const IntakeOptions& options() const { return options_; }
 
  private:

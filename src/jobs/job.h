@@ -65,6 +65,8 @@ struct Job {
   // Interrupted by a crash alongside other jobs: runs alone until it ends, so
   // a crash while it runs can be told apart from its neighbours'.
   bool suspect = false;
+  // The batch it belongs to (see jobs/batch.h); empty when none. Set at Insert.
+  std::string batch_id;
 };
 
 // Now as ISO 8601 UTC with milliseconds.

@@ -21,8 +21,9 @@ namespace edgepix {
 
 struct JobListQuery {
   std::optional<JobStatus> status;
-  int limit = 50;      // 1..200
-  std::string cursor;  // opaque, from JobListPage::next; empty = first page
+  int limit = 50;        // 1..200
+  std::string cursor;    // opaque, from JobListPage::next; empty = first page
+  std::string batch_id;  // only the jobs of this batch; empty = every job
 };
 
 struct JobListPage {
@@ -40,8 +41,19 @@ class JobStore {
  public:
   virtual ~JobStore() = default;
 
-  // Inserts a new PENDING job (version 1). kConflict if the id exists.
+  // Inserts a new PENDING job (version 1). kConflict if the id exists. A job
+  // naming a batch joins it in the same transaction: kNotFound if the batch is
+  // unknown, kBatchClosed if it is closed (see jobs/batch_store.h).
   virtual Status Insert(const Job& job) = 0;
+  // Insert, and in the same transaction uses up upload grant `grant_id`
+  // (jobs/grant_store.h): kGrantInvalid ("used: ...") when another upload
+  // used it first, and then nothing is inserted. Stores without grants
+  // answer kInternal.
+  virtual Status InsertWithGrant(const Job& job, const std::string& grant_id) {
+    (void)job;
+    (void)grant_id;
+    return Status::Error(ErrorCode::kInternal, "this job store does not support upload grants");
+  }
   // kNotFound if unknown.
   virtual Result<Job> Get(const std::string& id) = 0;
   // kBadRequest for a malformed cursor.
@@ -97,7 +109,8 @@ class JobStore {
   virtual Status CheckWritable() = 0;
 };
 
-// Opens (creating if needed) the SQLite database at `path` in WAL mode.
+// Opens (creating if needed) the SQLite database at `path` in WAL mode; the
+// job store alone (jobs/sqlite_stores.h opens the batch and grant stores too).
 Result<std::unique_ptr<JobStore>> OpenSqliteJobStore(const std::string& path);
 
 }  // namespace edgepix

@@ -9,8 +9,8 @@ namespace edgepix {
 const char* const kJobColumns =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts, spec_key, suspect, warnings_json";
-const int kJobColumnCount = 19;
+    "error_message, attempts, spec_key, suspect, warnings_json, batch_id";
+const int kJobColumnCount = 20;
 
 namespace {
 
@@ -126,6 +126,7 @@ Job ReadJobRow(SQLite::Statement& row) {
   job.suspect = row.getColumn(17).getInt() != 0;
   job.warnings =
       nlohmann::json::parse(row.getColumn(18).getString()).get<std::vector<std::string>>();
+  job.batch_id = row.getColumn(19).getString();
   return job;
 }
 
@@ -142,12 +143,13 @@ void InsertJobRow(SQLite::Database& db, const Job& job, int64_t seq) {
       "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
       "original_bytes, original_format, original_width, original_height, sha256, "
       "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
-      "suspect, warnings_json, seq) "
+      "suspect, warnings_json, batch_id, seq) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20)");
+      "?16, ?17, ?18, ?19, ?20, ?21)");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
-  st.bind(20, seq);
+  st.bind(20, job.batch_id);
+  st.bind(21, seq);
   st.exec();
 }
 

@@ -3,8 +3,8 @@
 //
 // kJobColumns is the column list every SELECT uses, in the order ReadJobRow
 // expects. WriteJobRow updates every mutable column of an existing row from a
-// Job; InsertJobRow adds one with the given seq. Read and write functions throw
-// (SQLite::Exception, or nlohmann::json's on a corrupt JSON column);
+// Job; InsertJobRow adds one with the given seq (batch_id is set only there). Read and write
+// functions throw (SQLite::Exception, or nlohmann::json's on a corrupt JSON column);
 // StatusFromException maps what was thrown to a Status.
 #pragma once
 

@@ -1,33 +1,23 @@
-// The SQLite JobStore: one writer connection behind a mutex, every mutation one
-// IMMEDIATE transaction; reads on a pool of read-only WAL connections.
+// The SQLite JobStore: every mutation one IMMEDIATE transaction on the writer
+// shared with the batch and grant stores (jobs/sqlite_shared.h), which also
+// recomputes the counts of the job's batch; reads on the shared reader pool.
 #include <algorithm>
 #include <charconv>
 #include <limits>
 #include <mutex>
 
 #include "jobs/job_store.h"
+#include "jobs/sqlite_batch_rows.h"
 #include "jobs/sqlite_job_row.h"
-#include "jobs/sqlite_reader_pool.h"
 #include "jobs/sqlite_readiness.h"
-#include "jobs/sqlite_schema.h"
+#include "jobs/sqlite_shared.h"
 
 namespace edgepix {
 namespace {
 
-constexpr size_t kReaders = 4;
 constexpr int kMaxListLimit = 200;
 // How long a readiness probe waits for a write lock held elsewhere.
 constexpr int kReadinessLockWaitMs = 2000;
-
-// Runs `fn`, turning anything it throws into a Status naming `what`.
-template <typename Fn>
-auto Guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    return StatusFromException(what, e);
-  }
-}
 
 // The cursor is the seq of the last job of the previous page, in base 10.
 Result<int64_t> ParseCursor(const std::string& cursor) {
@@ -47,34 +37,35 @@ Status TransitionError(const Job& job, JobStatus to) {
 
 class SqliteJobStore : public JobStore {
  public:
-  explicit SqliteJobStore(const std::string& path)
-      : path_(path), writer_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-    ConfigureWriter(writer_);
-    MigrateJobSchema(writer_);
-    readers_ = std::make_unique<SqliteReaderPool>(path, kReaders);
-  }
+  explicit SqliteJobStore(std::shared_ptr<SqliteShared> shared) : s_(std::move(shared)) {}
 
-  Status Insert(const Job& job) override {
+  Status Insert(const Job& job) override { return InsertWithGrant(job, ""); }
+
+  Status InsertWithGrant(const Job& job, const std::string& grant_id) override {
     return Guarded("insert job", [&]() -> Status {
       Job row = job;
       row.status = JobStatus::kPending;
       row.version = 1;
       if (row.created_at.empty()) row.created_at = NowIso8601();
       if (row.updated_at.empty()) row.updated_at = row.created_at;
-      std::lock_guard<std::mutex> lock(write_mu_);
-      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
-      if (SelectJobById(writer_, row.id)) {
+      SqliteWriteLock lock(*s_);
+      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
+      if (SelectJobById(s_->writer, row.id)) {
         return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
       }
-      InsertJobRow(writer_, row, NextSeq());
+      if (!grant_id.empty()) EDGEPIX_RETURN_IF_ERROR(UseGrant(grant_id, row.id));
+      if (!row.batch_id.empty()) EDGEPIX_RETURN_IF_ERROR(CheckBatchOpen(s_->writer, row.batch_id));
+      InsertJobRow(s_->writer, row, NextSeq());
+      RefreshBatch(*s_, row.batch_id);
       txn.commit();
+      lock.Committed();
       return Status::Ok();
     });
   }
 
   Result<Job> Get(const std::string& id) override {
     return Guarded("get job", [&]() -> Result<Job> {
-      auto lease = readers_->Acquire();
+      auto lease = s_->readers->Acquire();
       auto job = SelectJobById(lease.db(), id);
       if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
       return std::move(*job);
@@ -85,14 +76,16 @@ class SqliteJobStore : public JobStore {
     EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseCursor(query.cursor));
     const int limit = std::clamp(query.limit, 1, kMaxListLimit);
     return Guarded("list jobs", [&]() -> Result<JobListPage> {
-      auto lease = readers_->Acquire();
+      auto lease = s_->readers->Acquire();
       std::string sql = std::string("SELECT ") + kJobColumns + ", seq FROM jobs WHERE seq < ?1";
       if (query.status) sql += " AND status = ?3";
+      if (!query.batch_id.empty()) sql += " AND batch_id = ?4";
       sql += " ORDER BY seq DESC LIMIT ?2";
       SQLite::Statement st(lease.db(), sql);
       st.bind(1, before);
       st.bind(2, limit + 1);  // one more tells whether a next page exists
       if (query.status) st.bind(3, JobStatusName(*query.status));
+      if (!query.batch_id.empty()) st.bind(4, query.batch_id);
       JobListPage page;
       int64_t last_seq = 0;
       while (st.executeStep()) {
@@ -109,12 +102,12 @@ class SqliteJobStore : public JobStore {
 
   Result<std::optional<Job>> ClaimNext() override {
     return Guarded("claim job", [&]() -> Result<std::optional<Job>> {
-      std::lock_guard<std::mutex> lock(write_mu_);
-      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      SqliteWriteLock lock(*s_);
+      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
       int64_t running = 0;
       bool suspect_running = false;
       {
-        SQLite::Statement st(writer_,
+        SQLite::Statement st(s_->writer,
                              "SELECT COUNT(*), COALESCE(MAX(suspect), 0) FROM jobs "
                              "WHERE status = 'PROCESSING'");
         st.executeStep();
@@ -124,16 +117,18 @@ class SqliteJobStore : public JobStore {
       // A suspect runs alone (see RequeueInterrupted).
       if (suspect_running) return std::optional<Job>();
       SQLite::Statement st(
-          writer_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE status = 'PENDING'" +
-                       (running > 0 ? " AND suspect = 0" : "") + " ORDER BY seq LIMIT 1");
+          s_->writer, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE status = 'PENDING'" +
+                          (running > 0 ? " AND suspect = 0" : "") + " ORDER BY seq LIMIT 1");
       if (!st.executeStep()) return std::optional<Job>();
       Job job = ReadJobRow(st);
       st.reset();
       job.status = JobStatus::kProcessing;
       job.attempts += 1;
       Touch(&job);
-      WriteJobRow(writer_, job);
+      WriteJobRow(s_->writer, job);
+      RefreshBatch(*s_, job.batch_id);
       txn.commit();
+      lock.Committed();
       return std::optional<Job>(std::move(job));
     });
   }
@@ -141,9 +136,9 @@ class SqliteJobStore : public JobStore {
   Result<Job> PublishVariant(const std::string& id, const VariantRecord& variant,
                              const std::function<Status()>& publish) override {
     return Guarded("publish variant", [&]() -> Result<Job> {
-      std::lock_guard<std::mutex> lock(write_mu_);
-      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
-      auto job = SelectJobById(writer_, id);
+      SqliteWriteLock lock(*s_);
+      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
+      auto job = SelectJobById(s_->writer, id);
       if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
       if (job->status != JobStatus::kProcessing) {
         return Status::Error(
@@ -159,8 +154,9 @@ class SqliteJobStore : public JobStore {
         job->variants.push_back(variant);
       }
       Touch(&*job);
-      WriteJobRow(writer_, *job);
+      WriteJobRow(s_->writer, *job);
       txn.commit();
+      lock.Committed();
       return std::move(*job);
     });
   }
@@ -196,12 +192,12 @@ class SqliteJobStore : public JobStore {
 
   Result<InterruptedJobs> RequeueInterrupted(int max_attempts) override {
     return Guarded("requeue jobs", [&]() -> Result<InterruptedJobs> {
-      std::lock_guard<std::mutex> lock(write_mu_);
-      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      SqliteWriteLock lock(*s_);
+      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
       std::vector<Job> stuck;
       {
-        SQLite::Statement st(writer_, std::string("SELECT ") + kJobColumns +
-                                          " FROM jobs WHERE status = 'PROCESSING' ORDER BY seq");
+        SQLite::Statement st(s_->writer, std::string("SELECT ") + kJobColumns +
+                                             " FROM jobs WHERE status = 'PROCESSING' ORDER BY seq");
         while (st.executeStep()) stuck.push_back(ReadJobRow(st));
       }
       // Alone, it is the likely cause of the crash; among others, any could be.
@@ -216,7 +212,7 @@ class SqliteJobStore : public JobStore {
                                "processing was interrupted " + std::to_string(job.attempts) +
                                    " times while this image was the only one being processed (the "
                                    "server stopped while working on it); given up"};
-          WriteJobRow(writer_, job);
+          WriteJobRow(s_->writer, job);
           out.poisoned.push_back(job.id);
           continue;
         }
@@ -225,31 +221,39 @@ class SqliteJobStore : public JobStore {
           job.attempts = std::max(0, job.attempts - 1);
           job.suspect = true;
         }
-        WriteJobRow(writer_, job);
-        SQLite::Statement to_back(writer_, "UPDATE jobs SET seq = ?2 WHERE id = ?1");
+        WriteJobRow(s_->writer, job);
+        SQLite::Statement to_back(s_->writer, "UPDATE jobs SET seq = ?2 WHERE id = ?1");
         to_back.bind(1, job.id);
         to_back.bind(2, NextSeq());
         to_back.exec();
         out.requeued.push_back(job.id);
       }
+      for (const Job& job : stuck) RefreshBatch(*s_, job.batch_id);
       txn.commit();
+      lock.Committed();
       return out;
     });
   }
 
   Status Delete(const std::string& id) override {
     return Guarded("delete job", [&]() -> Status {
-      std::lock_guard<std::mutex> lock(write_mu_);
-      SQLite::Statement st(writer_, "DELETE FROM jobs WHERE id = ?");
+      SqliteWriteLock lock(*s_);
+      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
+      auto job = SelectJobById(s_->writer, id);
+      if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      SQLite::Statement st(s_->writer, "DELETE FROM jobs WHERE id = ?");
       st.bind(1, id);
-      if (st.exec() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      st.exec();
+      RefreshBatch(*s_, job->batch_id);
+      txn.commit();
+      lock.Committed();
       return Status::Ok();
     });
   }
 
   Result<int64_t> CountByStatus(JobStatus status) override {
     return Guarded("count jobs", [&]() -> Result<int64_t> {
-      auto lease = readers_->Acquire();
+      auto lease = s_->readers->Acquire();
       SQLite::Statement st(lease.db(), "SELECT COUNT(*) FROM jobs WHERE status = ?");
       st.bind(1, JobStatusName(status));
       st.executeStep();
@@ -260,7 +264,7 @@ class SqliteJobStore : public JobStore {
   Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256,
                                                    const std::string& spec_key) override {
     return Guarded("find job by sha256", [&]() -> Result<std::optional<Job>> {
-      auto lease = readers_->Acquire();
+      auto lease = s_->readers->Acquire();
       SQLite::Statement st(lease.db(), std::string("SELECT ") + kJobColumns +
                                            " FROM jobs WHERE sha256 = ?1 AND spec_key = ?2"
                                            " AND spec_key != '' AND status = 'COMPLETED'"
@@ -272,12 +276,12 @@ class SqliteJobStore : public JobStore {
     });
   }
 
-  Status CheckWritable() override { return CheckSqliteWritable(path_, kReadinessLockWaitMs); }
+  Status CheckWritable() override { return CheckSqliteWritable(s_->path, kReadinessLockWaitMs); }
 
   Result<std::vector<std::string>> ListIdsCreatedBefore(const std::string& iso_time,
                                                         int limit) override {
     return Guarded("list old jobs", [&]() -> Result<std::vector<std::string>> {
-      auto lease = readers_->Acquire();
+      auto lease = s_->readers->Acquire();
       SQLite::Statement st(lease.db(),
                            "SELECT id FROM jobs WHERE created_at < ? ORDER BY seq LIMIT ?");
       st.bind(1, iso_time);
@@ -291,9 +295,22 @@ class SqliteJobStore : public JobStore {
  private:
   // The next insertion seq (queue order and list cursors); call under write_mu_
   // inside a transaction.
-  int64_t NextSeq() {
-    writer_.exec("UPDATE counters SET value = value + 1 WHERE name = 'job_seq'");
-    return writer_.execAndGet("SELECT value FROM counters WHERE name = 'job_seq'").getInt64();
+  int64_t NextSeq() { return NextCounter(s_->writer, "job_seq"); }
+
+  // Marks the grant used by job `job_id`; kGrantInvalid when another upload
+  // used it first (the row was checked, unused, before the upload began).
+  Status UseGrant(const std::string& grant_id, const std::string& job_id) {
+    SQLite::Statement st(s_->writer,
+                         "UPDATE upload_grants SET used_at = ?2, job_id = ?3 "
+                         "WHERE id = ?1 AND used_at = ''");
+    st.bind(1, grant_id);
+    st.bind(2, NowIso8601());
+    st.bind(3, job_id);
+    if (st.exec() == 1) return Status::Ok();
+    return Status::Error(ErrorCode::kGrantInvalid,
+                         SelectGrantById(s_->writer, grant_id)
+                             ? "used: this upload grant has been used already"
+                             : "unknown: no such upload grant");
   }
 
   static void Touch(Job* job) {
@@ -305,34 +322,29 @@ class SqliteJobStore : public JobStore {
   template <typename Change>
   Result<Job> Transition(const std::string& id, JobStatus to, Change&& change) {
     return Guarded(std::string("mark job ") + JobStatusName(to), [&]() -> Result<Job> {
-      std::lock_guard<std::mutex> lock(write_mu_);
-      SQLite::Transaction txn(writer_, SQLite::TransactionBehavior::IMMEDIATE);
-      auto job = SelectJobById(writer_, id);
+      SqliteWriteLock lock(*s_);
+      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
+      auto job = SelectJobById(s_->writer, id);
       if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
       if (!IsAllowedTransition(job->status, to)) return TransitionError(*job, to);
       change(&*job);
       job->status = to;
       Touch(&*job);
-      WriteJobRow(writer_, *job);
+      WriteJobRow(s_->writer, *job);
+      RefreshBatch(*s_, job->batch_id);
       txn.commit();
+      lock.Committed();
       return std::move(*job);
     });
   }
 
-  const std::string path_;
-  std::mutex write_mu_;
-  SQLite::Database writer_;
-  std::unique_ptr<SqliteReaderPool> readers_;
+  std::shared_ptr<SqliteShared> s_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<JobStore>> OpenSqliteJobStore(const std::string& path) {
-  try {
-    return std::unique_ptr<JobStore>(std::make_unique<SqliteJobStore>(path));
-  } catch (const std::exception& e) {
-    return StatusFromException("open job database " + path, e);
-  }
+std::unique_ptr<JobStore> MakeSqliteJobStore(std::shared_ptr<SqliteShared> shared) {
+  return std::make_unique<SqliteJobStore>(std::move(shared));
 }
 
 }  // namespace edgepix

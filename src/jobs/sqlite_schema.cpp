@@ -42,10 +42,45 @@ INSERT INTO counters (name, value) VALUES ('job_seq', 0);
 ALTER TABLE jobs ADD COLUMN spec_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0;
 )sql",
-    // +1: what the decode of a COMPLETED job tolerated (Job::warnings), a
+    // 2 -> 3: what the decode of a COMPLETED job tolerated (Job::warnings), a
     // JSON array of strings.
     R"sql(
 ALTER TABLE jobs ADD COLUMN warnings_json TEXT NOT NULL DEFAULT '[]';
+)sql",
+    // 3 -> 4: batches, the uploads of one user action (jobs/batch.h), the batch a job
+    // belongs to, and upload grants (jobs/grant_store.h). A batch's counts are
+    // recomputed from its jobs in every transaction that changes one of them.
+    R"sql(
+CREATE TABLE batches (
+  id            TEXT PRIMARY KEY NOT NULL,
+  seq           INTEGER NOT NULL UNIQUE,
+  status        TEXT NOT NULL
+                CHECK (status IN ('OPEN', 'PROCESSING', 'COMPLETED', 'PARTIAL', 'FAILED')),
+  version       INTEGER NOT NULL,
+  metadata_json TEXT NOT NULL DEFAULT 'null',
+  callback_url  TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  closed_at     TEXT NOT NULL DEFAULT '',
+  total         INTEGER NOT NULL DEFAULT 0,
+  pending       INTEGER NOT NULL DEFAULT 0,
+  processing    INTEGER NOT NULL DEFAULT 0,
+  completed     INTEGER NOT NULL DEFAULT 0,
+  failed        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX batches_status_created ON batches (status, created_at);
+INSERT INTO counters (name, value) VALUES ('batch_seq', 0);
+ALTER TABLE jobs ADD COLUMN batch_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX jobs_batch_status ON jobs (batch_id, status);
+CREATE TABLE upload_grants (
+  id         TEXT PRIMARY KEY NOT NULL,
+  batch_id   TEXT NOT NULL DEFAULT '',
+  max_bytes  INTEGER NOT NULL DEFAULT 0,
+  expires_at INTEGER NOT NULL,
+  used_at    TEXT NOT NULL DEFAULT '',
+  job_id     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX upload_grants_expires ON upload_grants (expires_at);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

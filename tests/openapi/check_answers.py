@@ -4,8 +4,8 @@
 Run by ctest with Debian's /usr/bin/python3 and python3-jsonschema (scripts/setup.sh
 installs it). Starts the real edgepix binary ($EDGEPIX_BIN) on a loopback port, lints
 /api/openapi.json, then drives a realistic flow -- uploads (JPEG, PNG, GIF), job reads
-before and after processing, long-polls, SSE, listing, deletion, media, and the errors
-400/401/404/405/413/415/422/503 -- and validates every answer against the document:
+before and after processing, long-polls, SSE, listing, deletion, media, batches and upload grants, and the errors
+400/401/403/404/405/409/413/415/422/503 -- and validates every answer against the document:
 its status must be documented for that operation, its media type listed, and a JSON
 body (each SSE event's data too) must validate against the schema with
 jsonschema's Draft 2020-12 validator (OpenAPI 3.1 schemas are JSON Schema 2020-12).
@@ -423,6 +423,39 @@ def main():
         server.request("POST", "/api/uploads", body, {**headers, **auth})             # 422
         server.request("DELETE", "/api/images/" + first["id"], headers=auth)          # 204
         server.request("DELETE", "/api/images/" + first["id"], headers=auth)          # 404
+
+        # Batches and upload grants.
+        jauth = {"Content-Type": "application/json", **auth}
+        status, data = server.request("POST", "/api/batches", b'{"metadata":{"user":"u1"}}', jauth)
+        batch = json.loads(data)["batch"]["id"] if status == 201 else unknown
+        status, data = server.request("POST", "/api/upload-grants",
+                                      json.dumps({"count": 2, "batch": batch, "max_bytes": 100000}).encode(),
+                                      jauth)
+        grants = [g["url"] for g in json.loads(data)["grants"]] if status == 201 else []
+        if len(grants) == 2:
+            raw = {"Content-Type": "application/octet-stream"}
+            server.request("POST", grants[0] + "&filename=g.png", png(20, 20), raw)      # 202, no token
+            server.request("POST", grants[0] + "&filename=g.png", png(20, 20), raw)      # 403 used
+            server.request("POST", grants[1] + "x&filename=g.png", png(20, 20), raw)     # 403 tampered
+        else:
+            problem("POST /api/upload-grants made no grants: %r" % data[:300])
+        body, headers = multipart([("b.png", png(30, 20))])
+        server.request("POST", "/api/uploads?batch=" + batch, body, {**headers, **auth})    # 202
+        server.request("POST", "/api/uploads?batch=" + unknown, body, {**headers, **auth})  # 404
+        server.request("GET", "/api/batches/%s?wait=1&since=1" % batch, headers=auth)
+        server.request("POST", "/api/batches/%s/complete" % batch, b"", jauth)
+        server.request("POST", "/api/uploads?batch=" + batch, body, {**headers, **auth})    # 409
+        server.request("GET", "/api/batches/%s?wait=30" % batch, headers=auth)
+        status, data = server.request("GET", "/api/batches/%s/events" % batch, headers=auth)
+        for line in data.decode("utf-8", "replace").splitlines():
+            if line.startswith("data:"):
+                validate_json(json.loads(line[5:]), {"$ref": "#/components/schemas/Batch"},
+                              "SSE batch status event")
+        server.request("GET", "/api/batches?limit=1", headers=auth)
+        server.request("GET", "/api/jobs?batch=" + batch, headers=auth)
+        server.request("POST", "/api/batches", b'{"metadata":[1]}', jauth)                 # 400
+        server.request("GET", "/api/batches/" + unknown, headers=auth)                      # 404
+        server.request("DELETE", "/api/batches/" + batch, headers=auth)                     # 204
     finally:
         server.stop()
 
@@ -436,7 +469,7 @@ def main():
     statuses = sorted({s for _, _, s in validated})
     operations = sorted({(m, t) for m, t, _ in validated if t in DOC["paths"] and m.lower() in DOC["paths"][t]})
     print("validated %d answers, statuses %s, %d operations" % (len(validated), statuses, len(operations)))
-    for wanted in (200, 202, 204, 400, 401, 404, 413, 415, 422, 503):
+    for wanted in (200, 201, 202, 204, 400, 401, 403, 404, 409, 413, 415, 422, 503):
         if wanted not in statuses:
             problem("the flow produced no %d answer to validate" % wanted)
     if problems:

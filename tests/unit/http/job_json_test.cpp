@@ -37,9 +37,10 @@ TEST_CASE("JobJson has the documented shape", "[job][json]") {
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
-  CHECK(keys == std::vector<std::string>{"created_at", "error", "filename", "id", "metadata",
-                                         "original", "status", "updated_at", "variants", "version",
-                                         "warnings"});
+  CHECK(keys == std::vector<std::string>{"batch", "created_at", "error", "filename", "id",
+                                         "metadata", "original", "status", "updated_at",
+                                         "variants", "version", "warnings"});
+  CHECK(j["batch"].is_null());
   CHECK(j["id"] == job.id);
   CHECK(j["status"] == "COMPLETED");
   CHECK(j["version"] == 4);
@@ -85,6 +86,8 @@ TEST_CASE("JobJson of a pending and of a failed job", "[job][json]") {
   CHECK(j["variants"] == nlohmann::json::array());
   CHECK(j["error"].is_null());
   CHECK(j["warnings"] == nlohmann::json::array());
+  job.batch_id = "batch0000001";
+  CHECK(JobJson(job, kPlain)["batch"] == "batch0000001");
 
   // The header probe of the upload may already know these while PENDING.
   job.original.format = "png";

@@ -1,0 +1,64 @@
+// SqliteShared: what the SQLite stores of one database share (internal to
+// src/jobs/sqlite_*): the one writer connection and the lock serialising its
+// transactions, the reader pool, and the hooks. Every write transaction takes
+// write_mu for its whole length. Guarded() turns exceptions into a Status.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "jobs/sqlite_job_row.h"
+#include "jobs/sqlite_reader_pool.h"
+#include "jobs/sqlite_stores.h"
+
+namespace edgepix {
+
+struct SqliteShared {
+  SqliteShared(const std::string& db_path, SqliteStoreHooks store_hooks);
+  const std::string path;
+  const SqliteStoreHooks hooks;
+  std::mutex write_mu;
+  SQLite::Database writer;
+  std::unique_ptr<SqliteReaderPool> readers;
+
+  // The batches the current write transaction changed (under write_mu only).
+  std::vector<std::string> changed_batches;
+};
+
+// Holds write_mu for one write transaction. Committed() (call right after the
+// commit) reports the batches it changed through hooks.on_batch_changed; a
+// transaction that threw reports nothing.
+class SqliteWriteLock {
+ public:
+  explicit SqliteWriteLock(SqliteShared& shared);
+  ~SqliteWriteLock();
+  void Committed();
+
+ private:
+  SqliteShared& shared_;
+  std::lock_guard<std::mutex> lock_;
+};
+
+// Runs `fn`, turning anything it throws into a Status naming `what`.
+template <typename Fn>
+auto Guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return StatusFromException(what, e);
+  }
+}
+
+// Increments the named row of `counters` and returns its new value; call on
+// the writer inside a transaction.
+int64_t NextCounter(SQLite::Database& writer, const std::string& name);
+
+std::unique_ptr<JobStore> MakeSqliteJobStore(std::shared_ptr<SqliteShared> shared);
+std::unique_ptr<BatchStore> MakeSqliteBatchStore(std::shared_ptr<SqliteShared> shared);
+std::unique_ptr<GrantStore> MakeSqliteGrantStore(std::shared_ptr<SqliteShared> shared);
+
+}  // namespace edgepix

@@ -1,0 +1,64 @@
+// Opening the SQLite stores over one shared writer and reader pool.
+#include "jobs/sqlite_stores.h"
+
+#include "jobs/sqlite_schema.h"
+#include "jobs/sqlite_shared.h"
+
+namespace edgepix {
+namespace {
+
+constexpr size_t kReaders = 4;
+
+}  // namespace
+
+SqliteShared::SqliteShared(const std::string& db_path, SqliteStoreHooks store_hooks)
+    : path(db_path),
+      hooks(std::move(store_hooks)),
+      writer(db_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+  ConfigureWriter(writer);
+  MigrateJobSchema(writer);
+  readers = std::make_unique<SqliteReaderPool>(db_path, kReaders);
+}
+
+SqliteWriteLock::SqliteWriteLock(SqliteShared& shared) : shared_(shared), lock_(shared.write_mu) {
+  shared_.changed_batches.clear();
+}
+
+SqliteWriteLock::~SqliteWriteLock() { shared_.changed_batches.clear(); }
+
+void SqliteWriteLock::Committed() {
+  if (shared_.hooks.on_batch_changed) {
+    for (const std::string& id : shared_.changed_batches) shared_.hooks.on_batch_changed(id);
+  }
+  shared_.changed_batches.clear();
+}
+
+int64_t NextCounter(SQLite::Database& writer, const std::string& name) {
+  SQLite::Statement up(writer, "UPDATE counters SET value = value + 1 WHERE name = ?");
+  up.bind(1, name);
+  up.exec();
+  SQLite::Statement get(writer, "SELECT value FROM counters WHERE name = ?");
+  get.bind(1, name);
+  if (!get.executeStep()) throw std::runtime_error("counter " + name + " is missing");
+  return get.getColumn(0).getInt64();
+}
+
+Result<SqliteStores> OpenSqliteStores(const std::string& path, SqliteStoreHooks hooks) {
+  try {
+    auto shared = std::make_shared<SqliteShared>(path, std::move(hooks));
+    SqliteStores stores;
+    stores.jobs = MakeSqliteJobStore(shared);
+    stores.batches = MakeSqliteBatchStore(shared);
+    stores.grants = MakeSqliteGrantStore(shared);
+    return stores;
+  } catch (const std::exception& e) {
+    return StatusFromException("open job database " + path, e);
+  }
+}
+
+Result<std::unique_ptr<JobStore>> OpenSqliteJobStore(const std::string& path) {
+  EDGEPIX_ASSIGN_OR_RETURN(auto stores, OpenSqliteStores(path));
+  return std::move(stores.jobs);
+}
+
+}  // namespace edgepix

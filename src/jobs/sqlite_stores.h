@@ -1,0 +1,48 @@
+// The SQLite stores of one job database, opened together: jobs, batches and
+// upload grants share one writer connection (so a job change and the batch
+// counts it causes are one transaction) and one pool of readers.
+//
+// SqliteStoreHooks lets other modules act on state changes:
+//  - on_batch_terminal runs INSIDE the transaction that makes a batch terminal
+//    (COMPLETED, PARTIAL or FAILED: exactly once per batch), on the writer
+//    connection, after the batch row is written and before the commit. It may
+//    write rows of its own (a webhook outbox) with `txn`; they commit or roll
+//    back with the change. If it throws, the whole change (the job's
+//    transition included) is rolled back and the call returns the error. It
+//    runs under the store's write lock: it must not call the stores.
+//  - on_batch_changed runs AFTER the commit of any change to a batch (counts,
+//    status, close, delete), with its id, still under the write lock: keep it
+//    short (JobNotifier::Notify).
+// Both may be empty. The stores are thread-safe and may be destroyed in any
+// order; the hooks must stay callable while any store lives.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "jobs/batch.h"
+#include "jobs/batch_store.h"
+#include "jobs/grant_store.h"
+#include "jobs/job_store.h"
+
+namespace edgepix {
+
+struct SqliteStoreHooks {
+  std::function<void(SQLite::Database& txn, const Batch& batch)> on_batch_terminal;
+  std::function<void(const std::string& batch_id)> on_batch_changed;
+};
+
+struct SqliteStores {
+  std::unique_ptr<JobStore> jobs;
+  std::unique_ptr<BatchStore> batches;
+  std::unique_ptr<GrantStore> grants;
+};
+
+// Opens (creating and migrating if needed) the database at `path` in WAL mode.
+Result<SqliteStores> OpenSqliteStores(const std::string& path, SqliteStoreHooks hooks = {});
+
+}  // namespace edgepix
