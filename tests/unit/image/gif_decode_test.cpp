@@ -53,7 +53,8 @@ TEST_CASE("GIF disposal: none keeps, background clears to transparent, previous 
   spec.palette = kRgbk;
   spec.frames = {Flat(0, 0, 4, 1, 1, /*keep*/ 1), Flat(0, 0, 2, 1, 3, /*previous*/ 3),
                  Flat(3, 0, 1, 1, 2, /*background*/ 2), Flat(2, 0, 1, 1, 3, 1)};
-  auto gif = Open(et::MakeGifFrom(spec));
+  const std::string bytes = et::MakeGifFrom(spec);  // GifFrames reads it in place
+  auto gif = Open(bytes);
   REQUIRE(*gif->Next());
   CHECK(Px(gif->canvas(), 0, 0) == kRed);
   REQUIRE(*gif->Next());  // blue over the left half
@@ -155,7 +156,8 @@ TEST_CASE("GIF frames are clipped to the screen, and loop count and delays are r
   et::GifFrameSpec f = Flat(1, 1, 3, 3, 2, 0);
   f.delay_cs = 7;
   spec.frames = {f};
-  auto gif = Open(et::MakeGifFrom(spec));
+  const std::string bytes = et::MakeGifFrom(spec);  // GifFrames reads it in place
+  auto gif = Open(bytes);
   REQUIRE(*gif->Next());
   CHECK(gif->loop_count() == 3);
   CHECK(gif->frame().delay_ms == 70);
