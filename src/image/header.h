@@ -19,7 +19,7 @@ namespace edgepix::image {
 struct HeaderInfo {
   ProbeInfo probe;
   bool has_alpha = false;  // format/header says the image can carry alpha
-  bool animated = false;   // GIF with >1 frame, WebP with ANIM
+  bool animated = false;   // GIF with >1 frame, WebP with ANIM, an avis/msf1 (sequence) HEIF
   // GIF: edges of the first frame, which may exceed the screen.
   int gif_frame_left = 0;
   int gif_frame_top = 0;
@@ -50,6 +50,9 @@ struct HeaderInfo {
   // Twice the samples a pixel of the most chroma-heavy coded item holds
   // (hvcC/av1C: 2 monochrome, 3 4:2:0, 4 4:2:2, 6 4:4:4 or not known).
   int heif_samples_x2 = 0;
+  // Some `colr` nclx box uses a code point libheif 1.15 has no name for (e.g.
+  // matrix 16, YCgCo-Re): libheif's nclx getter then leaks what it allocated.
+  bool heif_nclx_unknown_code = false;
   // True when the decoder returns the image already oriented (libheif applies
   // irot/imir/clap): the EXIF Orientation must then not be applied again.
   bool decoder_orients = false;

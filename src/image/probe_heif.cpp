@@ -75,8 +75,21 @@ int SamplesX2(std::string_view b, const Box& prop) {
   return 0;
 }
 
-// From meta/iprp/ipco: the largest-area `ispe` of any item, and the most
-// chroma-heavy codec configuration (6 when some item's codec is not read).
+// Whether an nclx `colr` box's code points are all ones libheif 1.15 knows
+// (its heif_color_primaries / transfer / matrix enums).
+bool KnownNclx(std::string_view b, const Box& prop) {
+  const size_t o = prop.start + prop.header;
+  if (prop.type != "colr" || !Has(b, o, 10) || b.substr(o, 4) != "nclx") return true;
+  const int prim = Be16(b, o + 4), transfer = Be16(b, o + 6), matrix = Be16(b, o + 8);
+  const bool p = prim == 1 || prim == 2 || (prim >= 4 && prim <= 12) || prim == 22;
+  const bool t = transfer == 1 || transfer == 2 || (transfer >= 4 && transfer <= 18);
+  const bool m = matrix <= 2 || (matrix >= 4 && matrix <= 14);
+  return p && t && m;
+}
+
+// From meta/iprp/ipco: the largest-area `ispe` of any item, the most
+// chroma-heavy codec configuration (6 when some item's codec is not read),
+// and whether some nclx uses a code point libheif does not know.
 void ScanItemProperties(std::string_view b, HeaderInfo* out) {
   for (const Box& top : Boxes(b, 0, b.size())) {
     if (top.type != "meta") continue;
@@ -87,6 +100,7 @@ void ScanItemProperties(std::string_view b, HeaderInfo* out) {
         if (ipco.type != "ipco") continue;
         for (const Box& prop : Boxes(b, ipco.start + ipco.header, BoxEnd(b, ipco), 4096)) {
           out->heif_samples_x2 = std::max(out->heif_samples_x2, SamplesX2(b, prop));
+          if (!KnownNclx(b, prop)) out->heif_nclx_unknown_code = true;
           size_t o = prop.start + prop.header + 4;
           if (prop.type != "ispe" || !Has(b, o, 8)) continue;
           uint64_t w = Be32(b, o), h = Be32(b, o + 4);
@@ -232,6 +246,9 @@ void ReadColour(heif_image_handle* handle, HeaderInfo* out) {
       }
     }
   }
+  // libheif 1.15 leaks the profile it allocated when it refuses a code
+  // point; such files are shown with libheif's own conversion, as sRGB.
+  if (out->heif_nclx_unknown_code) return;
   heif_color_profile_nclx* nclx = nullptr;
   if (heif_image_handle_get_nclx_color_profile(handle, &nclx).code != heif_error_Ok || !nclx) {
     return;
