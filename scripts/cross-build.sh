@@ -53,7 +53,8 @@ if ((install)); then
   "$root/scripts/setup.sh" --build
   host_packages=("crossbuild-essential-$deb_arch" qemu-user-static catch2)
   target_packages=(libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev libpng-dev
-    libturbojpeg0-dev libjpeg62-turbo-dev libgif-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev)
+    libturbojpeg0-dev libjpeg62-turbo-dev libgif-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
+    libheif-dev)
   wanted=("${host_packages[@]}")
   for p in "${target_packages[@]}"; do wanted+=("$p:$deb_arch"); done
   missing=()
@@ -90,7 +91,8 @@ echo "== cross build: $arch (static=$static, tests=$tests) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-$arch.cmake" \
   -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v "$qemu")" \
-  -DEDGEPIX_STATIC="$static" -DEDGEPIX_TESTS="$tests" >/dev/null
+  -DEDGEPIX_STATIC="$static" -DEDGEPIX_TESTS="$tests" \
+  -DEDGEPIX_HEIF="$([[ "$static" == ON ]] && echo OFF || echo ON)" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 t2=$(date +%s)
 

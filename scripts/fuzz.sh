@@ -18,7 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build-fuzz"
 seconds="${FUZZ_SECONDS:-20}"
-targets="${FUZZ_TARGETS:-jpeg png gif bmp webp exif pipeline}"
+targets="${FUZZ_TARGETS:-jpeg png gif bmp webp heif exif pipeline}"
 corpus_src="${EDGEPIX_CORPUS:-$root/../shared/corpus}"
 jobs="$(nproc)"
 ((jobs > 2)) && jobs=2

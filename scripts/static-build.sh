@@ -20,7 +20,7 @@ fi
 "$root/scripts/setup.sh" --build
 build="$root/build-static"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_STATIC=ON \
-  -DEDGEPIX_TESTS=OFF >/dev/null
+  -DEDGEPIX_TESTS=OFF -DEDGEPIX_HEIF=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target edgepix
 bin="$build/edgepix"
 strip -o "$bin.stripped" "$bin"

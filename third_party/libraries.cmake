@@ -17,6 +17,10 @@ pkg_check_modules(GIFLIB REQUIRED IMPORTED_TARGET libgif)
 pkg_check_modules(LIBPNG REQUIRED IMPORTED_TARGET libpng16)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
+# HEIC/AVIF input (libde265, dav1d and aom come with Debian's libheif1).
+if(EDGEPIX_HEIF)
+  pkg_check_modules(LIBHEIF REQUIRED IMPORTED_TARGET libheif)
+endif()
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 # Only for its CPPHTTPLIB_* switches (HTTPLIB_CFLAGS_OTHER): httplib.cmake compiles
 # the library itself.
@@ -29,7 +33,7 @@ add_library(edgepix_imagelibs INTERFACE)
 target_include_directories(edgepix_imagelibs INTERFACE ${STB_INCLUDE_DIR})
 target_link_libraries(edgepix_imagelibs INTERFACE
   PkgConfig::TURBOJPEG PkgConfig::LIBJPEG PkgConfig::GIFLIB PkgConfig::WEBPMUX PkgConfig::WEBPDEMUX PkgConfig::WEBP PkgConfig::LIBPNG PkgConfig::LIBEXIF
-  PkgConfig::LCMS2
+  PkgConfig::LCMS2 $<$<BOOL:${EDGEPIX_HEIF}>:PkgConfig::LIBHEIF>
   ${STB_LIBRARY} m)
 add_library(edgepix::imagelibs ALIAS edgepix_imagelibs)
 

@@ -121,7 +121,8 @@ int RunProcess(const std::vector<std::string>& args) {
                         "Writes DIR/<name>/<variant>.webp for each image, <name> being the "
                         "file's stem\n(a later input with the same stem gets <stem>-2, -3, ...). "
                         "A directory is searched\nrecursively for .jpg .jpeg .png .gif .bmp .webp "
-                        "files. One JSON line per input on\nstdout; progress (when stderr is a "
+                        ".heic .heif .hif .avif files. One JSON line per input on\nstdout; "
+                        "progress (when stderr is a "
                         "terminal) and a summary on stderr. '--' ends the\noptions: later "
                         "arguments are inputs even if they start with '--'.",
                         defs)

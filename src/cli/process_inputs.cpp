@@ -13,7 +13,7 @@ bool HasImageExtension(const fs::path& p) {
   std::string ext = p.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".gif" || ext == ".bmp" ||
-         ext == ".webp";
+         ext == ".webp" || ext == ".heic" || ext == ".heif" || ext == ".hif" || ext == ".avif";
 }
 
 // Whether `p` is `dir` or inside it (both made absolute and normal first).

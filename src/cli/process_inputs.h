@@ -1,8 +1,8 @@
 // The inputs of `edgepix process` and where each one's variants go.
 //
 // CollectInputs expands directories (recursively, files with an image
-// extension: .jpg .jpeg .png .gif .bmp .webp in any case, sorted by path, the
-// output directory skipped so a second run does not eat the first one's WebP
+// extension: .jpg .jpeg .png .gif .bmp .webp .heic .heif .hif .avif in any
+// case, sorted by path, the output directory skipped so a second run does not eat the first one's WebP
 // files) and keeps file arguments as given, in order; an argument that does not
 // exist is kept too, so it is reported as a failed input. OutputNames gives
 // each input a distinct directory name under --out: the file's stem, then

@@ -28,6 +28,9 @@ const char* ContentTypeForFormat(const std::string& format) {
   if (format == "gif") return "image/gif";
   if (format == "bmp") return "image/bmp";
   if (format == "webp") return "image/webp";
+  if (format == "heic") return "image/heic";
+  if (format == "avif") return "image/avif";
+  if (format == "heif") return "image/heif";
   return "application/octet-stream";
 }
 

@@ -193,6 +193,9 @@ const std::string& OpenApiDocument() {
        "gif",
        "bmp",
        "webp",
+       "heic",
+       "avif",
+       "heif",
        null
       ]
      },
@@ -949,7 +952,7 @@ const std::string& OpenApiDocument() {
       }
      },
      "415": {
-      "description": "unsupported_format (only JPEG, PNG, GIF, BMP, WebP, sniffed from the bytes)",
+      "description": "unsupported_format (only JPEG, PNG, GIF, BMP, WebP, HEIC/HEIF, AVIF, sniffed from the bytes)",
       "content": {
        "application/json": {
         "schema": {

@@ -5,7 +5,8 @@
 // return any size at least min_width x min_height (stored orientation), never
 // larger than the image. GIF and BMP return full size. Errors: kUndecodable
 // (corrupt or truncated data, with the reason), kUnsupportedFormat (valid but
-// exotic variants: 12-bit or lossless JPEG, ...). Thread-safe: no shared state.
+// exotic variants: 12-bit or lossless JPEG, a HEIF codec libheif cannot
+// decode, ...). HEIF returns full (displayed) size. Thread-safe: no shared state.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,11 @@ Result<PixelBuffer> DecodeBmp(std::string_view bytes, const HeaderInfo& h);
 // Still WebP (scaled on load when opaque) or the first frame of an animation.
 Result<PixelBuffer> DecodeWebp(std::string_view bytes, const HeaderInfo& h, int min_width,
                                int min_height);
+
+// HEIF family (HEIC, AVIF...) through libheif: the primary image at its full
+// displayed size, already oriented by the file's irot/imir/clap (never by
+// EXIF), 8 bits a sample, alpha kept. Tiles decode on the calling thread.
+Result<PixelBuffer> DecodeHeif(std::string_view bytes, const HeaderInfo& h);
 
 // The output size each shrinking decoder chooses, shared by the decoder and
 // DecodeFootprintBytes so the two cannot disagree.

@@ -1,5 +1,6 @@
 // Magic-byte sniffing, format names, and recognition of formats we refuse.
 
+#include <algorithm>
 #include <cstring>
 
 #include "image/header.h"
@@ -21,6 +22,33 @@ bool LooksLikeBmp(std::string_view h) {
   uint32_t dib = u32(14);
   return dib == 12 || dib == 16 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 ||
          dib == 124;
+}
+
+// The HEIF family from the `ftyp` box: the major brand decides when it names
+// one; otherwise the compatible brands (a MOV/MP4 with none of these is not an
+// image). AVIF before HEVC, as libheif does when a file lists both.
+Format HeifFamilyFromFtyp(std::string_view h) {
+  if (h.size() < 16 || h.substr(4, 4) != "ftyp") return Format::kUnknown;
+  auto classify = [](std::string_view b) {
+    if (b == "avif" || b == "avis") return Format::kAvif;
+    if (b == "heic" || b == "heix" || b == "hevc" || b == "hevx" || b == "heim" || b == "heis") {
+      return Format::kHeic;
+    }
+    if (b == "mif1" || b == "msf1" || b == "mif2" || b == "mif3") return Format::kHeif;
+    return Format::kUnknown;
+  };
+  Format major = classify(h.substr(8, 4));
+  if (major == Format::kAvif || major == Format::kHeic) return major;
+  uint32_t box = uint32_t(uint8_t(h[0])) << 24 | uint32_t(uint8_t(h[1])) << 16 |
+                 uint32_t(uint8_t(h[2])) << 8 | uint32_t(uint8_t(h[3]));
+  size_t end = std::min<size_t>(h.size(), std::min<uint32_t>(box, 4096));
+  Format best = major;
+  for (size_t o = 16; o + 4 <= end; o += 4) {
+    Format f = classify(h.substr(o, 4));
+    if (f == Format::kAvif) return f;
+    if (f == Format::kHeic || (f == Format::kHeif && best == Format::kUnknown)) best = f;
+  }
+  return best;
 }
 
 // Skips a UTF-8 BOM and leading whitespace, for text formats.
@@ -46,10 +74,20 @@ const char* FormatName(Format f) {
       return "bmp";
     case Format::kWebp:
       return "webp";
+    case Format::kHeic:
+      return "heic";
+    case Format::kAvif:
+      return "avif";
+    case Format::kHeif:
+      return "heif";
     case Format::kUnknown:
       break;
   }
   return "unknown";
+}
+
+bool IsHeifFamily(Format f) {
+  return f == Format::kHeic || f == Format::kAvif || f == Format::kHeif;
 }
 
 Format SniffFormat(std::string_view h) {
@@ -58,18 +96,13 @@ Format SniffFormat(std::string_view h) {
   if (StartsWith(h, "GIF87a") || StartsWith(h, "GIF89a")) return Format::kGif;
   if (h.size() >= 12 && StartsWith(h, "RIFF") && h.substr(8, 4) == "WEBP") return Format::kWebp;
   if (LooksLikeBmp(h)) return Format::kBmp;
-  return Format::kUnknown;
+  return HeifFamilyFromFtyp(h);
 }
 
 const char* DescribeUnsupported(std::string_view h) {
   if (h.size() >= 12 && h.substr(4, 4) == "ftyp") {
-    std::string_view brand = h.substr(8, 4);
-    if (brand == "avif" || brand == "avis") return "AVIF";
-    if (brand == "heic" || brand == "heix" || brand == "hevc" || brand == "hevx" ||
-        brand == "heim" || brand == "heis" || brand == "mif1" || brand == "msf1") {
-      return "HEIC";
-    }
-    if (brand == "crx ") return "Canon CR3 raw";
+    // HEIF-family brands were taken by SniffFormat before this is asked.
+    if (h.substr(8, 4) == "crx ") return "Canon CR3 raw";
     return "an ISO media file (MP4/MOV)";
   }
   if (StartsWith(h, std::string_view("II*\0", 4)) || StartsWith(h, std::string_view("MM\0*", 4))) {

@@ -19,7 +19,7 @@ namespace edgepix::image {
 struct HeaderInfo {
   ProbeInfo probe;
   bool has_alpha = false;  // format/header says the image can carry alpha
-  bool animated = false;   // GIF with >1 frame, WebP with ANIM
+  bool animated = false;   // GIF with >1 frame, WebP with ANIM, an avis/msf1 (sequence) HEIF
   int frame_count = 1;     // GIF: counted by the block walk; WebP: from the demuxer
   // GIF: edges of the first frame, which may exceed the screen.
   int gif_frame_left = 0;
@@ -44,12 +44,32 @@ struct HeaderInfo {
   bool png_interlaced = false;
   // WebP: a VP8L (lossless) bitstream, whose decoder holds 4 bytes per pixel.
   bool webp_lossless = false;
+  // HEIF family (libheif): luma bit depth of the primary image, and the
+  // largest image item the file declares (any `ispe`, tiles and auxiliary
+  // images included), so a grid of huge tiles is judged before decoding.
+  int heif_bit_depth = 8;
+  int heif_largest_width = 0;
+  int heif_largest_height = 0;
+  // Twice the samples a pixel of the most chroma-heavy coded item holds
+  // (hvcC/av1C: 2 monochrome, 3 4:2:0, 4 4:2:2, 6 4:4:4 or not known).
+  int heif_samples_x2 = 0;
+  // Some `colr` nclx box uses a code point libheif 1.15 has no name for (e.g.
+  // matrix 16, YCgCo-Re): libheif's nclx getter then leaks what it allocated.
+  bool heif_nclx_unknown_code = false;
+  // True when the decoder returns the image already oriented (libheif applies
+  // irot/imir/clap): the EXIF Orientation must then not be applied again.
+  bool decoder_orients = false;
   // Metadata, views into the input (empty when absent).
   std::string_view exif_tiff;  // TIFF header onwards ("II*\0" / "MM\0*")
-  std::string icc;             // complete ICC profile (decompressed / reassembled)
+  std::string exif_copy;       // the same when it had to be copied out (HEIF Exif item)
+  std::string icc;             // complete ICC profile (decompressed / reassembled / from nclx)
+
+  std::string_view exif() const {
+    return exif_tiff.empty() ? std::string_view(exif_copy) : exif_tiff;
+  }
 };
 
-// A recognisable but unsupported format ("HEIC", "AVIF", "TIFF", "SVG",
+// A recognisable but unsupported format ("Canon CR3 raw", "TIFF", "SVG",
 // "PDF", ...) or nullptr.
 const char* DescribeUnsupported(std::string_view head);
 
@@ -88,5 +108,9 @@ Status ReadPngHeader(std::string_view bytes, bool want_metadata, HeaderInfo* out
 Status ReadGifHeader(std::string_view bytes, HeaderInfo* out);
 Status ReadBmpHeader(std::string_view bytes, HeaderInfo* out);
 Status ReadWebpHeader(std::string_view bytes, bool want_metadata, HeaderInfo* out);
+// HEIF family: an own walk over every `ispe` (works on a cut-short head too),
+// then libheif's parse for the primary image (size as displayed, alpha, bit
+// depth, Exif item, ICC or nclx colour turned into an ICC profile).
+Status ReadHeifHeader(std::string_view bytes, bool want_metadata, HeaderInfo* out);
 
 }  // namespace edgepix::image

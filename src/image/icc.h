@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/status.h"
@@ -21,5 +22,24 @@ void ConvertToSrgb(PixelBuffer& buf, std::string_view icc);
 // profile lcms2 converts; otherwise a plain (1-C)(1-K) formula is used.
 Result<PixelBuffer> CmykToRgb(const uint8_t* cmyk, int width, int height, std::string_view icc,
                               bool inverted);
+
+}  // namespace edgepix::image
+
+namespace edgepix::image {
+
+// An nclx colour description (ITU-T H.273 code points plus the chromaticities
+// libheif decodes from them), as HEIF/AVIF files carry instead of an ICC.
+struct NclxColour {
+  int primaries = 2;  // 1 = BT.709/sRGB, 2 = unspecified, 9 = BT.2020, 12 = Display P3...
+  int transfer = 2;   // 13 = sRGB, 1/6/14/15 = BT.709-like, 8 = linear, 16 = PQ, 18 = HLG...
+  float red_x = 0, red_y = 0, green_x = 0, green_y = 0, blue_x = 0, blue_y = 0;
+  float white_x = 0, white_y = 0;
+};
+
+// An RGB ICC profile equivalent to `nclx`, for ConvertToSrgb; empty when the
+// pixels are sRGB already (BT.709 or unspecified primaries with an sRGB-like
+// transfer) or the description is unusable. PQ and HLG get only their
+// primaries converted (no tone mapping: HDR content is shown as SDR).
+std::string IccFromNclx(const NclxColour& nclx);
 
 }  // namespace edgepix::image

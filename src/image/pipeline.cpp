@@ -63,6 +63,10 @@ Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_
       return DecodeGif(bytes, h);
     case Format::kBmp:
       return DecodeBmp(bytes, h);
+    case Format::kHeic:
+    case Format::kAvif:
+    case Format::kHeif:
+      return DecodeHeif(bytes, h);
     case Format::kUnknown:
       break;
   }
@@ -119,8 +123,10 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   RetainFreedImageMemory();
   PipelineResult result;
   result.original = h.probe;
-  if (!h.exif_tiff.empty()) result.metadata = ParseExif(h.exif_tiff);
-  const int orientation = result.metadata.orientation;
+  if (!h.exif().empty()) result.metadata = ParseExif(h.exif());
+  // HEIF: libheif has oriented the pixels by irot/imir; the EXIF tag is kept
+  // in the metadata as information only (applying it would rotate twice).
+  const int orientation = h.decoder_orients ? 1 : result.metadata.orientation;
   const bool swap = SwapsAxes(orientation);
   const int disp_w = swap ? h.probe.height : h.probe.width;
   const int disp_h = swap ? h.probe.width : h.probe.height;
@@ -152,6 +158,17 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, min_w, min_h));
   CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
   EDGEPIX_ASSIGN_OR_RETURN(auto decoded, Decode(bytes, h, min_w, min_h, &result.warnings));
+  if (h.decoder_orients && (decoded.width != disp_w || decoded.height != disp_h)) {
+    // libheif 1.15 sizes some handles before their irot/clap (when ipma lists
+    // them ahead of ispe); its decode is the displayed image: plan on that.
+    result.original.width = decoded.width;
+    result.original.height = decoded.height;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      const VariantSpec& s = specs[i];
+      stored[i] =
+          ToStored(PlanOutput(decoded.width, decoded.height, s.width, s.height, s.fit), false);
+    }
+  }
   if (decoded.channels == 4 && !AnyTransparent(decoded)) DropAlphaInPlace(decoded);
   if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {
     ConvertToSrgb(decoded, h.icc);

@@ -18,8 +18,14 @@
 
 namespace edgepix::image {
 
-enum class Format { kUnknown, kJpeg, kPng, kGif, kBmp, kWebp };
-const char* FormatName(Format f);  // "jpeg", "png", ... "unknown"
+// kHeic, kAvif and kHeif are the HEIF family (ISO-BMFF `ftyp` brands: HEVC,
+// AV1, any other HEIF codec), all decoded through libheif.
+enum class Format { kUnknown, kJpeg, kPng, kGif, kBmp, kWebp, kHeic, kAvif, kHeif };
+const char* FormatName(Format f);  // "jpeg", "png", ... "heic", "avif", "heif", "unknown"
+bool IsHeifFamily(Format f);
+// False when built with EDGEPIX_HEIF=OFF (the static build): the HEIF family
+// is then sniffed but refused as kUnsupportedFormat.
+bool HeifSupported();
 
 enum class Fit {
   kCover,   // fill WxH exactly, centre crop
@@ -84,16 +90,18 @@ struct PipelineOptions {
 // What a header says, read without decoding pixels.
 struct ProbeInfo {
   Format format = Format::kUnknown;
-  int width = 0;  // as stored (before EXIF orientation)
+  // As stored, before EXIF orientation. HEIF family: as displayed, since
+  // libheif applies the file's own irot/imir/clap (the EXIF tag is not used).
+  int width = 0;
   int height = 0;
 };
 
-// Sniffs the format from magic bytes only. kUnknown for anything else
-// (HEIC, AVIF, TIFF, SVG, text...).
+// Sniffs the format from magic bytes only (HEIF family: the `ftyp` brands).
+// kUnknown for anything else (MP4/MOV, TIFF, SVG, text...).
 Format SniffFormat(std::string_view head);
 
 // Reads format and declared dimensions from the header. Errors:
-// kUnsupportedFormat (not JPEG/PNG/GIF/BMP/WebP), kUndecodable (header
+// kUnsupportedFormat (not JPEG/PNG/GIF/BMP/WebP/HEIC/AVIF), kUndecodable (header
 // unreadable, or a GIF whose first frame lies wholly outside its screen),
 // kTooManyPixels (over max_pixels/max_side), kOverMemoryBudget (its decode
 // would need more than limits.memory_budget_bytes). `bytes` may be only the
@@ -111,7 +119,9 @@ struct ImageMetadata {
   std::optional<std::string> camera_make;
   std::optional<std::string> camera_model;
   std::optional<GpsPoint> gps;  // decimal degrees, south/west negative
-  int orientation = 1;          // EXIF 1..8
+  // EXIF 1..8. Applied to the variants, except for the HEIF family, where the
+  // file's irot/imir already orient the image and this is information only.
+  int orientation = 1;
 };
 
 struct VariantOutput {

@@ -87,13 +87,19 @@ Status ReadHeaderInto(std::string_view bytes, bool want_metadata, HeaderInfo& h)
     case Format::kWebp:
       st = ReadWebpHeader(bytes, want_metadata, &h);
       break;
+    case Format::kHeic:
+    case Format::kAvif:
+    case Format::kHeif:
+      st = ReadHeifHeader(bytes, want_metadata, &h);
+      break;
     case Format::kUnknown: {
       if (const char* name = DescribeUnsupported(bytes)) {
         return Status::Error(ErrorCode::kUnsupportedFormat,
                              std::string(name) + " is not supported; convert to JPEG");
       }
-      return Status::Error(ErrorCode::kUnsupportedFormat,
-                           "not an accepted image format (JPEG, PNG, GIF, BMP or WebP)");
+      return Status::Error(
+          ErrorCode::kUnsupportedFormat,
+          "not an accepted image format (JPEG, PNG, GIF, BMP, WebP, HEIC or AVIF)");
     }
   }
   return st;
@@ -104,6 +110,14 @@ Status ReadHeaderInto(std::string_view bytes, bool want_metadata, HeaderInfo& h)
 Status CheckHeader(const HeaderInfo& h, const Limits& limits) {
   EDGEPIX_RETURN_IF_ERROR(CheckLimits(h.probe, limits));
   if (h.probe.format == Format::kGif) EDGEPIX_RETURN_IF_ERROR(CheckGifCanvas(h, limits));
+  if (IsHeifFamily(h.probe.format) && h.heif_largest_width > 0) {
+    // Tiles, alpha and auxiliary items are decoded too: none may be larger.
+    ProbeInfo item = h.probe;
+    item.width = h.heif_largest_width;
+    item.height = h.heif_largest_height;
+    Status st = CheckLimits(item, limits);
+    if (!st.ok()) return Status::Error(st.code(), "HEIF: an image item inside: " + st.message());
+  }
   return CheckDecodeMemory(h, limits);
 }
 

@@ -3,7 +3,7 @@
 // folder is given, its small files sorted by sniffed format and the EXIF
 // blocks found in them. Usage: edgepix_fuzz_seeds OUT_DIR [CORPUS_DIR]
 //
-// Layout: OUT_DIR/{jpeg,png,gif,bmp,webp,exif,pipeline}/<name>.
+// Layout: OUT_DIR/{jpeg,png,gif,bmp,webp,heif,exif,pipeline}/<name>.
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -35,12 +35,13 @@ void Put(const std::string& dir, const std::string& name, const std::string& byt
 void AddImage(const std::string& name, const std::string& bytes) {
   Format f = edgepix::image::SniffFormat(bytes);
   if (f != Format::kUnknown && bytes.size() <= kMaxSeedBytes) {
-    Put(edgepix::image::FormatName(f), name, bytes);
+    // The HEIF family (heic, avif, heif) shares one target.
+    Put(edgepix::image::IsHeifFamily(f) ? "heif" : edgepix::image::FormatName(f), name, bytes);
   }
   if (bytes.size() <= kMaxPipelineBytes) Put("pipeline", name, bytes);
   auto h = edgepix::image::ReadHeader(bytes, /*want_metadata=*/true);
-  if (h.ok() && !h->exif_tiff.empty() && h->exif_tiff.size() <= kMaxSeedBytes) {
-    Put("exif", name + ".tiff", std::string(h->exif_tiff));
+  if (h.ok() && !h->exif().empty() && h->exif().size() <= kMaxSeedBytes) {
+    Put("exif", name + ".tiff", std::string(h->exif()));
   }
 }
 

@@ -43,7 +43,7 @@ TEST_CASE("Inputs that once crashed a fuzz target are handled as values",
   // An empty folder, or a fuzz target without an input of its own, would make
   // this replay (and scripts/fuzz.sh's) check nothing.
   REQUIRE_FALSE(files.empty());
-  for (const char* target : {"jpeg", "png", "gif", "bmp", "webp", "exif", "pipeline"}) {
+  for (const char* target : {"jpeg", "png", "gif", "bmp", "webp", "heif", "exif", "pipeline"}) {
     INFO("fuzz target " << target << " has no tests/fuzz/regressions/" << target << "-*");
     CHECK(std::any_of(files.begin(), files.end(), [&](const fs::path& f) {
       return f.filename().string().rfind(std::string(target) + "-", 0) == 0;

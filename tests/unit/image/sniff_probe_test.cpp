@@ -34,13 +34,13 @@ TEST_CASE("Probe names recognisable unsupported formats", "[image][probe]") {
   };
   std::vector<Case> cases = {
       {std::string("\0\0\0\x18"
-                   "ftypheic\0\0\0\0",
+                   "ftypcrx \0\0\0\0",
                    16),
-       "HEIC"},
+       "Canon CR3"},
       {std::string("\0\0\0\x18"
-                   "ftypavif\0\0\0\0",
+                   "ftypisom\0\0\0\0",
                    16),
-       "AVIF"},
+       "MP4/MOV"},
       {std::string("II*\0\x08\0\0\0", 8), "TIFF"},
       {"%PDF-1.7\n%...", "PDF"},
       {"<?xml version=\"1.0\"?>\n<svg width=\"10\"/>", "SVG"},
