@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   g_out = argv[1];
-  for (const char* d : {"jpeg", "png", "gif", "bmp", "webp", "exif", "pipeline"}) {
+  for (const char* d : {"jpeg", "png", "gif", "bmp", "webp", "heif", "exif", "pipeline"}) {
     fs::create_directories(g_out / d);
   }
   AddFixtures();
