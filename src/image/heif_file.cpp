@@ -2,6 +2,9 @@
 
 #include "image/heif_file.h"
 
+#include <libheif/heif_plugin.h>
+
+#include <cstring>
 #include <mutex>
 
 #include "image/pipeline.h"
@@ -9,6 +12,41 @@
 namespace edgepix::image {
 
 bool HeifSupported() { return true; }
+
+namespace {
+
+// libheif 1.15's dav1d plugin leaks the AV1 payload it copied (dav1d_data_create)
+// when dav1d rejects a stream, so each malformed AVIF upload would leave its
+// bytes behind (fuzz_heif finds one in seconds). Its aom plugin frees on every
+// path. The per-decode `decoder_id` option does not reach the alpha plane's
+// decode in 1.15, so aom is registered again with a higher priority for AV1:
+// every AV1 decode then takes it. The cost is a slower decode that holds more
+// memory (bench/heif/RESULTS.md). libheif 1.15 hands out each decoder
+// descriptor as its plugin; that is checked before the copy is trusted.
+int PreferForAv1(enum heif_compression_format format) {
+  return format == heif_compression_AV1 ? 1000 : 0;
+}
+
+void PreferAomForAv1() {
+  const heif_decoder_descriptor* found[8];
+  const int n = heif_get_decoder_descriptors(heif_compression_AV1, found, 8);
+  for (int i = 0; i < n; ++i) {
+    const char* id = heif_decoder_descriptor_get_id_name(found[i]);
+    if (!id || std::strcmp(id, "aom") != 0) continue;
+    const auto* plugin = reinterpret_cast<const heif_decoder_plugin*>(found[i]);
+    if (plugin->plugin_api_version < 3 || plugin->id_name != id ||
+        plugin->get_plugin_name() != heif_decoder_descriptor_get_name(found[i])) {
+      return;  // not the layout this relies on: keep libheif's own choice
+    }
+    static heif_decoder_plugin preferred = *plugin;
+    preferred.does_support_format = PreferForAv1;
+    // On failure libheif keeps its own choice; nothing else depends on it.
+    (void)heif_register_decoder_plugin(&preferred);
+    return;
+  }
+}
+
+}  // namespace
 
 Status HeifStatus(const heif_error& err, const std::string& doing) {
   std::string msg = "HEIF: " + doing + ": " + (err.message ? err.message : "error");
@@ -26,7 +64,10 @@ Status HeifStatus(const heif_error& err, const std::string& doing) {
 Result<HeifPrimary> OpenHeifPrimary(std::string_view bytes) {
   // Loads the built-in codec plugins; never undone (other threads may decode).
   static std::once_flag init_once;
-  std::call_once(init_once, [] { heif_init(nullptr); });
+  std::call_once(init_once, [] {
+    heif_init(nullptr);
+    PreferAomForAv1();
+  });
   HeifPrimary p;
   p.context.reset(heif_context_alloc());
   if (!p.context) return Status::Error(ErrorCode::kInternal, "HEIF: cannot allocate a context");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "integration/server_harness.h"
+#include "unit/support/skip.h"
 
 using namespace edgepix::testing;
 
@@ -42,8 +43,7 @@ TEST_CASE("full disk: 507 when full, DELETE makes room, a restart after kill -9 
   const std::string data = tmp.Join("data");
   SmallVolume volume(data, 24);
   if (!volume.mounted()) {
-    WARN("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): full-disk test skipped");
-    return;
+    EDGEPIX_SKIP("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)");
   }
   ServerProcess server({"--min-free-mb", "0", "--workers", "1"}, data);
   auto c = server.Client();
