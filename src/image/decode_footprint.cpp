@@ -162,7 +162,13 @@ uint64_t DecodeFootprintBytes(const HeaderInfo& h, int min_width, int min_height
           std::max(full, uint64_t(h.heif_largest_width) * uint64_t(h.heif_largest_height));
       const uint64_t bps = h.heif_bit_depth > 8 ? 2 : 1;
       const uint64_t samples_x2 = uint64_t(std::max(2, h.heif_samples_x2)) + (h.has_alpha ? 2 : 0);
-      return bytes + CeilDiv(area * samples_x2 * bps * 2, 2) + area * (2 + 2 * out_ch);
+      bytes += CeilDiv(area * samples_x2 * bps * 2, 2) + area * (2 + 2 * out_ch);
+      // AV1 goes through libaom (heif_file.cpp says why), whose decoder holds
+      // its frame buffers with borders and per-frame state besides: about 8
+      // bytes per pixel of the coded item and a few MB of context above the
+      // libde265-based figure. bench/heif/RESULTS.md has the measurements.
+      if (h.heif_av1_coded_pixels > 0) bytes += h.heif_av1_coded_pixels * 8 + (8u << 20);
+      return bytes;
     }
     case Format::kUnknown:
       break;

@@ -53,6 +53,9 @@ struct HeaderInfo {
   // Twice the samples a pixel of the most chroma-heavy coded item holds
   // (hvcC/av1C: 2 monochrome, 3 4:2:0, 4 4:2:2, 6 4:4:4 or not known).
   int heif_samples_x2 = 0;
+  // Pixels of the largest AV1-coded item (a grid's tile, not the grid; 0 when
+  // nothing is AV1): libaom's decoder state grows with it (decode_footprint).
+  uint64_t heif_av1_coded_pixels = 0;
   // Some `colr` nclx box uses a code point libheif 1.15 has no name for (e.g.
   // matrix 16, YCgCo-Re): libheif's nclx getter then leaks what it allocated.
   bool heif_nclx_unknown_code = false;

@@ -87,9 +87,59 @@ bool KnownNclx(std::string_view b, const Box& prop) {
   return p && t && m;
 }
 
+// The largest `ispe` among items an `ipma` entry ties to an `av1C` (the coded
+// AV1 images: a grid's tiles, not the grid). `props` are ipco's children in
+// order (ipma indexes them from 1). 0 when nothing says so; when ipma cannot
+// be read but some av1C exists, the largest ispe of all (the safe side).
+uint64_t LargestAv1Item(std::string_view b, const Box& iprp, const std::vector<Box>& props) {
+  bool any_av1 = false;
+  uint64_t largest_any = 0;
+  std::vector<uint64_t> area(props.size(), 0);
+  for (size_t i = 0; i < props.size(); ++i) {
+    const Box& p = props[i];
+    const size_t o = p.start + p.header + 4;
+    if (p.type == "av1C") any_av1 = true;
+    if (p.type == "ispe" && Has(b, o, 8)) area[i] = uint64_t(Be32(b, o)) * Be32(b, o + 4);
+    largest_any = std::max(largest_any, area[i]);
+  }
+  if (!any_av1) return 0;
+  uint64_t largest = 0;
+  bool read = false;
+  for (const Box& ipma : Boxes(b, iprp.start + iprp.header, BoxEnd(b, iprp))) {
+    if (ipma.type != "ipma") continue;
+    const size_t end = BoxEnd(b, ipma);
+    size_t o = ipma.start + ipma.header;
+    if (!Has(b, o, 8) || o + 8 > end) return largest_any;
+    const int version = U8(b, o);
+    const bool wide_index = (Be32(b, o) & 1) != 0;  // flags bit 0
+    const uint32_t entries = Be32(b, o + 4);
+    o += 8;
+    for (uint32_t e = 0; e < entries; ++e) {
+      const size_t id_bytes = version < 1 ? 2 : 4;
+      if (o + id_bytes + 1 > end || !Has(b, o, id_bytes + 1)) return largest_any;
+      o += id_bytes;
+      const int count = U8(b, o++);
+      const size_t step = wide_index ? 2 : 1;
+      if (o + count * step > end || !Has(b, o, count * step)) return largest_any;
+      bool av1 = false;
+      uint64_t item_area = 0;
+      for (int k = 0; k < count; ++k, o += step) {
+        const size_t index = wide_index ? (Be16(b, o) & 0x7fff) : (U8(b, o) & 0x7f);
+        if (index == 0 || index > props.size()) continue;
+        if (props[index - 1].type == "av1C") av1 = true;
+        item_area = std::max(item_area, area[index - 1]);
+      }
+      if (av1) largest = std::max(largest, item_area);
+    }
+    read = true;
+  }
+  return read && largest ? largest : largest_any;
+}
+
 // From meta/iprp/ipco: the largest-area `ispe` of any item, the most
 // chroma-heavy codec configuration (6 when some item's codec is not read),
-// and whether some nclx uses a code point libheif does not know.
+// the largest AV1-coded item, and whether some nclx uses a code point
+// libheif does not know.
 void ScanItemProperties(std::string_view b, HeaderInfo* out) {
   for (const Box& top : Boxes(b, 0, b.size())) {
     if (top.type != "meta") continue;
@@ -98,7 +148,8 @@ void ScanItemProperties(std::string_view b, HeaderInfo* out) {
       if (iprp.type != "iprp") continue;
       for (const Box& ipco : Boxes(b, iprp.start + iprp.header, BoxEnd(b, iprp))) {
         if (ipco.type != "ipco") continue;
-        for (const Box& prop : Boxes(b, ipco.start + ipco.header, BoxEnd(b, ipco), 4096)) {
+        const std::vector<Box> props = Boxes(b, ipco.start + ipco.header, BoxEnd(b, ipco), 4096);
+        for (const Box& prop : props) {
           out->heif_samples_x2 = std::max(out->heif_samples_x2, SamplesX2(b, prop));
           if (!KnownNclx(b, prop)) out->heif_nclx_unknown_code = true;
           size_t o = prop.start + prop.header + 4;
@@ -112,6 +163,8 @@ void ScanItemProperties(std::string_view b, HeaderInfo* out) {
             out->heif_largest_height = clamp(h);
           }
         }
+        out->heif_av1_coded_pixels =
+            std::max(out->heif_av1_coded_pixels, LargestAv1Item(b, iprp, props));
       }
     }
     return;  // one meta box at file level

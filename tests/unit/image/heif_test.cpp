@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "image/decode.h"
 #include "image/header.h"
 #include "image/icc.h"
 #include "image/pipeline.h"
@@ -264,4 +265,26 @@ TEST_CASE("nclx colour becomes an ICC profile only when the pixels are not sRGB"
   ei::ConvertToSrgb(*g, wide);
   // A BT.2020 green is more saturated than sRGB can show: red drops to 0-ish.
   CHECK(int(g->pixels()[0]) < 60);
+}
+
+TEST_CASE("AV1-coded items are found through ipma, for libaom's share of the budget",
+          "[image][heif]") {
+  if (!et::HaveHeifEnc()) EDGEPIX_SKIP("heif-enc (Debian libheif-examples) is not installed");
+  if (!ei::HeifSupported()) EDGEPIX_SKIP("built with EDGEPIX_HEIF=OFF");
+  const std::string jpeg = et::MakeJpeg(96, 64);
+  // A 32-px thumbnail beside the primary: both AV1, the primary the larger.
+  const std::string avif = et::HeifEnc(jpeg, "jpg", {"--avif", "-q", "60", "-t", "32"}, "avif");
+  const std::string heic = et::HeifEnc(jpeg, "jpg", {"-q", "60", "-t", "32"});
+  REQUIRE(!avif.empty());
+  REQUIRE(!heic.empty());
+  auto a = ei::ReadHeader(avif, true);
+  auto h = ei::ReadHeader(heic, true);
+  REQUIRE(a.ok());
+  REQUIRE(h.ok());
+  CHECK(a->heif_av1_coded_pixels == 96u * 64u);
+  CHECK(h->heif_av1_coded_pixels == 0);
+  // Same size and chroma: the AVIF's decode is budgeted above the HEIC's by
+  // libaom's share (bench/heif/RESULTS.md: several MB of decoder context).
+  REQUIRE(a->heif_samples_x2 == h->heif_samples_x2);
+  CHECK(ei::DecodeFootprintBytes(*a, 96, 64) >= ei::DecodeFootprintBytes(*h, 96, 64) + (8u << 20));
 }
