@@ -33,6 +33,9 @@ echo "== coverage: instrumented build in $build"
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  # A ccache base_dir makes the paths in the gcov notes relative, which gcovr
+  # then cannot always resolve: keep them absolute here.
+  export CCACHE_BASEDIR=""
 fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DEDGEPIX_TESTS=ON \
   -DCMAKE_C_FLAGS_DEBUG="-O0 -g --coverage" -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g --coverage" \
