@@ -213,6 +213,7 @@ class SqliteJobStore : public JobStore {
                                    " times while this image was the only one being processed (the "
                                    "server stopped while working on it); given up"};
           WriteJobRow(s_->writer, job);
+          JobBecameTerminal(*s_, job);
           out.poisoned.push_back(job.id);
           continue;
         }
@@ -331,6 +332,7 @@ class SqliteJobStore : public JobStore {
       job->status = to;
       Touch(&*job);
       WriteJobRow(s_->writer, *job);
+      if (IsTerminal(to)) JobBecameTerminal(*s_, *job);
       RefreshBatch(*s_, job->batch_id);
       txn.commit();
       lock.Committed();

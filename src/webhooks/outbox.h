@@ -1,0 +1,87 @@
+// Outbox: the durable webhook deliveries, one row of the job database's
+// webhook_outbox table (migration 5, jobs/sqlite_schema.cpp) per (event,
+// endpoint).
+//
+// Write() adds an event's rows inside a transaction of the job stores (a
+// SqliteStoreHooks hook), so the event commits or rolls back with the state
+// change that causes it. Everything else runs on the Outbox's own connection
+// to the same file (WAL; a write waits for the stores' writer through the busy
+// timeout). A row is `pending` until an attempt gets a 2xx (`delivered`) or
+// the retry schedule runs out (`dead`); Retry() makes any row pending again.
+// Times are Unix milliseconds. Thread-safe (one mutex around the connection).
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace edgepix::webhooks {
+
+struct OutboxEvent {
+  std::string type;        // job.completed, job.failed, batch.completed
+  std::string subject_id;  // the job's or the batch's id
+  std::string body;        // the request body, as sent on every attempt
+  int64_t created_ms = 0;
+  std::vector<std::string> endpoints;  // one row each (duplicates dropped)
+};
+
+struct Delivery {
+  std::string id;  // msg_..., the webhook-id header
+  std::string type;
+  std::string subject_id;
+  std::string endpoint;
+  std::string body;
+  int64_t created_ms = 0;
+  int64_t next_attempt_ms = 0;
+  int attempts = 0;
+  std::string status;   // pending, delivered, dead
+  int last_status = 0;  // HTTP status of the last attempt, 0 = no answer
+  std::string last_error;
+  int64_t delivered_ms = 0;
+};
+
+// The outcome of one attempt, as recorded.
+struct AttemptRecord {
+  int http_status = 0;
+  std::string error;  // empty when delivered
+  bool delivered = false;
+  bool dead = false;            // no further attempt
+  int64_t next_attempt_ms = 0;  // when neither delivered nor dead
+};
+
+int64_t NowMs();
+
+class Outbox {
+ public:
+  // Inserts the event's rows on `txn` (the stores' writer, inside their
+  // transaction). Throws SQLite::Exception like the stores' own writes.
+  static void Write(SQLite::Database& txn, const OutboxEvent& event);
+
+  // Opens its own connection to the (already migrated) database at `path`.
+  explicit Outbox(const std::string& path);
+
+  // Up to `limit` pending rows due at `now_ms`, earliest first.
+  Result<std::vector<Delivery>> Due(int64_t now_ms, int limit);
+  // The earliest next_attempt_ms of a pending row, nullopt when none.
+  Result<std::optional<int64_t>> NextDue();
+  // Records an attempt of row `id` (attempts + 1).
+  Status Record(const std::string& id, int64_t now_ms, const AttemptRecord& attempt);
+  // The newest `limit` rows, of one status when `status` is not empty.
+  Result<std::vector<Delivery>> List(const std::string& status, int limit);
+  // Makes row `id` pending again, due now (one more attempt; a failure then
+  // follows the schedule from its attempt count). kNotFound if unknown.
+  Status Retry(const std::string& id);
+  Result<int64_t> CountPending();
+
+ private:
+  std::mutex mu_;
+  SQLite::Database db_;
+};
+
+}  // namespace edgepix::webhooks
