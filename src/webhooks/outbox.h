@@ -6,8 +6,8 @@
 // SqliteStoreHooks hook), so the event commits or rolls back with the state
 // change that causes it. Everything else runs on the Outbox's own connection
 // to the same file (WAL; a write waits for the stores' writer through the busy
-// timeout). A row is `pending` until an attempt gets a 2xx (`delivered`) or
-// the retry schedule runs out (`dead`); Retry() makes any row pending again.
+// timeout; attempts are recorded with synchronous NORMAL). A row is `pending` until an attempt gets
+// a 2xx (`delivered`) or the retry schedule runs out (`dead`); Retry() makes any row pending again.
 // Times are Unix milliseconds. Thread-safe (one mutex around the connection).
 #pragma once
 
