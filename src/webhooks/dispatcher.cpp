@@ -6,6 +6,7 @@
 #include "common/metrics.h"
 #include "jobs/sqlite_job_row.h"
 #include "webhooks/event_body.h"
+#include "webhooks/retry_policy.h"
 #include "webhooks/signer.h"
 
 namespace edgepix::webhooks {
@@ -152,19 +153,11 @@ void Dispatcher::Attempt(Sender& sender, const Delivery& d) {
     if (stopping_ && !sent.ok()) return;  // aborted by shutdown: not an attempt
     rec.http_status = sent.http_status;
     rec.error = sent.error;
-    if (sent.ok()) {
-      rec.delivered = true;
-    } else if (sent.http_status == 410) {
-      gone_.insert(d.endpoint);
-      rec.dead = true;
-    } else if (attempt > static_cast<int>(config_.retry_schedule.size())) {
-      rec.dead = true;
-    } else {
-      int64_t delay_ms = config_.retry_schedule[attempt - 1].count() * 1000;
-      if (sent.retry_after_s > 0)
-        delay_ms = std::max<int64_t>(delay_ms, sent.retry_after_s * 1000LL);
-      rec.next_attempt_ms = NowMs() + delay_ms;
-    }
+    const AttemptDecision next = DecideAfterAttempt(attempt, config_.retry_schedule, sent);
+    rec.delivered = next.delivered;
+    rec.dead = next.dead;
+    if (next.disable_endpoint) gone_.insert(d.endpoint);
+    if (!next.delivered && !next.dead) rec.next_attempt_ms = NowMs() + next.delay_ms;
   }
   const int64_t now = NowMs();
   if (Status st = outbox_->Record(d.id, now, rec); !st.ok()) {
