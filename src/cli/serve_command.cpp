@@ -165,7 +165,8 @@ int RunServe(const std::vector<std::string>& args) {
   webhook_dispatcher.InstallHooks(&hooks);
   auto stores = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
   if (!stores.ok()) return Fail(stores.status());
-  if (Status st = webhook_dispatcher.Start(data_dir + "/jobs.db"); !st.ok()) return Fail(st);
+  if (Status st = webhook_dispatcher.Start(data_dir + "/jobs.db", stores->write); !st.ok())
+    return Fail(st);
   std::unique_ptr<JobStore>* store = &stores->jobs;
   auto grant_key = LoadOrCreateSecret(data_dir + "/grant.key");
   if (!grant_key.ok()) return Fail(grant_key.status());

@@ -64,6 +64,16 @@ Result<SqliteStores> OpenSqliteStores(const std::string& path, SqliteStoreHooks 
     stores.jobs = MakeSqliteJobStore(shared);
     stores.batches = MakeSqliteBatchStore(shared);
     stores.grants = MakeSqliteGrantStore(shared);
+    stores.write = [shared](const std::function<void(SQLite::Database&)>& fn) -> Status {
+      return Guarded("write beside the job stores", [&]() -> Status {
+        SqliteWriteLock lock(*shared);
+        SQLite::Transaction txn(shared->writer, SQLite::TransactionBehavior::IMMEDIATE);
+        fn(shared->writer);
+        txn.commit();
+        lock.Committed();
+        return Status::Ok();
+      });
+    };
     return stores;
   } catch (const std::exception& e) {
     return StatusFromException("open job database " + path, e);

@@ -46,10 +46,17 @@ struct SqliteStoreHooks {
   std::function<void(const std::string& batch_id)> on_batch_changed;
 };
 
+// Runs `fn` in one IMMEDIATE transaction on the shared writer, serialised
+// with the stores' own writes by their lock (not by SQLite's busy waiting),
+// for a module keeping rows of its own beside them (the webhook outbox).
+// What `fn` throws rolls it back and becomes the returned Status.
+using SqliteWriteFn = std::function<Status(const std::function<void(SQLite::Database&)>& fn)>;
+
 struct SqliteStores {
   std::unique_ptr<JobStore> jobs;
   std::unique_ptr<BatchStore> batches;
   std::unique_ptr<GrantStore> grants;
+  SqliteWriteFn write;  // keeps the shared writer alive while it is held
 };
 
 // Opens (creating and migrating if needed) the database at `path` in WAL mode.

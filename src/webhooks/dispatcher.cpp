@@ -77,9 +77,9 @@ void Dispatcher::InstallHooks(SqliteStoreHooks* hooks) {
   hooks->on_events_committed = [this] { Wake(); };
 }
 
-Status Dispatcher::Start(const std::string& db_path) {
+Status Dispatcher::Start(const std::string& db_path, SqliteWriteFn write) {
   try {
-    outbox_ = std::make_unique<Outbox>(db_path);
+    outbox_ = std::make_unique<Outbox>(db_path, std::move(write));
   } catch (const std::exception& e) {
     return StatusFromException("open the webhook outbox", e);
   }

@@ -43,8 +43,9 @@ class Dispatcher : public http::WebhookDeliveries {
   // --webhook endpoints and the batch's callback_url) and the wake-up after
   // their commit. The Dispatcher must outlive the stores opened with them.
   void InstallHooks(SqliteStoreHooks* hooks);
-  // Opens the outbox of the migrated database at `db_path`; starts the thread.
-  Status Start(const std::string& db_path);
+  // Opens the outbox of the migrated database at `db_path`, written through
+  // `write` (SqliteStores::write); starts the thread.
+  Status Start(const std::string& db_path, SqliteWriteFn write);
   void Wake();
   // Aborts a send in progress and joins the thread. Idempotent.
   void Stop();

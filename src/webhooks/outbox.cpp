@@ -66,13 +66,9 @@ void Outbox::Write(SQLite::Database& txn, const OutboxEvent& event) {
   }
 }
 
-Outbox::Outbox(const std::string& path) : db_(path, SQLite::OPEN_READWRITE) {
+Outbox::Outbox(const std::string& path, SqliteWriteFn write)
+    : db_(path, SQLite::OPEN_READONLY), write_(std::move(write)) {
   ConfigureReader(db_);
-  // Attempts are recorded without an fsync each (WAL, synchronous NORMAL): a
-  // power cut may forget the last records, and then those rows are sent again,
-  // which at-least-once delivery allows. The events themselves are written by
-  // the stores' writer (synchronous FULL), in the transaction that causes them.
-  db_.exec("PRAGMA synchronous = NORMAL");
 }
 
 Result<std::vector<Delivery>> Outbox::Due(int64_t now_ms, int limit) {
@@ -100,9 +96,8 @@ Result<std::optional<int64_t>> Outbox::NextDue() {
 }
 
 Status Outbox::Record(const std::string& id, int64_t now_ms, const AttemptRecord& a) {
-  return Guard("record a webhook attempt", [&]() -> Status {
-    std::lock_guard<std::mutex> lock(mu_);
-    SQLite::Statement st(db_,
+  return write_([&](SQLite::Database& db) {
+    SQLite::Statement st(db,
                          "UPDATE webhook_outbox SET attempts = attempts + 1, status = ?2, "
                          "last_status = ?3, last_error = ?4, next_attempt_at = ?5, "
                          "delivered_at = ?6 WHERE id = ?1");
@@ -113,7 +108,6 @@ Status Outbox::Record(const std::string& id, int64_t now_ms, const AttemptRecord
     st.bind(5, a.delivered || a.dead ? now_ms : a.next_attempt_ms);
     st.bind(6, a.delivered ? now_ms : int64_t{0});
     st.exec();
-    return Status::Ok();
   });
 }
 
@@ -133,16 +127,17 @@ Result<std::vector<Delivery>> Outbox::List(const std::string& status, int limit)
 }
 
 Status Outbox::Retry(const std::string& id) {
-  return Guard("retry a webhook delivery", [&]() -> Status {
-    std::lock_guard<std::mutex> lock(mu_);
-    SQLite::Statement st(db_,
+  bool found = false;
+  EDGEPIX_RETURN_IF_ERROR(write_([&](SQLite::Database& db) {
+    SQLite::Statement st(db,
                          "UPDATE webhook_outbox SET status = 'pending', next_attempt_at = ?2 "
                          "WHERE id = ?1");
     st.bind(1, id);
     st.bind(2, NowMs());
-    if (st.exec() == 0) return Status::Error(ErrorCode::kNotFound, "no webhook delivery " + id);
-    return Status::Ok();
-  });
+    found = st.exec() > 0;
+  }));
+  if (!found) return Status::Error(ErrorCode::kNotFound, "no webhook delivery " + id);
+  return Status::Ok();
 }
 
 Result<int64_t> Outbox::CountPending() {

@@ -4,11 +4,13 @@
 //
 // Write() adds an event's rows inside a transaction of the job stores (a
 // SqliteStoreHooks hook), so the event commits or rolls back with the state
-// change that causes it. Everything else runs on the Outbox's own connection
-// to the same file (WAL; a write waits for the stores' writer through the busy
-// timeout; attempts are recorded with synchronous NORMAL). A row is `pending` until an attempt gets
-// a 2xx (`delivered`) or the retry schedule runs out (`dead`); Retry() makes any row pending again.
-// Times are Unix milliseconds. Thread-safe (one mutex around the connection).
+// change that causes it. Attempts and retries are written through the stores'
+// writer too (SqliteWriteFn, serialised with their transactions by their lock,
+// so a delivery never waits on SQLite's busy polling behind a stream of job
+// changes); reads use the Outbox's own connection (WAL: never blocked). A row
+// is `pending` until an attempt gets a 2xx (`delivered`) or the retry schedule
+// runs out (`dead`); Retry() makes any row pending again. Times are Unix
+// milliseconds. Thread-safe (one mutex around the reading connection).
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "jobs/sqlite_stores.h"
 
 namespace edgepix::webhooks {
 
@@ -63,8 +66,9 @@ class Outbox {
   // transaction). Throws SQLite::Exception like the stores' own writes.
   static void Write(SQLite::Database& txn, const OutboxEvent& event);
 
-  // Opens its own connection to the (already migrated) database at `path`.
-  explicit Outbox(const std::string& path);
+  // Opens its own reading connection to the (already migrated) database at
+  // `path`; writes go through `write` (SqliteStores::write of the same file).
+  Outbox(const std::string& path, SqliteWriteFn write);
 
   // Up to `limit` pending rows due at `now_ms`, earliest first.
   Result<std::vector<Delivery>> Due(int64_t now_ms, int limit);
@@ -82,6 +86,7 @@ class Outbox {
  private:
   std::mutex mu_;
   SQLite::Database db_;
+  SqliteWriteFn write_;
 };
 
 }  // namespace edgepix::webhooks

@@ -1,6 +1,7 @@
 // The outbox beside the job stores: a job's or batch's terminal change writes
 // its rows in the same transaction (a throwing hook rolls the change back),
-// and the Outbox's own connection reads, records attempts and retries them.
+// and the Outbox reads them on its own connection and records attempts and
+// retries through the stores' writer.
 #include "webhooks/outbox.h"
 
 #include <catch2/catch.hpp>
@@ -55,7 +56,7 @@ TEST_CASE("outbox: rows commit with the job's terminal change, and roll back wit
   REQUIRE(jobs->MarkPending("jobAAAAAAAA2").ok());
   CHECK(committed == 1);
 
-  Outbox outbox(path);
+  Outbox outbox(path, stores->write);
   auto due = outbox.Due(1000, 10);
   REQUIRE(due.ok());
   REQUIRE(due->size() == 2);  // duplicate endpoint dropped
