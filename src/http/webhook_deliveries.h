@@ -30,8 +30,8 @@ class WebhookDeliveries {
   virtual ~WebhookDeliveries() = default;
   // Newest first; `status` empty = every status.
   virtual Result<std::vector<DeliveryView>> List(const std::string& status, int limit) = 0;
-  // Pending again and due now; kNotFound if unknown.
-  virtual Status Retry(const std::string& id) = 0;
+  // Pending again and due now; the delivery as it is then. kNotFound if unknown.
+  virtual Result<DeliveryView> Retry(const std::string& id) = 0;
 };
 
 }  // namespace edgepix::http

@@ -58,13 +58,9 @@ void ListDeliveries(HttpContext* ctx, const httplib::Request& req, httplib::Resp
 void RetryDelivery(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   if (ctx->webhooks == nullptr) return SendError(res, NoWebhooks());
   const std::string id = req.matches[1];
-  if (Status st = ctx->webhooks->Retry(id); !st.ok()) return SendError(res, st);
-  auto rows = ctx->webhooks->List("", 1000);
-  if (!rows.ok()) return SendError(res, rows.status());
-  nlohmann::json body = {{"delivery", nullptr}};
-  for (const DeliveryView& d : *rows) {
-    if (d.id == id) body["delivery"] = DeliveryJson(d);
-  }
+  auto delivery = ctx->webhooks->Retry(id);
+  if (!delivery.ok()) return SendError(res, delivery.status());
+  nlohmann::json body = {{"delivery", DeliveryJson(*delivery)}};
   SendJson(res, 202, body);
 }
 

@@ -183,22 +183,29 @@ void Dispatcher::UpdateDepth() {
   if (n.ok()) Depth().Set({}, static_cast<double>(*n));
 }
 
+namespace {
+
+http::DeliveryView View(const Delivery& d) {
+  return {d.id,          d.type,       d.subject_id, d.endpoint,        d.status,      d.attempts,
+          d.last_status, d.last_error, d.created_ms, d.next_attempt_ms, d.delivered_ms};
+}
+
+}  // namespace
+
 Result<std::vector<http::DeliveryView>> Dispatcher::List(const std::string& status, int limit) {
   if (!outbox_) return Status::Error(ErrorCode::kUnavailable, "webhooks are not running");
   EDGEPIX_ASSIGN_OR_RETURN(auto rows, outbox_->List(status, limit));
   std::vector<http::DeliveryView> out;
-  for (const Delivery& d : rows) {
-    out.push_back({d.id, d.type, d.subject_id, d.endpoint, d.status, d.attempts, d.last_status,
-                   d.last_error, d.created_ms, d.next_attempt_ms, d.delivered_ms});
-  }
+  for (const Delivery& d : rows) out.push_back(View(d));
   return out;
 }
 
-Status Dispatcher::Retry(const std::string& id) {
+Result<http::DeliveryView> Dispatcher::Retry(const std::string& id) {
   if (!outbox_) return Status::Error(ErrorCode::kUnavailable, "webhooks are not running");
   EDGEPIX_RETURN_IF_ERROR(outbox_->Retry(id));
+  EDGEPIX_ASSIGN_OR_RETURN(auto row, outbox_->Get(id));
   Wake();
-  return Status::Ok();
+  return View(row);
 }
 
 }  // namespace edgepix::webhooks

@@ -51,7 +51,7 @@ class Dispatcher : public http::WebhookDeliveries {
   void Stop();
 
   Result<std::vector<http::DeliveryView>> List(const std::string& status, int limit) override;
-  Status Retry(const std::string& id) override;
+  Result<http::DeliveryView> Retry(const std::string& id) override;
 
  private:
   void Run();

@@ -140,6 +140,17 @@ Status Outbox::Retry(const std::string& id) {
   return Status::Ok();
 }
 
+Result<Delivery> Outbox::Get(const std::string& id) {
+  return Guard("read a webhook delivery", [&]() -> Result<Delivery> {
+    std::lock_guard<std::mutex> lock(mu_);
+    SQLite::Statement st(db_,
+                         std::string("SELECT ") + kColumns + " FROM webhook_outbox WHERE id = ?");
+    st.bind(1, id);
+    if (!st.executeStep()) return Status::Error(ErrorCode::kNotFound, "no webhook delivery " + id);
+    return ReadRow(st);
+  });
+}
+
 Result<int64_t> Outbox::CountPending() {
   return Guard("count webhook deliveries", [&]() -> Result<int64_t> {
     std::lock_guard<std::mutex> lock(mu_);

@@ -82,6 +82,8 @@ class Outbox {
   // follows the schedule from its attempt count). kNotFound if unknown.
   Status Retry(const std::string& id);
   Result<int64_t> CountPending();
+  // One row; kNotFound if unknown.
+  Result<Delivery> Get(const std::string& id);
 
  private:
   std::mutex mu_;
