@@ -1,6 +1,8 @@
 // The SQLite JobStore: every mutation one IMMEDIATE transaction on the writer
 // shared with the batch and grant stores (jobs/sqlite_shared.h), which also
 // recomputes the counts of the job's batch; reads on the shared reader pool.
+// A change that makes a job COMPLETED or FAILED runs hooks.on_job_terminal
+// inside its transaction (jobs/sqlite_stores.h), before the batch recount.
 #include <algorithm>
 #include <charconv>
 #include <limits>
