@@ -50,6 +50,13 @@ add_library(edgepix_crypto INTERFACE)
 target_link_libraries(edgepix_crypto INTERFACE PkgConfig::LIBCRYPTO)
 add_library(edgepix::crypto ALIAS edgepix_crypto)
 
+# libcurl (OpenSSL flavour): webhook deliveries (src/webhooks/sender.cpp). It stays a
+# shared library in EDGEPIX_STATIC builds (its static archive needs a dozen more).
+pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl)
+add_library(edgepix_curl INTERFACE)
+target_link_libraries(edgepix_curl INTERFACE PkgConfig::LIBCURL)
+add_library(edgepix::curl ALIAS edgepix_curl)
+
 # Fetched Debian source packages (scripts/fetch-debian-source.sh), never committed.
 set(EDGEPIX_DEBIAN_SRC_DIR "${CMAKE_SOURCE_DIR}/build-debian-src" CACHE PATH
     "Where the Debian sources of cpp-httplib (and, for EDGEPIX_STATIC, lcms2) are unpacked")

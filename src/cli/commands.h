@@ -1,4 +1,4 @@
-// The edgepix commands: serve, process, version. Main() dispatches on argv[1]
+// The edgepix commands: serve, process, webhook-secret, version. Main() dispatches on argv[1]
 // and returns the process exit code (0 ok, 1 failure, 2 usage error).
 #pragma once
 
@@ -10,5 +10,8 @@ namespace edgepix::cli {
 int Main(int argc, char** argv);
 int RunServe(const std::vector<std::string>& args);
 int RunProcess(const std::vector<std::string>& args);
+// `edgepix webhook-secret --data DIR`: prints the data dir's webhook secret
+// (creating it as serve would).
+int RunWebhookSecret(const std::vector<std::string>& args);
 
 }  // namespace edgepix::cli

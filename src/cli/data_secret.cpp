@@ -30,13 +30,14 @@ Result<std::string> ReadSecret(const std::string& path) {
 
 }  // namespace
 
-Result<std::string> LoadOrCreateSecret(const std::string& path) {
+Result<std::string> LoadOrCreateSecret(const std::string& path,
+                                       const std::function<std::string()>& make) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return ReadSecret(path);
     return IoError("cannot create", path);
   }
-  const std::string secret = http::RandomHex(32);
+  const std::string secret = make ? make() : http::RandomHex(32);
   const std::string line = secret + "\n";
   bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
             ::fsync(fd) == 0;

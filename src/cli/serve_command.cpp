@@ -15,6 +15,7 @@
 #include "cli/options.h"
 #include "cli/security_options.h"
 #include "cli/shutdown_signals.h"
+#include "cli/webhook_options.h"
 #include "common/log.h"
 #include "http/grant_tokens.h"
 #include "http/server.h"
@@ -29,6 +30,8 @@
 #include "jobs/worker_pool.h"
 #include "storage/blob_store.h"
 #include "storage/env.h"
+#include "webhooks/dispatcher.h"
+#include "webhooks/sender.h"
 
 namespace edgepix::cli {
 namespace {
@@ -51,6 +54,7 @@ std::vector<OptionDef> ServeOptionDefs() {
   };
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
+  for (auto& d : WebhookOptionDefs()) defs.push_back(d);
   return defs;
 }
 
@@ -144,18 +148,25 @@ int RunServe(const std::vector<std::string>& args) {
   auto signals = ShutdownSignals::Install();
   if (!signals.ok()) return Fail(signals.status());
   signal(SIGPIPE, SIG_IGN);
+  webhooks::CurlGlobalInit();
 
   const std::string data_dir = parsed->Get("data");
   Env* env = Env::Default();
   if (Status st = env->CreateDirs(data_dir); !st.ok()) return Fail(st);
   auto blobs = OpenLocalBlobStore(env, data_dir);
   if (!blobs.ok()) return Fail(blobs.status());
-  // Declared before the stores, which wake its waiters on every batch change.
+  auto webhook_config = WebhookConfigFrom(*parsed, data_dir);
+  if (!webhook_config.ok()) return Fail(webhook_config.status());
+  // Declared before the stores, which wake their waiters on every change.
   JobNotifier notifier;
+  webhooks::Dispatcher webhook_dispatcher(*webhook_config);
   SqliteStoreHooks hooks;
   hooks.on_batch_changed = [&notifier](const std::string& id) { notifier.Notify(id); };
+  webhook_dispatcher.InstallHooks(&hooks);
   auto stores = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
   if (!stores.ok()) return Fail(stores.status());
+  if (Status st = webhook_dispatcher.Start(data_dir + "/jobs.db", stores->write); !st.ok())
+    return Fail(st);
   std::unique_ptr<JobStore>* store = &stores->jobs;
   auto grant_key = LoadOrCreateSecret(data_dir + "/grant.key");
   if (!grant_key.ok()) return Fail(grant_key.status());
@@ -196,6 +207,10 @@ int RunServe(const std::vector<std::string>& args) {
   context.batches = stores->batches.get();
   context.grants = stores->grants.get();
   context.grant_tokens = &grant_tokens;
+  context.webhooks = &webhook_dispatcher;
+  context.check_callback_url = [config = *webhook_config](const std::string& url) {
+    return webhooks::CheckCallbackUrl(config, url);
+  };
   http::ServerOptions server_options;
   server_options.host = listen->first;
   server_options.port = listen->second;
@@ -230,6 +245,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (retention) retention->Stop();
   batch_closer.Stop();
   pool.Stop();
+  webhook_dispatcher.Stop();
   if (!served.ok()) return Fail(served);
   return 0;
 }

@@ -61,6 +61,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "batch_closed";
     case ErrorCode::kGrantInvalid:
       return "grant_invalid";
+    case ErrorCode::kCallbackNotAllowed:
+      return "callback_not_allowed";
   }
   return "internal";
 }

@@ -45,9 +45,10 @@ enum class ErrorCode {
   kPoison,               // a job error: the server stopped each time it processed this image
   kBatchClosed,          // an upload into a batch that was closed (completed or expired)
   kGrantInvalid,         // an upload grant that is used, expired, tampered with or unknown
+  kCallbackNotAllowed,   // a batch callback_url outside --webhook-allow
 };
 // Number of codes (the last enumerator + 1): tests walk every code with it.
-inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kGrantInvalid) + 1;
+inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kCallbackNotAllowed) + 1;
 
 // Stable machine-readable wire name, e.g. "unsupported_format".
 const char* ErrorCodeName(ErrorCode code);

@@ -39,6 +39,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kTooManyPixels:
     case ErrorCode::kOverMemoryBudget:
     case ErrorCode::kPoison:  // only ever a job's error, never an answer of its own
+    case ErrorCode::kCallbackNotAllowed:
       return 422;
     case ErrorCode::kIoError:
     case ErrorCode::kInternal:

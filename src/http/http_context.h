@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "common/status.h"
+#include "http/webhook_deliveries.h"
 #include "jobs/batch_store.h"
 #include "jobs/grant_store.h"
 #include "jobs/intake.h"
@@ -42,6 +43,7 @@ struct HttpContext {
   // Checks a batch's callback_url (set by the webhook module: --webhook-allow);
   // empty = any http(s) URL is stored.
   std::function<Status(const std::string&)> check_callback_url;
+  http::WebhookDeliveries* webhooks = nullptr;  // may be null: delivery routes answer 503
   HttpOptions options;
   std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
   const http::Access* access = nullptr;          // set by HttpServer

@@ -95,6 +95,85 @@ const std::string& OpenApiDocument() {
      }
     }
    },
+   "WebhookDelivery": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "id",
+     "type",
+     "subject_id",
+     "endpoint",
+     "status",
+     "attempts",
+     "last_status",
+     "last_error",
+     "created_at",
+     "next_attempt_at",
+     "delivered_at"
+    ],
+    "description": "One event sent to one endpoint. The webhook request carries the headers webhook-id (this id, the same on every attempt), webhook-timestamp (Unix seconds of the attempt) and webhook-signature (v1,<base64 HMAC-SHA256 of '{id}.{timestamp}.{body}'>, Standard Webhooks), and the body {type, timestamp, data: the Job or Batch}.",
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "^msg_[0-9a-f]+$"
+     },
+     "type": {
+      "type": "string",
+      "enum": [
+       "job.completed",
+       "job.failed",
+       "batch.completed"
+      ]
+     },
+     "subject_id": {
+      "type": "string",
+      "description": "the job's or the batch's id"
+     },
+     "endpoint": {
+      "type": "string"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "pending",
+       "delivered",
+       "dead"
+      ]
+     },
+     "attempts": {
+      "type": "integer",
+      "minimum": 0
+     },
+     "last_status": {
+      "type": [
+       "integer",
+       "null"
+      ],
+      "description": "HTTP status of the last answer; null when no attempt got one"
+     },
+     "last_error": {
+      "type": "string"
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "next_attempt_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     },
+     "delivered_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     }
+    }
+   },
    "Error": {
     "type": "object",
     "required": [
@@ -1131,7 +1210,7 @@ const std::string& OpenApiDocument() {
       }
      },
      "422": {
-      "description": "a callback_url the server may not call",
+      "description": "callback_not_allowed: a callback_url that starts with no --webhook-allow prefix",
       "content": {
        "application/json": {
         "schema": {
@@ -1320,6 +1399,122 @@ const std::string& OpenApiDocument() {
        "text/event-stream": {
         "schema": {
          "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     }
+    }
+   }
+  },
+  "/api/webhooks/deliveries": {
+   "get": {
+    "operationId": "listWebhookDeliveries",
+    "summary": "Webhook deliveries (one per event and endpoint), newest first, with their attempts, last status and error",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "status",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "pending",
+        "delivered",
+        "dead"
+       ]
+      }
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 50
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the deliveries",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": false,
+         "required": [
+          "deliveries"
+         ],
+         "properties": {
+          "deliveries": {
+           "type": "array",
+           "items": {
+            "$ref": "#/components/schemas/WebhookDelivery"
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/api/webhooks/deliveries/{id}/retry": {
+   "post": {
+    "operationId": "retryWebhookDelivery",
+    "summary": "Send a delivery again now, whatever its status (one more attempt; a failure then follows the retry schedule from its attempt count)",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "pattern": "^msg_[0-9a-f]{1,64}$"
+      }
+     }
+    ],
+    "responses": {
+     "202": {
+      "description": "pending again",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": false,
+         "required": [
+          "delivery"
+         ],
+         "properties": {
+          "delivery": {
+           "$ref": "#/components/schemas/WebhookDelivery"
+          }
+         }
         }
        }
       }

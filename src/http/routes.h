@@ -20,6 +20,8 @@ void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx);
 void RegisterBatchRoutes(httplib::Server& server, HttpContext* ctx);
 // POST /api/upload-grants.
 void RegisterGrantRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/webhooks/deliveries, POST /api/webhooks/deliveries/{id}/retry.
+void RegisterWebhookRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /v/{id}/{variant}.webp, GET /o/{id}.
 void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx);
 // GET / and the UI's files, GET /healthz.

@@ -106,6 +106,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   RegisterJobRoutes(server, &context_);
   RegisterBatchRoutes(server, &context_);
   RegisterGrantRoutes(server, &context_);
+  RegisterWebhookRoutes(server, &context_);
   RegisterMediaRoutes(server, &context_);
   RegisterWebRoutes(server, &context_);
   RegisterOpsRoutes(server, &context_);

@@ -113,6 +113,7 @@ void RefreshBatch(SqliteShared& shared, const std::string& id, bool close) {
   st.exec();
   if (IsTerminal(b.status) && !IsTerminal(batch->status) && shared.hooks.on_batch_terminal) {
     shared.hooks.on_batch_terminal(db, b);
+    shared.terminal_events = true;
   }
   shared.changed_batches.push_back(id);
 }

@@ -1,6 +1,8 @@
 // The SQLite JobStore: every mutation one IMMEDIATE transaction on the writer
 // shared with the batch and grant stores (jobs/sqlite_shared.h), which also
 // recomputes the counts of the job's batch; reads on the shared reader pool.
+// A change that makes a job COMPLETED or FAILED runs hooks.on_job_terminal
+// inside its transaction (jobs/sqlite_stores.h), before the batch recount.
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -213,6 +215,7 @@ class SqliteJobStore : public JobStore {
                                    " times while this image was the only one being processed (the "
                                    "server stopped while working on it); given up"};
           WriteJobRow(s_->writer, job);
+          JobBecameTerminal(*s_, job);
           out.poisoned.push_back(job.id);
           continue;
         }
@@ -331,6 +334,7 @@ class SqliteJobStore : public JobStore {
       job->status = to;
       Touch(&*job);
       WriteJobRow(s_->writer, *job);
+      if (IsTerminal(to)) JobBecameTerminal(*s_, *job);
       RefreshBatch(*s_, job->batch_id);
       txn.commit();
       lock.Committed();

@@ -82,6 +82,28 @@ CREATE TABLE upload_grants (
 );
 CREATE INDEX upload_grants_expires ON upload_grants (expires_at);
 )sql",
+    // 4 -> 5: the webhook outbox, one row per (event, endpoint), written in the
+    // transaction of the state change that causes the event (SqliteStoreHooks).
+    // Times are Unix milliseconds; `body` is the event as sent (rendered outside
+    // jobs/); status pending -> delivered | dead.
+    R"sql(
+CREATE TABLE webhook_outbox (
+  id              TEXT PRIMARY KEY NOT NULL,
+  type            TEXT NOT NULL,
+  subject_id      TEXT NOT NULL,
+  endpoint        TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  status          TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'delivered', 'dead')),
+  last_status     INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  delivered_at    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

@@ -27,10 +27,17 @@ struct SqliteShared {
 
   // The batches the current write transaction changed (under write_mu only).
   std::vector<std::string> changed_batches;
+  // Whether the current write transaction ran a terminal hook (under write_mu only).
+  bool terminal_events = false;
 };
 
+// Runs hooks.on_job_terminal for `job` (just written, terminal) and remembers
+// it for on_events_committed. Call on the writer inside the transaction.
+void JobBecameTerminal(SqliteShared& shared, const Job& job);
+
 // Holds write_mu for one write transaction. Committed() (call right after the
-// commit) reports the batches it changed through hooks.on_batch_changed; a
+// commit) reports the batches it changed through hooks.on_batch_changed, and
+// calls hooks.on_events_committed when a terminal hook ran; a
 // transaction that threw reports nothing.
 class SqliteWriteLock {
  public:

@@ -22,15 +22,29 @@ SqliteShared::SqliteShared(const std::string& db_path, SqliteStoreHooks store_ho
 
 SqliteWriteLock::SqliteWriteLock(SqliteShared& shared) : shared_(shared), lock_(shared.write_mu) {
   shared_.changed_batches.clear();
+  shared_.terminal_events = false;
 }
 
-SqliteWriteLock::~SqliteWriteLock() { shared_.changed_batches.clear(); }
+SqliteWriteLock::~SqliteWriteLock() {
+  shared_.changed_batches.clear();
+  shared_.terminal_events = false;
+}
 
 void SqliteWriteLock::Committed() {
   if (shared_.hooks.on_batch_changed) {
     for (const std::string& id : shared_.changed_batches) shared_.hooks.on_batch_changed(id);
   }
   shared_.changed_batches.clear();
+  if (shared_.terminal_events && shared_.hooks.on_events_committed) {
+    shared_.hooks.on_events_committed();
+  }
+  shared_.terminal_events = false;
+}
+
+void JobBecameTerminal(SqliteShared& shared, const Job& job) {
+  if (!shared.hooks.on_job_terminal) return;
+  shared.hooks.on_job_terminal(shared.writer, job);
+  shared.terminal_events = true;
 }
 
 int64_t NextCounter(SQLite::Database& writer, const std::string& name) {
@@ -50,6 +64,16 @@ Result<SqliteStores> OpenSqliteStores(const std::string& path, SqliteStoreHooks 
     stores.jobs = MakeSqliteJobStore(shared);
     stores.batches = MakeSqliteBatchStore(shared);
     stores.grants = MakeSqliteGrantStore(shared);
+    stores.write = [shared](const std::function<void(SQLite::Database&)>& fn) -> Status {
+      return Guarded("write beside the job stores", [&]() -> Status {
+        SqliteWriteLock lock(*shared);
+        SQLite::Transaction txn(shared->writer, SQLite::TransactionBehavior::IMMEDIATE);
+        fn(shared->writer);
+        txn.commit();
+        lock.Committed();
+        return Status::Ok();
+      });
+    };
     return stores;
   } catch (const std::exception& e) {
     return StatusFromException("open job database " + path, e);

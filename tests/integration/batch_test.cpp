@@ -149,7 +149,8 @@ TEST_CASE("batches: 5 files with one undecodable end PARTIAL with counts 4/1") {
 TEST_CASE(
     "batches: unknown batch 404, closed batch 409 batch_closed, an empty closed one is "
     "COMPLETED") {
-  ServerProcess server;
+  // The callback URL below must be allowed (see webhooks/webhook_test.cpp).
+  ServerProcess server({"--webhook-allow", "http://127.0.0.1:9/"});
   auto c = server.Client();
   auto unknown = UploadInto(c, "AAAAAAAAAAAAAAAAAAAAAA", {{"a.png", MakePng(40, 40)}});
   REQUIRE(unknown);

@@ -330,7 +330,10 @@ def main():
         print("SKIPPED: EDGEPIX_BIN is not an executable (run through ctest)")
         return SKIP
     auth = {"Authorization": "Bearer " + TOKEN}
-    server = Server(binary, ["--token", TOKEN, "--max-upload-mb", "1", "--workers", "1"])
+    # Webhooks to a closed port: deliveries stay pending (retried), to be listed.
+    server = Server(binary, ["--token", TOKEN, "--max-upload-mb", "1", "--workers", "1",
+                             "--webhook", "http://127.0.0.1:9/hook",
+                             "--webhook-allow", "http://127.0.0.1:9/"])
     try:
         status, data = server.request("GET", "/api/openapi.json", check=False)
         if status != 200:
@@ -456,6 +459,20 @@ def main():
         server.request("POST", "/api/batches", b'{"metadata":[1]}', jauth)                 # 400
         server.request("GET", "/api/batches/" + unknown, headers=auth)                      # 404
         server.request("DELETE", "/api/batches/" + batch, headers=auth)                     # 204
+
+        # Webhook deliveries (the jobs above have ended: their events are in the outbox).
+        server.request("POST", "/api/batches", b'{"callback_url":"http://127.0.0.1:9/cb"}', jauth)  # 201
+        server.request("POST", "/api/batches", b'{"callback_url":"http://elsewhere/"}', jauth)    # 422
+        status, data = server.request("GET", "/api/webhooks/deliveries", headers=auth)
+        ids = [d["id"] for d in json.loads(data)["deliveries"]] if status == 200 else []
+        if ids:
+            server.request("POST", "/api/webhooks/deliveries/%s/retry" % ids[0], b"", jauth)  # 202
+        else:
+            problem("GET /api/webhooks/deliveries listed nothing: %r" % data[:300])
+        server.request("GET", "/api/webhooks/deliveries?status=pending&limit=2", headers=auth)
+        server.request("GET", "/api/webhooks/deliveries?status=bogus", headers=auth)         # 400
+        server.request("POST", "/api/webhooks/deliveries/msg_00/retry", b"", jauth)          # 404
+        server.request("GET", "/api/webhooks/deliveries")                                     # 401
     finally:
         server.stop()
 
