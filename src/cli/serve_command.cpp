@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -82,6 +83,13 @@ int Fail(const Status& st) {
 
 // Where to point a browser. Text: for people, on stdout. JSON: one event through
 // the log like every other line, so log shippers see only JSON.
+void LogRecovery(const RecoveryReport& r) {
+  if (r.requeued + r.poisoned + r.orphans_removed == 0) return;
+  log::Diagnostic("recovery", {{"requeued", static_cast<int64_t>(r.requeued)},
+                               {"poisoned", static_cast<int64_t>(r.poisoned)},
+                               {"orphans_removed", static_cast<int64_t>(r.orphans_removed)}});
+}
+
 void PrintBanner(const std::vector<std::string>& urls, const std::string& data_dir, int workers) {
   if (log::GetFormat() == log::Format::kJson) {
     std::string joined;
@@ -172,12 +180,15 @@ int RunServe(const std::vector<std::string>& args) {
   if (!grant_key.ok()) return Fail(grant_key.status());
   const http::GrantTokens grant_tokens(*grant_key);
   auto recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts));
-  if (!recovered.ok()) return Fail(recovered.status());
-  if (recovered->requeued + recovered->poisoned + recovered->orphans_removed > 0) {
-    log::Diagnostic("recovery",
-                    {{"requeued", static_cast<int64_t>(recovered->requeued)},
-                     {"poisoned", static_cast<int64_t>(recovered->poisoned)},
-                     {"orphans_removed", static_cast<int64_t>(recovered->orphans_removed)}});
+  // A full disk must not keep the server down: it serves (reads, deletes)
+  // with its workers held until the requeue lands (jobs/startup_recovery.h).
+  const bool requeue_pending = !recovered.ok() && recovered.status().code() == ErrorCode::kDiskFull;
+  if (!recovered.ok() && !requeue_pending) return Fail(recovered.status());
+  if (requeue_pending) {
+    log::Error("recovery: cannot requeue interrupted jobs yet (" + recovered.status().ToString() +
+               "); serving with the workers held, retrying every 5 s");
+  } else {
+    LogRecovery(*recovered);
   }
 
   IntakeOptions intake_options;
@@ -191,7 +202,16 @@ int RunServe(const std::vector<std::string>& args) {
   processor_options.pipeline = image->pipeline;
   processor_options.max_attempts = static_cast<int>(*max_attempts);
   JobProcessor processor(store->get(), blobs->get(), &notifier, processor_options);
-  WorkerPool pool(store->get(), &processor, static_cast<int>(*workers));
+  WorkerPool pool(store->get(), &processor, static_cast<int>(*workers), 10, requeue_pending);
+  std::unique_ptr<DeferredRequeue> deferred_requeue;
+  if (requeue_pending) {
+    deferred_requeue = std::make_unique<DeferredRequeue>(
+        store->get(), blobs->get(), static_cast<int>(*max_attempts), std::chrono::seconds(5),
+        [&pool](const RecoveryReport& report) {
+          LogRecovery(report);
+          pool.Release();
+        });
+  }
   std::unique_ptr<RetentionSweeper> retention;
   if (retain) {
     retention = std::make_unique<RetentionSweeper>(store->get(), blobs->get(), &notifier, *retain);
@@ -242,6 +262,7 @@ int RunServe(const std::vector<std::string>& args) {
   // Wake the shutdown thread if Listen ended on its own.
   (*signals)->Wake();
   signal_thread.join();
+  if (deferred_requeue) deferred_requeue->Stop();
   if (retention) retention->Stop();
   batch_closer.Stop();
   pool.Stop();

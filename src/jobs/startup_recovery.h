@@ -12,9 +12,20 @@
 //     whose original was renamed into place but whose row was never committed
 //     (never acknowledged), or an image whose row was deleted just before a
 //     crash.
+//
+// On a full disk step 2 cannot write. The server must still start (a crash
+// loop would leave no way to delete anything): it serves with its workers
+// held, and a DeferredRequeue retries step 2 alone until it lands, then
+// releases them. Steps 1 and 3 are not repeated then: with HTTP threads
+// running they would race uploads in flight; they run at the next start.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include "common/status.h"
 #include "jobs/job_store.h"
@@ -28,6 +39,39 @@ struct RecoveryReport {
   int64_t orphans_removed = 0;  // image ids removed from the blob store
 };
 
+// Steps 1 to 3. On an error the steps before it have been done; kDiskFull
+// from step 2 means: serve, hold the workers, and retry with DeferredRequeue.
 Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max_attempts);
+
+// Step 2 alone: fills report->requeued and report->poisoned.
+[[nodiscard]] Status RequeueAtStart(JobStore* store, BlobStore* blobs, int max_attempts,
+                                    RecoveryReport* report);
+
+// Retries RequeueAtStart on its own thread every `interval` until it succeeds,
+// then calls `done` (on that thread) once. Stop() (or the destructor) ends the
+// retries; `done` is not called after Stop() returns. `store` and `blobs`
+// outlive this object.
+class DeferredRequeue {
+ public:
+  DeferredRequeue(JobStore* store, BlobStore* blobs, int max_attempts,
+                  std::chrono::milliseconds interval,
+                  std::function<void(const RecoveryReport&)> done);
+  ~DeferredRequeue();
+  DeferredRequeue(const DeferredRequeue&) = delete;
+  DeferredRequeue& operator=(const DeferredRequeue&) = delete;
+  void Stop();
+
+ private:
+  void Loop();
+  JobStore* store_;
+  BlobStore* blobs_;
+  int max_attempts_;
+  std::chrono::milliseconds interval_;
+  std::function<void(const RecoveryReport&)> done_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // under mu_
+  std::thread thread_;
+};
 
 }  // namespace edgepix

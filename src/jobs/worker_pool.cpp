@@ -11,8 +11,9 @@
 
 namespace edgepix {
 
-WorkerPool::WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment)
-    : store_(store), processor_(processor) {
+WorkerPool::WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment,
+                       bool held)
+    : store_(store), processor_(processor), held_(held) {
   if (threads < 1) threads = 1;
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this, nice_increment] { Loop(nice_increment); });
@@ -24,6 +25,15 @@ WorkerPool::~WorkerPool() { Stop(); }
 void WorkerPool::Wake() {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    ++wake_seq_;
+  }
+  cv_.notify_all();
+}
+
+void WorkerPool::Release() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = false;
     ++wake_seq_;
   }
   cv_.notify_all();
@@ -52,7 +62,8 @@ void WorkerPool::Loop(int nice_increment) {
   while (true) {
     uint64_t seen;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !held_; });
       if (stopping_) return;
       seen = wake_seq_;
     }

@@ -5,6 +5,11 @@
 // the API stays responsive while every core is busy. Wake() after an upload
 // makes an idle worker look at once; waiting is a condition-variable wait.
 // Stop() lets running jobs finish and joins the threads.
+//
+// A pool made `held` claims nothing until Release(): start-up recovery that
+// could not write yet (a full disk) must requeue interrupted jobs before any
+// worker claims, while the HTTP side already serves reads and deletes.
+// Thread-safety: Wake, Release, Stop and busy may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -21,12 +26,15 @@ namespace edgepix {
 class WorkerPool {
  public:
   // `threads` >= 1; `nice_increment` applied to each worker thread (0 = none).
-  WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment = 10);
+  WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment = 10,
+             bool held = false);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void Wake();
+  // Lets a pool made `held` start claiming; no-op otherwise.
+  void Release();
   void Stop();
   int busy() const { return busy_.load(); }
   int size() const { return static_cast<int>(threads_.size()); }
@@ -39,6 +47,7 @@ class WorkerPool {
   std::condition_variable cv_;
   uint64_t wake_seq_ = 0;
   bool stopping_ = false;
+  bool held_ = false;
   std::atomic<int> busy_{0};
   std::vector<std::thread> threads_;
 };

@@ -1,11 +1,17 @@
 // A full disk on a real pipeline: concurrent uploads cannot together eat into
-// the --min-free-mb margin (each request reserves its declared size), and a job
+// the --min-free-mb margin (each request reserves its declared size), a job
 // whose state write fails is retried until the write lands instead of staying
-// PROCESSING until a restart.
+// PROCESSING until a restart, and start-up recovery that cannot write yet is
+// retried while the workers wait.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <future>
 
+#include "jobs/startup_recovery.h"
+#include "jobs/worker_pool.h"
 #include "unit/jobs/processor_test_env.h"
 
 using namespace edgepix;
@@ -20,8 +26,9 @@ constexpr uint64_t kMiB = 1ull << 20;
 class FullDiskJobStore : public JobStore {
  public:
   explicit FullDiskJobStore(JobStore* real) : real_(real) {}
-  int failures_left = 0;
+  int failures_left = 0;  // state writes
   int failed = 0;
+  std::atomic<int> requeue_failures_left{0};
 
   Status Insert(const Job& job) override { return real_->Insert(job); }
   Result<Job> Get(const std::string& id) override { return real_->Get(id); }
@@ -47,6 +54,9 @@ class FullDiskJobStore : public JobStore {
     return real_->MarkPending(id);
   }
   Result<InterruptedJobs> RequeueInterrupted(int max_attempts) override {
+    if (requeue_failures_left.fetch_sub(1) > 0) {
+      return Status::Error(ErrorCode::kDiskFull, "database or disk is full");
+    }
     return real_->RequeueInterrupted(max_attempts);
   }
   Status Delete(const std::string& id) override { return real_->Delete(id); }
@@ -123,4 +133,53 @@ TEST_CASE("disk full: a job whose state write fails is retried until it lands") 
   }
   CHECK(p.store->Get(ok->id)->status == JobStatus::kCompleted);
   CHECK(p.store->Get(broken->id)->status == JobStatus::kFailed);
+}
+
+TEST_CASE("disk full: start-up requeue that cannot write is retried, the workers held until then") {
+  PipelineEnv p;
+  FullDiskJobStore store(p.store.get());
+  auto interrupted = p.Upload(MakeJpeg(320, 240));
+  REQUIRE(interrupted.ok());
+  auto claimed = store.ClaimNext();  // left PROCESSING, as by a kill -9
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed->has_value());
+  auto waiting = p.Upload(MakeJpeg(160, 120));
+  REQUIRE(waiting.ok());
+
+  store.requeue_failures_left = 3;  // the first attempt and two retries
+  auto first = RecoverAtStart(&store, p.blobs.get(), 5);
+  REQUIRE_FALSE(first.ok());
+  CHECK(first.status().code() == ErrorCode::kDiskFull);
+
+  WorkerPool pool(&store, p.processor.get(), 1, 0, /*held=*/true);
+  std::promise<std::pair<JobStatus, JobStatus>> at_release;
+  DeferredRequeue retry(
+      &store, p.blobs.get(), 5, std::chrono::milliseconds(50), [&](const RecoveryReport& report) {
+        CHECK(report.requeued == 1);
+        // Held: nothing was claimed while the requeue waited.
+        at_release.set_value(
+            {p.store->Get(interrupted->id)->status, p.store->Get(waiting->id)->status});
+        pool.Release();
+      });
+  auto released = at_release.get_future();
+  REQUIRE(released.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  const auto [first_status, second_status] = released.get();
+  CHECK(first_status == JobStatus::kPending);
+  CHECK(second_status == JobStatus::kPending);
+  CHECK(store.requeue_failures_left.load() < 0);  // every planned failure was met
+
+  // Released: both jobs are processed.
+  for (const std::string& id : {interrupted->id, waiting->id}) {
+    INFO(id);
+    bool done = false;
+    for (int i = 0; i < 300 && !done; ++i) {
+      auto sub = p.notifier.Subscribe(id);
+      auto job = p.store->Get(id);
+      REQUIRE(job.ok());
+      done = job->status == JobStatus::kCompleted;
+      if (!done) sub->WaitFor(std::chrono::milliseconds(100));
+    }
+    CHECK(done);
+  }
+  pool.Stop();
 }
