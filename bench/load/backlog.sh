@@ -8,9 +8,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 connections="${1:-1400}"
 wait_s="${2:-20}"
 bin="${EDGEPIX_BIN:?set EDGEPIX_BIN to the edgepix binary to measure}"
-image="${EDGEPIX_BENCH_IMAGE:-$root/../shared/corpus/formats/png/basn2c08.png}"
 port="${EDGEPIX_BENCH_PORT:-18082}"
 . "$root/bench/load/serve_lib.sh"
 start_edgepix "$bin" "$port"
-python3 "$root/bench/load/backlog_client.py" --port "$port" --image "$image" \
+python3 "$root/bench/load/backlog_client.py" --port "$port" \
   --connections "$connections" --wait "$wait_s"

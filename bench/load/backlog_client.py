@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """More concurrent long-polls than HTTP threads, for bench/load/backlog.sh.
 
-Uploads IMAGE, waits until its job is done (its version then never changes, so
-a long-poll on it waits the whole time), then opens N connections at once, each
-sending `GET /api/jobs/ID?wait=WAIT&since=VERSION`, and reports how each ended:
-its status line (200 after the wait, 503 busy, ...) or closed without an answer.
+Creates a batch and leaves it open (a long-poll on a batch without `since`
+returns when the batch is terminal, so on an open one it waits the whole time;
+one on a finished job would answer at once), then opens N connections at once,
+each sending `GET /api/batches/ID?wait=WAIT`, and reports how each ended: its
+status line (200 after the wait, 503 busy, ...) or closed without an answer.
 """
 import argparse
 import collections
@@ -18,18 +19,15 @@ import urllib.request
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--image", required=True)
     ap.add_argument("--connections", type=int, default=1400)
     ap.add_argument("--wait", type=int, default=20)
     args = ap.parse_args()
     base = f"http://127.0.0.1:{args.port}"
 
-    with open(args.image, "rb") as f:
-        body = f.read()
-    req = urllib.request.Request(f"{base}/api/uploads?filename=x.png", data=body, method="POST")
-    job = json.load(urllib.request.urlopen(req))["jobs"][0]
-    job = json.load(urllib.request.urlopen(f"{base}/api/jobs/{job['id']}?wait=30"))
-    target = f"/api/jobs/{job['id']}?wait={args.wait}&since={job['version']}"
+    req = urllib.request.Request(f"{base}/api/batches", data=b"{}", method="POST",
+                                 headers={"Content-Type": "application/json"})
+    batch = json.load(urllib.request.urlopen(req))["batch"]
+    target = f"/api/batches/{batch['id']}?wait={args.wait}"
 
     sel = selectors.DefaultSelector()
     answers = {}
