@@ -15,6 +15,7 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   catch2 clang libclang-rt-14-dev curl chromium openssl
   python3 python3-jsonschema libheif-examples
+  python3-boto3 awscli
 )
 
 packages=("${BUILD_PACKAGES[@]}")

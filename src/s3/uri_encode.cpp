@@ -78,10 +78,21 @@ std::string PercentDecode(std::string_view text, bool plus_is_space) {
 }
 
 std::string CanonicalUri(std::string_view raw_path, bool normalize) {
-  std::string decoded = PercentDecode(raw_path, false);
-  if (decoded.empty()) decoded = "/";
-  if (normalize) decoded = Normalize(decoded);
-  return UriEncode(decoded, true);
+  std::string path(raw_path.empty() ? "/" : raw_path);
+  if (normalize) path = Normalize(PercentDecode(path, false));
+  // Segment by segment: an encoded '/' (%2F) inside a segment stays encoded.
+  std::string out;
+  size_t i = 0;
+  while (true) {
+    size_t j = path.find('/', i);
+    std::string_view segment =
+        std::string_view(path).substr(i, j == std::string::npos ? std::string::npos : j - i);
+    out += UriEncode(normalize ? std::string(segment) : PercentDecode(segment, false), false);
+    if (j == std::string::npos) break;
+    out.push_back('/');
+    i = j + 1;
+  }
+  return out;
 }
 
 }  // namespace edgepix::s3

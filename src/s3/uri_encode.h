@@ -15,7 +15,8 @@ std::string UriEncode(std::string_view bytes, bool keep_slash);
 // %XX to bytes; with `plus_is_space` a '+' becomes ' ' (query strings).
 std::string PercentDecode(std::string_view text, bool plus_is_space);
 // The canonical URI of a path as it arrived on the wire (percent-encoded or
-// not): decoded once, each byte re-encoded once, '/' kept. With `normalize`
+// not): each '/'-separated segment decoded once and re-encoded once (so an
+// encoded %2F inside a segment stays %2F). With `normalize`
 // (non-S3 services) dot segments are removed and repeated slashes merged;
 // S3 signs the path as it is.
 std::string CanonicalUri(std::string_view raw_path, bool normalize);
