@@ -32,11 +32,15 @@ std::string Quote(const std::string& s) {
 }
 
 // Runs one group of tests/s3/s3_clients.py against a fresh server; returns its exit code.
-int RunClients(const std::string& group) {
+int RunClients(const std::string& group, const std::vector<std::string>& more_args = {}) {
   const int s3_port = FreeLoopbackPort();
-  ServerProcess server({"--s3-listen", "127.0.0.1:" + std::to_string(s3_port), "--s3-access-key",
-                        kKey, "--s3-secret-key", kSecret, "--s3-bucket", "photos", "--workers",
-                        "1"});
+  std::vector<std::string> args = {"--s3-listen",     "127.0.0.1:" + std::to_string(s3_port),
+                                   "--s3-access-key", kKey,
+                                   "--s3-secret-key", kSecret,
+                                   "--s3-bucket",     "photos",
+                                   "--workers",       "1"};
+  args.insert(args.end(), more_args.begin(), more_args.end());
+  ServerProcess server(args);
   TempDir scratch;
   const std::string image = scratch.Join("photo.jpg");
   WriteFileOrDie(image, MakeJpeg(640, 480));
@@ -79,6 +83,19 @@ TEST_CASE("S3: curl --aws-sigv4 PUT, GET, list and a wrong secret") {
 
 TEST_CASE("S3: hostile requests get S3's error and store nothing") {
   int code = RunClients("hostile");
+  if (code == kSkipReturnCode) EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
+  CHECK(code == 0);
+}
+
+TEST_CASE(
+    "S3: --max-upload-mb answers EntityTooLarge; CORS preflight and headers for --cors-origin") {
+  int code = RunClients("limits", {"--max-upload-mb", "1", "--cors-origin", "https://app.example"});
+  if (code == kSkipReturnCode) EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
+  CHECK(code == 0);
+}
+
+TEST_CASE("S3: below the --min-free-mb margin a PUT answers 507 InsufficientStorage") {
+  int code = RunClients("disk", {"--min-free-mb", "1000000000"});
   if (code == kSkipReturnCode) EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
   CHECK(code == 0);
 }

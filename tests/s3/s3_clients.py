@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Real S3 clients against edgepix's --s3-listen endpoint.
 
-Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile)
+Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk)
 Environment: EDGEPIX_S3_URL (http://127.0.0.1:PORT), EDGEPIX_S3_KEY, EDGEPIX_S3_SECRET,
 EDGEPIX_S3_BUCKET (exists), EDGEPIX_S3_IMAGE (a JPEG file), EDGEPIX_S3_DATA (the data dir).
 Exits 0 when every check passed, 1 on the first failure, 77 when a client is missing
@@ -396,8 +396,50 @@ def group_hostile():
     check("Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="h/"), "no refused request listed")
 
 
+def group_limits():
+    """Server started with --max-upload-mb 1 --cors-origin https://app.example."""
+    s3 = boto3_client()
+    import botocore.exceptions
+    try:
+        s3.put_object(Bucket=BUCKET, Key="big.bin", Body=b"x" * (1024 * 1024 + 1))
+        check(False, "an object over --max-upload-mb is refused")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["Error"]["Code"] == "EntityTooLarge", "EntityTooLarge")
+    check("Contents" not in s3.list_objects_v2(Bucket=BUCKET), "nothing stored")
+    s3.put_object(Bucket=BUCKET, Key="small.bin", Body=b"x" * (1024 * 1024))
+    # CORS: a browser's preflight for a presigned PUT from an allowed origin, and from another.
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "cors.txt"})
+    path = url[len(URL):]
+    pre = {"Origin": "https://app.example", "Access-Control-Request-Method": "PUT",
+           "Access-Control-Request-Headers": "content-type"}
+    status, headers, _ = http("OPTIONS", URL + path, headers=pre)
+    h = {k.lower(): v for k, v in headers.items()}
+    check(status == 200 and h.get("access-control-allow-origin") == "https://app.example" and
+          "PUT" in h.get("access-control-allow-methods", "") and
+          "content-type" in h.get("access-control-allow-headers", ""), "CORS preflight allowed")
+    status, _, body = http("OPTIONS", URL + path, headers=dict(pre, Origin="https://evil.example"))
+    check(status == 403 and error_code(body) == "AccessDenied", "CORS preflight from another origin")
+    status, headers, _ = http("PUT", url, data=b"from a page", headers={"Origin": "https://app.example"})
+    h = {k.lower(): v for k, v in headers.items()}
+    check(status == 200 and h.get("access-control-allow-origin") == "https://app.example" and
+          "etag" in h.get("access-control-expose-headers", "").lower(), "CORS headers on the PUT")
+
+
+def group_disk():
+    """Server started with a --min-free-mb larger than any disk."""
+    s3 = boto3_client()
+    import botocore.exceptions
+    try:
+        s3.put_object(Bucket=BUCKET, Key="a.bin", Body=b"x" * 100)
+        check(False, "a PUT without the free-disk margin is refused")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["ResponseMetadata"]["HTTPStatusCode"] == 507 and
+              e.response["Error"]["Code"] == "InsufficientStorage", "507 InsufficientStorage")
+    check("Contents" not in s3.list_objects_v2(Bucket=BUCKET), "nothing stored")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("boto3", "awscli", "curl", "hostile"):
+    if len(sys.argv) != 2 or sys.argv[1] not in ("boto3", "awscli", "curl", "hostile", "limits", "disk"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     globals()["group_" + sys.argv[1]]()
