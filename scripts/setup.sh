@@ -48,14 +48,17 @@ fi
 
 if [[ "${1:-}" != "--build" ]]; then
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  if [[ -f "$root/tests/e2e/package.json" ]]; then
-    lock="$root/tests/e2e/package-lock.json"
-    stamp="$root/tests/e2e/node_modules/.edgepix-lock"
-    if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
-      echo "setup: installing the browser test's npm packages"
-      (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-      cp "$lock" "$stamp"
+  # The browser test (playwright-core) and the S3 test's AWS SDK for JavaScript v3.
+  for dir in tests/e2e tests/s3/js; do
+    if [[ -f "$root/$dir/package.json" ]]; then
+      lock="$root/$dir/package-lock.json"
+      stamp="$root/$dir/node_modules/.edgepix-lock"
+      if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
+        echo "setup: installing the npm packages of $dir"
+        (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+        cp "$lock" "$stamp"
+      fi
     fi
-  fi
+  done
 fi
 echo "setup: dependencies are in place"

@@ -31,7 +31,18 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-// Runs one group of tests/s3/s3_clients.py against a fresh server; returns its exit code.
+// The client program for `group`: "js" is the AWS SDK for JavaScript v3
+// (tests/s3/js, 77 without node), the others groups of tests/s3/s3_clients.py.
+std::string RunnerFor(const std::string& group) {
+  const std::string dir = std::string(EDGEPIX_TEST_SOURCE_DIR) + "/s3";
+  if (group == "js") {
+    return "sh -c " + Quote("command -v node >/dev/null || exit 77; exec node " +
+                            Quote(dir + "/js/s3_sdk.mjs"));
+  }
+  return "/usr/bin/python3 " + Quote(dir + "/s3_clients.py") + " " + group;
+}
+
+// Runs one group of client checks against a fresh server; returns its exit code.
 int RunClients(const std::string& group, const std::vector<std::string>& more_args = {}) {
   const int s3_port = FreeLoopbackPort();
   std::vector<std::string> args = {"--s3-listen",     "127.0.0.1:" + std::to_string(s3_port),
@@ -50,9 +61,7 @@ int RunClients(const std::string& group, const std::vector<std::string>& more_ar
                         " EDGEPIX_S3_BUCKET=photos EDGEPIX_S3_IMAGE=" + Quote(image) +
                         " EDGEPIX_S3_DATA=" + Quote(server.data_dir()) +
                         " EDGEPIX_MAIN_URL=http://127.0.0.1:" + std::to_string(server.port()) +
-                        " /usr/bin/python3 " +
-                        Quote(std::string(EDGEPIX_TEST_SOURCE_DIR) + "/s3/s3_clients.py") + " " +
-                        group + " > " + Quote(log) + " 2>&1";
+                        " " + RunnerFor(group) + " > " + Quote(log) + " 2>&1";
   int status = std::system(command.c_str());
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
   std::string output = ReadFileOrDie(log);
@@ -97,5 +106,14 @@ TEST_CASE(
 TEST_CASE("S3: below the --min-free-mb margin a PUT answers 507 InsufficientStorage") {
   int code = RunClients("disk", {"--min-free-mb", "1000000000"});
   if (code == kSkipReturnCode) EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
+  CHECK(code == 0);
+}
+
+TEST_CASE(
+    "S3: AWS SDK for JavaScript v3: presigned PUT through fetch, Buffer and stream PUTs (CRC32 "
+    "trailer)") {
+  int code = RunClients("js");
+  if (code == kSkipReturnCode)
+    EDGEPIX_SKIP("node or the npm packages of tests/s3/js are missing (scripts/setup.sh)");
   CHECK(code == 0);
 }
