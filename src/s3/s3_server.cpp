@@ -307,14 +307,28 @@ Result<int> S3Server::Bind() {
 }
 
 Status S3Server::Listen() {
-  if (stopping_.load()) return Status::Ok();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::Ok();
+    listening_ = true;
+  }
   server_->listen_after_bind();
+  {
+    std::lock_guard lock(mu_);
+    listening_ = false;
+  }
+  listen_ended_.notify_all();
   return Status::Ok();
 }
 
 void S3Server::Stop() {
-  stopping_.store(true);
-  server_->stop();
+  std::unique_lock lock(mu_);
+  stopping_ = true;
+  // httplib's stop() does nothing until its accept loop runs: repeat it.
+  while (listening_) {
+    server_->stop();
+    listen_ended_.wait_for(lock, std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace edgepix::s3

@@ -12,12 +12,15 @@
 // in their own BlobStore (fsync'd, atomic); metadata lives in ObjectIndex.
 //
 // Listen() blocks until Stop() (from another thread; Stop before Listen makes
-// Listen return at once). Everything passed in must outlive the server.
+// Listen return at once, and a Stop racing with Listen's start still ends it:
+// Stop repeats httplib's stop until Listen has returned). Everything passed in must outlive the
+// server.
 #pragma once
 
-#include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,7 +79,10 @@ class S3Server {
   S3Backends backends_;
   S3Options options_;
   std::unique_ptr<httplib::Server> server_;
-  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable listen_ended_;
+  bool stopping_ = false;   // under mu_
+  bool listening_ = false;  // under mu_: inside Listen()
 };
 
 }  // namespace edgepix::s3
