@@ -110,9 +110,9 @@ struct PayloadDigests::Ctx {
   }
 };
 
-PayloadDigests::PayloadDigests() : ctx_(std::make_unique<Ctx>()) {
+PayloadDigests::PayloadDigests(DigestSet set) : ctx_(std::make_unique<Ctx>()), set_(set) {
   ctx_->ok = ctx_->md5 && ctx_->sha256 && EVP_DigestInit_ex(ctx_->md5, EVP_md5(), nullptr) == 1 &&
-             EVP_DigestInit_ex(ctx_->sha256, EVP_sha256(), nullptr) == 1;
+             (!set_.sha256 || EVP_DigestInit_ex(ctx_->sha256, EVP_sha256(), nullptr) == 1);
 }
 
 PayloadDigests::~PayloadDigests() = default;
@@ -120,10 +120,10 @@ PayloadDigests::~PayloadDigests() = default;
 void PayloadDigests::Update(const char* data, size_t size) {
   if (ctx_->ok) {
     ctx_->ok = EVP_DigestUpdate(ctx_->md5, data, size) == 1 &&
-               EVP_DigestUpdate(ctx_->sha256, data, size) == 1;
+               (!set_.sha256 || EVP_DigestUpdate(ctx_->sha256, data, size) == 1);
   }
-  crc32_ = Crc32Update(crc32_, data, size);
-  crc32c_ = Crc32cUpdate(crc32c_, data, size);
+  if (set_.crc32) crc32_ = Crc32Update(crc32_, data, size);
+  if (set_.crc32c) crc32c_ = Crc32cUpdate(crc32c_, data, size);
   size_ += size;
 }
 
@@ -136,6 +136,7 @@ void PayloadDigests::Finish() {
   } else {
     ctx_->ok = false;
   }
+  if (!set_.sha256) return;
   if (ctx_->ok && EVP_DigestFinal_ex(ctx_->sha256, md, &n) == 1) {
     sha256_hex_ = Hex(md, n);
     sha256_base64_ = Base64Encode(std::string_view(reinterpret_cast<char*>(md), n));
@@ -149,11 +150,11 @@ bool PayloadDigests::ok() const { return ctx_->ok; }
 std::optional<bool> PayloadDigests::Matches(std::string_view algorithm,
                                             std::string_view base64_value) const {
   std::string expected;
-  if (algorithm == "crc32") {
+  if (algorithm == "crc32" && set_.crc32) {
     expected = crc32_base64();
-  } else if (algorithm == "crc32c") {
+  } else if (algorithm == "crc32c" && set_.crc32c) {
     expected = crc32c_base64();
-  } else if (algorithm == "sha256") {
+  } else if (algorithm == "sha256" && set_.sha256) {
     expected = sha256_base64_;
   } else {
     return std::nullopt;

@@ -22,9 +22,16 @@ uint32_t Crc32cUpdate(uint32_t crc, const char* data, size_t size);  // start at
 // Base64 of the 4 big-endian bytes (the x-amz-checksum-crc32 form).
 std::string Crc32Base64(uint32_t crc);
 
+// Which digests to compute besides MD5 (always: the ETag).
+struct DigestSet {
+  bool sha256 = true;
+  bool crc32 = true;
+  bool crc32c = true;
+};
+
 class PayloadDigests {
  public:
-  PayloadDigests();
+  explicit PayloadDigests(DigestSet set = {});
   ~PayloadDigests();
   PayloadDigests(const PayloadDigests&) = delete;
   PayloadDigests& operator=(const PayloadDigests&) = delete;
@@ -42,12 +49,13 @@ class PayloadDigests {
   uint64_t size() const { return size_; }
 
   // Checks an x-amz-checksum-<name> value ("crc32", "crc32c", "sha256");
-  // nullopt for an algorithm not computed here.
+  // nullopt for an algorithm not computed here (not in the DigestSet either).
   std::optional<bool> Matches(std::string_view algorithm, std::string_view base64_value) const;
 
  private:
   struct Ctx;
   std::unique_ptr<Ctx> ctx_;
+  DigestSet set_;
   uint32_t crc32_ = 0;
   uint32_t crc32c_ = 0;
   uint64_t size_ = 0;

@@ -33,7 +33,8 @@ std::optional<uint64_t> HeaderNumber(const httplib::Request& req, const char* na
 // becomes a job through Intake, anything else a plain blob).
 class PutTarget {
  public:
-  PutTarget(const S3Backends& b, uint64_t max_bytes) : b_(b), max_bytes_(max_bytes) {}
+  PutTarget(const S3Backends& b, uint64_t max_bytes, DigestSet digests)
+      : b_(b), max_bytes_(max_bytes), digests_(digests) {}
 
   bool Write(const char* data, size_t size) {
     if (!failed_.ok()) return false;
@@ -184,7 +185,18 @@ void PutObject(S3Call& call, const httplib::ContentReader& reader) {
   auto reservation = b.intake->Reserve(declared.value_or(0));
   if (!reservation.ok()) return call.Fail(FromStatus(reservation.status()));
 
-  PutTarget target(b, max_bytes);
+  // Only the digests something will be checked against (MD5 is the ETag).
+  auto named = [&](const char* algorithm) {
+    const std::string header = std::string("x-amz-checksum-") + algorithm;
+    std::string trailer = call.req.get_header_value("x-amz-trailer");
+    std::transform(trailer.begin(), trailer.end(), trailer.begin(), ::tolower);
+    return call.req.has_header(header.c_str()) || trailer.find(header) != std::string::npos;
+  };
+  DigestSet wanted;
+  wanted.sha256 = IsHex64(mode) || named("sha256");
+  wanted.crc32 = named("crc32");
+  wanted.crc32c = named("crc32c");
+  PutTarget target(b, max_bytes, wanted);
   std::unique_ptr<AwsChunkedDecoder> decoder;
   if (chunked_signed || chunked_unsigned) {
     std::optional<ChunkChain> chain;
