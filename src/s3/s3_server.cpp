@@ -324,9 +324,15 @@ Status S3Server::Listen() {
 void S3Server::Stop() {
   std::unique_lock lock(mu_);
   stopping_ = true;
-  // httplib's stop() does nothing until its accept loop runs: repeat it.
+  // httplib's stop() does nothing before its accept loop runs, and may be
+  // called only once after (it asserts on the closed socket): wait for the
+  // loop, stop it once, wait for Listen to return.
+  bool stop_sent = false;
   while (listening_) {
-    server_->stop();
+    if (!stop_sent && server_->is_running()) {
+      server_->stop();
+      stop_sent = true;
+    }
     listen_ended_.wait_for(lock, std::chrono::milliseconds(10));
   }
 }
