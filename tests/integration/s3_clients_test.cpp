@@ -97,7 +97,8 @@ TEST_CASE("S3: hostile requests get S3's error and store nothing") {
 }
 
 TEST_CASE(
-    "S3: --max-upload-mb answers EntityTooLarge; CORS preflight and headers for --cors-origin") {
+    "S3: --max-upload-mb answers EntityTooLarge, and CORS preflight and headers for "
+    "--cors-origin") {
   int code = RunClients("limits", {"--max-upload-mb", "1", "--cors-origin", "https://app.example"});
   if (code == kSkipReturnCode) EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
   CHECK(code == 0);

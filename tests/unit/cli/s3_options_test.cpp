@@ -22,7 +22,7 @@ Result<std::optional<s3::S3Options>> Parse(const std::vector<std::string>& args,
 
 }  // namespace
 
-TEST_CASE("S3 options: off unless --s3-listen; a listener needs credentials") {
+TEST_CASE("S3 options: off unless --s3-listen, and a listener needs credentials") {
   auto off = Parse({});
   REQUIRE(off.ok());
   CHECK_FALSE(off->has_value());

@@ -48,7 +48,7 @@ TEST_CASE("ObjectIndex: buckets are created once and deleted only when empty") {
   CHECK(ix.ListBuckets()->empty());
 }
 
-TEST_CASE("ObjectIndex: Put replaces and hands back the previous row; keys are opaque text") {
+TEST_CASE("ObjectIndex: Put replaces and hands back the previous row, keys are opaque text") {
   testing::TempDir dir;
   auto ix = std::move(ObjectIndex::Open(dir.Join("jobs.db")).value());
   REQUIRE(ix->CreateBucket("photos").ok());
