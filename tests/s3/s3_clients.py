@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Real S3 clients against edgepix's --s3-listen endpoint.
 
-Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk)
+Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk, slowdown)
 Environment: EDGEPIX_S3_URL (http://127.0.0.1:PORT), EDGEPIX_S3_KEY, EDGEPIX_S3_SECRET,
 EDGEPIX_S3_BUCKET (exists), EDGEPIX_S3_IMAGE (a JPEG file), EDGEPIX_S3_DATA (the data dir).
 Exits 0 when every check passed, 1 on the first failure, 77 when a client is missing
@@ -438,8 +438,32 @@ def group_disk():
     check("Contents" not in s3.list_objects_v2(Bucket=BUCKET), "nothing stored")
 
 
+def group_slowdown():
+    """Server with one slow worker and --max-queue 2; EDGEPIX_S3_IMAGE is a large photo."""
+    s3 = boto3_client(retries={"max_attempts": 1, "mode": "standard"})
+    import botocore.exceptions
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    accepted, refused = 0, None
+    for i in range(12):
+        try:
+            s3.put_object(Bucket=BUCKET, Key="slow/%d.jpg" % i, Body=jpeg)
+            accepted += 1
+        except botocore.exceptions.ClientError as e:
+            refused = e.response
+            break
+    check(refused is not None and refused["Error"]["Code"] == "SlowDown" and
+          refused["ResponseMetadata"]["HTTPStatusCode"] == 503, "a full queue answers 503 SlowDown")
+    check(accepted >= 2, "the images before it were accepted")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="slow/").get("Contents", [])]
+    check("slow/%d.jpg" % accepted not in keys, "the refused image is not stored")
+    s3.put_object(Bucket=BUCKET, Key="slow/plain.txt", Body=b"not an image")
+    check(True, "a plain object is still accepted (the queue holds images only)")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("boto3", "awscli", "curl", "hostile", "limits", "disk"):
+    if len(sys.argv) != 2 or sys.argv[1] not in ("boto3", "awscli", "curl", "hostile", "limits", "disk",
+                                                  "slowdown"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     globals()["group_" + sys.argv[1]]()
