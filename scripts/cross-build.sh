@@ -51,7 +51,7 @@ if ((install)); then
   # Host side: the project's own build dependencies (catch2 and nlohmann-json are
   # header-only and architecture-independent, so the host's copies serve the target).
   "$root/scripts/setup.sh" --build
-  host_packages=("crossbuild-essential-$deb_arch" qemu-user-static catch2)
+  host_packages=("crossbuild-essential-$deb_arch" qemu-user-static catch2 python3-boto3 awscli)
   target_packages=(libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev libpng-dev
     libturbojpeg0-dev libjpeg62-turbo-dev libgif-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
     libheif-dev libcurl4-openssl-dev)

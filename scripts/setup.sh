@@ -15,6 +15,7 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   catch2 clang libclang-rt-14-dev curl chromium openssl
   python3 python3-jsonschema libheif-examples
+  python3-boto3 awscli
 )
 
 packages=("${BUILD_PACKAGES[@]}")
@@ -47,14 +48,17 @@ fi
 
 if [[ "${1:-}" != "--build" ]]; then
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  if [[ -f "$root/tests/e2e/package.json" ]]; then
-    lock="$root/tests/e2e/package-lock.json"
-    stamp="$root/tests/e2e/node_modules/.edgepix-lock"
-    if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
-      echo "setup: installing the browser test's npm packages"
-      (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-      cp "$lock" "$stamp"
+  # The browser test (playwright-core) and the S3 test's AWS SDK for JavaScript v3.
+  for dir in tests/e2e tests/s3/js; do
+    if [[ -f "$root/$dir/package.json" ]]; then
+      lock="$root/$dir/package-lock.json"
+      stamp="$root/$dir/node_modules/.edgepix-lock"
+      if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
+        echo "setup: installing the npm packages of $dir"
+        (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+        cp "$lock" "$stamp"
+      fi
     fi
-  fi
+  done
 fi
 echo "setup: dependencies are in place"

@@ -14,6 +14,7 @@
 #include "cli/data_secret.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
+#include "cli/s3_options.h"
 #include "cli/security_options.h"
 #include "cli/shutdown_signals.h"
 #include "cli/webhook_options.h"
@@ -29,6 +30,8 @@
 #include "jobs/sqlite_stores.h"
 #include "jobs/startup_recovery.h"
 #include "jobs/worker_pool.h"
+#include "s3/object_index.h"
+#include "s3/s3_server.h"
 #include "storage/blob_store.h"
 #include "storage/env.h"
 #include "webhooks/dispatcher.h"
@@ -56,6 +59,7 @@ std::vector<OptionDef> ServeOptionDefs() {
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
   for (auto& d : WebhookOptionDefs()) defs.push_back(d);
+  for (auto& d : S3OptionDefs()) defs.push_back(d);
   return defs;
 }
 
@@ -123,6 +127,8 @@ int RunServe(const std::vector<std::string>& args) {
   }
   auto listen = ParseListen(parsed->Get("listen"));
   if (!listen.ok()) return Fail(listen.status());
+  auto s3_options = S3OptionsFrom(*parsed);
+  if (!s3_options.ok()) return Fail(s3_options.status());
   auto image = ImageSettingsFrom(*parsed);
   if (!image.ok()) return Fail(image.status());
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -245,6 +251,39 @@ int RunServe(const std::vector<std::string>& args) {
   auto port = server.Bind();
   if (!port.ok()) return Fail(port.status());
 
+  // The S3-compatible listener (--s3-listen): its own socket and threads; plain
+  // objects in their own blob store (never swept as orphan originals), images
+  // through the same Intake as uploads.
+  std::unique_ptr<BlobStore> s3_objects;
+  std::unique_ptr<s3::ObjectIndex> s3_index;
+  std::unique_ptr<s3::S3Server> s3_server;
+  if (*s3_options) {
+    auto objects = OpenLocalBlobStore(env, data_dir + "/s3-objects");
+    if (!objects.ok()) return Fail(objects.status());
+    s3_objects = std::move(*objects);
+    auto index = s3::ObjectIndex::Open(data_dir + "/jobs.db");
+    if (!index.ok()) return Fail(index.status());
+    s3_index = std::move(*index);
+    s3::S3Backends backends{s3_index.get(), s3_objects.get(), blobs->get(), store->get(),
+                            &notifier,      &intake,          &pool};
+    s3::S3Options options = **s3_options;
+    options.read_timeout_seconds = static_cast<int>(*read_timeout);
+    options.min_free_bytes = intake_options.min_free_bytes;
+    s3_server = std::make_unique<s3::S3Server>(backends, options);
+    auto s3_port = s3_server->Bind();
+    if (!s3_port.ok()) return Fail(s3_port.status());
+    log::Diagnostic("s3_listening",
+                    {{"url", "http://" + options.host + ":" + std::to_string(*s3_port)},
+                     {"region", options.region}});
+  }
+  std::thread s3_thread;
+  if (s3_server) {
+    s3_thread = std::thread([&] {
+      Status st = s3_server->Listen();
+      if (!st.ok()) log::Error(st.message());
+    });
+  }
+
   std::error_code ec;
   auto abs_data = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
   PrintBanner(ClientUrls(server.tls() ? "https" : "http", listen->first, *port), abs_data,
@@ -257,11 +296,14 @@ int RunServe(const std::vector<std::string>& args) {
                                    {"signal", static_cast<int64_t>(sig)}});
     }
     server.Stop();
+    if (s3_server) s3_server->Stop();
   });
   Status served = server.Listen();
   // Wake the shutdown thread if Listen ended on its own.
   (*signals)->Wake();
   signal_thread.join();
+  if (s3_server) s3_server->Stop();
+  if (s3_thread.joinable()) s3_thread.join();
   if (deferred_requeue) deferred_requeue->Stop();
   if (retention) retention->Stop();
   batch_closer.Stop();

@@ -104,6 +104,28 @@ CREATE TABLE webhook_outbox (
 );
 CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);
 )sql",
+    // 5 -> 6: the S3-compatible endpoint (src/s3/): buckets and the metadata of
+    // their objects. A key is opaque text, never a path: the bytes live in the
+    // blob store under `blob_id` (or, for an image that became a job, as that
+    // job's original, `job_id`).
+    R"sql(
+CREATE TABLE s3_buckets (
+  name       TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE s3_objects (
+  bucket        TEXT NOT NULL REFERENCES s3_buckets (name),
+  key           TEXT NOT NULL,
+  blob_id       TEXT NOT NULL DEFAULT '',
+  job_id        TEXT NOT NULL DEFAULT '',
+  size          INTEGER NOT NULL,
+  etag          TEXT NOT NULL,
+  content_type  TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL,
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+CREATE INDEX s3_objects_job ON s3_objects (job_id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

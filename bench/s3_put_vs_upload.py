@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""Upload throughput through S3 PutObject compared with POST /api/uploads, in one run.
+
+    python3 bench/s3_put_vs_upload.py EDGEPIX_BINARY [PHOTO] [--count N]
+
+Starts `edgepix serve` with --s3-listen on loopback (one worker, so processing competes
+little), then sends the same photo N times (default 100) sequentially on one keep-alive
+connection each way:
+  - api:       POST /api/uploads?filename=… with the raw body (what the upload page does)
+  - s3-sigv4:  boto3 put_object (SigV4, x-amz-content-sha256 = the body's SHA-256, as the SDK sends it)
+  - s3-presig: PUT to a presigned SigV4 URL (UNSIGNED-PAYLOAD; only the server's cost)
+and prints requests/s and MiB/s for each. Every request must answer 2xx. Needs Debian's
+python3-boto3. Timing lives here, never in ctest.
+"""
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = 100
+    if "--count" in sys.argv:
+        count = int(sys.argv[sys.argv.index("--count") + 1])
+        args = [a for a in args if a != str(count)]
+    binary = args[0]
+    here = os.path.dirname(os.path.abspath(__file__))
+    photo = args[1] if len(args) > 1 else os.path.join(here, "..", "..", "shared", "corpus", "photos",
+                                                      "plasma_Grey_2560x1600.jpg")
+    with open(photo, "rb") as f:
+        body = f.read()
+    import boto3
+    from botocore.config import Config
+
+    with tempfile.TemporaryDirectory() as data:
+        api_port, s3_port = 18480 + os.getpid() % 500, 19480 + os.getpid() % 500
+        server = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:%d" % api_port, "--data", data,
+                                   "--s3-listen", "127.0.0.1:%d" % s3_port, "--s3-access-key", "AKIDBENCH",
+                                   "--s3-secret-key", "bench-secret", "--s3-bucket", "bench", "--workers", "1",
+                                   "--max-queue", "100000", "--quiet"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    c = http.client.HTTPConnection("127.0.0.1", api_port, timeout=5)
+                    c.request("GET", "/healthz")
+                    if c.getresponse().status == 200:
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            results = []
+            # api
+            c = http.client.HTTPConnection("127.0.0.1", api_port, timeout=60)
+            t = time.monotonic()
+            for i in range(count):
+                c.request("POST", "/api/uploads?filename=p%d.jpg" % i, body=body,
+                          headers={"Content-Type": "image/jpeg"})
+                r = c.getresponse()
+                r.read()
+                assert 200 <= r.status < 300, r.status
+            results.append(("api", time.monotonic() - t))
+            s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:%d" % s3_port, region_name="us-east-1",
+                              aws_access_key_id="AKIDBENCH", aws_secret_access_key="bench-secret",
+                              config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+            t = time.monotonic()
+            for i in range(count):
+                s3.put_object(Bucket="bench", Key="sdk/p%d.jpg" % i, Body=body)
+            results.append(("s3-sigv4", time.monotonic() - t))
+            urls = [s3.generate_presigned_url("put_object", Params={"Bucket": "bench", "Key": "pre/p%d.jpg" % i})
+                    for i in range(count)]
+            c = http.client.HTTPConnection("127.0.0.1", s3_port, timeout=60)
+            t = time.monotonic()
+            for url in urls:
+                c.request("PUT", url[url.index("/bench/"):], body=body)
+                r = c.getresponse()
+                r.read()
+                assert r.status == 200, r.status
+            results.append(("s3-presig", time.monotonic() - t))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=120)
+    mib = len(body) * count / 1048576.0
+    print("photo %s (%d bytes), %d uploads each, binary %s" % (os.path.basename(photo), len(body), count, binary))
+    print("| path | seconds | uploads/s | MiB/s |")
+    print("|---|---|---|---|")
+    for name, seconds in results:
+        print("| %s | %.2f | %.1f | %.1f |" % (name, seconds, count / seconds, mib / seconds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+// S3Server: the S3-compatible listener (--s3-listen), path-style
+// /{bucket}/{key}, on its own socket beside the main HTTP server.
+//
+// Every request is authenticated (SigV4 header or presigned query, SigV2
+// presigned query) before anything is read or stored; CORS preflights are the
+// only unauthenticated requests. Operations: PutObject, GetObject (Range),
+// HeadObject, DeleteObject, ListObjectsV2, CreateBucket, HeadBucket,
+// ListBuckets, DeleteBucket, GetBucketLocation; anything else is 501
+// NotImplemented. A PutObject whose bytes sniff as an image becomes a job
+// through jobs/Intake (header x-edgepix-job-id); its variants are readable
+// (and listed) under the --s3-variant-key template. Other objects are stored
+// in their own BlobStore (fsync'd, atomic); metadata lives in ObjectIndex.
+//
+// Listen() blocks until Stop() (from another thread; Stop before Listen makes
+// Listen return at once, and a Stop racing with Listen's start still ends it:
+// Stop repeats httplib's stop until Listen has returned). Everything passed in must outlive the
+// server.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "jobs/intake.h"
+#include "jobs/job_notifier.h"
+#include "jobs/job_store.h"
+#include "jobs/worker_pool.h"
+#include "s3/object_index.h"
+#include "storage/blob_store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace edgepix::s3 {
+
+struct S3Options {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::string region = "us-east-1";
+  std::map<std::string, std::string> credentials;  // access key -> secret
+  std::vector<std::string> buckets;                // created at start when missing
+  // "{key}" and "{variant}" are replaced.
+  std::string variant_key = "{key}.{variant}.webp";
+  std::vector<std::string> cors_origins;  // "*" allows any
+  int http_threads = 64;
+  int read_timeout_seconds = 30;
+  uint64_t min_free_bytes = 64ull << 20;
+};
+
+struct S3Backends {
+  ObjectIndex* index = nullptr;
+  BlobStore* objects = nullptr;  // plain (non-image) object bytes
+  BlobStore* images = nullptr;   // the job originals and variants
+  JobStore* jobs = nullptr;
+  JobNotifier* notifier = nullptr;
+  Intake* intake = nullptr;
+  WorkerPool* workers = nullptr;  // may be null
+};
+
+// S3's bucket naming rules: 3-63 of [a-z0-9.-], alphanumeric at both ends, no "..".
+bool ValidBucketName(std::string_view name);
+
+class S3Server {
+ public:
+  S3Server(S3Backends backends, S3Options options);
+  ~S3Server();
+  // Creates the --s3-bucket buckets and binds; returns the port.
+  Result<int> Bind();
+  Status Listen();
+  void Stop();
+
+ private:
+  S3Backends backends_;
+  S3Options options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::mutex mu_;
+  std::condition_variable listen_ended_;
+  bool stopping_ = false;   // under mu_
+  bool listening_ = false;  // under mu_: inside Listen()
+};
+
+}  // namespace edgepix::s3

@@ -1,0 +1,90 @@
+// The AWS SDK for JavaScript v3 against edgepix's S3 endpoint: presigned PUT
+// through fetch, PutObject with a Buffer and with a stream (the SDK's default
+// CRC32 checksums), GetObject, HeadObject of a missing key (NotFound),
+// DeleteObject, ListObjectsV2 with prefix, delimiter and pagination.
+// Environment as for ../s3_clients.py. Exits 77 when the npm packages are not
+// installed (scripts/setup.sh), 1 on the first failure.
+import { Readable } from "node:stream";
+
+let sdk, presigner;
+try {
+  sdk = await import("@aws-sdk/client-s3");
+  presigner = await import("@aws-sdk/s3-request-presigner");
+} catch {
+  console.error("SKIP: @aws-sdk/client-s3 is not installed (scripts/setup.sh runs npm ci in tests/s3/js)");
+  process.exit(77);
+}
+const { S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand,
+        ListObjectsV2Command, paginateListObjectsV2 } = sdk;
+const env = process.env;
+const Bucket = env.EDGEPIX_S3_BUCKET;
+const s3 = new S3Client({
+  endpoint: env.EDGEPIX_S3_URL, forcePathStyle: true, region: "us-east-1",
+  credentials: { accessKeyId: env.EDGEPIX_S3_KEY, secretAccessKey: env.EDGEPIX_S3_SECRET },
+});
+
+function check(cond, what) {
+  if (!cond) {
+    console.error("FAILED: " + what);
+    process.exit(1);
+  }
+  console.log("ok: " + what);
+}
+
+const seen = [];
+s3.middlewareStack.add((next) => async (args) => {
+  seen.push(args.request.headers["x-amz-content-sha256"]);
+  return next(args);
+}, { step: "finalizeRequest", priority: "low" });
+
+const buf = Buffer.from("a buffer ".repeat(5000));
+const put = await s3.send(new PutObjectCommand({ Bucket, Key: "js/buffer.txt", Body: buf }));
+check(put.ETag && put.ETag.startsWith('"'), "PutObject with a Buffer");
+const got = await s3.send(new GetObjectCommand({ Bucket, Key: "js/buffer.txt" }));
+check(Buffer.from(await got.Body.transformToByteArray()).equals(buf), "GetObject returns the Buffer");
+
+const streamed = Buffer.alloc(200000, 7);
+await s3.send(new PutObjectCommand({
+  Bucket, Key: "js/stream.bin", Body: Readable.from([streamed.subarray(0, 70000), streamed.subarray(70000)]),
+  ContentLength: streamed.length,
+}));
+const back = await s3.send(new GetObjectCommand({ Bucket, Key: "js/stream.bin" }));
+check(Buffer.from(await back.Body.transformToByteArray()).equals(streamed), "PutObject with a stream");
+console.log("payload modes used: " + [...new Set(seen)].join(", "));
+
+const url = await presigner.getSignedUrl(s3, new PutObjectCommand({ Bucket, Key: "js/presigned.txt" }),
+                                         { expiresIn: 300 });
+const r = await fetch(url, { method: "PUT", body: "through fetch" });
+check(r.status === 200, "presigned PUT through fetch (" + r.status + ")");
+const pre = await s3.send(new GetObjectCommand({ Bucket, Key: "js/presigned.txt" }));
+check((await pre.Body.transformToString()) === "through fetch", "presigned PUT stored the body");
+
+try {
+  await s3.send(new HeadObjectCommand({ Bucket, Key: "js/missing" }));
+  check(false, "HeadObject of a missing key fails");
+} catch (e) {
+  check(e.name === "NotFound" && e.$metadata.httpStatusCode === 404, "HeadObject missing: NotFound");
+}
+
+for (let i = 0; i < 5; i++) {
+  await s3.send(new PutObjectCommand({ Bucket, Key: `js/list/k${i}`, Body: "x" }));
+}
+await s3.send(new PutObjectCommand({ Bucket, Key: "js/list/sub/deep", Body: "x" }));
+const page = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: "js/list/", Delimiter: "/" }));
+check(JSON.stringify(page.Contents.map((o) => o.Key)) ===
+      JSON.stringify([0, 1, 2, 3, 4].map((i) => `js/list/k${i}`)), "ListObjectsV2 prefix + delimiter");
+check(page.CommonPrefixes.map((p) => p.Prefix).join() === "js/list/sub/", "common prefixes");
+const keys = [];
+for await (const p of paginateListObjectsV2({ client: s3, pageSize: 2 }, { Bucket, Prefix: "js/list/" })) {
+  keys.push(...(p.Contents || []).map((o) => o.Key));
+}
+check(keys.length === 6 && keys[5] === "js/list/sub/deep", "pagination by 2");
+
+await s3.send(new DeleteObjectCommand({ Bucket, Key: "js/buffer.txt" }));
+try {
+  await s3.send(new GetObjectCommand({ Bucket, Key: "js/buffer.txt" }));
+  check(false, "GetObject after DeleteObject fails");
+} catch (e) {
+  check(e.name === "NoSuchKey", "DeleteObject: NoSuchKey afterwards");
+}
+console.log("all checks passed");

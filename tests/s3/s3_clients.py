@@ -1,0 +1,470 @@
+#!/usr/bin/python3
+"""Real S3 clients against edgepix's --s3-listen endpoint.
+
+Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk, slowdown)
+Environment: EDGEPIX_S3_URL (http://127.0.0.1:PORT), EDGEPIX_S3_KEY, EDGEPIX_S3_SECRET,
+EDGEPIX_S3_BUCKET (exists), EDGEPIX_S3_IMAGE (a JPEG file), EDGEPIX_S3_DATA (the data dir).
+Exits 0 when every check passed, 1 on the first failure, 77 when a client is missing
+(Debian's python3-boto3, awscli, curl: scripts/setup.sh installs them).
+Run by tests/integration/s3_clients_test.cpp, which owns the server.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+import base64
+
+URL = os.environ.get("EDGEPIX_S3_URL", "")
+KEY = os.environ.get("EDGEPIX_S3_KEY", "")
+SECRET = os.environ.get("EDGEPIX_S3_SECRET", "")
+BUCKET = os.environ.get("EDGEPIX_S3_BUCKET", "")
+IMAGE = os.environ.get("EDGEPIX_S3_IMAGE", "")
+DATA = os.environ.get("EDGEPIX_S3_DATA", "")
+SKIP = 77
+
+
+def check(cond, what):
+    if not cond:
+        print("FAILED: " + what, file=sys.stderr)
+        sys.exit(1)
+    print("ok: " + what)
+
+
+def http(method, url, data=None, headers=None):
+    """(status, headers, body) with http.client: sends exactly the given headers
+    (urllib would add a Content-Type the presigned URL did not sign)."""
+    import http.client
+    import urllib.parse
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    target = u.path + ("?" + u.query if u.query else "")
+    conn.request(method, target, body=data, headers=headers or {})
+    r = conn.getresponse()
+    body = r.read()
+    conn.close()
+    return r.status, dict(r.getheaders()), body
+
+
+def error_code(body):
+    text = body.decode("utf-8", "replace")
+    start = text.find("<Code>")
+    return text[start + 6:text.find("</Code>")] if start >= 0 else ""
+
+
+def boto3_client(signature_version="s3v4", **extra):
+    try:
+        import boto3
+        from botocore.config import Config
+    except ImportError:
+        print("SKIP: python3-boto3 is not installed", file=sys.stderr)
+        sys.exit(SKIP)
+    return boto3.client(
+        "s3", endpoint_url=URL, aws_access_key_id=KEY, aws_secret_access_key=SECRET,
+        region_name="us-east-1",
+        config=Config(signature_version=signature_version, s3={"addressing_style": "path"}, **extra))
+
+
+def object_count():
+    """Files stored for plain objects (tmp/ excluded): nothing may appear on refusals."""
+    root = os.path.join(DATA, "s3-objects", "originals")
+    return sum(len(files) for _, _, files in os.walk(root))
+
+
+def group_boto3():
+    s3 = boto3_client()
+    # put_object with bytes, then read back, ranged read, head.
+    body = b"plain bytes " * 1000
+    r = s3.put_object(Bucket=BUCKET, Key="docs/a b+c.txt", Body=body, ContentType="text/plain")
+    check(r["ETag"] == '"%s"' % hashlib.md5(body).hexdigest(), "put_object ETag is the quoted MD5")
+    got = s3.get_object(Bucket=BUCKET, Key="docs/a b+c.txt")
+    check(got["Body"].read() == body, "get_object returns the bytes")
+    check(got["ContentType"] == "text/plain", "get_object keeps Content-Type")
+    part = s3.get_object(Bucket=BUCKET, Key="docs/a b+c.txt", Range="bytes=5-9")
+    check(part["Body"].read() == body[5:10], "get_object Range=bytes=5-9")
+    check(part["ContentRange"] == "bytes 5-9/%d" % len(body), "Content-Range")
+    head = s3.head_object(Bucket=BUCKET, Key="docs/a b+c.txt")
+    check(head["ContentLength"] == len(body), "head_object ContentLength")
+    # A missing key: NoSuchKey on GET, 404 on HEAD.
+    import botocore.exceptions
+    try:
+        s3.get_object(Bucket=BUCKET, Key="docs/missing")
+        check(False, "get_object of a missing key fails")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["Error"]["Code"] == "NoSuchKey", "missing key: NoSuchKey")
+    try:
+        s3.head_object(Bucket=BUCKET, Key="docs/missing")
+        check(False, "head_object of a missing key fails")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["Error"]["Code"] == "404", "missing key on HEAD: 404")
+    # upload_file (s3transfer; a file under the multipart threshold).
+    with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+        f.write(os.urandom(300000))
+        f.flush()
+        s3.upload_file(f.name, BUCKET, "docs/uploaded.bin")
+        f.seek(0)
+        check(s3.get_object(Bucket=BUCKET, Key="docs/uploaded.bin")["Body"].read() == f.read(),
+              "upload_file round trip")
+    # list_objects_v2: prefix, delimiter, pagination, encoding-type=url (boto3 decodes it).
+    for i in range(5):
+        s3.put_object(Bucket=BUCKET, Key="list/k%d" % i, Body=b"x")
+    s3.put_object(Bucket=BUCKET, Key="list/sub/deep", Body=b"x")
+    page = s3.list_objects_v2(Bucket=BUCKET, Prefix="list/", Delimiter="/")
+    check([o["Key"] for o in page["Contents"]] == ["list/k%d" % i for i in range(5)],
+          "list_objects_v2 prefix+delimiter keys")
+    check([p["Prefix"] for p in page["CommonPrefixes"]] == ["list/sub/"], "common prefixes")
+    keys = []
+    for p in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="list/",
+                                                         PaginationConfig={"PageSize": 2}):
+        keys += [o["Key"] for o in p.get("Contents", [])]
+    check(keys == ["list/k%d" % i for i in range(5)] + ["list/sub/deep"], "pagination by 2")
+    after = s3.list_objects_v2(Bucket=BUCKET, Prefix="list/", StartAfter="list/k3")
+    check([o["Key"] for o in after["Contents"]] == ["list/k4", "list/sub/deep"], "start-after")
+    # Asked for by the caller, boto3 hands the encoded keys over as they came.
+    import urllib.parse
+    enc = s3.list_objects_v2(Bucket=BUCKET, Prefix="docs/a", EncodingType="url")
+    check([urllib.parse.unquote_plus(o["Key"]) for o in enc["Contents"]] == ["docs/a b+c.txt"] and
+          enc["Contents"][0]["Key"] != "docs/a b+c.txt", "encoding-type=url encodes keys")
+    # Presigned PUT, SigV4 and SigV2 (boto3's default for presigning), through plain HTTP.
+    url4 = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "pre/v4.txt"},
+                                     ExpiresIn=300)
+    status, _, _ = http("PUT", url4, data=b"via v4")
+    check(status == 200, "presigned s3v4 PUT")
+    s3v2 = boto3_client(signature_version="s3")
+    url2 = s3v2.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "pre/v2.txt"},
+                                       ExpiresIn=300)
+    check("AWSAccessKeyId=" in url2, "boto3 's3' presigns with SigV2")
+    status, _, _ = http("PUT", url2, data=b"via v2")
+    check(status == 200, "presigned SigV2 PUT")
+    get2 = s3v2.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "pre/v4.txt"})
+    status, _, body2 = http("GET", get2)
+    check(status == 200 and body2 == b"via v4", "presigned SigV2 GET")
+    # An image becomes a job; its variants are listed and readable under {key}.{variant}.webp.
+    if IMAGE:
+        with open(IMAGE, "rb") as f:
+            jpeg = f.read()
+        r = s3.put_object(Bucket=BUCKET, Key="img/photo.jpg", Body=jpeg)
+        job = r["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-job-id", "")
+        check(len(job) == 22, "an image PutObject answers x-edgepix-job-id")
+        variants = []
+        for _ in range(600):
+            variants = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="img/").get("Contents", [])
+                        if o["Key"].endswith(".webp")]
+            if variants:
+                break
+            time.sleep(0.1)
+        check(variants, "the variants are listed beside the original")
+        v = s3.get_object(Bucket=BUCKET, Key=variants[0])["Body"].read()
+        check(v[:4] == b"RIFF" and v[8:12] == b"WEBP", "a variant reads as WebP")
+        check(s3.get_object(Bucket=BUCKET, Key="img/photo.jpg")["Body"].read() == jpeg,
+              "the original reads back unchanged")
+        s3.delete_object(Bucket=BUCKET, Key="img/photo.jpg")
+        left = s3.list_objects_v2(Bucket=BUCKET, Prefix="img/").get("KeyCount", 0)
+        check(left == 0, "deleting the original removes its variants")
+        main = os.environ.get("EDGEPIX_MAIN_URL", "")
+        if main:
+            status, _, _ = http("GET", main + "/api/jobs/" + job)
+            check(status == 404, "deleting the original removes its job")
+    # delete_object, buckets.
+    s3.delete_object(Bucket=BUCKET, Key="docs/uploaded.bin")
+    check("Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="docs/uploaded"), "delete_object")
+    s3.create_bucket(Bucket="second-bucket")
+    names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    check("second-bucket" in names and BUCKET in names, "create_bucket + list_buckets")
+    s3.head_bucket(Bucket="second-bucket")
+    s3.put_object(Bucket="second-bucket", Key="k", Body=b"1")
+    try:
+        s3.delete_bucket(Bucket="second-bucket")
+        check(False, "delete_bucket of a non-empty bucket fails")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["Error"]["Code"] == "BucketNotEmpty", "BucketNotEmpty")
+    s3.delete_object(Bucket="second-bucket", Key="k")
+    s3.delete_bucket(Bucket="second-bucket")
+    check("second-bucket" not in [b["Name"] for b in s3.list_buckets()["Buckets"]], "delete_bucket")
+    try:
+        s3.get_bucket_acl(Bucket=BUCKET)
+        check(False, "an unimplemented operation fails")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["Error"]["Code"] == "NotImplemented" and
+              e.response["ResponseMetadata"]["HTTPStatusCode"] == 501, "501 NotImplemented")
+
+
+def group_awscli():
+    aws = "/usr/bin/aws"
+    if not os.path.exists(aws):
+        print("SKIP: Debian's awscli is not installed", file=sys.stderr)
+        sys.exit(SKIP)
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null",
+               AWS_SHARED_CREDENTIALS_FILE="/dev/null", HOME=tempfile.gettempdir())
+
+    def run(*args):
+        p = subprocess.run([aws, "--endpoint-url", URL, "s3"] + list(args), env=env,
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            print(p.stdout, p.stderr, file=sys.stderr)
+        return p
+
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "file.bin")
+        data = os.urandom(123456)
+        with open(src, "wb") as f:
+            f.write(data)
+        check(run("cp", src, "s3://%s/cli/file.bin" % BUCKET).returncode == 0, "aws s3 cp upload")
+        ls = run("ls", "s3://%s/cli/" % BUCKET)
+        check(ls.returncode == 0 and "file.bin" in ls.stdout and "123456" in ls.stdout, "aws s3 ls")
+        dst = os.path.join(d, "back.bin")
+        check(run("cp", "s3://%s/cli/file.bin" % BUCKET, dst).returncode == 0, "aws s3 cp download")
+        with open(dst, "rb") as f:
+            check(f.read() == data, "downloaded bytes equal")
+        check(run("rm", "s3://%s/cli/file.bin" % BUCKET).returncode == 0, "aws s3 rm")
+        check("file.bin" not in run("ls", "s3://%s/cli/" % BUCKET).stdout, "gone after rm")
+
+
+def group_curl():
+    curl = shutil.which("curl")
+    if not curl:
+        print("SKIP: curl is not installed", file=sys.stderr)
+        sys.exit(SKIP)
+    # curl 7.88 signs the query as given: pass it sorted and encoded. It does not add
+    # x-amz-content-sha256 by itself; S3 requires one, so it is passed as a header.
+    base = [curl, "-s", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", KEY + ":" + SECRET,
+            "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "-o", "-", "-w", "\n%{http_code}"]
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(b"from curl")
+        f.flush()
+        out = subprocess.run(base + ["-T", f.name, URL + "/%s/curl/x.txt" % BUCKET],
+                             capture_output=True, timeout=60).stdout
+        check(out.endswith(b"200"), "curl --aws-sigv4 PUT")
+    out = subprocess.run(base + [URL + "/%s/curl/x.txt" % BUCKET], capture_output=True, timeout=60).stdout
+    check(out == b"from curl\n200", "curl --aws-sigv4 GET")
+    out = subprocess.run(base + [URL + "/%s?list-type=2&prefix=curl%%2F" % BUCKET], capture_output=True,
+                         timeout=60).stdout
+    check(b"<Key>curl/x.txt</Key>" in out and out.endswith(b"200"), "curl --aws-sigv4 ListObjectsV2")
+    wrong = list(base)
+    wrong[wrong.index(KEY + ":" + SECRET)] = KEY + ":not-the-secret"
+    out = subprocess.run(wrong + [URL + "/%s/curl/x.txt" % BUCKET], capture_output=True, timeout=60).stdout
+    check(b"<Code>SignatureDoesNotMatch</Code>" in out and out.endswith(b"403"), "curl, wrong secret: 403")
+
+
+def sigv4_headers(method, path, headers, payload_hash, when=None):
+    """SigV4 Authorization for a request whose x-amz-content-sha256 is given as is
+    (botocore replaces it), written out from the documented algorithm; returns
+    (headers, seed signature, signing key, date, scope)."""
+    import hmac
+    when = when or time.gmtime()
+    amz_date = time.strftime("%Y%m%dT%H%M%SZ", when)
+    scope = "%s/us-east-1/s3/aws4_request" % amz_date[:8]
+    host = URL.split("://", 1)[1]
+    h = dict(headers, host=host)
+    h["x-amz-date"] = amz_date
+    h["x-amz-content-sha256"] = payload_hash
+    names = sorted(k.lower() for k in h)
+    lower = {k.lower(): str(v).strip() for k, v in h.items()}
+    canonical = "\n".join([method, path, "", "".join("%s:%s\n" % (n, lower[n]) for n in names),
+                           ";".join(names), payload_hash])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + SECRET).encode()
+    for part in (amz_date[:8], "us-east-1", "s3", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    seed = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    h["Authorization"] = "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (
+        KEY, scope, ";".join(names), seed)
+    del h["host"]
+    return h, seed, key, amz_date, scope
+
+
+def chunk_signature(key, amz_date, scope, previous, chunk):
+    import hmac
+    to_sign = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, previous,
+                         hashlib.sha256(b"").hexdigest(), hashlib.sha256(chunk).hexdigest()])
+    return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def signed_chunks(key, amz_date, scope, seed, chunks):
+    out, previous = b"", seed
+    for chunk in chunks + [b""]:
+        previous = chunk_signature(key, amz_date, scope, previous, chunk)
+        out += b"%x;chunk-signature=%s\r\n" % (len(chunk), previous.encode()) + chunk + b"\r\n"
+    return out
+
+
+def group_hostile():
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    creds = botocore.credentials.Credentials(KEY, SECRET)
+
+    def signed(method, path, body=b"", headers=None, region="us-east-1", payload_hash=None):
+        req = botocore.awsrequest.AWSRequest(method=method, url=URL + path, data=body,
+                                             headers=dict(headers or {}))
+        if payload_hash:
+            req.headers["X-Amz-Content-SHA256"] = payload_hash
+        botocore.auth.S3SigV4Auth(creds, "s3", region).add_auth(req)
+        return req
+
+    def send(req, body=None):
+        return http(req.method, req.url, data=req.body if body is None else body,
+                    headers=dict(req.headers.items()))
+
+    before = object_count()
+    # Tampered signature.
+    req = signed("PUT", "/%s/h/tampered" % BUCKET, b"abc")
+    auth = req.headers["Authorization"]
+    req.headers["Authorization"] = auth[:-1] + ("0" if auth[-1] != "0" else "1")
+    status, headers, body = send(req)
+    check(status == 403 and error_code(body) == "SignatureDoesNotMatch", "tampered signature")
+    check("x-amz-request-id" in {k.lower() for k in headers}, "errors carry x-amz-request-id")
+    # Body changed after signing (x-amz-content-sha256 of other bytes).
+    req = signed("PUT", "/%s/h/sha" % BUCKET, b"abc")
+    status, _, body = send(req, body=b"abd")
+    check(status == 400 and error_code(body) == "XAmzContentSHA256Mismatch", "body not matching its SHA-256")
+    # Wrong region in the scope.
+    status, _, body = send(signed("PUT", "/%s/h/region" % BUCKET, b"abc", region="eu-west-1"))
+    check(status == 400 and error_code(body) == "AuthorizationHeaderMalformed", "wrong region")
+    # Unknown access key.
+    other = botocore.credentials.Credentials("AKIDUNKNOWN", SECRET)
+    req = botocore.awsrequest.AWSRequest(method="GET", url=URL + "/", data=b"")
+    botocore.auth.S3SigV4Auth(other, "s3", "us-east-1").add_auth(req)
+    status, _, body = send(req)
+    check(status == 403 and error_code(body) == "InvalidAccessKeyId", "unknown access key")
+    # Expired presigned URL.
+    s3 = boto3_client()
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "h/x"}, ExpiresIn=1)
+    time.sleep(2.1)
+    status, _, body = http("GET", url)
+    check(status == 403 and error_code(body) == "AccessDenied" and b"expired" in body, "expired URL")
+    # Clock skew: a request signed 20 minutes ago.
+    import datetime
+    import unittest.mock
+    past = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+    with unittest.mock.patch("botocore.auth.datetime") as dt:
+        dt.datetime.utcnow.return_value = past
+        dt.datetime.now.return_value = past.replace(tzinfo=datetime.timezone.utc)
+        req = signed("GET", "/%s?list-type=2" % BUCKET)
+    status, _, body = send(req)
+    check(status == 403 and error_code(body) == "RequestTimeTooSkewed", "20 minutes of clock skew")
+    # No credentials at all; HEAD errors have no body.
+    status, _, body = http("GET", URL + "/%s/h/x" % BUCKET)
+    check(status == 403 and error_code(body) == "AccessDenied", "anonymous request")
+    status, _, body = http("HEAD", URL + "/%s/h/x" % BUCKET)
+    check(status == 403 and body == b"", "HEAD error: status only")
+    # Keys that look like paths stay keys.
+    s3.put_object(Bucket=BUCKET, Key="../../etc/passwd", Body=b"just a key")
+    check(s3.get_object(Bucket=BUCKET, Key="../../etc/passwd")["Body"].read() == b"just a key",
+          "'../' key round trip")
+    check(not os.path.exists(os.path.join(DATA, "..", "etc", "passwd")), "'../' key wrote no path")
+    status, _, _ = send(signed("PUT", "/%s/slash%%2Fkey" % BUCKET, b"enc"))
+    check(status == 200, "%2F key PUT")
+    check(s3.get_object(Bucket=BUCKET, Key="slash/key")["Body"].read() == b"enc", "%2F is '/' in the key")
+    after_good = object_count()
+    # aws-chunked, signed: the chain verifies; a bad chunk signature is refused.
+    data = b"a" * 70000
+    chunked = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(data))}
+    h, seed, key, amz_date, scope = sigv4_headers("PUT", "/%s/h/chunked" % BUCKET, chunked,
+                                                  "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+    status, _, body = http("PUT", URL + "/%s/h/chunked" % BUCKET,
+                           signed_chunks(key, amz_date, scope, seed, [data[:65536], data[65536:]]), h)
+    check(status == 200, "signed aws-chunked PUT (chunk signature chain)")
+    s3.delete_object(Bucket=BUCKET, Key="h/chunked")
+    framed = signed_chunks(key, amz_date, scope, seed, [data[:65536], data[65536:]])
+    framed = framed.replace(b"a" * 10, b"b" + b"a" * 9, 1)
+    status, _, body = http("PUT", URL + "/%s/h/chunked" % BUCKET, framed, h)
+    check(status == 403 and error_code(body) == "SignatureDoesNotMatch", "bad chunk signature")
+    # Unsigned trailer with a CRC32 that does not match; a body longer than declared.
+    small = b"a" * 1000
+    crc = base64.b64encode(zlib.crc32(b"other").to_bytes(4, "big"))
+    good = base64.b64encode(zlib.crc32(small).to_bytes(4, "big"))
+    for declared, checksum, code, what in ((len(small), crc, "BadDigest", "CRC32 trailer mismatch"),
+                                          (len(small) - 1, good, "IncompleteBody",
+                                           "body longer than x-amz-decoded-content-length")):
+        trailer = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(declared),
+                   "x-amz-trailer": "x-amz-checksum-crc32"}
+        h, *_ = sigv4_headers("PUT", "/%s/h/trailer" % BUCKET, trailer, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+        framed = b"%x\r\n" % len(small) + small + b"\r\n0\r\nx-amz-checksum-crc32:" + checksum + b"\r\n\r\n"
+        status, _, body = http("PUT", URL + "/%s/h/trailer" % BUCKET, framed, h)
+        check(status == 400 and error_code(body) == code, what)
+    # A checksum header that does not match.
+    req = signed("PUT", "/%s/h/crc-header" % BUCKET, b"abc", headers={"x-amz-checksum-crc32": good.decode()})
+    status, _, body = send(req)
+    check(status == 400 and error_code(body) == "BadDigest", "x-amz-checksum-crc32 header mismatch")
+    check(object_count() == after_good, "no refused request stored anything")
+    check("Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="h/"), "no refused request listed")
+
+
+def group_limits():
+    """Server started with --max-upload-mb 1 --cors-origin https://app.example."""
+    s3 = boto3_client()
+    import botocore.exceptions
+    try:
+        s3.put_object(Bucket=BUCKET, Key="big.bin", Body=b"x" * (1024 * 1024 + 1))
+        check(False, "an object over --max-upload-mb is refused")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["Error"]["Code"] == "EntityTooLarge", "EntityTooLarge")
+    check("Contents" not in s3.list_objects_v2(Bucket=BUCKET), "nothing stored")
+    s3.put_object(Bucket=BUCKET, Key="small.bin", Body=b"x" * (1024 * 1024))
+    # CORS: a browser's preflight for a presigned PUT from an allowed origin, and from another.
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "cors.txt"})
+    path = url[len(URL):]
+    pre = {"Origin": "https://app.example", "Access-Control-Request-Method": "PUT",
+           "Access-Control-Request-Headers": "content-type"}
+    status, headers, _ = http("OPTIONS", URL + path, headers=pre)
+    h = {k.lower(): v for k, v in headers.items()}
+    check(status == 200 and h.get("access-control-allow-origin") == "https://app.example" and
+          "PUT" in h.get("access-control-allow-methods", "") and
+          "content-type" in h.get("access-control-allow-headers", ""), "CORS preflight allowed")
+    status, _, body = http("OPTIONS", URL + path, headers=dict(pre, Origin="https://evil.example"))
+    check(status == 403 and error_code(body) == "AccessDenied", "CORS preflight from another origin")
+    status, headers, _ = http("PUT", url, data=b"from a page", headers={"Origin": "https://app.example"})
+    h = {k.lower(): v for k, v in headers.items()}
+    check(status == 200 and h.get("access-control-allow-origin") == "https://app.example" and
+          "etag" in h.get("access-control-expose-headers", "").lower(), "CORS headers on the PUT")
+
+
+def group_disk():
+    """Server started with a --min-free-mb larger than any disk."""
+    s3 = boto3_client()
+    import botocore.exceptions
+    try:
+        s3.put_object(Bucket=BUCKET, Key="a.bin", Body=b"x" * 100)
+        check(False, "a PUT without the free-disk margin is refused")
+    except botocore.exceptions.ClientError as e:
+        check(e.response["ResponseMetadata"]["HTTPStatusCode"] == 507 and
+              e.response["Error"]["Code"] == "InsufficientStorage", "507 InsufficientStorage")
+    check("Contents" not in s3.list_objects_v2(Bucket=BUCKET), "nothing stored")
+
+
+def group_slowdown():
+    """Server with one slow worker and --max-queue 2; EDGEPIX_S3_IMAGE is a large photo."""
+    s3 = boto3_client(retries={"max_attempts": 1, "mode": "standard"})
+    import botocore.exceptions
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    accepted, refused = 0, None
+    for i in range(12):
+        try:
+            s3.put_object(Bucket=BUCKET, Key="slow/%d.jpg" % i, Body=jpeg)
+            accepted += 1
+        except botocore.exceptions.ClientError as e:
+            refused = e.response
+            break
+    check(refused is not None and refused["Error"]["Code"] == "SlowDown" and
+          refused["ResponseMetadata"]["HTTPStatusCode"] == 503, "a full queue answers 503 SlowDown")
+    check(accepted >= 2, "the images before it were accepted")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="slow/").get("Contents", [])]
+    check("slow/%d.jpg" % accepted not in keys, "the refused image is not stored")
+    s3.put_object(Bucket=BUCKET, Key="slow/plain.txt", Body=b"not an image")
+    check(True, "a plain object is still accepted (the queue holds images only)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in ("boto3", "awscli", "curl", "hostile", "limits", "disk",
+                                                  "slowdown"):
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    globals()["group_" + sys.argv[1]]()
+    print("all checks passed")
