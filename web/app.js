@@ -80,6 +80,7 @@ async function startUpload(file, existing) {
     const job = await api.uploadFile(file, (loaded, total) => card.setProgress(loaded, total),
       () => card.setProgress(0, file.size));
     card.setProgress(file.size, file.size);
+    api.rememberMine(job.id);
     adopt(card, job);
     announce(`${card.name} uploaded`);
   } catch (err) {
@@ -135,11 +136,28 @@ async function loadPage(cursor) {
     }
     nextCursor = page.next || '';
   } catch (err) {
-    if (!handleAuthError(err)) showNotice(`Could not load earlier uploads. ${err.message}.`);
+    if (err.status === 403 && !cursor) {
+      await loadMine();   // a guest: its own uploads only
+    } else if (!handleAuthError(err)) {
+      showNotice(`Could not load earlier uploads. ${err.message}.`);
+    }
   } finally {
     els.more.disabled = false;
     els.more.hidden = !nextCursor;
     refreshCounts();
+  }
+}
+
+// A guest's gallery: the jobs this browser uploaded (newest first); forgotten ones are dropped.
+async function loadMine() {
+  for (const id of api.mine().reverse()) {
+    if (byJob.has(id)) continue;
+    try {
+      const job = await api.getJob(id);
+      const card = new Card(handlers);
+      els.cards.append(card.el);
+      adopt(card, job);
+    } catch { /* deleted, or from another guest session */ }
   }
 }
 

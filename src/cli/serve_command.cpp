@@ -11,6 +11,7 @@
 #include "cli/client_urls.h"
 #include "cli/commands.h"
 #include "cli/data_secret.h"
+#include "cli/event_access.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
 #include "cli/security_options.h"
@@ -76,20 +77,43 @@ int Fail(const Status& st) {
   return st.code() == ErrorCode::kBadRequest ? 2 : 1;
 }
 
+struct BannerLinks {
+  std::vector<std::string> urls;  // ClientUrls: every interface address, then loopback
+  std::string guest_code;         // empty = no guest links
+  std::string owner_token;        // printed only when generated (the owner did not choose it)
+};
+
 // Where to point a browser. Text: for people, on stdout. JSON: one event through
-// the log like every other line, so log shippers see only JSON.
-void PrintBanner(const std::vector<std::string>& urls, const std::string& data_dir, int workers) {
+// the log like every other line, so log shippers see only JSON. The owner link
+// carries the token in the fragment ("#token="), which browsers never send.
+void PrintBanner(const BannerLinks& links, const std::string& data_dir, int workers) {
+  const auto& urls = links.urls;
+  std::vector<std::string> guest_urls;
+  if (!links.guest_code.empty()) {
+    for (const auto& u : urls) guest_urls.push_back(u + "?g=" + links.guest_code);
+  }
+  const std::string owner_url =
+      links.owner_token.empty() ? "" : urls.front() + "#token=" + links.owner_token;
   if (log::GetFormat() == log::Format::kJson) {
-    std::string joined;
-    for (const auto& u : urls) joined += (joined.empty() ? "" : " ") + u;
-    log::Diagnostic(
-        "serving",
-        {{"urls", joined}, {"data", data_dir}, {"workers", static_cast<int64_t>(workers)}});
+    auto join = [](const std::vector<std::string>& v) {
+      std::string joined;
+      for (const auto& u : v) joined += (joined.empty() ? "" : " ") + u;
+      return joined;
+    };
+    log::Diagnostic("serving", {{"urls", join(urls)},
+                                {"guest_urls", join(guest_urls)},
+                                {"owner_url", owner_url},
+                                {"data", data_dir},
+                                {"workers", static_cast<int64_t>(workers)}});
     return;
   }
   std::printf("edgepix serving on %s  (open it in a browser to upload)\n", urls.front().c_str());
   for (size_t i = 1; i < urls.size(); ++i)
     std::printf("                also %s\n", urls[i].c_str());
+  if (!owner_url.empty()) {
+    std::printf("owner link (keep it to yourself): %s\n", owner_url.c_str());
+  }
+  for (const auto& g : guest_urls) std::printf("guest link: %s\n", g.c_str());
   std::printf("data in %s, %d image worker(s)\n", data_dir.c_str(), workers);
   std::fflush(stdout);
 }
@@ -206,14 +230,20 @@ int RunServe(const std::vector<std::string>& args) {
   server_options.log_requests = parsed->Get("quiet") != "true";
   log::SetEnabled(server_options.log_requests);
   if (Status st = ApplySecurityOptions(*parsed, &server_options); !st.ok()) return Fail(st);
+  auto event_access = ApplyEventAccess(parsed->Get("open") == "true", listen->first, data_dir,
+                                       &server_options.access);
+  if (!event_access.ok()) return Fail(event_access.status());
   http::HttpServer server(context, server_options);
   auto port = server.Bind();
   if (!port.ok()) return Fail(port.status());
 
   std::error_code ec;
   auto abs_data = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
-  PrintBanner(ClientUrls(server.tls() ? "https" : "http", listen->first, *port), abs_data,
-              pool.size());
+  BannerLinks links;
+  links.urls = ClientUrls(server.tls() ? "https" : "http", listen->first, *port);
+  links.guest_code = server_options.access.guest_code;
+  if (event_access->generated_token) links.owner_token = server_options.access.token;
+  PrintBanner(links, abs_data, pool.size());
 
   std::thread signal_thread([&] {
     int sig = (*signals)->Wait();

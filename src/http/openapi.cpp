@@ -30,7 +30,7 @@ const std::string& OpenApiDocument() {
  "info": {
   "title": "edgepix",
   "version": "0.1.0",
-  "description": "Upload images, follow their processing jobs, fetch WebP variants. Every error is {\"error\":{\"code\",\"message\"}}. Paths containing '..' segments, backslashes, '%' after decoding, '//' or control/non-ASCII bytes get 400 bad_path on every route. A known path asked with a method it does not have gets 405 method_not_allowed with Allow. With --token/--jwt-secret, routes marked with bearerAuth need 'Authorization: Bearer <token or HS256 JWT>'; with --private, media needs the bearer token or a signed URL (exp + sig). Any route may answer 503 busy (too many open connections, with Retry-After) or 408 request_timeout (a client too slow to send its request). Every answer carries X-Request-Id and X-Content-Type-Options: nosniff."
+  "description": "Upload images, follow their processing jobs, fetch WebP variants. Every error is {\"error\":{\"code\",\"message\"}}. Paths containing '..' segments, backslashes, '%' after decoding, '//' or control/non-ASCII bytes get 400 bad_path on every route. A known path asked with a method it does not have gets 405 method_not_allowed with Allow. With --token/--jwt-secret, routes marked with bearerAuth need 'Authorization: Bearer <token or HS256 JWT>'; with --private, media needs the bearer token or a signed URL (exp + sig). With a guest code, a guest (cookie from '/?g=CODE') may upload and read its own jobs; other protected routes answer it 403 forbidden. Any route may answer 503 busy (too many open connections, with Retry-After) or 408 request_timeout (a client too slow to send its request). Every answer carries X-Request-Id and X-Content-Type-Options: nosniff."
  },
  "components": {
   "securitySchemes": {
@@ -39,6 +39,12 @@ const std::string& OpenApiDocument() {
     "scheme": "bearer",
     "bearerFormat": "static token or HS256 JWT (exp required unless --jwt-allow-no-exp)",
     "description": "Required only when the server runs with --token-file, EDGEPIX_TOKEN, --token or --jwt-secret."
+   },
+   "guestCookie": {
+    "type": "apiKey",
+    "in": "cookie",
+    "name": "edgepix_guest",
+    "description": "A guest session, set by a guest link '/?g=CODE': uploads, and reads of the jobs that guest uploaded (without GPS)."
    },
    "signedUrl": {
     "type": "apiKey",
@@ -783,6 +789,16 @@ const std::string& OpenApiDocument() {
      }
     }
    },
+   "Forbidden": {
+    "description": "a guest (guest cookie) asking for what only the owner may (forbidden)",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
    "NotFound": {
     "description": "unknown id or route (not_found), variant not made yet (not_ready, with Retry-After)",
     "content": {
@@ -816,6 +832,9 @@ const std::string& OpenApiDocument() {
     "security": [
      {
       "bearerAuth": []
+     },
+     {
+      "guestCookie": []
      },
      {}
     ],
@@ -892,7 +911,7 @@ const std::string& OpenApiDocument() {
       "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "grant_invalid: the grant is used, expired, tampered or unknown (the message starts with which)",
+      "description": "grant_invalid: the grant is used, expired, tampered or unknown (the message starts with which); forbidden: a guest asked for ?batch=",
       "content": {
        "application/json": {
         "schema": {
@@ -1052,6 +1071,9 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
      },
@@ -1119,6 +1141,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "413": {
       "description": "too_large: a JSON body over 64 KiB",
@@ -1201,6 +1226,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1268,6 +1296,9 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
      }
@@ -1292,6 +1323,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1327,6 +1361,9 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
      }
@@ -1360,6 +1397,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1426,6 +1466,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1433,10 +1476,13 @@ const std::string& OpenApiDocument() {
   "/api/jobs/{id}": {
    "get": {
     "operationId": "getJob",
-    "summary": "One job; with wait (and since) a long-poll. Protected when a token is set: it exposes GPS metadata.",
+    "summary": "One job; with wait (and since) a long-poll. Protected when a token is set: it exposes GPS metadata. A guest reads only the jobs it uploaded (another job is 404), with metadata.gps null.",
     "security": [
      {
       "bearerAuth": []
+     },
+     {
+      "guestCookie": []
      }
     ],
     "parameters": [
@@ -1482,6 +1528,9 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
      }
@@ -1491,10 +1540,13 @@ const std::string& OpenApiDocument() {
   "/api/jobs/{id}/events": {
    "get": {
     "operationId": "streamJobEvents",
-    "summary": "Server-Sent Events: 'status' events with the job, closes after COMPLETED/FAILED; 'deleted' if removed",
+    "summary": "Server-Sent Events: 'status' events with the job, closes after COMPLETED/FAILED; 'deleted' if removed. A guest streams only the jobs it uploaded, with metadata.gps null.",
     "security": [
      {
       "bearerAuth": []
+     },
+     {
+      "guestCookie": []
      }
     ],
     "parameters": [
@@ -1515,6 +1567,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1542,6 +1597,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1748,6 +1806,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1781,6 +1842,17 @@ const std::string& OpenApiDocument() {
     "operationId": "getUploadPage",
     "summary": "The upload page (with a Content-Security-Policy)",
     "security": [],
+    "parameters": [
+     {
+      "name": "g",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "a guest code (--guest-code, or generated): opens a guest session (cookie edgepix_guest, HttpOnly, SameSite=Lax) and redirects to /"
+     }
+    ],
     "responses": {
      "200": {
       "description": "HTML",
@@ -1792,8 +1864,21 @@ const std::string& OpenApiDocument() {
        }
       }
      },
+     "303": {
+      "description": "with ?g= the right guest code: Set-Cookie edgepix_guest, Location /"
+     },
      "304": {
       "$ref": "#/components/responses/NotModified"
+     },
+     "403": {
+      "description": "with ?g= a wrong guest code (forbidden)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      }
     }
    }

@@ -27,7 +27,11 @@ void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /metrics, GET /readyz, GET /api/openapi.json.
 void RegisterOpsRoutes(httplib::Server& server, HttpContext* ctx);
 
+// What a job's JSON may show: everything (the owner), or without the
+// uploader's whereabouts (a guest: metadata.gps is null).
+enum class JobView { kFull, kGuest };
+
 // A job as clients see it: JobJson, with signed media URLs in private mode.
-nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job);
+nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job, JobView view);
 
 }  // namespace edgepix::http

@@ -82,6 +82,12 @@ CREATE TABLE upload_grants (
 );
 CREATE INDEX upload_grants_expires ON upload_grants (expires_at);
 )sql",
+    // 4 -> 5: who uploaded a job (Job::uploader: a guest's session, '' for the
+    // owner), so a guest may read the jobs it uploaded and no other.
+    // (Numbered after the webhook migration when both are merged.)
+    R"sql(
+ALTER TABLE jobs ADD COLUMN uploader TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");
