@@ -217,6 +217,24 @@ export function getJob(id) {
   return request('GET', `/api/jobs/${encodeURIComponent(id)}`);
 }
 
+// The guest links, one per address the server is reachable at: {links:[{host, url}]}.
+export function joinLinks() {
+  return request('GET', '/api/join');
+}
+
+// The QR code of one guest link, as an object URL for an <img> (the call needs the token).
+export async function joinQrUrl(host) {
+  let res;
+  try {
+    const query = host ? `?host=${encodeURIComponent(host)}` : '';
+    res = await fetch(`/api/join.svg${query}`, { headers: authHeaders() });
+  } catch {
+    throw new ApiError(0, 'network', describeStatus(0));
+  }
+  if (!res.ok) throw errorFromBody(res.status, await res.text());
+  return URL.createObjectURL(await res.blob());
+}
+
 export function deleteImage(id) {
   return request('DELETE', `/api/images/${encodeURIComponent(id)}`);
 }

@@ -311,6 +311,25 @@ els.tokenClear.addEventListener('click', () => {
   announce('Access token forgotten');
 });
 
+// ---- join from your phone ----------------------------------------------------------------------
+
+const joinPanel = document.getElementById('join-panel');
+joinPanel.addEventListener('toggle', async () => {
+  if (!joinPanel.open || joinPanel.dataset.loaded) return;
+  const img = document.getElementById('join-panel-qr');
+  const text = document.getElementById('join-panel-url');
+  try {
+    const { links } = await api.joinLinks();
+    const loopback = (h) => h === 'localhost' || h === '::1' || h.startsWith('127.');
+    const link = links.find((l) => !loopback(l.host)) || links[0];
+    text.textContent = link.url;
+    img.src = await api.joinQrUrl(link.host);
+    joinPanel.dataset.loaded = '1';
+  } catch (err) {
+    text.textContent = err.message;
+  }
+});
+
 els.more.addEventListener('click', () => loadPage(nextCursor));
 if (api.grantMode) {
   // The link's holder may upload one file; the gallery needs the owner's token.

@@ -1,7 +1,9 @@
 // `edgepix serve`: wires the blob store, the job store, the workers and the HTTP
 // server, recovers work a crash left behind, and runs until SIGINT/SIGTERM.
 #include <signal.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -17,6 +19,7 @@
 #include "cli/security_options.h"
 #include "cli/shutdown_signals.h"
 #include "common/log.h"
+#include "common/qr_code.h"
 #include "http/grant_tokens.h"
 #include "http/server.h"
 #include "jobs/batch_upkeep.h"
@@ -77,10 +80,22 @@ int Fail(const Status& st) {
   return st.code() == ErrorCode::kBadRequest ? 2 : 1;
 }
 
+// "http://192.168.1.20:8080/" -> "192.168.1.20" (IPv6 without brackets).
+std::string FirstHost(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  std::string authority = url.substr(start, url.find('/', start) - start);
+  if (!authority.empty() && authority.front() == '[') {
+    return authority.substr(1, authority.find(']') - 1);
+  }
+  return authority.substr(0, authority.rfind(':'));
+}
+
 struct BannerLinks {
   std::vector<std::string> urls;  // ClientUrls: every interface address, then loopback
   std::string guest_code;         // empty = no guest links
   std::string owner_token;        // printed only when generated (the owner did not choose it)
+  std::string first_host;         // the host of urls.front()
 };
 
 // Where to point a browser. Text: for people, on stdout. JSON: one event through
@@ -114,6 +129,12 @@ void PrintBanner(const BannerLinks& links, const std::string& data_dir, int work
     std::printf("owner link (keep it to yourself): %s\n", owner_url.c_str());
   }
   for (const auto& g : guest_urls) std::printf("guest link: %s\n", g.c_str());
+  // The first guest link a phone can use, as a QR code, for a person at the terminal.
+  if (!guest_urls.empty() && ::isatty(STDOUT_FILENO) && !IsLoopbackHost(links.first_host)) {
+    if (auto qr = EncodeQr(guest_urls.front()); qr.ok()) {
+      std::printf("scan to join (%s):\n%s", guest_urls.front().c_str(), QrHalfBlocks(*qr).c_str());
+    }
+  }
   std::printf("data in %s, %d image worker(s)\n", data_dir.c_str(), workers);
   std::fflush(stdout);
 }
@@ -233,14 +254,22 @@ int RunServe(const std::vector<std::string>& args) {
   auto event_access = ApplyEventAccess(parsed->Get("open") == "true", listen->first, data_dir,
                                        &server_options.access);
   if (!event_access.ok()) return Fail(event_access.status());
+  // The join page lists the same addresses as the banner, known once bound.
+  auto bound_port = std::make_shared<std::atomic<int>>(0);
+  const std::string scheme = server_options.tls_cert.empty() ? "http" : "https";
+  context.client_urls = [bound_port, scheme, host = listen->first] {
+    return ClientUrls(scheme, host, bound_port->load());
+  };
   http::HttpServer server(context, server_options);
   auto port = server.Bind();
   if (!port.ok()) return Fail(port.status());
+  bound_port->store(*port);
 
   std::error_code ec;
   auto abs_data = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
   BannerLinks links;
   links.urls = ClientUrls(server.tls() ? "https" : "http", listen->first, *port);
+  links.first_host = FirstHost(links.urls.front());
   links.guest_code = server_options.access.guest_code;
   if (event_access->generated_token) links.owner_token = server_options.access.token;
   PrintBanner(links, abs_data, pool.size());

@@ -154,7 +154,7 @@ Status Access::Authorize(RouteAccess access, const httplib::Request& req, int64_
     case RouteAccess::kPublic:
       return Status::Ok();
     case RouteAccess::kUpload:
-    case RouteAccess::kGuestOwn: {
+    case RouteAccess::kGuest: {
       // The upload route checks the grant itself (http/grant_tokens.h).
       if (access == RouteAccess::kUpload && req.has_param("grant")) return Status::Ok();
       if (!auth_enabled()) return Status::Ok();

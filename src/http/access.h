@@ -14,7 +14,7 @@
 // configured) is the owner. With a guest code, "/?g=CODE" hands out a guest
 // session: a cookie "edgepix_guest=<session>.<b64url HMAC(key, session)>"
 // (HttpOnly, SameSite=Lax), the key derived from the guest code, so a new code
-// ends every session. A guest may upload (kUpload) and reach kGuestOwn routes,
+// ends every session. A guest may upload (kUpload) and reach kGuest routes,
 // which then serve only the jobs that guest uploaded; any other kProtected
 // route answers a guest 403 (kForbidden) rather than 401.
 // Thread-safe: const after construction.
@@ -63,6 +63,7 @@ class Access {
   bool auth_enabled() const { return !options_.token.empty() || !options_.jwt_.secret.empty(); }
   bool private_media() const { return options_.private_media; }
   bool guests_enabled() const { return !guest_key_.empty(); }
+  const std::string& guest_code() const { return guest_code_; }
 
   // The request's role: owner (valid bearer, or auth off), guest (a valid
   // guest cookie) or anonymous.

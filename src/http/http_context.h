@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "jobs/batch_store.h"
@@ -42,6 +44,10 @@ struct HttpContext {
   // Checks a batch's callback_url (set by the webhook module: --webhook-allow);
   // empty = any http(s) URL is stored.
   std::function<Status(const std::string&)> check_callback_url;
+  // The base URLs clients can reach this server at ("http://192.168.1.20:8080/",
+  // ..., loopback last; cli/client_urls.h), for the join page; null = the
+  // request's Host header alone.
+  std::function<std::vector<std::string>()> client_urls;
   HttpOptions options;
   std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
   const http::Access* access = nullptr;          // set by HttpServer

@@ -1883,6 +1883,131 @@ const std::string& OpenApiDocument() {
     }
    }
   },
+  "/join": {
+   "get": {
+    "operationId": "getJoinPage",
+    "summary": "Full-screen QR code of the guest link (for a projector); the page calls /api/join and /api/join.svg with the owner's token or the guest cookie",
+    "security": [],
+    "responses": {
+     "200": {
+      "description": "HTML",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "304": {
+      "$ref": "#/components/responses/NotModified"
+     }
+    }
+   }
+  },
+  "/api/join": {
+   "get": {
+    "operationId": "listJoinLinks",
+    "summary": "The guest link for each address the server is reachable at (interface addresses first, loopback last); the plain page URL when there are no guests",
+    "security": [
+     {
+      "bearerAuth": []
+     },
+     {
+      "guestCookie": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the links",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "links"
+         ],
+         "additionalProperties": false,
+         "properties": {
+          "links": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "host",
+             "url"
+            ],
+            "additionalProperties": false,
+            "properties": {
+             "host": {
+              "type": "string"
+             },
+             "url": {
+              "type": "string"
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     }
+    }
+   }
+  },
+  "/api/join.svg": {
+   "get": {
+    "operationId": "getJoinQr",
+    "summary": "One guest link as a QR code (SVG made by the server with libqrencode, error correction M, 4-module quiet zone)",
+    "security": [
+     {
+      "bearerAuth": []
+     },
+     {
+      "guestCookie": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "host",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "one of the hosts /api/join lists; default: the first that is not loopback"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the QR code",
+      "content": {
+       "image/svg+xml": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     }
+    }
+   }
+  },
   "/{asset}": {
    "get": {
     "operationId": "getAsset",

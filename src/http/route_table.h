@@ -19,8 +19,8 @@ enum class RouteAccess {
   kUpload,     // kProtected, except that a request with a `grant` parameter is
                // let through (the route then accepts it only with a valid grant),
                // and so is a guest (its uploads are recorded as the guest's)
-  kGuestOwn,   // kProtected, except that a guest is let through: the route then
-               // serves that guest only the jobs it uploaded, redacted
+  kGuest,      // kProtected, except that a guest is let through: the route then
+               // decides what a guest sees (its own jobs, redacted; the join link)
 };
 
 struct RouteInfo {

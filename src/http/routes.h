@@ -24,6 +24,9 @@ void RegisterGrantRoutes(httplib::Server& server, HttpContext* ctx);
 void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx);
 // GET / and the UI's files, GET /healthz.
 void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /join (the page), GET /api/join (the guest links, one per address),
+// GET /api/join.svg?host= (one as a QR code).
+void RegisterJoinRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /metrics, GET /readyz, GET /api/openapi.json.
 void RegisterOpsRoutes(httplib::Server& server, HttpContext* ctx);
 

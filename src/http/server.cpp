@@ -108,6 +108,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   RegisterGrantRoutes(server, &context_);
   RegisterMediaRoutes(server, &context_);
   RegisterWebRoutes(server, &context_);
+  RegisterJoinRoutes(server, &context_);
   RegisterOpsRoutes(server, &context_);
 }
 

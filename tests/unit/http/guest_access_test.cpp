@@ -66,11 +66,11 @@ TEST_CASE("a guest passes upload and own-job routes, and is forbidden the owner'
   Access access(EventOptions());
   httplib::Request guest = WithCookie(CookiePair(*access.GuestCookieFor("party-guests")));
   CHECK(access.Authorize(RouteAccess::kUpload, guest, 0).ok());
-  CHECK(access.Authorize(RouteAccess::kGuestOwn, guest, 0).ok());
+  CHECK(access.Authorize(RouteAccess::kGuest, guest, 0).ok());
   CHECK(access.Authorize(RouteAccess::kProtected, guest, 0).code() ==
         edgepix::ErrorCode::kForbidden);
   httplib::Request nobody;
-  CHECK(access.Authorize(RouteAccess::kGuestOwn, nobody, 0).code() ==
+  CHECK(access.Authorize(RouteAccess::kGuest, nobody, 0).code() ==
         edgepix::ErrorCode::kUnauthorized);
   CHECK(access.Authorize(RouteAccess::kProtected, nobody, 0).code() ==
         edgepix::ErrorCode::kUnauthorized);

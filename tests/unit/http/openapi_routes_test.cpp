@@ -45,7 +45,7 @@ TEST_CASE("requests map to their route templates, HEAD counts as GET") {
   CHECK(MatchRoute("GET", "/app.js")->access == RouteAccess::kPublic);
   CHECK(MatchRoute("GET", "/metrics")->access == RouteAccess::kProtected);
   CHECK(MatchRoute("GET", "/api/jobs")->access == RouteAccess::kProtected);
-  CHECK(MatchRoute("GET", "/api/jobs/AAAAAAAAAAAAAAAAAAAAAA")->access == RouteAccess::kGuestOwn);
+  CHECK(MatchRoute("GET", "/api/jobs/AAAAAAAAAAAAAAAAAAAAAA")->access == RouteAccess::kGuest);
   CHECK(MatchRoute("POST", "/api/jobs") == nullptr);
   CHECK(MatchRoute("GET", "/api/jobs/../x") == nullptr);
 }
