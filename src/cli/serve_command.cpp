@@ -199,6 +199,7 @@ int RunServe(const std::vector<std::string>& args) {
   JobNotifier notifier;
   SqliteStoreHooks hooks;
   hooks.on_batch_changed = [&notifier](const std::string& id) { notifier.Notify(id); };
+  hooks.on_job_event = [&notifier] { notifier.Notify(kJobEventsTopic); };
   auto stores = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
   if (!stores.ok()) return Fail(stores.status());
   std::unique_ptr<JobStore>* store = &stores->jobs;

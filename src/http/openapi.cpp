@@ -1407,6 +1407,105 @@ const std::string& OpenApiDocument() {
     }
    }
   },
+  "/api/events": {
+   "get": {
+    "operationId": "streamEvents",
+    "summary": "Server-Sent Events of everything new: 'completed', 'failed' and 'deleted' events of the job event log, each with id: <seq> and data {seq, kind, id, at, job (null once deleted)}. Starts after Last-Event-ID (sent by EventSource when it reconnects), else after ?after=, else at the end of the log; kept in SQLite, so a reconnect (also across a server restart) catches up on what it missed.",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      },
+      "description": "start after this seq (0: the whole log)"
+     },
+     {
+      "name": "Last-Event-ID",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[0-9]{1,18}$"
+      },
+      "description": "start after this seq; wins over ?after="
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "event stream; each event's data is an Event",
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     }
+    }
+   }
+  },
+  "/api/download.zip": {
+   "get": {
+    "operationId": "downloadAll",
+    "summary": "Every COMPLETED image as one ZIP, newest first: the originals, or with ?variant= that variant (images without it left out). Stored, not recompressed; streamed while it is made (chunked), never held in memory. No ZIP64: up to 4 GiB and 65535 entries; beyond, the stream stops (a truncated download).",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "variant",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "@VARIANT_NAME_PATTERN@"
+      },
+      "description": "a variant name (e.g. large) instead of the originals"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the archive (Content-Disposition: attachment)",
+      "content": {
+       "application/zip": {
+        "schema": {
+         "type": "string",
+         "contentMediaType": "application/zip"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     }
+    }
+   }
+  },
   "/api/jobs": {
    "get": {
     "operationId": "listJobs",

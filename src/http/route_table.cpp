@@ -43,6 +43,8 @@ const std::vector<RouteInfo>& RouteTable() {
       {"POST", "/api/batches/{id}/complete", "/api/batches/" + IdGroup() + "/complete",
        RouteAccess::kProtected},
       {"DELETE", "/api/batches/{id}", "/api/batches/" + IdGroup(), RouteAccess::kProtected},
+      {"GET", "/api/events", "/api/events", RouteAccess::kProtected},
+      {"GET", "/api/download.zip", R"(/api/download\.zip)", RouteAccess::kProtected},
       {"GET", "/api/jobs", "/api/jobs", RouteAccess::kProtected},
       {"GET", "/api/jobs/{id}", "/api/jobs/" + IdGroup(), RouteAccess::kGuest},
       {"GET", "/api/jobs/{id}/events", "/api/jobs/" + IdGroup() + "/events", RouteAccess::kGuest},

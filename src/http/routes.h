@@ -24,6 +24,10 @@ void RegisterGrantRoutes(httplib::Server& server, HttpContext* ctx);
 void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx);
 // GET / and the UI's files, GET /healthz.
 void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/events: one SSE stream of the job event log, resumable.
+void RegisterEventRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/download.zip: every COMPLETED image as one streamed stored ZIP.
+void RegisterDownloadRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /join (the page), GET /api/join (the guest links, one per address),
 // GET /api/join.svg?host= (one as a QR code).
 void RegisterJoinRoutes(httplib::Server& server, HttpContext* ctx);

@@ -109,6 +109,8 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   RegisterMediaRoutes(server, &context_);
   RegisterWebRoutes(server, &context_);
   RegisterJoinRoutes(server, &context_);
+  RegisterEventRoutes(server, &context_);
+  RegisterDownloadRoutes(server, &context_);
   RegisterOpsRoutes(server, &context_);
 }
 

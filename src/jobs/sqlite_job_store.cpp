@@ -8,6 +8,7 @@
 
 #include "jobs/job_store.h"
 #include "jobs/sqlite_batch_rows.h"
+#include "jobs/sqlite_event_rows.h"
 #include "jobs/sqlite_job_row.h"
 #include "jobs/sqlite_readiness.h"
 #include "jobs/sqlite_shared.h"
@@ -213,6 +214,8 @@ class SqliteJobStore : public JobStore {
                                    " times while this image was the only one being processed (the "
                                    "server stopped while working on it); given up"};
           WriteJobRow(s_->writer, job);
+          AppendJobEvent(s_->writer, JobEventKind::kFailed, job.id);
+          s_->event_appended = true;
           out.poisoned.push_back(job.id);
           continue;
         }
@@ -244,10 +247,26 @@ class SqliteJobStore : public JobStore {
       SQLite::Statement st(s_->writer, "DELETE FROM jobs WHERE id = ?");
       st.bind(1, id);
       st.exec();
+      AppendJobEvent(s_->writer, JobEventKind::kDeleted, id);
+      s_->event_appended = true;
       RefreshBatch(*s_, job->batch_id);
       txn.commit();
       lock.Committed();
       return Status::Ok();
+    });
+  }
+
+  Result<std::vector<JobEvent>> EventsAfter(int64_t after, int limit) override {
+    return Guarded("read job events", [&]() -> Result<std::vector<JobEvent>> {
+      auto lease = s_->readers->Acquire();
+      return SelectEventsAfter(lease.db(), after, limit);
+    });
+  }
+
+  Result<int64_t> LastEventSeq() override {
+    return Guarded("read job events", [&]() -> Result<int64_t> {
+      auto lease = s_->readers->Acquire();
+      return SelectLastEventSeq(lease.db());
     });
   }
 
@@ -331,6 +350,12 @@ class SqliteJobStore : public JobStore {
       job->status = to;
       Touch(&*job);
       WriteJobRow(s_->writer, *job);
+      if (to == JobStatus::kCompleted || to == JobStatus::kFailed) {
+        AppendJobEvent(
+            s_->writer,
+            to == JobStatus::kCompleted ? JobEventKind::kCompleted : JobEventKind::kFailed, id);
+        s_->event_appended = true;
+      }
       RefreshBatch(*s_, job->batch_id);
       txn.commit();
       lock.Committed();

@@ -82,11 +82,18 @@ CREATE TABLE upload_grants (
 );
 CREATE INDEX upload_grants_expires ON upload_grants (expires_at);
 )sql",
-    // 4 -> 5: who uploaded a job (Job::uploader: a guest's session, '' for the
-    // owner), so a guest may read the jobs it uploaded and no other.
-    // (Numbered after the webhook migration when both are merged.)
+    // 4 -> 5, event mode: who uploaded a job (Job::uploader: a guest's session,
+    // '' for the owner), so a guest may read the jobs it uploaded and no other;
+    // and the job event log (jobs/job_event.h), AUTOINCREMENT so a seq is never
+    // reused. (Numbered after the webhook migration when both are merged.)
     R"sql(
 ALTER TABLE jobs ADD COLUMN uploader TEXT NOT NULL DEFAULT '';
+CREATE TABLE job_events (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind       TEXT NOT NULL CHECK (kind IN ('completed', 'failed', 'deleted')),
+  job_id     TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

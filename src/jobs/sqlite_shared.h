@@ -27,10 +27,13 @@ struct SqliteShared {
 
   // The batches the current write transaction changed (under write_mu only).
   std::vector<std::string> changed_batches;
+  // Whether the current write transaction appended to the job event log.
+  bool event_appended = false;
 };
 
 // Holds write_mu for one write transaction. Committed() (call right after the
-// commit) reports the batches it changed through hooks.on_batch_changed; a
+// commit) reports the batches it changed through hooks.on_batch_changed (and
+// an appended job event through hooks.on_job_event); a
 // transaction that threw reports nothing.
 class SqliteWriteLock {
  public:

@@ -22,15 +22,21 @@ SqliteShared::SqliteShared(const std::string& db_path, SqliteStoreHooks store_ho
 
 SqliteWriteLock::SqliteWriteLock(SqliteShared& shared) : shared_(shared), lock_(shared.write_mu) {
   shared_.changed_batches.clear();
+  shared_.event_appended = false;
 }
 
-SqliteWriteLock::~SqliteWriteLock() { shared_.changed_batches.clear(); }
+SqliteWriteLock::~SqliteWriteLock() {
+  shared_.changed_batches.clear();
+  shared_.event_appended = false;
+}
 
 void SqliteWriteLock::Committed() {
   if (shared_.hooks.on_batch_changed) {
     for (const std::string& id : shared_.changed_batches) shared_.hooks.on_batch_changed(id);
   }
   shared_.changed_batches.clear();
+  if (shared_.event_appended && shared_.hooks.on_job_event) shared_.hooks.on_job_event();
+  shared_.event_appended = false;
 }
 
 int64_t NextCounter(SQLite::Database& writer, const std::string& name) {

@@ -13,6 +13,9 @@
 //  - on_batch_changed runs AFTER the commit of any change to a batch (counts,
 //    status, close, delete), with its id, still under the write lock: keep it
 //    short (JobNotifier::Notify).
+//  - on_job_event runs AFTER the commit of a change that appended to the job
+//    event log (a job COMPLETED, FAILED or deleted), under the write lock:
+//    keep it short too.
 // Both may be empty. The stores are thread-safe and may be destroyed in any
 // order; the hooks must stay callable while any store lives.
 #pragma once
@@ -34,6 +37,7 @@ namespace edgepix {
 struct SqliteStoreHooks {
   std::function<void(SQLite::Database& txn, const Batch& batch)> on_batch_terminal;
   std::function<void(const std::string& batch_id)> on_batch_changed;
+  std::function<void()> on_job_event;
 };
 
 struct SqliteStores {
