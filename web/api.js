@@ -217,6 +217,11 @@ export function getJob(id) {
   return request('GET', `/api/jobs/${encodeURIComponent(id)}`);
 }
 
+// The event's branding: {title, welcome}, plain text ('' when unset).
+export function eventBranding() {
+  return request('GET', '/api/event');
+}
+
 // The guest links, one per address the server is reachable at: {links:[{host, url}]}.
 export function joinLinks() {
   return request('GET', '/api/join');

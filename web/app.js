@@ -311,6 +311,16 @@ els.tokenClear.addEventListener('click', () => {
   announce('Access token forgotten');
 });
 
+// ---- event branding (--event-title, --event-welcome): set as text, never as HTML --------------
+
+api.eventBranding().then(({ title, welcome }) => {
+  if (title) {
+    document.getElementById('intro-heading').textContent = title;
+    document.title = `${title} · upload photos`;
+  }
+  if (welcome) document.querySelector('.intro .lede').textContent = welcome;
+}).catch(() => { /* an older server: keep the defaults */ });
+
 // ---- join from your phone ----------------------------------------------------------------------
 
 const joinPanel = document.getElementById('join-panel');

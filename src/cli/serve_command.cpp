@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "cli/client_urls.h"
 #include "cli/commands.h"
@@ -52,6 +53,8 @@ std::vector<OptionDef> ServeOptionDefs() {
       {"max-queue", "1000", "pending jobs before uploads get 503 + Retry-After"},
       {"min-free-mb", "64", "free disk space kept; below it uploads get 507"},
       {"quiet", "", "do not log requests and job transitions", false, true},
+      {"event-title", "", "the event's name, shown on the page and the wall (plain text)"},
+      {"event-welcome", "", "a welcome line under the title on the page and the wall (plain text)"},
   };
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
@@ -73,6 +76,26 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
     return Status::Error(ErrorCode::kBadRequest, "--listen has a bad port: '" + text + "'");
   }
   return std::make_pair(host, static_cast<int>(port));
+}
+
+// --event-title (up to 200 bytes) and --event-welcome (up to 1000): plain text
+// without control characters (the page shows it as text, never as HTML).
+Result<EventBranding> BrandingFrom(const ParsedOptions& parsed) {
+  EventBranding b{parsed.Get("event-title"), parsed.Get("event-welcome")};
+  for (const auto& [flag, text, max] :
+       {std::tuple{"event-title", &b.title, 200}, std::tuple{"event-welcome", &b.welcome, 1000}}) {
+    if (text->size() > static_cast<size_t>(max)) {
+      return Status::Error(ErrorCode::kBadRequest,
+                           std::string("--") + flag + " is over " + std::to_string(max) + " bytes");
+    }
+    for (unsigned char c : *text) {
+      if (c < 0x20 || c == 0x7f) {
+        return Status::Error(ErrorCode::kBadRequest,
+                             std::string("--") + flag + " must not contain control characters");
+      }
+    }
+  }
+  return b;
 }
 
 int Fail(const Status& st) {
@@ -233,6 +256,8 @@ int RunServe(const std::vector<std::string>& args) {
   }
   BatchCloser batch_closer(stores->batches.get(), stores->grants.get(), *batch_ttl);
 
+  auto branding = BrandingFrom(*parsed);
+  if (!branding.ok()) return Fail(branding.status());
   HttpContext context;
   context.store = store->get();
   context.blobs = blobs->get();
@@ -242,6 +267,7 @@ int RunServe(const std::vector<std::string>& args) {
   context.batches = stores->batches.get();
   context.grants = stores->grants.get();
   context.grant_tokens = &grant_tokens;
+  context.branding = *branding;
   http::ServerOptions server_options;
   server_options.host = listen->first;
   server_options.port = listen->second;

@@ -32,6 +32,12 @@ struct HttpOptions {
   int max_files_per_request = 100;
 };
 
+// The event's branding (--event-title, --event-welcome): plain text, "" = unset.
+struct EventBranding {
+  std::string title;
+  std::string welcome;
+};
+
 struct HttpContext {
   JobStore* store = nullptr;
   BlobStore* blobs = nullptr;
@@ -48,6 +54,7 @@ struct HttpContext {
   // ..., loopback last; cli/client_urls.h), for the join page; null = the
   // request's Host header alone.
   std::function<std::vector<std::string>()> client_urls;
+  EventBranding branding;
   HttpOptions options;
   std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
   const http::Access* access = nullptr;          // set by HttpServer

@@ -1982,6 +1982,38 @@ const std::string& OpenApiDocument() {
     }
    }
   },
+  "/api/event": {
+   "get": {
+    "operationId": "getEventBranding",
+    "summary": "The event's title and welcome line (--event-title, --event-welcome), plain text, empty when unset",
+    "security": [],
+    "responses": {
+     "200": {
+      "description": "the branding",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "title",
+          "welcome"
+         ],
+         "additionalProperties": false,
+         "properties": {
+          "title": {
+           "type": "string"
+          },
+          "welcome": {
+           "type": "string"
+          }
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "/join": {
    "get": {
     "operationId": "getJoinPage",

@@ -58,6 +58,7 @@ const std::vector<RouteInfo>& RouteTable() {
       {"GET", "/api/openapi.json", "/api/openapi.json", RouteAccess::kPublic},
       {"GET", "/", "/", RouteAccess::kPublic},
       {"GET", "/join", "/join", RouteAccess::kPublic},
+      {"GET", "/api/event", "/api/event", RouteAccess::kPublic},
       {"GET", "/api/join", "/api/join", RouteAccess::kGuest},
       {"GET", "/api/join.svg", R"(/api/join\.svg)", RouteAccess::kGuest},
       {"GET", "/{asset}", R"(/([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\.(html|css|js|svg|png|ico|json)))",

@@ -28,6 +28,8 @@ void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
 void RegisterEventRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /api/download.zip: every COMPLETED image as one streamed stored ZIP.
 void RegisterDownloadRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/event: the branding, {"title","welcome"}.
+void RegisterEventInfoRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /join (the page), GET /api/join (the guest links, one per address),
 // GET /api/join.svg?host= (one as a QR code).
 void RegisterJoinRoutes(httplib::Server& server, HttpContext* ctx);

@@ -111,6 +111,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   RegisterJoinRoutes(server, &context_);
   RegisterEventRoutes(server, &context_);
   RegisterDownloadRoutes(server, &context_);
+  RegisterEventInfoRoutes(server, &context_);
   RegisterOpsRoutes(server, &context_);
 }
 

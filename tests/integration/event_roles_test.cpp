@@ -211,3 +211,19 @@ TEST_CASE("a non-loopback listen without a token makes an owner token and a gues
   REQUIRE(StopServer(pid, log3));
   CHECK(ReadAll(log3).find("guest link") == std::string::npos);
 }
+
+TEST_CASE("the event's title and welcome line reach clients as plain text") {
+  const std::string title = "Anna & Ben's <wedding>";
+  const std::string welcome = "Add your photos of the day \xe2\x80\x94 thank you!";
+  ServerProcess server({"--event-title", title, "--event-welcome", welcome});
+  auto c = server.Client();
+  auto branding = JsonBody(c.Get("/api/event"));
+  CHECK(branding["title"] == title);
+  CHECK(branding["welcome"] == welcome);
+
+  ServerProcess plain;
+  auto p = plain.Client();
+  auto none = JsonBody(p.Get("/api/event"));
+  CHECK(none["title"] == "");
+  CHECK(none["welcome"] == "");
+}
