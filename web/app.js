@@ -24,7 +24,11 @@ const handlers = {
   retry: (card) => startUpload(card.file, card),
   dismiss: (card) => { focusAfterRemoval(card); card.destroy(); refreshCounts(); },
   copy: copyLinks,
+  canDelete: () => !guest,
 };
+
+// A guest (joined through a guest link) may not list or delete: known once listing says 403.
+let guest = false;
 
 // ---- announcements and notices ---------------------------------------------------------------
 
@@ -137,6 +141,8 @@ async function loadPage(cursor) {
     nextCursor = page.next || '';
   } catch (err) {
     if (err.status === 403 && !cursor) {
+      guest = true;
+      for (const card of byJob.values()) card.renderActions();
       await loadMine();   // a guest: its own uploads only
     } else if (!handleAuthError(err)) {
       showNotice(`Could not load earlier uploads. ${err.message}.`);

@@ -65,6 +65,7 @@ describe('event mode: a guest phone and the owner', { timeout: 120000 }, () => {
     await page.locator(`#cards > li.card[data-job-id="${jobId}"]`).waitFor({ timeout: 20000 });
     await thumbShown();
     assert.equal(await page.locator('#notice').isVisible(), false, 'a notice was shown to the guest');
+    assert.equal(await page.locator('#cards button[data-action="delete"]').count(), 0, 'a guest was offered Delete');
     await page.screenshot({ path: path.join(ARTIFACTS, 'guest-phone.png'), fullPage: true });
     assert.deepEqual(errors, []);
 
