@@ -53,8 +53,9 @@ std::vector<OptionDef> ServeOptionDefs() {
       {"max-queue", "1000", "pending jobs before uploads get 503 + Retry-After"},
       {"min-free-mb", "64", "free disk space kept; below it uploads get 507"},
       {"quiet", "", "do not log requests and job transitions", false, true},
-      {"event-title", "", "the event's name, shown on the page and the wall (plain text)"},
-      {"event-welcome", "", "a welcome line under the title on the page and the wall (plain text)"},
+      {"event-title", "",
+       "the event's name, shown on the upload page (plain text; GET /api/event)"},
+      {"event-welcome", "", "a welcome line under the title on the upload page (plain text)"},
   };
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
