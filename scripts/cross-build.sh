@@ -54,7 +54,7 @@ if ((install)); then
   host_packages=("crossbuild-essential-$deb_arch" qemu-user-static catch2 python3-boto3 awscli)
   target_packages=(libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev libpng-dev
     libturbojpeg0-dev libjpeg62-turbo-dev libgif-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
-    libheif-dev libcurl4-openssl-dev)
+    libheif-dev libcurl4-openssl-dev libqrencode-dev)
   wanted=("${host_packages[@]}")
   for p in "${target_packages[@]}"; do wanted+=("$p:$deb_arch"); done
   missing=()

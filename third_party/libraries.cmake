@@ -21,6 +21,8 @@ pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
 if(EDGEPIX_HEIF)
   pkg_check_modules(LIBHEIF REQUIRED IMPORTED_TARGET libheif)
 endif()
+# libqrencode: the guest link as a QR code (start banner, /api/join.svg).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 # Only for its CPPHTTPLIB_* switches (HTTPLIB_CFLAGS_OTHER): httplib.cmake compiles
 # the library itself.
@@ -40,6 +42,10 @@ add_library(edgepix::imagelibs ALIAS edgepix_imagelibs)
 add_library(edgepix_sqlite3 INTERFACE)
 target_link_libraries(edgepix_sqlite3 INTERFACE PkgConfig::SQLITE3)
 add_library(edgepix::sqlite3 ALIAS edgepix_sqlite3)
+
+add_library(edgepix_qrencode INTERFACE)
+target_link_libraries(edgepix_qrencode INTERFACE PkgConfig::QRENCODE)
+add_library(edgepix::qrencode ALIAS edgepix_qrencode)
 
 add_library(edgepix_httplib INTERFACE)
 add_library(edgepix::httplib ALIAS edgepix_httplib)

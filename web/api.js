@@ -18,6 +18,30 @@ export function setToken(token) {
 
 let sessionToken = getToken();
 
+// An owner link (/#token=…, printed by the server at start): keep the token, and take it out of
+// the address bar so it is not bookmarked or shown on a projector.
+if (location.hash.startsWith('#token=')) {
+  setToken(decodeURIComponent(location.hash.slice('#token='.length)));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+// The jobs this browser uploaded, newest last: a guest (joined through a guest link, which set a
+// cookie) may not list every job, only read its own.
+const MINE_KEY = 'edgepix.mine';
+const MINE_MAX = 500;
+
+export function mine() {
+  try { return JSON.parse(localStorage.getItem(MINE_KEY) || '[]'); } catch { return []; }
+}
+
+export function rememberMine(id) {
+  try {
+    const ids = mine().filter((x) => x !== id);
+    ids.push(id);
+    localStorage.setItem(MINE_KEY, JSON.stringify(ids.slice(-MINE_MAX)));
+  } catch { /* storage disabled: remembered for this page only */ }
+}
+
 // An upload link (/?grant=…, made by an app with POST /api/upload-grants): one upload through it,
 // without a token. In this mode the page sends no token at all.
 const GRANT = new URLSearchParams(location.search).get('grant') || '';
@@ -39,7 +63,7 @@ export class ApiError extends Error {
 const STATUS_WORDS = {
   400: 'The server could not read this upload',
   401: 'This server needs an access token',
-  403: 'This access token is not allowed here',
+  403: 'Not allowed here',
   404: 'Not found (it may have been deleted)',
   413: 'Too large for this server',
   415: 'Not an image we accept',
@@ -191,6 +215,29 @@ export function listJobs(cursor, limit = 24) {
 
 export function getJob(id) {
   return request('GET', `/api/jobs/${encodeURIComponent(id)}`);
+}
+
+// The event's branding: {title, welcome}, plain text ('' when unset).
+export function eventBranding() {
+  return request('GET', '/api/event');
+}
+
+// The guest links, one per address the server is reachable at: {links:[{host, url}]}.
+export function joinLinks() {
+  return request('GET', '/api/join');
+}
+
+// The QR code of one guest link, as an object URL for an <img> (the call needs the token).
+export async function joinQrUrl(host) {
+  let res;
+  try {
+    const query = host ? `?host=${encodeURIComponent(host)}` : '';
+    res = await fetch(`/api/join.svg${query}`, { headers: authHeaders() });
+  } catch {
+    throw new ApiError(0, 'network', describeStatus(0));
+  }
+  if (!res.ok) throw errorFromBody(res.status, await res.text());
+  return URL.createObjectURL(await res.blob());
 }
 
 export function deleteImage(id) {

@@ -24,7 +24,11 @@ const handlers = {
   retry: (card) => startUpload(card.file, card),
   dismiss: (card) => { focusAfterRemoval(card); card.destroy(); refreshCounts(); },
   copy: copyLinks,
+  canDelete: () => !guest,
 };
+
+// A guest (joined through a guest link) may not list or delete: known once listing says 403.
+let guest = false;
 
 // ---- announcements and notices ---------------------------------------------------------------
 
@@ -80,6 +84,7 @@ async function startUpload(file, existing) {
     const job = await api.uploadFile(file, (loaded, total) => card.setProgress(loaded, total),
       () => card.setProgress(0, file.size));
     card.setProgress(file.size, file.size);
+    api.rememberMine(job.id);
     adopt(card, job);
     announce(`${card.name} uploaded`);
   } catch (err) {
@@ -135,11 +140,30 @@ async function loadPage(cursor) {
     }
     nextCursor = page.next || '';
   } catch (err) {
-    if (!handleAuthError(err)) showNotice(`Could not load earlier uploads. ${err.message}.`);
+    if (err.status === 403 && !cursor) {
+      guest = true;
+      for (const card of byJob.values()) card.renderActions();
+      await loadMine();   // a guest: its own uploads only
+    } else if (!handleAuthError(err)) {
+      showNotice(`Could not load earlier uploads. ${err.message}.`);
+    }
   } finally {
     els.more.disabled = false;
     els.more.hidden = !nextCursor;
     refreshCounts();
+  }
+}
+
+// A guest's gallery: the jobs this browser uploaded (newest first); forgotten ones are dropped.
+async function loadMine() {
+  for (const id of api.mine().reverse()) {
+    if (byJob.has(id)) continue;
+    try {
+      const job = await api.getJob(id);
+      const card = new Card(handlers);
+      els.cards.append(card.el);
+      adopt(card, job);
+    } catch { /* deleted, or from another guest session */ }
   }
 }
 
@@ -291,6 +315,35 @@ els.tokenClear.addEventListener('click', () => {
   els.tokenInput.value = '';
   api.setToken('');
   announce('Access token forgotten');
+});
+
+// ---- event branding (--event-title, --event-welcome): set as text, never as HTML --------------
+
+api.eventBranding().then(({ title, welcome }) => {
+  if (title) {
+    document.getElementById('intro-heading').textContent = title;
+    document.title = `${title} · upload photos`;
+  }
+  if (welcome) document.querySelector('.intro .lede').textContent = welcome;
+}).catch(() => { /* an older server: keep the defaults */ });
+
+// ---- join from your phone ----------------------------------------------------------------------
+
+const joinPanel = document.getElementById('join-panel');
+joinPanel.addEventListener('toggle', async () => {
+  if (!joinPanel.open || joinPanel.dataset.loaded) return;
+  const img = document.getElementById('join-panel-qr');
+  const text = document.getElementById('join-panel-url');
+  try {
+    const { links } = await api.joinLinks();
+    const loopback = (h) => h === 'localhost' || h === '::1' || h.startsWith('127.');
+    const link = links.find((l) => !loopback(l.host)) || links[0];
+    text.textContent = link.url;
+    img.src = await api.joinQrUrl(link.host);
+    joinPanel.dataset.loaded = '1';
+  } catch (err) {
+    text.textContent = err.message;
+  }
 });
 
 els.more.addEventListener('click', () => loadPage(nextCursor));

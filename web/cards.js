@@ -231,7 +231,7 @@ export class Card {
       buttons.push(h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'copy',
         'aria-label': `Copy image links for ${name}`, onclick: () => this.handlers.copy(this) }, 'Copy links'));
     }
-    if (this.job) {
+    if (this.job && this.handlers.canDelete()) {
       buttons.push(h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'data-action': 'delete',
         'aria-label': `Delete ${name}`, onclick: (e) => this.confirmDelete(e.currentTarget) }, 'Delete'));
     }

@@ -35,6 +35,13 @@ std::vector<OptionDef> SecurityOptionDefs() {
        "also accept JWTs without an exp claim (they never expire; refused by default)", false,
        true},
       {"private", "", "variants and originals need the token or a signed URL", false, true},
+      {"guest-code", "",
+       "guest code: /?g=CODE lets a phone upload and see its own photos (8-128 of A-Z a-z 0-9 "
+       "- _); generated on a non-loopback --listen without a token"},
+      {"open", "",
+       "on a non-loopback --listen without a token, stay open to all instead of generating an "
+       "owner token and a guest code",
+       false, true},
       {"url-signing-key", "", "key for signed media URLs (default: derived from the token)"},
       {"signed-url-ttl", "3600", "seconds a signed media URL stays valid (at least)"},
       {"cors-origin", "", "allow this browser origin (exact, or *) cross-origin access", true},
@@ -74,6 +81,7 @@ Status ApplySecurityOptions(const ParsedOptions& parsed, http::ServerOptions* ou
   access.jwt_allow_no_exp = parsed.Get("jwt-allow-no-exp") == "true";
   access.url_signing_key = parsed.Get("url-signing-key");
   access.private_media = parsed.Get("private") == "true";
+  access.guest_code = parsed.Get("guest-code");
   EDGEPIX_ASSIGN_OR_RETURN(auto ttl, parsed.GetInt("signed-url-ttl", 60, 7 * 24 * 3600));
   access.signed_url_ttl_seconds = ttl;
   EDGEPIX_ASSIGN_OR_RETURN(auto header_timeout, parsed.GetInt("header-timeout", 1, 3600));

@@ -1,17 +1,21 @@
 // `edgepix serve`: wires the blob store, the job store, the workers and the HTTP
 // server, recovers work a crash left behind, and runs until SIGINT/SIGTERM.
 #include <signal.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "cli/client_urls.h"
 #include "cli/commands.h"
 #include "cli/data_secret.h"
+#include "cli/event_access.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
 #include "cli/s3_options.h"
@@ -19,6 +23,7 @@
 #include "cli/shutdown_signals.h"
 #include "cli/webhook_options.h"
 #include "common/log.h"
+#include "common/qr_code.h"
 #include "http/grant_tokens.h"
 #include "http/server.h"
 #include "jobs/batch_upkeep.h"
@@ -55,6 +60,9 @@ std::vector<OptionDef> ServeOptionDefs() {
       {"max-queue", "1000", "pending jobs before uploads get 503 + Retry-After"},
       {"min-free-mb", "64", "free disk space kept; below it uploads get 507"},
       {"quiet", "", "do not log requests and job transitions", false, true},
+      {"event-title", "",
+       "the event's name, shown on the upload page (plain text; GET /api/event)"},
+      {"event-welcome", "", "a welcome line under the title on the upload page (plain text)"},
   };
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
@@ -80,13 +88,49 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
   return std::make_pair(host, static_cast<int>(port));
 }
 
+// --event-title (up to 200 bytes) and --event-welcome (up to 1000): plain text
+// without control characters (the page shows it as text, never as HTML).
+Result<EventBranding> BrandingFrom(const ParsedOptions& parsed) {
+  EventBranding b{parsed.Get("event-title"), parsed.Get("event-welcome")};
+  for (const auto& [flag, text, max] :
+       {std::tuple{"event-title", &b.title, 200}, std::tuple{"event-welcome", &b.welcome, 1000}}) {
+    if (text->size() > static_cast<size_t>(max)) {
+      return Status::Error(ErrorCode::kBadRequest,
+                           std::string("--") + flag + " is over " + std::to_string(max) + " bytes");
+    }
+    for (unsigned char c : *text) {
+      if (c < 0x20 || c == 0x7f) {
+        return Status::Error(ErrorCode::kBadRequest,
+                             std::string("--") + flag + " must not contain control characters");
+      }
+    }
+  }
+  return b;
+}
+
 int Fail(const Status& st) {
   log::Error(st.message());
   return st.code() == ErrorCode::kBadRequest ? 2 : 1;
 }
 
-// Where to point a browser. Text: for people, on stdout. JSON: one event through
-// the log like every other line, so log shippers see only JSON.
+// "http://192.168.1.20:8080/" -> "192.168.1.20" (IPv6 without brackets).
+std::string FirstHost(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  std::string authority = url.substr(start, url.find('/', start) - start);
+  if (!authority.empty() && authority.front() == '[') {
+    return authority.substr(1, authority.find(']') - 1);
+  }
+  return authority.substr(0, authority.rfind(':'));
+}
+
+struct BannerLinks {
+  std::vector<std::string> urls;  // ClientUrls: every interface address, then loopback
+  std::string guest_code;         // empty = no guest links
+  std::string owner_token;        // printed only when generated (the owner did not choose it)
+  std::string first_host;         // the host of urls.front()
+};
+
 void LogRecovery(const RecoveryReport& r) {
   if (r.requeued + r.poisoned + r.orphans_removed == 0) return;
   log::Diagnostic("recovery", {{"requeued", static_cast<int64_t>(r.requeued)},
@@ -94,18 +138,43 @@ void LogRecovery(const RecoveryReport& r) {
                                {"orphans_removed", static_cast<int64_t>(r.orphans_removed)}});
 }
 
-void PrintBanner(const std::vector<std::string>& urls, const std::string& data_dir, int workers) {
+// Where to point a browser. Text: for people, on stdout. JSON: one event through
+// the log like every other line, so log shippers see only JSON. The owner link
+// carries the token in the fragment ("#token="), which browsers never send.
+void PrintBanner(const BannerLinks& links, const std::string& data_dir, int workers) {
+  const auto& urls = links.urls;
+  std::vector<std::string> guest_urls;
+  if (!links.guest_code.empty()) {
+    for (const auto& u : urls) guest_urls.push_back(u + "?g=" + links.guest_code);
+  }
+  const std::string owner_url =
+      links.owner_token.empty() ? "" : urls.front() + "#token=" + links.owner_token;
   if (log::GetFormat() == log::Format::kJson) {
-    std::string joined;
-    for (const auto& u : urls) joined += (joined.empty() ? "" : " ") + u;
-    log::Diagnostic(
-        "serving",
-        {{"urls", joined}, {"data", data_dir}, {"workers", static_cast<int64_t>(workers)}});
+    auto join = [](const std::vector<std::string>& v) {
+      std::string joined;
+      for (const auto& u : v) joined += (joined.empty() ? "" : " ") + u;
+      return joined;
+    };
+    log::Diagnostic("serving", {{"urls", join(urls)},
+                                {"guest_urls", join(guest_urls)},
+                                {"owner_url", owner_url},
+                                {"data", data_dir},
+                                {"workers", static_cast<int64_t>(workers)}});
     return;
   }
   std::printf("edgepix serving on %s  (open it in a browser to upload)\n", urls.front().c_str());
   for (size_t i = 1; i < urls.size(); ++i)
     std::printf("                also %s\n", urls[i].c_str());
+  if (!owner_url.empty()) {
+    std::printf("owner link (keep it to yourself): %s\n", owner_url.c_str());
+  }
+  for (const auto& g : guest_urls) std::printf("guest link: %s\n", g.c_str());
+  // The first guest link a phone can use, as a QR code, for a person at the terminal.
+  if (!guest_urls.empty() && ::isatty(STDOUT_FILENO) && !IsLoopbackHost(links.first_host)) {
+    if (auto qr = EncodeQr(guest_urls.front()); qr.ok()) {
+      std::printf("scan to join (%s):\n%s", guest_urls.front().c_str(), QrHalfBlocks(*qr).c_str());
+    }
+  }
   std::printf("data in %s, %d image worker(s)\n", data_dir.c_str(), workers);
   std::fflush(stdout);
 }
@@ -177,6 +246,7 @@ int RunServe(const std::vector<std::string>& args) {
   SqliteStoreHooks hooks;
   hooks.on_batch_changed = [&notifier](const std::string& id) { notifier.Notify(id); };
   webhook_dispatcher.InstallHooks(&hooks);
+  hooks.on_job_event = [&notifier] { notifier.Notify(kJobEventsTopic); };
   auto stores = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
   if (!stores.ok()) return Fail(stores.status());
   if (Status st = webhook_dispatcher.Start(data_dir + "/jobs.db", stores->write); !st.ok())
@@ -224,6 +294,8 @@ int RunServe(const std::vector<std::string>& args) {
   }
   BatchCloser batch_closer(stores->batches.get(), stores->grants.get(), *batch_ttl);
 
+  auto branding = BrandingFrom(*parsed);
+  if (!branding.ok()) return Fail(branding.status());
   HttpContext context;
   context.store = store->get();
   context.blobs = blobs->get();
@@ -237,6 +309,7 @@ int RunServe(const std::vector<std::string>& args) {
   context.check_callback_url = [config = *webhook_config](const std::string& url) {
     return webhooks::CheckCallbackUrl(config, url);
   };
+  context.branding = *branding;
   http::ServerOptions server_options;
   server_options.host = listen->first;
   server_options.port = listen->second;
@@ -247,9 +320,19 @@ int RunServe(const std::vector<std::string>& args) {
   server_options.log_requests = parsed->Get("quiet") != "true";
   log::SetEnabled(server_options.log_requests);
   if (Status st = ApplySecurityOptions(*parsed, &server_options); !st.ok()) return Fail(st);
+  auto event_access = ApplyEventAccess(parsed->Get("open") == "true", listen->first, data_dir,
+                                       &server_options.access);
+  if (!event_access.ok()) return Fail(event_access.status());
+  // The join page lists the same addresses as the banner, known once bound.
+  auto bound_port = std::make_shared<std::atomic<int>>(0);
+  const std::string scheme = server_options.tls_cert.empty() ? "http" : "https";
+  context.client_urls = [bound_port, scheme, host = listen->first] {
+    return ClientUrls(scheme, host, bound_port->load());
+  };
   http::HttpServer server(context, server_options);
   auto port = server.Bind();
   if (!port.ok()) return Fail(port.status());
+  bound_port->store(*port);
 
   // The S3-compatible listener (--s3-listen): its own socket and threads; plain
   // objects in their own blob store (never swept as orphan originals), images
@@ -286,8 +369,12 @@ int RunServe(const std::vector<std::string>& args) {
 
   std::error_code ec;
   auto abs_data = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
-  PrintBanner(ClientUrls(server.tls() ? "https" : "http", listen->first, *port), abs_data,
-              pool.size());
+  BannerLinks links;
+  links.urls = ClientUrls(server.tls() ? "https" : "http", listen->first, *port);
+  links.first_host = FirstHost(links.urls.front());
+  links.guest_code = server_options.access.guest_code;
+  if (event_access->generated_token) links.owner_token = server_options.access.token;
+  PrintBanner(links, abs_data, pool.size());
 
   std::thread signal_thread([&] {
     int sig = (*signals)->Wait();

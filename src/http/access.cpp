@@ -24,6 +24,32 @@ std::string BearerToken(const httplib::Request& req) {
   return b == std::string::npos ? "" : h.substr(b, e - b + 1);
 }
 
+// The value of cookie `name` in the request's Cookie headers, or empty.
+std::string CookieValue(const httplib::Request& req, const std::string& name) {
+  const size_t count = req.get_header_value_count("Cookie");
+  for (size_t i = 0; i < count; ++i) {
+    const std::string header = req.get_header_value("Cookie", i);
+    size_t pos = 0;
+    while (pos < header.size()) {
+      size_t end = header.find(';', pos);
+      if (end == std::string::npos) end = header.size();
+      std::string pair = header.substr(pos, end - pos);
+      size_t b = pair.find_first_not_of(' ');
+      if (b != std::string::npos) pair = pair.substr(b);
+      if (pair.size() > name.size() && pair.compare(0, name.size(), name) == 0 &&
+          pair[name.size()] == '=') {
+        return pair.substr(name.size() + 1);
+      }
+      pos = end + 1;
+    }
+  }
+  return "";
+}
+
+Status Forbidden(const std::string& message) {
+  return Status::Error(ErrorCode::kForbidden, message);
+}
+
 }  // namespace
 
 int64_t UnixNow() {
@@ -49,6 +75,15 @@ Status Access::Validate(const AccessOptions& o) {
       return Status::Error(ErrorCode::kBadRequest, "the token must not contain spaces or controls");
     }
   }
+  if (!o.guest_code.empty()) {
+    bool url_safe = o.guest_code.find_first_not_of(
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                        "0123456789-_") == std::string::npos;
+    if (o.guest_code.size() < 8 || o.guest_code.size() > 128 || !url_safe) {
+      return Status::Error(ErrorCode::kBadRequest,
+                           "the guest code must be 8 to 128 characters of A-Z a-z 0-9 - _");
+    }
+  }
   return Status::Ok();
 }
 
@@ -68,6 +103,31 @@ Access::Access(AccessOptions o) {
     signing_key_ = RandomHex(32);
   }
   compare_key_ = RandomHex(32);
+  guest_code_ = o.guest_code;
+  if (!o.guest_code.empty()) guest_key_ = HmacSha256(o.guest_code, "edgepix guest sessions v1");
+}
+
+Viewer Access::Identify(const httplib::Request& req, int64_t now) const {
+  if (!auth_enabled() || CheckBearer(req, now).ok()) return Viewer{Role::kOwner, ""};
+  if (!guests_enabled()) return Viewer{};
+  const std::string cookie = CookieValue(req, kGuestCookie);
+  const size_t dot = cookie.find('.');
+  if (dot == std::string::npos || dot == 0) return Viewer{};
+  const std::string session = cookie.substr(0, dot);
+  auto sig = Base64UrlDecode(cookie.substr(dot + 1));
+  if (!sig || !ConstantTimeEquals(HmacSha256(guest_key_, session), *sig)) return Viewer{};
+  return Viewer{Role::kGuest, session};
+}
+
+std::optional<std::string> Access::GuestCookieFor(const std::string& code) const {
+  if (!guests_enabled() ||
+      !ConstantTimeEquals(HmacSha256(compare_key_, code), HmacSha256(compare_key_, guest_code_))) {
+    return std::nullopt;
+  }
+  const std::string session = RandomHex(16);
+  return std::string(kGuestCookie) + "=" + session + "." +
+         Base64UrlEncode(HmacSha256(guest_key_, session)) +
+         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000";
 }
 
 Status Access::CheckBearer(const httplib::Request& req, int64_t now) const {
@@ -94,11 +154,23 @@ Status Access::Authorize(RouteAccess access, const httplib::Request& req, int64_
     case RouteAccess::kPublic:
       return Status::Ok();
     case RouteAccess::kUpload:
+    case RouteAccess::kGuest: {
       // The upload route checks the grant itself (http/grant_tokens.h).
-      if (req.has_param("grant")) return Status::Ok();
-      return auth_enabled() ? CheckBearer(req, now) : Status::Ok();
-    case RouteAccess::kProtected:
-      return auth_enabled() ? CheckBearer(req, now) : Status::Ok();
+      if (access == RouteAccess::kUpload && req.has_param("grant")) return Status::Ok();
+      if (!auth_enabled()) return Status::Ok();
+      Status bearer = CheckBearer(req, now);
+      if (bearer.ok() || Identify(req, now).role == Role::kGuest) return Status::Ok();
+      return bearer;
+    }
+    case RouteAccess::kProtected: {
+      if (!auth_enabled()) return Status::Ok();
+      Status bearer = CheckBearer(req, now);
+      if (!bearer.ok() && !req.has_header("Authorization") &&
+          Identify(req, now).role == Role::kGuest) {
+        return Forbidden("a guest may upload and see its own photos, not this");
+      }
+      return bearer;
+    }
     case RouteAccess::kMedia:
       if (!options_.private_media) return Status::Ok();
       if (req.has_param("sig") || req.has_param("exp")) return CheckSignedUrl(req.path, req, now);

@@ -9,12 +9,22 @@
 // HMAC-SHA256(key, path "\n" exp)>" that has not expired. The signing key is
 // --url-signing-key, else derived from the token (or the JWT secret). In
 // private mode, job JSON carries signed URLs so browsers can show images.
+//
+// Roles: whoever holds the bearer credentials (or anyone, when none are
+// configured) is the owner. With a guest code, "/?g=CODE" hands out a guest
+// session: a cookie "edgepix_guest=<session>.<b64url HMAC(key, session)>"
+// (HttpOnly, SameSite=Lax), the key derived from the guest code, so a new code
+// ends every session. A guest may upload (kUpload) and reach kGuest routes,
+// which then serve only the jobs that guest uploaded; any other kProtected
+// route answers a guest 403 (kForbidden) rather than 401.
+// Thread-safe: const after construction.
 #pragma once
 
 #include <httplib.h>
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -30,7 +40,18 @@ struct AccessOptions {
   std::string url_signing_key;    // empty = derived from token / JWT secret
   bool private_media = false;
   int64_t signed_url_ttl_seconds = 3600;
+  std::string guest_code;  // "/?g=CODE" makes a guest; empty = no guests
 };
+
+enum class Role { kAnonymous, kGuest, kOwner };
+
+// Who sent a request. `guest_session` is set for kGuest only.
+struct Viewer {
+  Role role = Role::kAnonymous;
+  std::string guest_session;
+};
+
+inline constexpr const char* kGuestCookie = "edgepix_guest";
 
 class Access {
  public:
@@ -41,6 +62,15 @@ class Access {
 
   bool auth_enabled() const { return !options_.token.empty() || !options_.jwt_.secret.empty(); }
   bool private_media() const { return options_.private_media; }
+  bool guests_enabled() const { return !guest_key_.empty(); }
+  const std::string& guest_code() const { return guest_code_; }
+
+  // The request's role: owner (valid bearer, or auth off), guest (a valid
+  // guest cookie) or anonymous.
+  Viewer Identify(const httplib::Request& req, int64_t now) const;
+  // A "Set-Cookie" value opening a new guest session when `code` is the guest
+  // code (constant-time compare); nullopt otherwise or without guests.
+  std::optional<std::string> GuestCookieFor(const std::string& code) const;
 
   // OK, or kUnauthorized with the reason (missing, malformed, wrong, expired).
   Status Authorize(RouteAccess access, const httplib::Request& req, int64_t now) const;
@@ -63,7 +93,10 @@ class Access {
     int64_t ttl = 3600;
   } options_;
   std::string signing_key_;
-  std::string compare_key_;  // random per process: tokens are compared as HMACs
+  std::string compare_key_;
+  std::string guest_code_;
+  std::string guest_key_;  // HMAC key of guest sessions; empty = no guests  // random per process:
+                           // tokens are compared as HMACs
 };
 
 int64_t UnixNow();

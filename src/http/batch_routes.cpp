@@ -48,7 +48,7 @@ Result<nlohmann::json> BatchWithJobs(HttpContext* ctx, const Batch& batch, int l
   EDGEPIX_ASSIGN_OR_RETURN(auto page, ctx->store->List(query));
   nlohmann::json body = BatchJson(batch);
   body["jobs"] = nlohmann::json::array();
-  for (const Job& job : page.jobs) body["jobs"].push_back(PublicJobJson(ctx, job));
+  for (const Job& job : page.jobs) body["jobs"].push_back(PublicJobJson(ctx, job, JobView::kFull));
   body["next"] = page.next.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.next);
   return body;
 }

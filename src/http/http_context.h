@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "http/webhook_deliveries.h"
@@ -31,6 +33,12 @@ struct HttpOptions {
   int max_files_per_request = 100;
 };
 
+// The event's branding (--event-title, --event-welcome): plain text, "" = unset.
+struct EventBranding {
+  std::string title;
+  std::string welcome;
+};
+
 struct HttpContext {
   JobStore* store = nullptr;
   BlobStore* blobs = nullptr;
@@ -44,6 +52,11 @@ struct HttpContext {
   // empty = any http(s) URL is stored.
   std::function<Status(const std::string&)> check_callback_url;
   http::WebhookDeliveries* webhooks = nullptr;  // may be null: delivery routes answer 503
+  // The base URLs clients can reach this server at ("http://192.168.1.20:8080/",
+  // ..., loopback last; cli/client_urls.h), for the join page; null = the
+  // request's Host header alone.
+  std::function<std::vector<std::string>()> client_urls;
+  EventBranding branding;
   HttpOptions options;
   std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
   const http::Access* access = nullptr;          // set by HttpServer

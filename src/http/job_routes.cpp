@@ -27,18 +27,33 @@ bool CheckId(const std::string& id, httplib::Response& res) {
   return false;
 }
 
+// Who asks for job `id`: the owner sees it whole; a guest sees only a job it
+// uploaded (another's is answered 404, as if it did not exist), redacted.
+Result<JobView> ViewOfJob(HttpContext* ctx, const httplib::Request& req, const std::string& id) {
+  const Viewer viewer =
+      ctx->access ? ctx->access->Identify(req, UnixNow()) : Viewer{Role::kOwner, ""};
+  if (viewer.role == Role::kOwner) return JobView::kFull;
+  EDGEPIX_ASSIGN_OR_RETURN(auto job, ctx->store->Get(id));
+  if (viewer.role != Role::kGuest || job.uploader != viewer.guest_session) {
+    return Status::Error(ErrorCode::kNotFound, "no job with this id");
+  }
+  return JobView::kGuest;
+}
+
 // The job as clients see it, for the long-poll and the event stream.
-SnapshotFn JobSnapshot(HttpContext* ctx, const std::string& id) {
-  return [ctx, id]() -> Result<VersionedSnapshot> {
+SnapshotFn JobSnapshot(HttpContext* ctx, const std::string& id, JobView view) {
+  return [ctx, id, view]() -> Result<VersionedSnapshot> {
     EDGEPIX_ASSIGN_OR_RETURN(auto job, ctx->store->Get(id));
-    return VersionedSnapshot{job.version, IsTerminal(job.status), PublicJobJson(ctx, job)};
+    return VersionedSnapshot{job.version, IsTerminal(job.status), PublicJobJson(ctx, job, view)};
   };
 }
 
 void GetJob(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
   if (!CheckId(id, res)) return;
-  AnswerLongPoll(ctx, req, res, id, JobSnapshot(ctx, id));
+  auto view = ViewOfJob(ctx, req, id);
+  if (!view.ok()) return SendError(res, view.status());
+  AnswerLongPoll(ctx, req, res, id, JobSnapshot(ctx, id, *view));
 }
 
 void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
@@ -61,7 +76,7 @@ void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& 
   if (!page.ok()) return SendError(res, page.status());
   nlohmann::json body;
   body["jobs"] = nlohmann::json::array();
-  for (const Job& job : page->jobs) body["jobs"].push_back(PublicJobJson(ctx, job));
+  for (const Job& job : page->jobs) body["jobs"].push_back(PublicJobJson(ctx, job, JobView::kFull));
   body["next"] = page->next.empty() ? nlohmann::json(nullptr) : nlohmann::json(page->next);
   SendJson(res, 200, body);
 }
@@ -69,7 +84,9 @@ void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& 
 void StreamEvents(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
   if (!CheckId(id, res)) return;
-  AnswerEventStream(ctx, res, id, JobSnapshot(ctx, id));
+  auto view = ViewOfJob(ctx, req, id);
+  if (!view.ok()) return SendError(res, view.status());
+  AnswerEventStream(ctx, res, id, JobSnapshot(ctx, id, *view));
 }
 
 void DeleteImage(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
@@ -83,11 +100,13 @@ void DeleteImage(HttpContext* ctx, const httplib::Request& req, httplib::Respons
 
 }  // namespace
 
-nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job) {
+nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job, JobView view) {
   const int64_t now = UnixNow();
-  return JobJson(job, [&](const std::string& path) {
+  nlohmann::json out = JobJson(job, [&](const std::string& path) {
     return ctx->access ? ctx->access->MediaUrl(path, now) : path;
   });
+  if (view == JobView::kGuest && out["metadata"].is_object()) out["metadata"]["gps"] = nullptr;
+  return out;
 }
 
 void RegisterJobRoutes(httplib::Server& server, HttpContext* ctx) {

@@ -152,6 +152,10 @@ void InstallMiddleware(httplib::Server& server, const Access* access, Middleware
         }
         t_request.route = route->path;
         Status allowed = access->Authorize(route->access, req, UnixNow());
+        if (!allowed.ok() && allowed.code() != ErrorCode::kUnauthorized) {
+          SendError(res, allowed);  // a guest asking for what only the owner may
+          return httplib::Server::HandlerResponse::Handled;
+        }
         if (!allowed.ok()) {
           std::string challenge = "Bearer realm=\"edgepix\"";
           if (req.has_header("Authorization") || req.has_param("sig")) {

@@ -30,7 +30,7 @@ const std::string& OpenApiDocument() {
  "info": {
   "title": "edgepix",
   "version": "0.1.0",
-  "description": "Upload images, follow their processing jobs, fetch WebP variants. Every error is {\"error\":{\"code\",\"message\"}}. Paths containing '..' segments, backslashes, '%' after decoding, '//' or control/non-ASCII bytes get 400 bad_path on every route. A known path asked with a method it does not have gets 405 method_not_allowed with Allow. With --token/--jwt-secret, routes marked with bearerAuth need 'Authorization: Bearer <token or HS256 JWT>'; with --private, media needs the bearer token or a signed URL (exp + sig). Any route may answer 503 busy (too many open connections, with Retry-After) or 408 request_timeout (a client too slow to send its request). Every answer carries X-Request-Id and X-Content-Type-Options: nosniff."
+  "description": "Upload images, follow their processing jobs, fetch WebP variants. Every error is {\"error\":{\"code\",\"message\"}}. Paths containing '..' segments, backslashes, '%' after decoding, '//' or control/non-ASCII bytes get 400 bad_path on every route. A known path asked with a method it does not have gets 405 method_not_allowed with Allow. With --token/--jwt-secret, routes marked with bearerAuth need 'Authorization: Bearer <token or HS256 JWT>'; with --private, media needs the bearer token or a signed URL (exp + sig). With a guest code, a guest (cookie from '/?g=CODE') may upload and read its own jobs; other protected routes answer it 403 forbidden. Any route may answer 503 busy (too many open connections, with Retry-After) or 408 request_timeout (a client too slow to send its request). Every answer carries X-Request-Id and X-Content-Type-Options: nosniff."
  },
  "components": {
   "securitySchemes": {
@@ -39,6 +39,12 @@ const std::string& OpenApiDocument() {
     "scheme": "bearer",
     "bearerFormat": "static token or HS256 JWT (exp required unless --jwt-allow-no-exp)",
     "description": "Required only when the server runs with --token-file, EDGEPIX_TOKEN, --token or --jwt-secret."
+   },
+   "guestCookie": {
+    "type": "apiKey",
+    "in": "cookie",
+    "name": "edgepix_guest",
+    "description": "A guest session, set by a guest link '/?g=CODE': uploads, and reads of the jobs that guest uploaded (without GPS)."
    },
    "signedUrl": {
     "type": "apiKey",
@@ -862,6 +868,16 @@ const std::string& OpenApiDocument() {
      }
     }
    },
+   "Forbidden": {
+    "description": "a guest (guest cookie) asking for what only the owner may (forbidden)",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
    "NotFound": {
     "description": "unknown id or route (not_found), variant not made yet (not_ready, with Retry-After)",
     "content": {
@@ -895,6 +911,9 @@ const std::string& OpenApiDocument() {
     "security": [
      {
       "bearerAuth": []
+     },
+     {
+      "guestCookie": []
      },
      {}
     ],
@@ -971,7 +990,7 @@ const std::string& OpenApiDocument() {
       "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "grant_invalid: the grant is used, expired, tampered or unknown (the message starts with which)",
+      "description": "grant_invalid: the grant is used, expired, tampered or unknown (the message starts with which); forbidden: a guest asked for ?batch=",
       "content": {
        "application/json": {
         "schema": {
@@ -1131,6 +1150,9 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
      },
@@ -1198,6 +1220,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "413": {
       "description": "too_large: a JSON body over 64 KiB",
@@ -1280,6 +1305,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1347,6 +1375,9 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
      }
@@ -1371,6 +1402,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1405,6 +1439,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1556,8 +1593,110 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
+     }
+    }
+   }
+  },
+  "/api/events": {
+   "get": {
+    "operationId": "streamEvents",
+    "summary": "Server-Sent Events of everything new: 'completed', 'failed' and 'deleted' events of the job event log, each with id: <seq> and data {seq, kind, id, at, job (null once deleted)}. Starts after Last-Event-ID (sent by EventSource when it reconnects), else after ?after=, else at the end of the log; kept in SQLite, so a reconnect (also across a server restart) catches up on what it missed.",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      },
+      "description": "start after this seq (0: the whole log)"
+     },
+     {
+      "name": "Last-Event-ID",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[0-9]{1,18}$"
+      },
+      "description": "start after this seq; wins over ?after="
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "event stream; each event's data is an Event",
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     }
+    }
+   }
+  },
+  "/api/download.zip": {
+   "get": {
+    "operationId": "downloadAll",
+    "summary": "Every COMPLETED image as one ZIP, newest first: the originals, or with ?variant= that variant (images without it left out). Stored, not recompressed; streamed while it is made (chunked), never held in memory. No ZIP64: up to 4 GiB and 65535 entries; beyond, the stream stops (a truncated download).",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "variant",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "@VARIANT_NAME_PATTERN@"
+      },
+      "description": "a variant name (e.g. large) instead of the originals"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the archive (Content-Disposition: attachment)",
+      "content": {
+       "application/zip": {
+        "schema": {
+         "type": "string",
+         "contentMediaType": "application/zip"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1621,6 +1760,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1628,10 +1770,13 @@ const std::string& OpenApiDocument() {
   "/api/jobs/{id}": {
    "get": {
     "operationId": "getJob",
-    "summary": "One job; with wait (and since) a long-poll. Protected when a token is set: it exposes GPS metadata.",
+    "summary": "One job; with wait (and since) a long-poll. Protected when a token is set: it exposes GPS metadata. A guest reads only the jobs it uploaded (another job is 404), with metadata.gps null.",
     "security": [
      {
       "bearerAuth": []
+     },
+     {
+      "guestCookie": []
      }
     ],
     "parameters": [
@@ -1677,6 +1822,9 @@ const std::string& OpenApiDocument() {
      "401": {
       "$ref": "#/components/responses/Unauthorized"
      },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound"
      }
@@ -1686,10 +1834,13 @@ const std::string& OpenApiDocument() {
   "/api/jobs/{id}/events": {
    "get": {
     "operationId": "streamJobEvents",
-    "summary": "Server-Sent Events: 'status' events with the job, closes after COMPLETED/FAILED; 'deleted' if removed",
+    "summary": "Server-Sent Events: 'status' events with the job, closes after COMPLETED/FAILED; 'deleted' if removed. A guest streams only the jobs it uploaded, with metadata.gps null.",
     "security": [
      {
       "bearerAuth": []
+     },
+     {
+      "guestCookie": []
      }
     ],
     "parameters": [
@@ -1710,6 +1861,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1737,6 +1891,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -1943,6 +2100,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1976,6 +2136,84 @@ const std::string& OpenApiDocument() {
     "operationId": "getUploadPage",
     "summary": "The upload page (with a Content-Security-Policy)",
     "security": [],
+    "parameters": [
+     {
+      "name": "g",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "a guest code (--guest-code, or generated): opens a guest session (cookie edgepix_guest, HttpOnly, SameSite=Lax) and redirects to /"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "HTML",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "303": {
+      "description": "with ?g= the right guest code: Set-Cookie edgepix_guest, Location /"
+     },
+     "304": {
+      "$ref": "#/components/responses/NotModified"
+     },
+     "403": {
+      "description": "with ?g= a wrong guest code (forbidden)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/event": {
+   "get": {
+    "operationId": "getEventBranding",
+    "summary": "The event's title and welcome line (--event-title, --event-welcome), plain text, empty when unset",
+    "security": [],
+    "responses": {
+     "200": {
+      "description": "the branding",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "title",
+          "welcome"
+         ],
+         "additionalProperties": false,
+         "properties": {
+          "title": {
+           "type": "string"
+          },
+          "welcome": {
+           "type": "string"
+          }
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/join": {
+   "get": {
+    "operationId": "getJoinPage",
+    "summary": "Full-screen QR code of the guest link (for a projector); the page calls /api/join and /api/join.svg with the owner's token or the guest cookie",
+    "security": [],
     "responses": {
      "200": {
       "description": "HTML",
@@ -1989,6 +2227,109 @@ const std::string& OpenApiDocument() {
      },
      "304": {
       "$ref": "#/components/responses/NotModified"
+     }
+    }
+   }
+  },
+  "/api/join": {
+   "get": {
+    "operationId": "listJoinLinks",
+    "summary": "The guest link for each address the server is reachable at (interface addresses first, loopback last); the plain page URL when there are no guests",
+    "security": [
+     {
+      "bearerAuth": []
+     },
+     {
+      "guestCookie": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the links",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "links"
+         ],
+         "additionalProperties": false,
+         "properties": {
+          "links": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "host",
+             "url"
+            ],
+            "additionalProperties": false,
+            "properties": {
+             "host": {
+              "type": "string"
+             },
+             "url": {
+              "type": "string"
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     }
+    }
+   }
+  },
+  "/api/join.svg": {
+   "get": {
+    "operationId": "getJoinQr",
+    "summary": "One guest link as a QR code (SVG made by the server with libqrencode, error correction M, 4-module quiet zone)",
+    "security": [
+     {
+      "bearerAuth": []
+     },
+     {
+      "guestCookie": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "host",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "one of the hosts /api/join lists; default: the first that is not loopback"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the QR code",
+      "content": {
+       "image/svg+xml": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
      }
     }
    }

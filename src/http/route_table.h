@@ -17,7 +17,10 @@ enum class RouteAccess {
   kProtected,  // needs the token (or a valid JWT) when one is configured
   kMedia,      // open unless --private; then the token or a signed URL
   kUpload,     // kProtected, except that a request with a `grant` parameter is
-               // let through: the route then accepts it only with a valid grant
+               // let through (the route then accepts it only with a valid grant),
+               // and so is a guest (its uploads are recorded as the guest's)
+  kGuest,      // kProtected, except that a guest is let through: the route then
+               // decides what a guest sees (its own jobs, redacted; the join link)
 };
 
 struct RouteInfo {

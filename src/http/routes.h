@@ -26,10 +26,23 @@ void RegisterWebhookRoutes(httplib::Server& server, HttpContext* ctx);
 void RegisterMediaRoutes(httplib::Server& server, HttpContext* ctx);
 // GET / and the UI's files, GET /healthz.
 void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/events: one SSE stream of the job event log, resumable.
+void RegisterEventRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/download.zip: every COMPLETED image as one streamed stored ZIP.
+void RegisterDownloadRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /api/event: the branding, {"title","welcome"}.
+void RegisterEventInfoRoutes(httplib::Server& server, HttpContext* ctx);
+// GET /join (the page), GET /api/join (the guest links, one per address),
+// GET /api/join.svg?host= (one as a QR code).
+void RegisterJoinRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /metrics, GET /readyz, GET /api/openapi.json.
 void RegisterOpsRoutes(httplib::Server& server, HttpContext* ctx);
 
+// What a job's JSON may show: everything (the owner), or without the
+// uploader's whereabouts (a guest: metadata.gps is null).
+enum class JobView { kFull, kGuest };
+
 // A job as clients see it: JobJson, with signed media URLs in private mode.
-nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job);
+nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job, JobView view);
 
 }  // namespace edgepix::http

@@ -109,6 +109,10 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   RegisterWebhookRoutes(server, &context_);
   RegisterMediaRoutes(server, &context_);
   RegisterWebRoutes(server, &context_);
+  RegisterJoinRoutes(server, &context_);
+  RegisterEventRoutes(server, &context_);
+  RegisterDownloadRoutes(server, &context_);
+  RegisterEventInfoRoutes(server, &context_);
   RegisterOpsRoutes(server, &context_);
 }
 

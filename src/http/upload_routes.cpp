@@ -143,6 +143,15 @@ Result<UploadPlan> PlanUpload(HttpContext* ctx, const httplib::Request& req) {
     plan.max_files = 1;
     return plan;
   }
+  const Viewer viewer =
+      ctx->access ? ctx->access->Identify(req, UnixNow()) : Viewer{Role::kOwner, ""};
+  if (viewer.role == Role::kGuest) {
+    if (req.has_param("batch")) {
+      return Status::Error(ErrorCode::kForbidden, "a guest may not upload into a batch");
+    }
+    plan.target.uploader = viewer.guest_session;
+    return plan;
+  }
   if (req.has_param("batch")) {
     plan.target.batch_id = req.get_param_value("batch");
     if (ctx->batches == nullptr) {
@@ -336,7 +345,8 @@ void RegisterUploadRoutes(httplib::Server& server, HttpContext* ctx) {
     }
     nlohmann::json body;
     body["jobs"] = nlohmann::json::array();
-    for (const Job& job : out.jobs) body["jobs"].push_back(PublicJobJson(ctx, job));
+    const JobView view = plan->target.uploader.empty() ? JobView::kFull : JobView::kGuest;
+    for (const Job& job : out.jobs) body["jobs"].push_back(PublicJobJson(ctx, job, view));
     if (!out.errors.empty()) body["errors"] = out.errors;
     SendJson(res, 202, body);
   });

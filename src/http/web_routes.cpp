@@ -1,6 +1,9 @@
-// The upload UI (web/ compiled in) and liveness.
+// The upload UI (web/ compiled in) and liveness. "/?g=CODE" (a guest link)
+// opens a guest session: its cookie is set and the browser is sent on to "/",
+// so the code does not stay in the address bar or the history.
 #include <string>
 
+#include "http/access.h"
 #include "http/responses.h"
 #include "http/route_table.h"
 #include "http/routes.h"
@@ -51,8 +54,25 @@ void ServeAsset(const std::string& path, const httplib::Request& req, httplib::R
 }  // namespace
 
 void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx) {
-  server.Get(RoutePattern("GET", "/"), [](const httplib::Request& req, httplib::Response& res) {
+  server.Get(RoutePattern("GET", "/"), [ctx](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("g")) {
+      auto cookie = ctx->access ? ctx->access->GuestCookieFor(req.get_param_value("g"))
+                                : std::optional<std::string>();
+      if (!cookie) {
+        return SendError(res, Status::Error(ErrorCode::kForbidden,
+                                            "this guest link is not valid (any more): ask the "
+                                            "host for the current one"));
+      }
+      res.set_header("Set-Cookie", *cookie);
+      res.set_header("Cache-Control", "no-store");
+      res.set_header("Referrer-Policy", "no-referrer");
+      res.set_redirect("/", 303);
+      return;
+    }
     ServeAsset("/index.html", req, res);
+  });
+  server.Get(RoutePattern("GET", "/join"), [](const httplib::Request& req, httplib::Response& res) {
+    ServeAsset("/join.html", req, res);
   });
   server.Get(RoutePattern("GET", "/{asset}"),
              [](const httplib::Request& req, httplib::Response& res) {

@@ -118,6 +118,7 @@ Result<Job> PendingUpload::Finish(const std::string& filename, const UploadTarge
   EDGEPIX_RETURN_IF_ERROR(writer_->Commit());
   job.created_at = job.updated_at = NowIso8601();
   job.batch_id = target.batch_id;
+  job.uploader = target.uploader;
   Status inserted = target.grant_id.empty()
                         ? intake_->store_->Insert(job)
                         : intake_->store_->InsertWithGrant(job, target.grant_id);

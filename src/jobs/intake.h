@@ -41,6 +41,7 @@ class Sha256;
 struct UploadTarget {
   std::string batch_id;  // join this batch (kNotFound / kBatchClosed at Finish)
   std::string grant_id;  // use up this upload grant in the same transaction
+  std::string uploader;  // recorded as Job::uploader
 };
 
 // One upload in progress. Destroying it without Finish() discards it.

@@ -67,6 +67,9 @@ struct Job {
   bool suspect = false;
   // The batch it belongs to (see jobs/batch.h); empty when none. Set at Insert.
   std::string batch_id;
+  // Who uploaded it, as an opaque tag the HTTP layer chose (a guest's session);
+  // empty for the owner or an open server. Set at Insert, never changed.
+  std::string uploader;
 };
 
 // Now as ISO 8601 UTC with milliseconds.

@@ -16,6 +16,7 @@
 
 #include "common/status.h"
 #include "jobs/job.h"
+#include "jobs/job_event.h"
 
 namespace edgepix {
 
@@ -56,6 +57,17 @@ class JobStore {
   }
   // kNotFound if unknown.
   virtual Result<Job> Get(const std::string& id) = 0;
+  // The event log: up to `limit` events with seq > `after`, oldest first; and
+  // the newest seq (0 while the log is empty). Stores without a log answer
+  // kUnavailable.
+  virtual Result<std::vector<JobEvent>> EventsAfter(int64_t after, int limit) {
+    (void)after;
+    (void)limit;
+    return Status::Error(ErrorCode::kUnavailable, "this job store keeps no event log");
+  }
+  virtual Result<int64_t> LastEventSeq() {
+    return Status::Error(ErrorCode::kUnavailable, "this job store keeps no event log");
+  }
   // kBadRequest for a malformed cursor.
   virtual Result<JobListPage> List(const JobListQuery& query) = 0;
 

@@ -9,8 +9,8 @@ namespace edgepix {
 const char* const kJobColumns =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts, spec_key, suspect, warnings_json, batch_id";
-const int kJobColumnCount = 20;
+    "error_message, attempts, spec_key, suspect, warnings_json, batch_id, uploader";
+const int kJobColumnCount = 21;
 
 namespace {
 
@@ -127,6 +127,7 @@ Job ReadJobRow(SQLite::Statement& row) {
   job.warnings =
       nlohmann::json::parse(row.getColumn(18).getString()).get<std::vector<std::string>>();
   job.batch_id = row.getColumn(19).getString();
+  job.uploader = row.getColumn(20).getString();
   return job;
 }
 
@@ -143,13 +144,14 @@ void InsertJobRow(SQLite::Database& db, const Job& job, int64_t seq) {
       "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
       "original_bytes, original_format, original_width, original_height, sha256, "
       "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
-      "suspect, warnings_json, batch_id, seq) "
+      "suspect, warnings_json, batch_id, seq, uploader) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20, ?21)");
+      "?16, ?17, ?18, ?19, ?20, ?21, ?22)");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
   st.bind(20, job.batch_id);
   st.bind(21, seq);
+  st.bind(22, job.uploader);
   st.exec();
 }
 

@@ -10,6 +10,7 @@
 
 #include "jobs/job_store.h"
 #include "jobs/sqlite_batch_rows.h"
+#include "jobs/sqlite_event_rows.h"
 #include "jobs/sqlite_job_row.h"
 #include "jobs/sqlite_readiness.h"
 #include "jobs/sqlite_shared.h"
@@ -216,6 +217,8 @@ class SqliteJobStore : public JobStore {
                                    "server stopped while working on it); given up"};
           WriteJobRow(s_->writer, job);
           JobBecameTerminal(*s_, job);
+          AppendJobEvent(s_->writer, JobEventKind::kFailed, job.id);
+          s_->event_appended = true;
           out.poisoned.push_back(job.id);
           continue;
         }
@@ -247,10 +250,26 @@ class SqliteJobStore : public JobStore {
       SQLite::Statement st(s_->writer, "DELETE FROM jobs WHERE id = ?");
       st.bind(1, id);
       st.exec();
+      AppendJobEvent(s_->writer, JobEventKind::kDeleted, id);
+      s_->event_appended = true;
       RefreshBatch(*s_, job->batch_id);
       txn.commit();
       lock.Committed();
       return Status::Ok();
+    });
+  }
+
+  Result<std::vector<JobEvent>> EventsAfter(int64_t after, int limit) override {
+    return Guarded("read job events", [&]() -> Result<std::vector<JobEvent>> {
+      auto lease = s_->readers->Acquire();
+      return SelectEventsAfter(lease.db(), after, limit);
+    });
+  }
+
+  Result<int64_t> LastEventSeq() override {
+    return Guarded("read job events", [&]() -> Result<int64_t> {
+      auto lease = s_->readers->Acquire();
+      return SelectLastEventSeq(lease.db());
     });
   }
 
@@ -335,6 +354,12 @@ class SqliteJobStore : public JobStore {
       Touch(&*job);
       WriteJobRow(s_->writer, *job);
       if (IsTerminal(to)) JobBecameTerminal(*s_, *job);
+      if (to == JobStatus::kCompleted || to == JobStatus::kFailed) {
+        AppendJobEvent(
+            s_->writer,
+            to == JobStatus::kCompleted ? JobEventKind::kCompleted : JobEventKind::kFailed, id);
+        s_->event_appended = true;
+      }
       RefreshBatch(*s_, job->batch_id);
       txn.commit();
       lock.Committed();

@@ -126,6 +126,19 @@ CREATE TABLE s3_objects (
 ) WITHOUT ROWID;
 CREATE INDEX s3_objects_job ON s3_objects (job_id);
 )sql",
+    // 6 -> 7, event mode: who uploaded a job (Job::uploader: a guest's session,
+    // '' for the owner), so a guest may read the jobs it uploaded and no other;
+    // and the job event log (jobs/job_event.h), AUTOINCREMENT so a seq is never
+    // reused.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN uploader TEXT NOT NULL DEFAULT '';
+CREATE TABLE job_events (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind       TEXT NOT NULL CHECK (kind IN ('completed', 'failed', 'deleted')),
+  job_id     TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

@@ -29,6 +29,8 @@ struct SqliteShared {
   std::vector<std::string> changed_batches;
   // Whether the current write transaction ran a terminal hook (under write_mu only).
   bool terminal_events = false;
+  // Whether the current write transaction appended to the job event log.
+  bool event_appended = false;
 };
 
 // Runs hooks.on_job_terminal for `job` (just written, terminal) and remembers
@@ -36,8 +38,9 @@ struct SqliteShared {
 void JobBecameTerminal(SqliteShared& shared, const Job& job);
 
 // Holds write_mu for one write transaction. Committed() (call right after the
-// commit) reports the batches it changed through hooks.on_batch_changed, and
-// calls hooks.on_events_committed when a terminal hook ran; a
+// commit) reports the batches it changed through hooks.on_batch_changed,
+// calls hooks.on_events_committed when a terminal hook ran (and
+// hooks.on_job_event when a job event was appended); a
 // transaction that threw reports nothing.
 class SqliteWriteLock {
  public:

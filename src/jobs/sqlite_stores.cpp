@@ -23,11 +23,13 @@ SqliteShared::SqliteShared(const std::string& db_path, SqliteStoreHooks store_ho
 SqliteWriteLock::SqliteWriteLock(SqliteShared& shared) : shared_(shared), lock_(shared.write_mu) {
   shared_.changed_batches.clear();
   shared_.terminal_events = false;
+  shared_.event_appended = false;
 }
 
 SqliteWriteLock::~SqliteWriteLock() {
   shared_.changed_batches.clear();
   shared_.terminal_events = false;
+  shared_.event_appended = false;
 }
 
 void SqliteWriteLock::Committed() {
@@ -39,6 +41,8 @@ void SqliteWriteLock::Committed() {
     shared_.hooks.on_events_committed();
   }
   shared_.terminal_events = false;
+  if (shared_.event_appended && shared_.hooks.on_job_event) shared_.hooks.on_job_event();
+  shared_.event_appended = false;
 }
 
 void JobBecameTerminal(SqliteShared& shared, const Job& job) {

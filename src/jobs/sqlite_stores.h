@@ -21,6 +21,9 @@
 //  - on_batch_changed runs AFTER the commit of any change to a batch (counts,
 //    status, close, delete), with its id, still under the write lock: keep it
 //    short (JobNotifier::Notify).
+//  - on_job_event runs AFTER the commit of a change that appended to the job
+//    event log (a job COMPLETED, FAILED or deleted), under the write lock:
+//    keep it short too.
 // Any may be empty. The stores are thread-safe and may be destroyed in any
 // order; the hooks must stay callable while any store lives.
 #pragma once
@@ -44,6 +47,7 @@ struct SqliteStoreHooks {
   std::function<void(SQLite::Database& txn, const Job& job)> on_job_terminal;
   std::function<void()> on_events_committed;
   std::function<void(const std::string& batch_id)> on_batch_changed;
+  std::function<void()> on_job_event;
 };
 
 // Runs `fn` in one IMMEDIATE transaction on the shared writer, serialised

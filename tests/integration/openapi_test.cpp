@@ -117,6 +117,17 @@ TEST_CASE("every documented route answers as documented") {
     check.Check("/{asset}", "get", c.Get("/app.css"));
     check.Check("/{asset}", "get", c.Get("/favicon.svg"));
     check.Check("/{asset}", "get", c.Get("/nosuch.js"));
+    // Event mode: the archive, the event stream's refusal (a stream never ends by
+    // itself), the join links and page, the branding.
+    check.Check("/api/download.zip", "get", c.Get("/api/download.zip", h));
+    httplib::Headers bad_resume = h;
+    bad_resume.emplace("Last-Event-ID", "not-a-seq");
+    check.Check("/api/events", "get", c.Get("/api/events", bad_resume));
+    check.Check("/join", "get", c.Get("/join"));
+    check.Check("/api/join", "get", c.Get("/api/join", h));
+    check.Check("/api/join.svg", "get", c.Get("/api/join.svg", h));
+    check.Check("/api/join.svg", "get", c.Get("/api/join.svg?host=10.9.9.9", h));
+    check.Check("/api/event", "get", c.Get("/api/event"));
     check.Check("/api/images/{id}", "delete", c.Delete("/api/images/" + doomed, h));
     check.Check("/api/images/{id}", "delete", c.Delete("/api/images/" + doomed, h));
     check.Check("/api/webhooks/deliveries", "get", c.Get("/api/webhooks/deliveries", h));
@@ -128,7 +139,10 @@ TEST_CASE("every documented route answers as documented") {
                {"/api/jobs", "get", "/api/jobs"},
                {"/api/jobs/{id}", "get", "/api/jobs/" + id},
                {"/api/jobs/{id}/events", "get", "/api/jobs/" + id + "/events"},
-               {"/metrics", "get", "/metrics"}}) {
+               {"/metrics", "get", "/metrics"},
+               {"/api/events", "get", "/api/events"},
+               {"/api/download.zip", "get", "/api/download.zip"},
+               {"/api/join", "get", "/api/join"}}) {
         check.Check(path, method, c.Get(target));
       }
       check.Check("/api/images/{id}", "delete", c.Delete("/api/images/" + id));
@@ -138,7 +152,7 @@ TEST_CASE("every documented route answers as documented") {
     // Every documented operation was exercised at least once.
     int operations = 0;
     for (auto& [p, item] : doc["paths"].items()) operations += static_cast<int>(item.size());
-    CHECK(operations == 22);  // with the batch, upload-grant and webhook delivery routes
+    CHECK(operations == 28);  // with the batch, upload-grant, webhook delivery and event-mode routes
     CHECK(check.checked >= operations);
   }
 }

@@ -29,6 +29,10 @@ TEST_CASE("every registered route is documented and every documented route is re
     const auto& op = doc["paths"][r.path][lower];
     INFO(r.method << " " << r.path);
     CHECK(op["responses"].contains("401") == (r.access != RouteAccess::kPublic));
+    // What a guest may not do is documented as 403 (guests never meet media routes' refusals).
+    if (r.access != RouteAccess::kPublic && r.access != RouteAccess::kMedia) {
+      CHECK(op["responses"].contains("403"));
+    }
   }
   CHECK(documented == registered);
 }
@@ -40,6 +44,8 @@ TEST_CASE("requests map to their route templates, HEAD counts as GET") {
   CHECK(MatchRoute("DELETE", "/api/images/abc_DEF-123")->access == RouteAccess::kProtected);
   CHECK(MatchRoute("GET", "/app.js")->access == RouteAccess::kPublic);
   CHECK(MatchRoute("GET", "/metrics")->access == RouteAccess::kProtected);
+  CHECK(MatchRoute("GET", "/api/jobs")->access == RouteAccess::kProtected);
+  CHECK(MatchRoute("GET", "/api/jobs/AAAAAAAAAAAAAAAAAAAAAA")->access == RouteAccess::kGuest);
   CHECK(MatchRoute("POST", "/api/jobs") == nullptr);
   CHECK(MatchRoute("GET", "/api/jobs/../x") == nullptr);
 }

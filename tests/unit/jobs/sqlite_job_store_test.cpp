@@ -486,3 +486,43 @@ TEST_CASE("Metadata written before it was typed (the API's nested camera) still 
   REQUIRE(got->metadata->gps);
   CHECK(got->metadata->gps->lon == -2.0);
 }
+
+TEST_CASE("The event log numbers completions, failures and deletions, across reopening",
+          "[store][events]") {
+  TempDir tmp;
+  {
+    auto store = Open(tmp.Join("jobs.db"));
+    CHECK(*store->LastEventSeq() == 0);
+    CHECK(store->EventsAfter(0, 10)->empty());
+    for (int i = 0; i < 2; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+    REQUIRE(store->ClaimNext().ok());
+    REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}).ok());
+    REQUIRE(store->ClaimNext().ok());
+    REQUIRE(store->MarkFailed(Id(1), {"undecodable", "no"}).ok());
+    REQUIRE(store->Delete(Id(0)).ok());
+    // PROCESSING and refused changes are not events.
+    CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kNotFound);
+    auto events = store->EventsAfter(0, 10);
+    REQUIRE(events.ok());
+    REQUIRE(events->size() == 3);
+    CHECK((*events)[0].kind == edgepix::JobEventKind::kCompleted);
+    CHECK((*events)[0].job_id == Id(0));
+    CHECK((*events)[1].kind == edgepix::JobEventKind::kFailed);
+    CHECK((*events)[1].job_id == Id(1));
+    CHECK((*events)[2].kind == edgepix::JobEventKind::kDeleted);
+    CHECK((*events)[0].seq < (*events)[1].seq);
+    CHECK((*events)[1].seq < (*events)[2].seq);
+    CHECK(*store->LastEventSeq() == (*events)[2].seq);
+    CHECK(store->EventsAfter(0, 2)->size() == 2);
+  }
+  auto reopened = Open(tmp.Join("jobs.db"));
+  auto after_first = reopened->EventsAfter(1, 10);
+  REQUIRE(after_first.ok());
+  REQUIRE(after_first->size() == 2);
+  CHECK((*after_first)[0].job_id == Id(1));
+  // A seq is never reused, even when the log's newest rows are gone.
+  SQLite::Database db(tmp.Join("jobs.db"), SQLite::OPEN_READWRITE);
+  db.exec("DELETE FROM job_events");
+  auto again = Open(tmp.Join("jobs.db"));
+  CHECK(*again->LastEventSeq() == 3);
+}
