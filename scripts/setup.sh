@@ -47,14 +47,17 @@ fi
 
 if [[ "${1:-}" != "--build" ]]; then
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  if [[ -f "$root/tests/e2e/package.json" ]]; then
-    lock="$root/tests/e2e/package-lock.json"
-    stamp="$root/tests/e2e/node_modules/.edgepix-lock"
-    if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
-      echo "setup: installing the browser test's npm packages"
-      (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-      cp "$lock" "$stamp"
+  # The browser test's playwright-core; the ThumbHash reference (a test oracle).
+  for dir in e2e thumbhash; do
+    if [[ -f "$root/tests/$dir/package.json" ]]; then
+      lock="$root/tests/$dir/package-lock.json"
+      stamp="$root/tests/$dir/node_modules/.edgepix-lock"
+      if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
+        echo "setup: installing the npm packages of tests/$dir"
+        (cd "$root/tests/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+        cp "$lock" "$stamp"
+      fi
     fi
-  fi
+  done
 fi
 echo "setup: dependencies are in place"

@@ -12,6 +12,7 @@
 #include "image/encode_webp.h"
 #include "image/gif_frames.h"
 #include "image/resize.h"
+#include "image/thumbhash.h"
 
 namespace edgepix::image {
 namespace {
@@ -194,9 +195,9 @@ AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<Variant
   return d;
 }
 
-Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
-                                                   const std::vector<VariantSpec>& specs,
-                                                   const PipelineOptions& options) {
+Result<AnimationOutput> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
+                                        const std::vector<VariantSpec>& specs,
+                                        const PipelineOptions& options) {
   std::unique_ptr<FrameSource> source;
   if (h.probe.format == Format::kGif) {
     EDGEPIX_ASSIGN_OR_RETURN(auto opened, GifFrames::Open(bytes));
@@ -224,6 +225,7 @@ Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const
   if (!options.animated_thumb && !variants.empty()) variants[smallest].still = true;
   int timestamp = 0;
   bool first = true;
+  std::string thumbhash;
   for (;;) {
     EDGEPIX_ASSIGN_OR_RETURN(auto more, frames.Next());
     if (!more) break;
@@ -236,6 +238,9 @@ Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const
           auto resized, ResizeCentred(frames.canvas(), v.plan.crop_fx, v.plan.crop_fy, v.plan.width,
                                       v.plan.height));
       ClearHiddenColour(resized);
+      if (first && &v == &variants[smallest]) {
+        EDGEPIX_ASSIGN_OR_RETURN(thumbhash, ThumbHashOf(resized));
+      }
       if (v.still) {
         EDGEPIX_ASSIGN_OR_RETURN(auto webp,
                                  EncodeWebp(resized, v.spec->quality, options.webp_method));
@@ -276,7 +281,7 @@ Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const
   if (options.on_variant) {
     for (size_t i : order) options.on_variant(out[i]);
   }
-  return out;
+  return AnimationOutput{std::move(out), std::move(thumbhash)};
 }
 
 }  // namespace edgepix::image

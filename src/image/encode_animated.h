@@ -41,9 +41,14 @@ uint64_t AnimationFootprintBytes(const HeaderInfo& h, const std::vector<VariantS
 // Whether the image is an animation EncodeAnimation takes (GIF, WebP).
 bool IsAnimation(const HeaderInfo& h);
 
+struct AnimationOutput {
+  std::vector<VariantOutput> variants;  // spec order
+  std::string thumbhash;                // of the smallest variant's first frame
+};
+
 // Variants in spec order; on_variant is called for each as in ProcessImage.
-Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
-                                                   const std::vector<VariantSpec>& specs,
-                                                   const PipelineOptions& options);
+Result<AnimationOutput> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
+                                        const std::vector<VariantSpec>& specs,
+                                        const PipelineOptions& options);
 
 }  // namespace edgepix::image

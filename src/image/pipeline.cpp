@@ -26,6 +26,7 @@
 #include "image/orient.h"
 #include "image/pixel_budget.h"
 #include "image/resize.h"
+#include "image/thumbhash.h"
 
 namespace edgepix::image {
 namespace {
@@ -144,8 +145,9 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
       budget.SetCapacity(options.limits.memory_budget_bytes);
       PixelBudget::Lease lease = budget.Acquire(AnimationFootprintBytes(h, specs));
       CpuTokens::Token busy = CpuTokens::Process().Hold();
-      EDGEPIX_ASSIGN_OR_RETURN(auto variants, EncodeAnimation(bytes, h, specs, options));
-      result.variants = std::move(variants);
+      EDGEPIX_ASSIGN_OR_RETURN(auto animation_out, EncodeAnimation(bytes, h, specs, options));
+      result.variants = std::move(animation_out.variants);
+      result.thumbhash = std::move(animation_out.thumbhash);
       return result;
     }
     result.warnings.push_back(animation.note);
@@ -188,6 +190,14 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
     ready[i] = {&specs[i], std::move(px)};
   }
   outputs.clear();
+  // The placeholder comes from the smallest variant, as the page shows it in its place.
+  if (!ready.empty()) {
+    const auto smallest = std::min_element(ready.begin(), ready.end(), [](auto& a, auto& b) {
+      return int64_t(a.pixels->width) * a.pixels->height <
+             int64_t(b.pixels->width) * b.pixels->height;
+    });
+    EDGEPIX_ASSIGN_OR_RETURN(result.thumbhash, ThumbHashOf(*smallest->pixels));
+  }
 
   CpuTokens::Token extra;
   if (options.parallel == ParallelVariants::kAlways) {

@@ -82,6 +82,11 @@ CREATE TABLE upload_grants (
 );
 CREATE INDEX upload_grants_expires ON upload_grants (expires_at);
 )sql",
+    // 4 -> 5: a COMPLETED job's placeholder (Job::thumbhash), the ThumbHash's
+    // bytes; jobs completed before it have none.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN thumbhash BLOB NOT NULL DEFAULT x'';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");
