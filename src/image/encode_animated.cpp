@@ -9,6 +9,7 @@
 #include <memory>
 #include <numeric>
 
+#include "image/apng_frames.h"
 #include "image/encode_webp.h"
 #include "image/gif_frames.h"
 #include "image/resize.h"
@@ -99,6 +100,19 @@ class GifSource : public FrameSource {
   std::unique_ptr<GifFrames> gif_;
 };
 
+// APNG's num_plays is already a play count (0 = forever), as WebP's loop count.
+class ApngSource : public FrameSource {
+ public:
+  explicit ApngSource(std::unique_ptr<ApngFrames> apng) : apng_(std::move(apng)) {}
+  Result<bool> Next() override { return apng_->Next(); }
+  const PixelBuffer& canvas() const override { return apng_->canvas(); }
+  int delay_ms() const override { return apng_->delay_ms(); }
+  int webp_loops() const override { return apng_->plays(); }
+
+ private:
+  std::unique_ptr<ApngFrames> apng_;
+};
+
 struct AnimDecoderDelete {
   void operator()(WebPAnimDecoder* d) const { WebPAnimDecoderDelete(d); }
 };
@@ -168,7 +182,8 @@ uint64_t AnimationFootprintBytes(const HeaderInfo& h, const std::vector<VariantS
 
 bool IsAnimation(const HeaderInfo& h) {
   return h.animated && h.frame_count > 1 &&
-         (h.probe.format == Format::kGif || h.probe.format == Format::kWebp);
+         (h.probe.format == Format::kGif || h.probe.format == Format::kWebp ||
+          h.probe.format == Format::kPng);
 }
 
 AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<VariantSpec>& specs,
@@ -202,6 +217,9 @@ Result<AnimationOutput> EncodeAnimation(std::string_view bytes, const HeaderInfo
   if (h.probe.format == Format::kGif) {
     EDGEPIX_ASSIGN_OR_RETURN(auto opened, GifFrames::Open(bytes));
     source = std::make_unique<GifSource>(std::move(opened));
+  } else if (h.probe.format == Format::kPng) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto opened, ApngFrames::Open(bytes));
+    source = std::make_unique<ApngSource>(std::move(opened));
   } else {
     EDGEPIX_ASSIGN_OR_RETURN(auto opened, WebpSource::Open(bytes));
     source = std::move(opened);

@@ -1,10 +1,11 @@
-// Animated GIFs against the real binary (issue 14 item 3): the served
+// Animated GIFs and PNGs against the real binary (issue 14 item 3): the served
 // variants are animated WebPs with the GIF's frame count and delays (read by
 // libwebp's demuxer); over --max-frames, stills and the job's warnings say so.
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "integration/server_harness.h"
+#include "unit/support/apng_fixtures.h"
 #include "unit/support/gif_fixtures.h"
 #include "unit/support/webp_animation.h"
 
@@ -96,5 +97,28 @@ TEST_CASE("an animated GIF uploaded again under other --max-frames or --animated
     REQUIRE(done["status"] == "COMPLETED");
     CHECK(thumb_and_large(c, done) == std::make_pair(true, true));
     CHECK(done["placeholder"]["thumbhash"].get<std::string>().size() >= 20);
+  }
+}
+
+TEST_CASE("an animated PNG is served as animated WebP variants with its frames and delays") {
+  ServerProcess server;
+  auto c = server.Client();
+  auto up = JsonBody(UploadFiles(c, {{"anim.png", MakeSimpleApng(200, 120, 6, 80)}}));
+  auto done = WaitForTerminal(c, up["jobs"][0]["id"]);
+  INFO(done.dump());
+  REQUIRE(done["status"] == "COMPLETED");
+  CHECK(done["original"]["format"] == "png");
+  CHECK(done["warnings"].empty());
+  CHECK(done["placeholder"]["thumbhash"].is_string());
+  const std::string id = done["id"];
+  for (const char* name : {"thumb", "medium", "large"}) {
+    auto v = c.Get(("/v/" + id + "/" + name + ".webp").c_str());
+    REQUIRE(v);
+    REQUIRE(v->status == 200);
+    auto info = InspectWebpAnimation(v->body);
+    INFO(name);
+    CHECK(info.animated);
+    CHECK(info.loop_count == 0);
+    CHECK(info.durations_ms == std::vector<int>(6, 80));
   }
 }
