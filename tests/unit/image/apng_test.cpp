@@ -52,7 +52,8 @@ TEST_CASE("APNG frames are composited with their dispose and blend operations", 
   spec.frames[1].delay_num = 3;
   spec.frames[1].delay_den = 0;  // 0 means hundredths: 30 ms
 
-  auto a = ei::ApngFrames::Open(et::MakeApng(spec));
+  const std::string apng = et::MakeApng(spec);  // outlives the reader, which refers to it
+  auto a = ei::ApngFrames::Open(apng);
   REQUIRE(a.ok());
   auto& frames = **a;
   CHECK(frames.frame_count() == 4);
