@@ -20,8 +20,10 @@
 // delay_den seconds (den 0 = 100), in ms.
 //
 // Memory: the RGBA canvas, a copy of it only while a "previous" frame is on
-// screen, and one decoded frame (at most the canvas size, RGBA) with its
-// rebuilt stream (at most the file's size): within AnimationFootprintBytes.
+// screen, and one decoded frame (at most the canvas size, RGBA): the three
+// screens AnimationFootprintBytes counts. Each frame's rebuilt stream (its
+// compressed data, at most the file's size) is not counted, as the file's own
+// bytes are not.
 //
 // Thread-safety: one object per thread. The object refers to `bytes`, which
 // must outlive it. Errors: kUndecodable ("APNG: ..." or the PNG decoder's).
