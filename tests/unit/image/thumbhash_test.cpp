@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "image/pipeline.h"
+#include "image/resize.h"
 #include "unit/support/fixtures.h"
 #include "unit/support/gif_fixtures.h"
 #include "unit/support/skip.h"
@@ -237,4 +238,39 @@ TEST_CASE("Every processed image carries a ThumbHash of its smallest variant",
     CHECK(r->thumbhash.size() >= 10);
     CHECK(r->thumbhash.size() <= 30);
   }
+}
+
+TEST_CASE("ThumbHashOf scales any buffer to fit 100x100 and keeps its aspect",
+          "[image][thumbhash]") {
+  // A wide RGB image: scaled to 100x20 first; the hash says landscape and, as
+  // ThumbHash stores it, the luminance term count of the short side (7 * 20 / 100 = 1.4 -> 1).
+  auto wide = ei::PixelBuffer::Allocate(300, 60, 3);
+  REQUIRE(wide.ok());
+  for (size_t i = 0; i < wide->size(); ++i) wide->pixels()[i] = uint8_t(i * 7);
+  auto hash = ei::ThumbHashOf(*wide);
+  REQUIRE(hash.ok());
+  REQUIRE(hash->size() >= 5);
+  const uint32_t header16 = uint8_t((*hash)[3]) | uint8_t((*hash)[4]) << 8;
+  CHECK((header16 >> 15) == 1);              // landscape
+  CHECK((header16 & 7) == 1);                // ly
+  CHECK((uint8_t((*hash)[2]) & 0x80) == 0);  // RGB: no alpha
+  // Equal to encoding the same image resized by hand to 100x20 RGBA.
+  auto small = ei::ResizeCentred(*wide, 1.0, 1.0, 100, 20);
+  REQUIRE(small.ok());
+  std::vector<uint8_t> rgba;
+  for (size_t i = 0; i < small->size(); i += 3) {
+    rgba.insert(rgba.end(),
+                {small->pixels()[i], small->pixels()[i + 1], small->pixels()[i + 2], 255});
+  }
+  auto direct = ei::EncodeThumbHash(100, 20, rgba.data());
+  REQUIRE(direct.ok());
+  CHECK(*direct == *hash);
+
+  // A 1x1 image is encoded as it is (never upscaled).
+  auto dot = ei::PixelBuffer::Allocate(1, 1, 4);
+  REQUIRE(dot.ok());
+  dot->pixels()[0] = 10, dot->pixels()[1] = 200, dot->pixels()[2] = 30, dot->pixels()[3] = 128;
+  auto one = ei::ThumbHashOf(*dot);
+  REQUIRE(one.ok());
+  CHECK((uint8_t((*one)[2]) & 0x80) != 0);  // alpha
 }
