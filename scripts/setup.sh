@@ -48,8 +48,9 @@ fi
 
 if [[ "${1:-}" != "--build" ]]; then
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  # The browser test (playwright-core) and the S3 test's AWS SDK for JavaScript v3.
-  for dir in tests/e2e tests/s3/js; do
+  # The browser test (playwright-core), the S3 test's AWS SDK for JavaScript v3
+  # and the ThumbHash reference (a test oracle).
+  for dir in tests/e2e tests/s3/js tests/thumbhash; do
     if [[ -f "$root/$dir/package.json" ]]; then
       lock="$root/$dir/package-lock.json"
       stamp="$root/$dir/node_modules/.edgepix-lock"

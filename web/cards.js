@@ -2,6 +2,7 @@
 // ready, failed). A card owns its DOM; app.js decides when it changes and what the buttons do.
 
 import * as fmt from './format.js';
+import { thumbHashDataUrl } from './thumbhash.js';
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -158,9 +159,15 @@ export class Card {
       if (current && current.getAttribute('src') === thumb.url) return;
       const img = h('img', { class: 'thumb-img', src: thumb.url, alt: this.name, width: 150, height: 150,
         decoding: 'async' });
-      img.addEventListener('load', () => this.dropPreview(), { once: true });
-      const button = h('button', { type: 'button', class: 'thumb',
-        'aria-label': `View ${this.name} larger`, onclick: () => this.handlers.open(this) }, img);
+      // The job's ThumbHash, blurred, under the thumb until the thumb has loaded.
+      const blur = thumbHashDataUrl(job.placeholder && job.placeholder.thumbhash);
+      const under = blur ? h('img', { class: 'thumbhash-img', src: blur, alt: '' }) : null;
+      img.addEventListener('load', () => {
+        this.dropPreview();
+        if (under) under.remove();
+      }, { once: true });
+      const button = h('button', { type: 'button', class: 'thumb', 'data-placeholder': blur ? 'thumbhash' : null,
+        'aria-label': `View ${this.name} larger`, onclick: () => this.handlers.open(this) }, under, img);
       this.media.replaceChildren(button);
       return;
     }

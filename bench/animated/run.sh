@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Animated GIF -> animated WebP variants (issue 14): time, peak RSS and bytes
-# of the three default variants against the input, for the first 100 frames
-# of the corpus's Muybridge horse (472x298) and the 42-frame iss634.gif.
+# Animated GIF/APNG -> animated WebP variants (issue 14): time, peak RSS and
+# bytes of the three default variants against the input, for the first 100
+# frames of the corpus's Muybridge horse (472x298), the 42-frame iss634.gif
+# and the same animation as an APNG (corpus2 iss634.apng, 41 frames).
 # One worker, one core: `edgepix process --workers 1`. Figures: RESULTS.md.
 #   bash bench/animated/run.sh [build-dir]     (default: build)
 set -euo pipefail
@@ -14,8 +15,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 "$here/trim_gif.py" "$corpus/formats/gif/gifplayer-muybridge.gif" "$work/muybridge100.gif" 100
 cp "$corpus2/formats/gif/iss634.gif" "$work/iss634.gif"
-for gif in "$work/muybridge100.gif" "$work/iss634.gif"; do
-  name=$(basename "$gif" .gif)
+cp "$corpus2/formats/png/iss634.apng" "$work/iss634-apng.png"
+for gif in "$work/muybridge100.gif" "$work/iss634.gif" "$work/iss634-apng.png"; do
+  name=$(basename "${gif%.*}")
   /usr/bin/time -f "%e s wall, %U s user, %M KB peak RSS" -o "$work/time.txt" \
     "$bin" process --workers 1 --max-frames 300 --out "$work/out" -- "$gif" >/dev/null
   in_bytes=$(stat -c %s "$gif")

@@ -19,9 +19,11 @@ std::vector<OptionDef> ImageOptionDefs() {
        "memory all decodes may hold at once (an image waits for room; one whose decode alone "
        "needs more is refused: 422 over_memory_budget); 0 = no limit"},
       {"max-frames", std::to_string(defaults.max_frames),
-       "an animated GIF with more frames becomes stills of its first frame (the job says so)"},
+       "an animated GIF, WebP or PNG with more frames becomes stills of its first frame (the job "
+       "says so)"},
       {"animated-thumb", defaults.animated_thumb ? "true" : "false",
-       "true: the smallest variant of an animated GIF is animated too; false: a still"},
+       "true: the smallest variant of an animated GIF, WebP or PNG is animated too; false: a "
+       "still"},
   };
 }
 

@@ -18,6 +18,7 @@
 #include "cli/image_options.h"
 #include "cli/options.h"
 #include "cli/process_inputs.h"
+#include "http/crypto.h"
 #include "http/job_json.h"
 #include "jobs/job_processor.h"
 #include "jobs/sha256.h"
@@ -71,7 +72,8 @@ nlohmann::json ProcessOne(Env* env, const std::string& file, const std::string& 
             {"sha256", *sha256}}},
           {"metadata", http::MetadataJson(result->metadata)},
           {"variants", variants},
-          {"warnings", result->warnings}};
+          {"warnings", result->warnings},
+          {"placeholder", {{"thumbhash", http::Base64Encode(result->thumbhash)}}}};
 }
 
 // "n/N  r images/s  ETA s" on one terminal line, rewritten as inputs finish.

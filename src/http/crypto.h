@@ -1,5 +1,5 @@
 // Crypto helpers for authentication (OpenSSL's libcrypto underneath):
-// HMAC-SHA256, unpadded base64url, constant-time comparison, random bytes.
+// HMAC-SHA256, unpadded base64url, padded base64, constant-time comparison, random bytes.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,8 @@ namespace edgepix::http {
 
 // Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string HmacSha256(std::string_view key, std::string_view data);
+// RFC 4648 section 4 (standard alphabet), with padding.
+std::string Base64Encode(std::string_view bytes);
 // RFC 4648 section 5, without padding.
 std::string Base64UrlEncode(std::string_view bytes);
 // Strict: only [A-Za-z0-9_-], no padding, no stray bits. nullopt otherwise.

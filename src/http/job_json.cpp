@@ -1,5 +1,7 @@
 #include "http/job_json.h"
 
+#include "http/crypto.h"
+
 namespace edgepix::http {
 namespace {
 
@@ -64,6 +66,9 @@ nlohmann::json JobJson(const Job& job, const MediaUrlFn& media_url) {
       {"variants", std::move(variants)},
       {"error", std::move(error)},
       {"warnings", job.warnings},
+      {"placeholder", job.thumbhash.empty()
+                          ? nlohmann::json(nullptr)
+                          : nlohmann::json{{"thumbhash", Base64Encode(job.thumbhash)}}},
   };
 }
 

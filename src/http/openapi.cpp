@@ -398,7 +398,8 @@ const std::string& OpenApiDocument() {
      "metadata",
      "variants",
      "error",
-     "warnings"
+     "warnings",
+     "placeholder"
     ],
     "properties": {
      "id": {
@@ -469,6 +470,33 @@ const std::string& OpenApiDocument() {
        "type": "string"
       },
       "description": "what the decode tolerated, e.g. libjpeg's warnings on a damaged JPEG that still decoded (at least half of its rows); empty for a clean image and before COMPLETED"
+     },
+     "placeholder": {
+      "oneOf": [
+       {
+        "type": "null"
+       },
+       {
+        "$ref": "#/components/schemas/Placeholder"
+       }
+      ],
+      "description": "what to show until the thumb has loaded, once COMPLETED; null before (and for images completed by a version without placeholders)"
+     }
+    }
+   },
+   "Placeholder": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "thumbhash"
+    ],
+    "properties": {
+     "thumbhash": {
+      "type": "string",
+      "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+      "minLength": 8,
+      "maxLength": 64,
+      "description": "ThumbHash (https://evanw.github.io/thumbhash/) of the smallest variant (its first frame for an animation), standard base64 with padding; decoded by the upload page into a blurred preview"
      }
     }
    },

@@ -9,9 +9,11 @@
 #include <memory>
 #include <numeric>
 
+#include "image/apng_frames.h"
 #include "image/encode_webp.h"
 #include "image/gif_frames.h"
 #include "image/resize.h"
+#include "image/thumbhash.h"
 
 namespace edgepix::image {
 namespace {
@@ -98,6 +100,19 @@ class GifSource : public FrameSource {
   std::unique_ptr<GifFrames> gif_;
 };
 
+// APNG's num_plays is already a play count (0 = forever), as WebP's loop count.
+class ApngSource : public FrameSource {
+ public:
+  explicit ApngSource(std::unique_ptr<ApngFrames> apng) : apng_(std::move(apng)) {}
+  Result<bool> Next() override { return apng_->Next(); }
+  const PixelBuffer& canvas() const override { return apng_->canvas(); }
+  int delay_ms() const override { return apng_->delay_ms(); }
+  int webp_loops() const override { return apng_->plays(); }
+
+ private:
+  std::unique_ptr<ApngFrames> apng_;
+};
+
 struct AnimDecoderDelete {
   void operator()(WebPAnimDecoder* d) const { WebPAnimDecoderDelete(d); }
 };
@@ -167,7 +182,8 @@ uint64_t AnimationFootprintBytes(const HeaderInfo& h, const std::vector<VariantS
 
 bool IsAnimation(const HeaderInfo& h) {
   return h.animated && h.frame_count > 1 &&
-         (h.probe.format == Format::kGif || h.probe.format == Format::kWebp);
+         (h.probe.format == Format::kGif || h.probe.format == Format::kWebp ||
+          h.probe.format == Format::kPng);
 }
 
 AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<VariantSpec>& specs,
@@ -194,13 +210,16 @@ AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<Variant
   return d;
 }
 
-Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
-                                                   const std::vector<VariantSpec>& specs,
-                                                   const PipelineOptions& options) {
+Result<AnimationOutput> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
+                                        const std::vector<VariantSpec>& specs,
+                                        const PipelineOptions& options) {
   std::unique_ptr<FrameSource> source;
   if (h.probe.format == Format::kGif) {
     EDGEPIX_ASSIGN_OR_RETURN(auto opened, GifFrames::Open(bytes));
     source = std::make_unique<GifSource>(std::move(opened));
+  } else if (h.probe.format == Format::kPng) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto opened, ApngFrames::Open(bytes));
+    source = std::make_unique<ApngSource>(std::move(opened));
   } else {
     EDGEPIX_ASSIGN_OR_RETURN(auto opened, WebpSource::Open(bytes));
     source = std::move(opened);
@@ -224,6 +243,7 @@ Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const
   if (!options.animated_thumb && !variants.empty()) variants[smallest].still = true;
   int timestamp = 0;
   bool first = true;
+  std::string thumbhash;
   for (;;) {
     EDGEPIX_ASSIGN_OR_RETURN(auto more, frames.Next());
     if (!more) break;
@@ -236,6 +256,9 @@ Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const
           auto resized, ResizeCentred(frames.canvas(), v.plan.crop_fx, v.plan.crop_fy, v.plan.width,
                                       v.plan.height));
       ClearHiddenColour(resized);
+      if (first && &v == &variants[smallest]) {
+        EDGEPIX_ASSIGN_OR_RETURN(thumbhash, ThumbHashOf(resized));
+      }
       if (v.still) {
         EDGEPIX_ASSIGN_OR_RETURN(auto webp,
                                  EncodeWebp(resized, v.spec->quality, options.webp_method));
@@ -276,7 +299,7 @@ Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const
   if (options.on_variant) {
     for (size_t i : order) options.on_variant(out[i]);
   }
-  return out;
+  return AnimationOutput{std::move(out), std::move(thumbhash)};
 }
 
 }  // namespace edgepix::image

@@ -1,11 +1,13 @@
-// Animated GIF or WebP -> animated WebP variants (libwebp's WebPAnimEncoder,
-// from libwebpmux): every frame composited (GifFrames, WebPAnimDecoder),
-// resized per variant and added with its delay; the loop count kept.
+// Animated GIF, WebP or PNG (APNG) -> animated WebP variants (libwebp's
+// WebPAnimEncoder, from libwebpmux): every frame composited (GifFrames,
+// WebPAnimDecoder, ApngFrames), resized per variant and added with its delay;
+// the loop count kept.
 //
-// Promises: frame count and durations of the output equal the GIF's, except
+// Promises: frame count and durations of the output equal the input's, except
 // that a delay under 20 ms (0 or 1 hundredth) becomes 100 ms, as browsers
 // play it. The GIF loop count n (NETSCAPE2.0, "repeat n more times") becomes
-// WebP's n + 1 plays, 0 (forever) stays 0, and a GIF without one plays once.
+// WebP's n + 1 plays, 0 (forever) stays 0, and a GIF without one plays once;
+// an APNG's num_plays is WebP's play count as it is (0 = forever).
 // With animated_thumb false, the smallest variant is a still of the first frame.
 //
 // DecideAnimation says whether an animation is kept: at most max_frames
@@ -38,12 +40,17 @@ AnimationDecision DecideAnimation(const HeaderInfo& h, const std::vector<Variant
 // and a "restore to previous" copy) and, per variant, the encoder's canvases.
 uint64_t AnimationFootprintBytes(const HeaderInfo& h, const std::vector<VariantSpec>& specs);
 
-// Whether the image is an animation EncodeAnimation takes (GIF, WebP).
+// Whether the image is an animation EncodeAnimation takes (GIF, WebP, APNG).
 bool IsAnimation(const HeaderInfo& h);
 
+struct AnimationOutput {
+  std::vector<VariantOutput> variants;  // spec order
+  std::string thumbhash;                // of the smallest variant's first frame
+};
+
 // Variants in spec order; on_variant is called for each as in ProcessImage.
-Result<std::vector<VariantOutput>> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
-                                                   const std::vector<VariantSpec>& specs,
-                                                   const PipelineOptions& options);
+Result<AnimationOutput> EncodeAnimation(std::string_view bytes, const HeaderInfo& h,
+                                        const std::vector<VariantSpec>& specs,
+                                        const PipelineOptions& options);
 
 }  // namespace edgepix::image

@@ -19,8 +19,9 @@ namespace edgepix::image {
 struct HeaderInfo {
   ProbeInfo probe;
   bool has_alpha = false;  // format/header says the image can carry alpha
-  bool animated = false;   // GIF with >1 frame, WebP with ANIM, an avis/msf1 (sequence) HEIF
-  int frame_count = 1;     // GIF: counted by the block walk; WebP: from the demuxer
+  // GIF with >1 frame, WebP with ANIM, APNG (acTL) with >1 fcTL, an avis/msf1 (sequence) HEIF
+  bool animated = false;
+  int frame_count = 1;  // GIF: counted by the block walk; WebP: from the demuxer; APNG: fcTL chunks
   // GIF: edges of the first frame, which may exceed the screen.
   int gif_frame_left = 0;
   int gif_frame_top = 0;

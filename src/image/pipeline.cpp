@@ -26,6 +26,7 @@
 #include "image/orient.h"
 #include "image/pixel_budget.h"
 #include "image/resize.h"
+#include "image/thumbhash.h"
 
 namespace edgepix::image {
 namespace {
@@ -144,11 +145,24 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
       budget.SetCapacity(options.limits.memory_budget_bytes);
       PixelBudget::Lease lease = budget.Acquire(AnimationFootprintBytes(h, specs));
       CpuTokens::Token busy = CpuTokens::Process().Hold();
-      EDGEPIX_ASSIGN_OR_RETURN(auto variants, EncodeAnimation(bytes, h, specs, options));
-      result.variants = std::move(variants);
-      return result;
+      auto animation_out = EncodeAnimation(bytes, h, specs, options);
+      if (animation_out.ok()) {
+        result.variants = std::move(animation_out->variants);
+        result.thumbhash = std::move(animation_out->thumbhash);
+        return result;
+      }
+      // A broken APNG animation (missing frame data, sequence out of order,
+      // a frame past the canvas) leaves a valid default image, which is what
+      // browsers then show: so do we, and say why. Nothing was published yet.
+      if (h.probe.format != Format::kPng ||
+          animation_out.status().code() != ErrorCode::kUndecodable) {
+        return animation_out.status();
+      }
+      result.warnings.push_back("animation not kept (" + animation_out.status().message() +
+                                "): its default image is shown, as browsers do");
+    } else {
+      result.warnings.push_back(animation.note);
     }
-    result.warnings.push_back(animation.note);
   }
   const Size target = DecodeTargetSize(h, swap, specs);
   const int min_w = target.width, min_h = target.height;
@@ -188,6 +202,14 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
     ready[i] = {&specs[i], std::move(px)};
   }
   outputs.clear();
+  // The placeholder comes from the smallest variant, as the page shows it in its place.
+  if (!ready.empty()) {
+    const auto smallest = std::min_element(ready.begin(), ready.end(), [](auto& a, auto& b) {
+      return int64_t(a.pixels->width) * a.pixels->height <
+             int64_t(b.pixels->width) * b.pixels->height;
+    });
+    EDGEPIX_ASSIGN_OR_RETURN(result.thumbhash, ThumbHashOf(*smallest->pixels));
+  }
 
   CpuTokens::Token extra;
   if (options.parallel == ParallelVariants::kAlways) {

@@ -138,6 +138,9 @@ struct PipelineResult {
   // What was tolerated on the way, for the job to show (libjpeg's warnings on
   // a damaged JPEG, ...). Empty for a clean image.
   std::vector<std::string> warnings;
+  // The ThumbHash (image/thumbhash.h) of the smallest variant, its first frame
+  // for an animation: binary, about 25 bytes; empty only when no variant was asked.
+  std::string thumbhash;
 };
 
 // Runs the whole pipeline. The first call tunes glibc malloc to keep freed

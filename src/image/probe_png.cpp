@@ -9,26 +9,14 @@
 
 #include "image/bytes.h"
 #include "image/header.h"
+#include "image/png_crc.h"
 
 namespace edgepix::image {
 namespace {
 
 Status Bad(const std::string& why) { return Status::Error(ErrorCode::kUndecodable, "PNG: " + why); }
 
-uint32_t Crc32(std::string_view data) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t n = 0; n < 256; ++n) {
-      uint32_t c = n;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[n] = c;
-    }
-    return t;
-  }();
-  uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char ch : data) c = table[(c ^ ch) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
-}
+uint32_t Crc32(std::string_view data) { return PngCrc32(data); }
 
 bool LegalDepth(int color, int depth) {
   switch (color) {
@@ -84,7 +72,8 @@ Status ReadPngHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
   out->png_color = color;
   out->png_interlaced = U8(ihdr, 12) == 1;
   p += 25;
-  bool have_idat = false, have_plte = false;
+  bool have_idat = false, have_plte = false, have_actl = false;
+  int fctl_count = 0;
   for (;;) {
     if (!Has(b, p, 8)) return Bad("truncated (no IEND chunk)");
     uint32_t len = Be32(b, p);
@@ -97,6 +86,10 @@ Status ReadPngHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
     if (type == "IEND") break;
     if (type == "IDAT") {
       have_idat = true;
+    } else if (type == "acTL" && !have_idat && len == 8) {
+      have_actl = true;  // APNG: the frames are counted by their fcTL chunks
+    } else if (type == "fcTL") {
+      ++fctl_count;
     } else if (type == "PLTE") {
       if (Crc32(b.substr(p + 4, len + 4)) != Be32(b, p + 8 + len)) {
         return Bad("PLTE checksum mismatch");
@@ -113,6 +106,10 @@ Status ReadPngHeader(std::string_view b, bool want_metadata, HeaderInfo* out) {
   }
   if (!have_idat) return Bad("no image data (IDAT chunk)");
   if (color == 3 && !have_plte) return Bad("palette image without PLTE chunk");
+  if (have_actl && fctl_count > 1) {
+    out->animated = true;
+    out->frame_count = fctl_count;
+  }
   return Status::Ok();
 }
 

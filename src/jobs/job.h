@@ -58,6 +58,9 @@ struct Job {
   // What the image decode tolerated (libjpeg's warnings on a damaged JPEG...),
   // set at COMPLETED; empty otherwise.
   std::vector<std::string> warnings;
+  // The placeholder a page shows until the thumb loads: ThumbHash bytes
+  // (image/thumbhash.h), set at COMPLETED; empty otherwise.
+  std::string thumbhash;
   int attempts = 0;  // processing attempts counted against the job (see JobStore)
   // The variant settings (VariantSpecKey) its variants were made with; set at
   // COMPLETED, so a duplicate is served only variants made exactly so.

@@ -23,8 +23,14 @@ bool IsTransient(ErrorCode code) {
 
 }  // namespace
 
-std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs, int webp_method) {
-  std::string key = "webp;method=" + std::to_string(webp_method);
+std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs,
+                           const image::PipelineOptions& pipeline) {
+  std::string key = "webp;method=" + std::to_string(pipeline.webp_method);
+  // What decides whether an animation stays one (a GIF of 40 frames is a still
+  // under --max-frames 30, animated under 300).
+  key += ";anim=" + std::string(pipeline.keep_animation ? "1" : "0") +
+         ";max_frames=" + std::to_string(pipeline.max_frames) +
+         ";animated_thumb=" + std::string(pipeline.animated_thumb ? "1" : "0");
   for (const auto& s : specs) {
     key += ";" + s.name + ":" + std::to_string(s.width) + "x" + std::to_string(s.height) + ":" +
            image::FitName(s.fit) + ":q" + std::to_string(s.quality);
@@ -38,7 +44,7 @@ JobProcessor::JobProcessor(JobStore* store, BlobStore* blobs, JobNotifier* notif
       blobs_(blobs),
       notifier_(notifier),
       options_(std::move(options)),
-      spec_key_(VariantSpecKey(options_.variants, options_.pipeline.webp_method)) {}
+      spec_key_(VariantSpecKey(options_.variants, options_.pipeline)) {}
 
 bool JobProcessor::interrupted() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -136,7 +142,8 @@ bool JobProcessor::CompleteFromDuplicate(const Job& job) {
   std::set<std::string> wanted, have;
   for (const auto& spec : options_.variants) wanted.insert(spec.name);
   for (const auto& v : source.variants) have.insert(v.name);
-  if (wanted != have) return false;  // incomplete: process afresh
+  if (wanted != have) return false;            // incomplete: process afresh
+  if (source.thumbhash.empty()) return false;  // completed before placeholders existed
   std::vector<std::pair<VariantRecord, std::string>> copies;
   for (const auto& v : source.variants) {
     auto bytes = blobs_->ReadVariant(source.id, v.name);
@@ -154,7 +161,7 @@ bool JobProcessor::CompleteFromDuplicate(const Job& job) {
   original.bytes = job.original.bytes;
   Record(job.id, [&] {
     return store_->MarkCompleted(job.id, original, source.metadata.value_or(image::ImageMetadata{}),
-                                 source.variants, spec_key_, source.warnings);
+                                 source.variants, spec_key_, source.warnings, source.thumbhash);
   });
   return true;
 }
@@ -204,7 +211,7 @@ void JobProcessor::Run(const Job& job) {
   original.height = result->original.height;
   Record(job.id, [&] {
     return store_->MarkCompleted(job.id, original, result->metadata, records, spec_key_,
-                                 result->warnings);
+                                 result->warnings, result->thumbhash);
   });
 }
 

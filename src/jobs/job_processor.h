@@ -45,8 +45,10 @@ struct ProcessorOptions {
 };
 
 // The variant settings as one string: each variant's name, size, fit and
-// quality, the WebP method and the output format. Equal keys = equal output.
-std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs, int webp_method);
+// quality, the WebP method, the output format and what decides animation
+// (keep_animation, max_frames, animated_thumb). Equal keys = equal output.
+std::string VariantSpecKey(const std::vector<image::VariantSpec>& specs,
+                           const image::PipelineOptions& pipeline);
 
 class JobProcessor {
  public:

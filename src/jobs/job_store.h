@@ -84,13 +84,14 @@ class JobStore {
   virtual Result<Job> PublishVariant(const std::string& id, const VariantRecord& variant,
                                      const std::function<Status()>& publish) = 0;
   // PROCESSING -> COMPLETED with the facts found, the variant settings
-  // (spec_key) they were made with and what the decode tolerated (warnings).
-  // kNotFound if deleted meanwhile.
+  // (spec_key) they were made with, what the decode tolerated (warnings) and
+  // the placeholder's ThumbHash bytes. kNotFound if deleted meanwhile.
   virtual Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
                                     const image::ImageMetadata& metadata,
                                     const std::vector<VariantRecord>& variants,
                                     const std::string& spec_key,
-                                    const std::vector<std::string>& warnings) = 0;
+                                    const std::vector<std::string>& warnings,
+                                    const std::string& thumbhash) = 0;
   // -> FAILED with the reason; its variant list is emptied.
   virtual Result<Job> MarkFailed(const std::string& id, const JobError& error) = 0;
   // PROCESSING -> PENDING (a retry after a transient failure); variants emptied.

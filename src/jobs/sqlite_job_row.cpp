@@ -9,7 +9,7 @@ namespace edgepix {
 const char* const kJobColumns =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts, spec_key, suspect, warnings_json, batch_id, uploader";
+    "error_message, attempts, spec_key, suspect, warnings_json, batch_id, uploader, thumbhash";
 const int kJobColumnCount = 21;
 
 namespace {
@@ -97,6 +97,7 @@ void BindMutableColumns(SQLite::Statement& st, const Job& job) {
   st.bind(17, job.spec_key);
   st.bind(18, job.suspect ? 1 : 0);
   st.bind(19, nlohmann::json(job.warnings).dump());
+  st.bind(20, job.thumbhash.data(), static_cast<int>(job.thumbhash.size()));
 }
 
 }  // namespace
@@ -128,6 +129,9 @@ Job ReadJobRow(SQLite::Statement& row) {
       nlohmann::json::parse(row.getColumn(18).getString()).get<std::vector<std::string>>();
   job.batch_id = row.getColumn(19).getString();
   job.uploader = row.getColumn(20).getString();
+  const SQLite::Column thumbhash = row.getColumn(21);
+  job.thumbhash.assign(static_cast<const char*>(thumbhash.getBlob()),
+                       static_cast<size_t>(thumbhash.getBytes()));
   return job;
 }
 
@@ -144,14 +148,14 @@ void InsertJobRow(SQLite::Database& db, const Job& job, int64_t seq) {
       "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
       "original_bytes, original_format, original_width, original_height, sha256, "
       "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
-      "suspect, warnings_json, batch_id, seq, uploader) "
+      "suspect, warnings_json, thumbhash, batch_id, seq, uploader) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20, ?21, ?22)");
+      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
-  st.bind(20, job.batch_id);
-  st.bind(21, seq);
-  st.bind(22, job.uploader);
+  st.bind(21, job.batch_id);
+  st.bind(22, seq);
+  st.bind(23, job.uploader);
   st.exec();
 }
 
@@ -162,7 +166,7 @@ void WriteJobRow(SQLite::Database& db, const Job& job) {
                        "original_width = ?9, original_height = ?10, sha256 = ?11, "
                        "metadata_json = ?12, variants_json = ?13, error_code = ?14, "
                        "error_message = ?15, attempts = ?16, spec_key = ?17, suspect = ?18, "
-                       "warnings_json = ?19 "
+                       "warnings_json = ?19, thumbhash = ?20 "
                        "WHERE id = ?1");
   st.bind(1, job.id);
   BindMutableColumns(st, job);

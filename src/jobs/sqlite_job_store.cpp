@@ -167,8 +167,10 @@ class SqliteJobStore : public JobStore {
   Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
                             const image::ImageMetadata& metadata,
                             const std::vector<VariantRecord>& variants, const std::string& spec_key,
-                            const std::vector<std::string>& warnings) override {
+                            const std::vector<std::string>& warnings,
+                            const std::string& thumbhash) override {
     return Transition(id, JobStatus::kCompleted, [&](Job* job) {
+      job->thumbhash = thumbhash;
       job->original = original;
       job->metadata = metadata;
       job->variants = variants;
@@ -183,6 +185,7 @@ class SqliteJobStore : public JobStore {
       job->error = error;
       job->variants.clear();
       job->warnings.clear();
+      job->thumbhash.clear();
     });
   }
 
@@ -190,6 +193,7 @@ class SqliteJobStore : public JobStore {
     return Transition(id, JobStatus::kPending, [](Job* job) {
       job->variants.clear();
       job->warnings.clear();
+      job->thumbhash.clear();
     });
   }
 

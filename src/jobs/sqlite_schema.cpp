@@ -139,6 +139,11 @@ CREATE TABLE job_events (
   created_at TEXT NOT NULL
 );
 )sql",
+    // 7 -> 8: a COMPLETED job's placeholder (Job::thumbhash), the ThumbHash's
+    // bytes; jobs completed before it have none.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN thumbhash BLOB NOT NULL DEFAULT x'';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

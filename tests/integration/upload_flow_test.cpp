@@ -18,6 +18,7 @@ TEST_CASE("multipart upload of a JPEG and a PNG ends in three WebP variants each
     CHECK(job["status"] == "PENDING");
     CHECK(job["version"] == 1);
     CHECK(job["error"].is_null());
+    CHECK(job["placeholder"].is_null());  // only once COMPLETED
     CHECK(job["original"]["sha256"].get<std::string>().size() == 64);
   }
   CHECK(body["jobs"][0]["filename"] == "IMG_0042.jpg");
@@ -30,6 +31,14 @@ TEST_CASE("multipart upload of a JPEG and a PNG ends in three WebP variants each
   CHECK(done["version"].get<int>() >= 3);
   CHECK(done["original"]["width"] == 1600);
   CHECK(done["original"]["height"] == 1200);
+  // The ThumbHash placeholder: ~25 bytes, standard base64 with padding.
+  const std::string hash = done["placeholder"]["thumbhash"];
+  CHECK(hash.size() >= 20);
+  CHECK(hash.size() <= 40);
+  CHECK(hash.size() % 4 == 0);
+  CHECK(
+      hash.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+      std::string::npos);
   REQUIRE(done["variants"].size() == 3);
   std::map<std::string, std::pair<int, int>> expected = {
       {"thumb", {150, 150}}, {"medium", {640, 480}}, {"large", {1280, 960}}};

@@ -31,6 +31,10 @@ TEST_CASE("base64url round-trips and rejects non-canonical input") {
     CHECK(Base64UrlDecode(Base64UrlEncode(s)) == s);
   }
   CHECK(Base64UrlEncode("\xfb\xff") == "-_8");
+  CHECK(Base64Encode("\xfb\xff") == "+/8=");
+  CHECK(Base64Encode("abc") == "YWJj");
+  CHECK(Base64Encode("a") == "YQ==");
+  CHECK(Base64Encode("") == "");
   CHECK_FALSE(Base64UrlDecode("Zm9v=").has_value());  // padding
   CHECK_FALSE(Base64UrlDecode("Zm+v").has_value());   // standard alphabet
   CHECK(Base64UrlDecode("Zm8") == std::string("fo"));

@@ -32,14 +32,15 @@ TEST_CASE("JobJson has the documented shape", "[job][json]") {
   job.metadata = m;
   job.variants = {{"thumb", 150, 150, 7900}, {"medium", 640, 480, 30000}};
   job.warnings = {"Corrupt JPEG data: 12 extraneous bytes before marker 0xd9"};
+  job.thumbhash = std::string("\x93\x00\x0a\xff\xfe", 5);
 
   const nlohmann::json j = JobJson(job, kPlain);
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
   CHECK(keys == std::vector<std::string>{"batch", "created_at", "error", "filename", "id",
-                                         "metadata", "original", "status", "updated_at",
-                                         "variants", "version", "warnings"});
+                                         "metadata", "original", "placeholder", "status",
+                                         "updated_at", "variants", "version", "warnings"});
   CHECK(j["batch"].is_null());
   CHECK(j["id"] == job.id);
   CHECK(j["status"] == "COMPLETED");
@@ -67,6 +68,8 @@ TEST_CASE("JobJson has the documented shape", "[job][json]") {
   CHECK(j["error"].is_null());
   CHECK(j["warnings"] ==
         nlohmann::json::array({"Corrupt JPEG data: 12 extraneous bytes before marker 0xd9"}));
+  // Standard base64 with padding, as ThumbHash decoders (atob) take it.
+  CHECK(j["placeholder"] == nlohmann::json{{"thumbhash", "kwAK//4="}});
 }
 
 TEST_CASE("JobJson of a pending and of a failed job", "[job][json]") {
@@ -86,6 +89,7 @@ TEST_CASE("JobJson of a pending and of a failed job", "[job][json]") {
   CHECK(j["variants"] == nlohmann::json::array());
   CHECK(j["error"].is_null());
   CHECK(j["warnings"] == nlohmann::json::array());
+  CHECK(j["placeholder"].is_null());
   job.batch_id = "batch0000001";
   CHECK(JobJson(job, kPlain)["batch"] == "batch0000001");
 

@@ -71,7 +71,7 @@ TEST_CASE("batch counts follow the jobs and the terminal hook runs once, in the 
   CHECK(s.jobs->Insert(NewJob("jobAAAAAAAA4", id)).code() == ErrorCode::kBatchClosed);
   Claim(s.jobs.get(), "jobAAAAAAAA1");
   CHECK(s.batches->Get(id)->counts.processing == 1);
-  REQUIRE(s.jobs->MarkCompleted("jobAAAAAAAA1", {}, {}, {}, "k", {}).ok());
+  REQUIRE(s.jobs->MarkCompleted("jobAAAAAAAA1", {}, {}, {}, "k", {}, {}).ok());
   Claim(s.jobs.get(), "jobAAAAAAAA2");
   CHECK(terminal.empty());
   REQUIRE(s.jobs->MarkFailed("jobAAAAAAAA2", {"undecodable", "bad"}).ok());

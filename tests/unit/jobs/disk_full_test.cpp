@@ -41,9 +41,10 @@ class FullDiskJobStore : public JobStore {
   Result<Job> MarkCompleted(const std::string& id, const OriginalRecord& original,
                             const edgepix::image::ImageMetadata& metadata,
                             const std::vector<VariantRecord>& variants, const std::string& spec_key,
-                            const std::vector<std::string>& warnings) override {
+                            const std::vector<std::string>& warnings,
+                            const std::string& thumbhash) override {
     if (Full()) return Status::Error(ErrorCode::kDiskFull, "database or disk is full");
-    return real_->MarkCompleted(id, original, metadata, variants, spec_key, warnings);
+    return real_->MarkCompleted(id, original, metadata, variants, spec_key, warnings, thumbhash);
   }
   Result<Job> MarkFailed(const std::string& id, const JobError& error) override {
     if (Full()) return Status::Error(ErrorCode::kDiskFull, "database or disk is full");

@@ -185,8 +185,10 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
   facts.taken_at = "2024-05-01T12:34:56";
   facts.camera_model = "R5";  // no make: stays unknown
   facts.gps = edgepix::image::GpsPoint{-33.5, 151.25};
-  auto done =
-      store->MarkCompleted(Id(0), original, facts, variants, "k", {"Premature end of JPEG file"});
+  // ThumbHash bytes are binary: a NUL and bytes over 127 survive the round trip.
+  const std::string thumbhash("\x93\x00\x0a\xff\x80 tail", 10);
+  auto done = store->MarkCompleted(Id(0), original, facts, variants, "k",
+                                   {"Premature end of JPEG file"}, thumbhash);
   REQUIRE(done.ok());
   CHECK(done->status == JobStatus::kCompleted);
   CHECK(done->version == 5);
@@ -207,7 +209,7 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
   CHECK(got->variants[0].name == "thumb");
   CHECK(got->variants[0].bytes == 999);
   CHECK(got->warnings == std::vector<std::string>{"Premature end of JPEG file"});
-  CHECK(got->warnings == std::vector<std::string>{"Premature end of JPEG file"});
+  CHECK(got->thumbhash == thumbhash);
 
   CHECK((*store->ClaimNext())->id == Id(1));
   auto failed = store->MarkFailed(Id(1), JobError{"undecodable", "truncated"});
@@ -215,6 +217,7 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
   CHECK(failed->version == 3);
   CHECK(store->Get(Id(1))->error->code == "undecodable");
   CHECK(store->Get(Id(1))->error->message == "truncated");
+  CHECK(store->Get(Id(1))->thumbhash.empty());
 
   // PENDING -> FAILED: refused before processing.
   auto refused = store->MarkFailed(Id(2), JobError{"too_many_pixels", "no"});
@@ -235,10 +238,11 @@ TEST_CASE("Transitions the state machine forbids are conflicts", "[store]") {
   auto store = Open(tmp.Join("jobs.db"));
   REQUIRE(store->Insert(NewJob(Id(0))).ok());
   // PENDING -> COMPLETED / PENDING are not allowed.
-  CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}).status().code() == ErrorCode::kConflict);
+  CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).status().code() ==
+        ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
   REQUIRE(store->ClaimNext().ok());
-  REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}).ok());
+  REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).ok());
   // Nothing leaves COMPLETED.
   CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kConflict);
   CHECK(store->MarkPending(Id(0)).status().code() == ErrorCode::kConflict);
@@ -289,7 +293,7 @@ TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeued", "[sto
     for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
     REQUIRE((*store->ClaimNext())->id == Id(0));
     REQUIRE((*store->ClaimNext())->id == Id(1));
-    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}, "k", {}).ok());
+    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}, "k", {}, {}).ok());
     // Destroyed with Id(0) still PROCESSING: the "crash".
   }
   auto store = Open(path);
@@ -345,7 +349,7 @@ TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]") {
 
   REQUIRE(store->ClaimNext().ok());
   OriginalRecord original = NewJob(Id(0), sha1).original;
-  REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}, "k", {}).ok());
+  REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}, "k", {}, {}).ok());
   auto found = store->FindCompletedBySha256(sha1, "k");
   REQUIRE(found.ok());
   REQUIRE(found->has_value());
@@ -406,8 +410,8 @@ TEST_CASE("A crash among several running jobs counts against none, suspects then
   REQUIRE((*store->ClaimNext())->id == Id(3));
   // A suspect does not start beside a running job...
   CHECK_FALSE(store->ClaimNext()->has_value());
-  REQUIRE(store->MarkCompleted(Id(2), {}, {}, {}, "k", {}).ok());
-  REQUIRE(store->MarkCompleted(Id(3), {}, {}, {}, "k", {}).ok());
+  REQUIRE(store->MarkCompleted(Id(2), {}, {}, {}, "k", {}, {}).ok());
+  REQUIRE(store->MarkCompleted(Id(3), {}, {}, {}, "k", {}, {}).ok());
   // ...and nothing starts beside a running suspect.
   REQUIRE((*store->ClaimNext())->id == Id(0));
   CHECK_FALSE(store->ClaimNext()->has_value());
@@ -496,7 +500,7 @@ TEST_CASE("The event log numbers completions, failures and deletions, across reo
     CHECK(store->EventsAfter(0, 10)->empty());
     for (int i = 0; i < 2; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
     REQUIRE(store->ClaimNext().ok());
-    REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}).ok());
+    REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).ok());
     REQUIRE(store->ClaimNext().ok());
     REQUIRE(store->MarkFailed(Id(1), {"undecodable", "no"}).ok());
     REQUIRE(store->Delete(Id(0)).ok());
