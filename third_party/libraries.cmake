@@ -24,6 +24,8 @@ endif()
 # libqrencode: the guest link as a QR code (start banner, /api/join.svg).
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# zlib: CRC-32 (common/crc32.h: PNG chunks, ZIP entries, S3 checksums).
+pkg_check_modules(ZLIBPC REQUIRED IMPORTED_TARGET zlib)
 # Only for its CPPHTTPLIB_* switches (HTTPLIB_CFLAGS_OTHER): httplib.cmake compiles
 # the library itself.
 pkg_check_modules(HTTPLIB REQUIRED cpp-httplib)

@@ -43,7 +43,7 @@ endfunction()
 # Not yet here: libqrencode, which Debian ships without a static archive; it is
 # still linked dynamically (scripts/check-static.sh names it) until it is compiled
 # from its Debian source like lcms2 below.
-foreach(prefix TURBOJPEG LIBJPEG GIFLIB WEBP WEBPMUX WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO)
+foreach(prefix TURBOJPEG LIBJPEG GIFLIB WEBP WEBPMUX WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO ZLIBPC)
   edgepix_link_pkg_statically(${prefix})
 endforeach()
 

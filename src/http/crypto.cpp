@@ -32,19 +32,33 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-namespace {
-
-const char kB64Std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-}  // namespace
-
 std::string Base64Encode(std::string_view bytes) {
-  std::string out = Base64UrlEncode(bytes);
-  for (char& c : out) {
-    if (c == '-') c = kB64Std[62];
-    if (c == '_') c = kB64Std[63];
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    const bool pad =
+        c == '=' && i + 2 >= text.size() && (i + 1 == text.size() || text.back() == '=');
+    if (!alnum && c != '+' && c != '/' && !pad) return std::nullopt;
   }
-  while (out.size() % 4 != 0) out.push_back('=');
+  std::string out(3 * text.size() / 4, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  size_t pads = 0;
+  if (text.back() == '=') ++pads;
+  if (text.size() >= 2 && text[text.size() - 2] == '=') ++pads;
+  out.resize(static_cast<size_t>(n) - pads);  // EVP_DecodeBlock counts padding as zeros
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdio>
 
+#include "common/crc32.h"
+
 namespace edgepix::http {
 namespace {
 
@@ -10,24 +12,6 @@ constexpr uint64_t kZip32Limit = 0xFFFFFFFFull;
 constexpr size_t kMaxEntries = 0xFFFF;
 constexpr uint16_t kFlags = (1u << 3) | (1u << 11);  // data descriptor, UTF-8 names
 constexpr uint16_t kVersion = 20;                    // 2.0: what stored entries need
-
-// CRC-32 (ISO-HDLC, the ZIP one), table-driven.
-uint32_t Crc32(uint32_t crc, const char* data, size_t size) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  crc = ~crc;
-  for (size_t i = 0; i < size; ++i) {
-    crc = table[(crc ^ static_cast<unsigned char>(data[i])) & 0xFF] ^ (crc >> 8);
-  }
-  return ~crc;
-}
 
 void Le16(std::string* out, uint16_t v) {
   out->push_back(static_cast<char>(v & 0xFF));
@@ -95,7 +79,7 @@ Status ZipWriter::Data(const char* data, size_t size) {
   if (e.size + size >= kZip32Limit || offset_ + size >= kZip32Limit) {
     return TooLarge("an entry or the archive reaches 4 GiB");
   }
-  e.crc = Crc32(e.crc, data, size);
+  e.crc = Crc32(e.crc, std::string_view(data, size));
   e.size += size;
   if (failed_) return Status::Error(ErrorCode::kUnavailable, "the client went away");
   if (!sink_(data, size)) {

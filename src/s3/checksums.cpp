@@ -4,12 +4,11 @@
 
 #include <array>
 
+#include "common/crc32.h"
 #include "http/crypto.h"
 
 namespace edgepix::s3 {
 namespace {
-
-const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::array<uint32_t, 256> Table(uint32_t poly) {
   std::array<uint32_t, 256> t{};
@@ -41,52 +40,8 @@ std::string Hex(const unsigned char* p, size_t n) {
 
 }  // namespace
 
-std::string Base64Encode(std::string_view bytes) {
-  std::string out;
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
-    out += {kB64[v >> 18], kB64[(v >> 12) & 63], kB64[(v >> 6) & 63], kB64[v & 63]};
-  }
-  if (bytes.size() - i == 1) {
-    uint32_t v = uint8_t(bytes[i]) << 16;
-    out += {kB64[v >> 18], kB64[(v >> 12) & 63], '=', '='};
-  } else if (bytes.size() - i == 2) {
-    uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
-    out += {kB64[v >> 18], kB64[(v >> 12) & 63], kB64[(v >> 6) & 63], '='};
-  }
-  return out;
-}
-
-std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t pad = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '=') {
-      if (i + 2 < text.size()) return std::nullopt;
-      ++pad;
-      continue;
-    }
-    if (pad) return std::nullopt;
-    const char* p = std::char_traits<char>::find(kB64, 64, c);
-    if (!p) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(p - kB64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
-
 uint32_t Crc32Update(uint32_t crc, const char* data, size_t size) {
-  static const auto table = Table(0xEDB88320u);
-  return CrcUpdate(table, crc, data, size);
+  return edgepix::Crc32(crc, std::string_view(data, size));
 }
 
 uint32_t Crc32cUpdate(uint32_t crc, const char* data, size_t size) {

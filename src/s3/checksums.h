@@ -12,11 +12,13 @@
 #include <string>
 #include <string_view>
 
+#include "http/crypto.h"
+
 namespace edgepix::s3 {
 
-std::string Base64Encode(std::string_view bytes);
-// Standard alphabet with padding; nullopt when malformed.
-std::optional<std::string> Base64Decode(std::string_view text);
+// Standard base64 with padding: http/crypto.h's.
+using http::Base64Decode;
+using http::Base64Encode;
 uint32_t Crc32Update(uint32_t crc, const char* data, size_t size);   // start at 0
 uint32_t Crc32cUpdate(uint32_t crc, const char* data, size_t size);  // start at 0
 // Base64 of the 4 big-endian bytes (the x-amz-checksum-crc32 form).

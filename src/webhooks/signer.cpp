@@ -9,36 +9,6 @@
 
 namespace edgepix::webhooks {
 
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    const bool pad =
-        c == '=' && i + 2 >= text.size() && (i + 1 == text.size() || text.back() == '=');
-    if (!alnum && c != '+' && c != '/' && !pad) return std::nullopt;
-  }
-  std::string out(3 * text.size() / 4, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  size_t pads = 0;
-  if (text.back() == '=') ++pads;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') ++pads;
-  out.resize(static_cast<size_t>(n) - pads);  // EVP_DecodeBlock counts padding as zeros
-  return out;
-}
-
 Result<std::string> WebhookKeyFromSecret(const std::string& secret) {
   const std::string prefix = "whsec_";
   if (secret.rfind(prefix, 0) != 0) {

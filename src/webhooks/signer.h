@@ -1,8 +1,8 @@
 // Standard Webhooks signatures (https://www.standardwebhooks.com/): a message
 // is signed as "v1," + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")),
 // the key being the base64-decoded part of a "whsec_<base64>" secret.
-// Standard (padded) base64 here, as the specification says, unlike the
-// base64url of http/crypto.h. Pure functions; thread-safe.
+// Standard (padded) base64 (http/crypto.h), as the specification says.
+// Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +11,13 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "http/crypto.h"
 
 namespace edgepix::webhooks {
 
-// RFC 4648 section 4, with padding.
-std::string Base64Encode(std::string_view bytes);
-// Strict standard base64 with padding; nullopt for anything else.
-std::optional<std::string> Base64Decode(std::string_view text);
+// Standard base64 with padding: http/crypto.h's.
+using http::Base64Decode;
+using http::Base64Encode;
 
 // The key bytes of "whsec_<base64>" (at least 16 bytes); kBadRequest otherwise.
 Result<std::string> WebhookKeyFromSecret(const std::string& secret);
