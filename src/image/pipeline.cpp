@@ -163,6 +163,11 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
     } else {
       result.warnings.push_back(animation.note);
     }
+  } else if (h.animated && (h.probe.format == Format::kAvif || h.probe.format == Format::kHeic ||
+                            h.probe.format == Format::kHeif)) {
+    // libheif 1.15 reads no image sequences: the still primary item is shown.
+    result.warnings.push_back(
+        "image sequence kept as its still image only (AVIF/HEIF sequences are not converted)");
   }
   const Size target = DecodeTargetSize(h, swap, specs);
   const int min_w = target.width, min_h = target.height;

@@ -6,11 +6,26 @@
 
 namespace edgepix {
 
-const char* const kJobColumns =
+namespace {
+
+constexpr char kColumns[] =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
     "error_message, attempts, spec_key, suspect, warnings_json, batch_id, uploader, thumbhash";
-const int kJobColumnCount = 21;
+
+// Counted from the list itself, so a column added there moves every index
+// selected after the list (a hand-kept count went stale once).
+constexpr int CountColumns(const char* s) {
+  int n = 1;
+  for (; *s; ++s) n += *s == ',';
+  return n;
+}
+
+}  // namespace
+
+const char* const kJobColumns = kColumns;
+const int kJobColumnCount = CountColumns(kColumns);
+static_assert(CountColumns(kColumns) == 22, "ReadJobRow reads columns 0..21");
 
 namespace {
 

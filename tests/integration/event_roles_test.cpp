@@ -77,7 +77,7 @@ std::string ReadAll(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a guest uploads and sees its own jobs, without GPS; the owner sees everything") {
+TEST_CASE("a guest uploads and sees its own jobs, without GPS, and the owner sees everything") {
   ServerProcess server({"--token", kToken, "--guest-code", kGuestCode});
   auto c = server.Client();
 

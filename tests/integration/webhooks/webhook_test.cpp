@@ -109,7 +109,7 @@ TEST_CASE("webhooks: 503 three times then 200 is delivered once, same webhook-id
   CHECK(c.Get("/api/webhooks/deliveries?status=nope")->status == 400);
 }
 
-TEST_CASE("webhooks: a receiver down for the whole schedule -> dead; retry delivers it later") {
+TEST_CASE("webhooks: a receiver down for the whole schedule -> dead, and retry delivers it later") {
   WebhookReceiver receiver(kSecret);
   receiver.Stop();  // its port is known and now refuses connections
   ServerProcess server({"--webhook", receiver.url(), "--webhook-secret", kSecret,

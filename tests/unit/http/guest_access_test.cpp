@@ -27,7 +27,7 @@ std::string CookiePair(const std::string& set_cookie) {
 
 }  // namespace
 
-TEST_CASE("a guest link opens a guest session; anything else is anonymous or the owner") {
+TEST_CASE("a guest link opens a guest session, anything else is anonymous or the owner") {
   Access access(EventOptions());
   REQUIRE(access.guests_enabled());
   CHECK_FALSE(access.GuestCookieFor("party-guest"));

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "image/decode.h"
 #include "image/header.h"
@@ -15,6 +18,7 @@
 #include "unit/support/heif_fixtures.h"
 #include "unit/support/hostile_images.h"
 #include "unit/support/skip.h"
+#include "unit/support/webp_animation.h"
 
 namespace ei = edgepix::image;
 namespace et = edgepix::testing;
@@ -287,4 +291,23 @@ TEST_CASE("AV1-coded items are found through ipma, for libaom's share of the bud
   // libaom's share (bench/heif/RESULTS.md: several MB of decoder context).
   REQUIRE(a->heif_samples_x2 == h->heif_samples_x2);
   CHECK(ei::DecodeFootprintBytes(*a, 96, 64) >= ei::DecodeFootprintBytes(*h, 96, 64) + (8u << 20));
+}
+
+TEST_CASE("An AVIF image sequence gives its still image, and the result says so",
+          "[image][heif][animation]") {
+  if (!ei::HeifSupported()) EDGEPIX_SKIP("built with EDGEPIX_HEIF=OFF");
+  const char* corpus = std::getenv("EDGEPIX_CORPUS");
+  const std::string path =
+      std::string(corpus ? corpus : "") + "/formats/avif/libavif_colors-animated-8bpc.avif";
+  std::ifstream in(path, std::ios::binary);
+  if (!corpus || !in) EDGEPIX_SKIP("no corpus sequence at " + path + " (EDGEPIX_CORPUS)");
+  const std::string avis((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto h = ei::ReadHeader(avis, true);
+  REQUIRE(h.ok());
+  CHECK(h->animated);
+  auto run = ei::ProcessImage(avis, ei::DefaultVariants(), {});
+  REQUIRE(run.ok());
+  REQUIRE(run->warnings.size() == 1);
+  CHECK(run->warnings[0].find("image sequence kept as its still image only") == 0);
+  for (const auto& v : run->variants) CHECK_FALSE(et::InspectWebpAnimation(v.webp).animated);
 }

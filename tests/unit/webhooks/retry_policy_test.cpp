@@ -19,7 +19,7 @@ SendResult Answer(int status, int retry_after = -1) {
 
 }  // namespace
 
-TEST_CASE("retry policy: the schedule, then dead; any 2xx delivers") {
+TEST_CASE("retry policy: the schedule, then dead, and any 2xx delivers") {
   const std::vector<seconds> schedule = {seconds(5), seconds(300), seconds(1800)};
   for (int status : {200, 201, 204, 299})
     CHECK(DecideAfterAttempt(3, schedule, Answer(status)).delivered);
@@ -35,7 +35,7 @@ TEST_CASE("retry policy: the schedule, then dead; any 2xx delivers") {
   CHECK(DecideAfterAttempt(1, {}, Answer(503)).dead);
 }
 
-TEST_CASE("retry policy: Retry-After is waited for when longer; 410 disables the endpoint") {
+TEST_CASE("retry policy: Retry-After is waited for when longer, and 410 disables the endpoint") {
   const std::vector<seconds> schedule = {seconds(5), seconds(300)};
   CHECK(DecideAfterAttempt(1, schedule, Answer(429, 60)).delay_ms == 60000);
   CHECK(DecideAfterAttempt(2, schedule, Answer(503, 60)).delay_ms == 300000);

@@ -41,7 +41,7 @@ TEST_CASE("signer: standard padded base64 round-trips and rejects what is not") 
   CHECK_FALSE(Base64Decode("Zm 8="));  // space
 }
 
-TEST_CASE("signer: secrets are whsec_ and at least 16 bytes; new ones are fresh") {
+TEST_CASE("signer: secrets are whsec_ and at least 16 bytes, and new ones are fresh") {
   CHECK_FALSE(WebhookKeyFromSecret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").ok());
   CHECK_FALSE(WebhookKeyFromSecret("whsec_Zm9vYmFy").ok());
   CHECK_FALSE(WebhookKeyFromSecret("whsec_not base64!").ok());
