@@ -19,6 +19,7 @@ let paused = false;
 let cursor = 0;           // slideshow: index into photos; mosaic: next older photo to swap in
 let timer = null;
 let showSoon = null;
+let lastRender = -Infinity;
 // When each photo was first on screen (ms since the epoch), for the tests and bench/wall.
 window.edgepixWall = { shown: {}, events: 0, mode: MODE };
 
@@ -64,8 +65,11 @@ function mosaicLayout() {
   stage.style.setProperty('--cols', String(cols));
 }
 
-function mosaicAdd(photo) {
-  stage.prepend(tile(photo));
+// The newest photos not on the wall yet go in front (the oldest tiles leave).
+function mosaicRender() {
+  const onStage = new Set([...stage.children].map((t) => t.dataset.jobId));
+  const fresh = photos.slice(0, MOSAIC_TILES).filter((p) => !onStage.has(p.id));
+  for (const photo of fresh.reverse()) stage.prepend(tile(photo));
   while (stage.children.length > MOSAIC_TILES) stage.lastElementChild.remove();
   mosaicLayout();
 }
@@ -109,12 +113,21 @@ function restartTimer() {
 function added(photo) {
   photos = [photo, ...photos.filter((p) => p.id !== photo.id)].slice(0, KEEP);
   renderEmpty();
+  // shown at once; in a burst of events (a wall opened late replays the whole log) drawn at most
+  // every 100 ms, so only the newest photos are fetched; the slideshow goes on from the new photo
+  clearTimeout(showSoon);
+  const wait = lastRender + 100 - performance.now();
+  if (wait <= 0) render();
+  else showSoon = setTimeout(render, wait);
+}
+
+function render() {
+  lastRender = performance.now();
   if (MODE === 'slideshow') {
-    // a new photo is shown at once (one render for a burst of events), then the show goes on from it
-    clearTimeout(showSoon);
-    showSoon = setTimeout(() => { slideshowShow(0); restartTimer(); }, 30);
+    slideshowShow(0);
+    restartTimer();
   } else {
-    mosaicAdd(photo);
+    mosaicRender();
   }
 }
 
