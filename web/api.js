@@ -222,6 +222,11 @@ export function eventBranding() {
   return request('GET', '/api/event');
 }
 
+// Where the wall is, with its key (owner): {url, key}.
+export function wallInfo() {
+  return request('GET', '/api/wall');
+}
+
 // The guest links, one per address the server is reachable at: {links:[{host, url}]}.
 export function joinLinks() {
   return request('GET', '/api/join');

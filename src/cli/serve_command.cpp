@@ -24,6 +24,7 @@
 #include "cli/webhook_options.h"
 #include "common/log.h"
 #include "common/qr_code.h"
+#include "http/access.h"
 #include "http/grant_tokens.h"
 #include "http/server.h"
 #include "jobs/batch_upkeep.h"
@@ -128,6 +129,7 @@ struct BannerLinks {
   std::vector<std::string> urls;  // ClientUrls: every interface address, then loopback
   std::string guest_code;         // empty = no guest links
   std::string owner_token;        // printed only when generated (the owner did not choose it)
+  std::string wall_key;           // printed with the owner link (http/access.h)
   std::string first_host;         // the host of urls.front()
 };
 
@@ -149,6 +151,8 @@ void PrintBanner(const BannerLinks& links, const std::string& data_dir, int work
   }
   const std::string owner_url =
       links.owner_token.empty() ? "" : urls.front() + "#token=" + links.owner_token;
+  const std::string wall_url =
+      owner_url.empty() || links.wall_key.empty() ? "" : urls.front() + "wall?k=" + links.wall_key;
   if (log::GetFormat() == log::Format::kJson) {
     auto join = [](const std::vector<std::string>& v) {
       std::string joined;
@@ -158,6 +162,7 @@ void PrintBanner(const BannerLinks& links, const std::string& data_dir, int work
     log::Diagnostic("serving", {{"urls", join(urls)},
                                 {"guest_urls", join(guest_urls)},
                                 {"owner_url", owner_url},
+                                {"wall_url", wall_url},
                                 {"data", data_dir},
                                 {"workers", static_cast<int64_t>(workers)}});
     return;
@@ -167,6 +172,7 @@ void PrintBanner(const BannerLinks& links, const std::string& data_dir, int work
     std::printf("                also %s\n", urls[i].c_str());
   if (!owner_url.empty()) {
     std::printf("owner link (keep it to yourself): %s\n", owner_url.c_str());
+    if (!wall_url.empty()) std::printf("wall (for a projector): %s\n", wall_url.c_str());
   }
   for (const auto& g : guest_urls) std::printf("guest link: %s\n", g.c_str());
   // The first guest link a phone can use, as a QR code, for a person at the terminal.
@@ -373,7 +379,10 @@ int RunServe(const std::vector<std::string>& args) {
   links.urls = ClientUrls(server.tls() ? "https" : "http", listen->first, *port);
   links.first_host = FirstHost(links.urls.front());
   links.guest_code = server_options.access.guest_code;
-  if (event_access->generated_token) links.owner_token = server_options.access.token;
+  if (event_access->generated_token) {
+    links.owner_token = server_options.access.token;
+    links.wall_key = http::Access(server_options.access).WallKey();
+  }
   PrintBanner(links, abs_data, pool.size());
 
   std::thread signal_thread([&] {

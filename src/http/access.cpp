@@ -130,6 +130,17 @@ std::optional<std::string> Access::GuestCookieFor(const std::string& code) const
          "; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000";
 }
 
+std::string Access::WallKey() const {
+  if (!auth_enabled()) return "";
+  return Base64UrlEncode(HmacSha256(signing_key_, "edgepix wall key v1"));
+}
+
+bool Access::HasWallKey(const httplib::Request& req) const {
+  if (!auth_enabled() || !req.has_param("k")) return false;
+  return ConstantTimeEquals(HmacSha256(compare_key_, req.get_param_value("k")),
+                            HmacSha256(compare_key_, WallKey()));
+}
+
 Status Access::CheckBearer(const httplib::Request& req, int64_t now) const {
   if (!auth_enabled()) return Unauthorized("authentication is not configured");
   const std::string presented = BearerToken(req);
@@ -158,6 +169,12 @@ Status Access::Authorize(RouteAccess access, const httplib::Request& req, int64_
       // The upload route checks the grant itself (http/grant_tokens.h).
       if (access == RouteAccess::kUpload && req.has_param("grant")) return Status::Ok();
       if (!auth_enabled()) return Status::Ok();
+      Status bearer = CheckBearer(req, now);
+      if (bearer.ok() || Identify(req, now).role == Role::kGuest) return Status::Ok();
+      return bearer;
+    }
+    case RouteAccess::kWall: {
+      if (!auth_enabled() || HasWallKey(req)) return Status::Ok();
       Status bearer = CheckBearer(req, now);
       if (bearer.ok() || Identify(req, now).role == Role::kGuest) return Status::Ok();
       return bearer;

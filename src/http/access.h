@@ -17,6 +17,12 @@
 // ends every session. A guest may upload (kUpload) and reach kGuest routes,
 // which then serve only the jobs that guest uploaded; any other kProtected
 // route answers a guest 403 (kForbidden) rather than 401.
+//
+// The wall key: "/wall?k=KEY" lets a projector's browser (which holds no
+// token, and whose EventSource cannot send one) stream /api/events and draw
+// the join QR code (RouteAccess::kWall). KEY is b64url(HMAC(signing key,
+// "edgepix wall key v1")): stable while the token (or --url-signing-key) is,
+// changed with it. Empty when auth is off (then the wall is open anyway).
 // Thread-safe: const after construction.
 #pragma once
 
@@ -71,6 +77,10 @@ class Access {
   // A "Set-Cookie" value opening a new guest session when `code` is the guest
   // code (constant-time compare); nullopt otherwise or without guests.
   std::optional<std::string> GuestCookieFor(const std::string& code) const;
+
+  // The wall key ("" when auth is off), and whether `req` carries it as `k`.
+  std::string WallKey() const;
+  bool HasWallKey(const httplib::Request& req) const;
 
   // OK, or kUnauthorized with the reason (missing, malformed, wrong, expired).
   Status Authorize(RouteAccess access, const httplib::Request& req, int64_t now) const;

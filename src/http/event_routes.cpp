@@ -7,12 +7,15 @@
 // end of the log (only what happens from now on). Because the log is in
 // SQLite, a client that was away (or a server that restarted) catches up on
 // everything it missed. Heartbeat comments keep idle connections open; the
-// stream ends only when the client goes or the server stops. Owner only.
+// stream ends only when the client goes or the server stops. The owner, or
+// the wall key `?k=` (http/access.h), which sees jobs as a guest does (no GPS);
+// a guest is refused (403).
 #include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "http/access.h"
 #include "http/responses.h"
 #include "http/route_table.h"
 #include "http/routes.h"
@@ -25,6 +28,7 @@ constexpr int kEventsPerRead = 100;
 
 struct EventStream {
   std::unique_ptr<JobNotifier::Subscription> sub;
+  JobView view = JobView::kFull;
   int64_t after = 0;
   bool greeted = false;
 };
@@ -38,7 +42,7 @@ std::optional<int64_t> ParseSeq(const std::string& text) {
   return std::strtoll(text.c_str(), nullptr, 10);
 }
 
-std::string EventText(HttpContext* ctx, const JobEvent& e) {
+std::string EventText(HttpContext* ctx, const JobEvent& e, JobView view) {
   nlohmann::json data = {{"seq", e.seq},
                          {"kind", JobEventKindName(e.kind)},
                          {"id", e.job_id},
@@ -46,7 +50,7 @@ std::string EventText(HttpContext* ctx, const JobEvent& e) {
                          {"job", nullptr}};
   if (e.kind != JobEventKind::kDeleted) {
     if (auto job = ctx->store->Get(e.job_id); job.ok()) {
-      data["job"] = PublicJobJson(ctx, *job, JobView::kFull);
+      data["job"] = PublicJobJson(ctx, *job, view);
     }
   }
   return "id: " + std::to_string(e.seq) + "\nevent: " + JobEventKindName(e.kind) +
@@ -55,6 +59,14 @@ std::string EventText(HttpContext* ctx, const JobEvent& e) {
 
 void StreamEvents(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   auto stream = std::make_shared<EventStream>();
+  if (ctx->access && ctx->access->auth_enabled() &&
+      ctx->access->Identify(req, UnixNow()).role != Role::kOwner) {
+    if (!ctx->access->HasWallKey(req)) {
+      return SendError(res, Status::Error(ErrorCode::kForbidden,
+                                          "a guest may upload and see its own photos, not this"));
+    }
+    stream->view = JobView::kGuest;
+  }
   stream->sub = ctx->notifier->Subscribe(kJobEventsTopic);
   if (req.has_header("Last-Event-ID")) {
     auto seq = ParseSeq(req.get_header_value("Last-Event-ID"));
@@ -94,7 +106,7 @@ void StreamEvents(HttpContext* ctx, const httplib::Request& req, httplib::Respon
         auto events = ctx->store->EventsAfter(stream->after, kEventsPerRead);
         if (!events.ok()) return false;  // the client reconnects with its Last-Event-ID
         for (const JobEvent& e : *events) {
-          const std::string text = EventText(ctx, e);
+          const std::string text = EventText(ctx, e, stream->view);
           if (!sink.write(text.data(), text.size())) return false;
           stream->after = e.seq;
         }

@@ -46,6 +46,12 @@ const std::string& OpenApiDocument() {
     "name": "edgepix_guest",
     "description": "A guest session, set by a guest link '/?g=CODE': uploads, and reads of the jobs that guest uploaded (without GPS)."
    },
+   "wallKey": {
+    "type": "apiKey",
+    "in": "query",
+    "name": "k",
+    "description": "The wall key (GET /api/wall gives it to the owner): lets a projector's browser stream /api/events (jobs shown as to a guest, without GPS) and draw /api/join.svg, without the token."
+   },
    "signedUrl": {
     "type": "apiKey",
     "in": "query",
@@ -1639,10 +1645,13 @@ const std::string& OpenApiDocument() {
   "/api/events": {
    "get": {
     "operationId": "streamEvents",
-    "summary": "Server-Sent Events of everything new: 'completed', 'failed' and 'deleted' events of the job event log, each with id: <seq> and data {seq, kind, id, at, job (null once deleted)}. Starts after Last-Event-ID (sent by EventSource when it reconnects), else after ?after=, else at the end of the log; kept in SQLite, so a reconnect (also across a server restart) catches up on what it missed.",
+    "summary": "Server-Sent Events of everything new: 'completed', 'failed' and 'deleted' events of the job event log, each with id: <seq> and data {seq, kind, id, at, job (null once deleted)}. Starts after Last-Event-ID (sent by EventSource when it reconnects), else after ?after=, else at the end of the log; kept in SQLite, so a reconnect (also across a server restart) catches up on what it missed. The owner, or the wall key ?k= (jobs then as a guest sees them, without GPS); a guest gets 403.",
     "security": [
      {
       "bearerAuth": []
+     },
+     {
+      "wallKey": []
      }
     ],
     "parameters": [
@@ -2265,6 +2274,104 @@ const std::string& OpenApiDocument() {
     }
    }
   },
+  "/wall": {
+   "get": {
+    "operationId": "getWallPage",
+    "summary": "The live wall for a projector: a mosaic of the newest photos (large variant), or ?mode=slideshow&interval=S; keys f (full screen), space (pause), arrows (step). Reads /api/events with ?k= (the wall key); opened in the owner's browser without it, asks /api/wall for it",
+    "security": [],
+    "parameters": [
+     {
+      "name": "mode",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "mosaic",
+        "slideshow"
+       ]
+      }
+     },
+     {
+      "name": "interval",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "number",
+       "minimum": 2,
+       "maximum": 600
+      },
+      "description": "seconds between changes (6)"
+     },
+     {
+      "name": "k",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the wall key"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "HTML",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "304": {
+      "$ref": "#/components/responses/NotModified"
+     }
+    }
+   }
+  },
+  "/api/wall": {
+   "get": {
+    "operationId": "getWall",
+    "summary": "The wall's URL with its key (derived from the token with HMAC: it changes when the token does); '/wall' and '' when the server is open",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the wall",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "url",
+          "key"
+         ],
+         "additionalProperties": false,
+         "properties": {
+          "url": {
+           "type": "string"
+          },
+          "key": {
+           "type": "string"
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     }
+    }
+   }
+  },
   "/api/join": {
    "get": {
     "operationId": "listJoinLinks",
@@ -2332,6 +2439,9 @@ const std::string& OpenApiDocument() {
      },
      {
       "guestCookie": []
+     },
+     {
+      "wallKey": []
      }
     ],
     "parameters": [

@@ -21,6 +21,8 @@ enum class RouteAccess {
                // and so is a guest (its uploads are recorded as the guest's)
   kGuest,      // kProtected, except that a guest is let through: the route then
                // decides what a guest sees (its own jobs, redacted; the join link)
+  kWall,       // kGuest, except that a valid wall key `?k=` is let through too
+               // (http/access.h): the wall's event stream and its QR code
 };
 
 struct RouteInfo {

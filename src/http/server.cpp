@@ -113,6 +113,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   RegisterEventRoutes(server, &context_);
   RegisterDownloadRoutes(server, &context_);
   RegisterEventInfoRoutes(server, &context_);
+  RegisterWallRoutes(server, &context_);
   RegisterOpsRoutes(server, &context_);
 }
 

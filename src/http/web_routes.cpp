@@ -74,6 +74,9 @@ void RegisterWebRoutes(httplib::Server& server, HttpContext* ctx) {
   server.Get(RoutePattern("GET", "/join"), [](const httplib::Request& req, httplib::Response& res) {
     ServeAsset("/join.html", req, res);
   });
+  server.Get(RoutePattern("GET", "/wall"), [](const httplib::Request& req, httplib::Response& res) {
+    ServeAsset("/wall.html", req, res);
+  });
   server.Get(RoutePattern("GET", "/{asset}"),
              [](const httplib::Request& req, httplib::Response& res) {
                ServeAsset("/" + std::string(req.matches[1]), req, res);

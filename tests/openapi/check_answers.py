@@ -402,6 +402,12 @@ def main():
         server.request("GET", "/metrics", headers=auth)
         server.request("GET", "/")
         server.request("GET", "/app.js")
+        server.request("GET", "/wall")
+        status, data = server.request("GET", "/api/wall", headers=auth)
+        wall_key = json.loads(data)["key"] if status == 200 else ""
+        server.request("GET", "/api/join.svg?k=" + wall_key)
+        server.request("GET", "/api/wall")                                            # 401
+        server.request("GET", "/api/join.svg?k=not-the-wall-key")                    # 401
 
         # Errors.
         unknown = "AAAAAAAAAAAAAAAAAAAAAA"
