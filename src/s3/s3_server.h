@@ -48,10 +48,16 @@ struct S3Options {
   // "{key}" and "{variant}" are replaced.
   std::string variant_key = "{key}.{variant}.webp";
   std::vector<std::string> cors_origins;  // "*" allows any
+  // --s3-notify endpoints (wired to the webhook outbox outside src/s3).
+  std::vector<std::string> notify;
+  // --s3-complete-marker: PUT PREFIX/NAME closes PREFIX/'s batch; empty = off.
+  std::string complete_marker;
   int http_threads = 64;
   int read_timeout_seconds = 30;
   uint64_t min_free_bytes = 64ull << 20;
 };
+
+class PrefixBatches;
 
 struct S3Backends {
   ObjectIndex* index = nullptr;
@@ -61,6 +67,8 @@ struct S3Backends {
   JobNotifier* notifier = nullptr;
   Intake* intake = nullptr;
   WorkerPool* workers = nullptr;  // may be null
+  // --s3-complete-marker's batches; null when the flag is not set.
+  PrefixBatches* prefix_batches = nullptr;
 };
 
 // S3's bucket naming rules: 3-63 of [a-z0-9.-], alphanumeric at both ends, no "..".
