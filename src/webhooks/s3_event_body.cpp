@@ -13,7 +13,7 @@ std::string S3EventKeyEncode(std::string_view key) {
   std::string out;
   for (unsigned char c : key) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
+        c == '.' || c == '_' || c == '~' || c == '/') {
       out += static_cast<char>(c);
     } else if (c == ' ') {
       out += '+';

@@ -25,8 +25,8 @@ struct S3ObjectEvent {
   std::string sequencer;
 };
 
-// application/x-www-form-urlencoded style: unreserved bytes kept, ' ' as '+',
-// everything else %XX (upper case).
+// As S3's event keys: unreserved bytes and '/' kept, ' ' as '+', everything
+// else %XX (upper case).
 std::string S3EventKeyEncode(std::string_view key);
 std::string S3EventBody(const S3ObjectEvent& event);
 // A hex string that grows with every call in this process (and with time
