@@ -4,7 +4,8 @@
 // Standard Webhooks signature with Python's hmac):
 //  - --s3-notify gets S3-shaped events (Records[], aws:s3, ObjectCreated:Put
 //    with size and unquoted eTag, ObjectRemoved:Delete, the key URL-encoded
-//    with '+' for spaces, growing sequencers) for a plain object and an image;
+//    with '+' for spaces, growing sequencers) for a plain object and an image,
+//    retried after a 503 under the same webhook-id, listed as deliveries;
 //  - with --s3-complete-marker _complete, three images under event1/ and the
 //    marker event1/_complete make one batch.completed with 3 jobs at the
 //    --webhook endpoint (an image under other/ is not in it).
@@ -33,10 +34,12 @@ const nlohmann::json& Record(const nlohmann::json& request) {
 }  // namespace
 
 TEST_CASE("S3 events: --s3-notify gets signed ObjectCreated:Put and ObjectRemoved:Delete records") {
-  WebhookReceiver receiver(kWebhookSecret);
+  // The first attempt of each event answers 503: the outbox's retry sends it again.
+  WebhookReceiver receiver(kWebhookSecret, {.fail = 1});
   const int s3_port = FreeLoopbackPort();
   std::vector<std::string> args = S3ServerArgs(s3_port);
-  args.insert(args.end(), {"--s3-notify", receiver.url("/s3"), "--webhook-secret", kWebhookSecret});
+  args.insert(args.end(), {"--s3-notify", receiver.url("/s3"), "--webhook-secret", kWebhookSecret,
+                           "--webhook-retry-schedule", "1s,1s,1s"});
   ServerProcess server(args);
   TempDir scratch;
   const std::string image = scratch.Join("photo.jpg");
@@ -47,7 +50,19 @@ TEST_CASE("S3 events: --s3-notify gets signed ObjectCreated:Put and ObjectRemove
     EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
   }
   REQUIRE(code == 0);
-  auto got = receiver.WaitFor([](const auto& r) { return r.size() >= 3; }, 30);
+  auto answered_200 = [](const auto& rs) {
+    std::vector<nlohmann::json> out;
+    for (const auto& r : rs) {
+      if (r["answered"] == 200) out.push_back(r);
+    }
+    return out;
+  };
+  auto all = receiver.WaitFor([&](const auto& r) { return answered_200(r).size() >= 3; }, 30);
+  CHECK(all.size() == 6);  // each event twice under its webhook-id: 503, then 200
+  std::map<std::string, int> attempts;
+  for (const auto& r : all) ++attempts[r["id"].get<std::string>()];
+  for (const auto& [id, n] : attempts) CHECK(n == 2);
+  auto got = answered_200(all);
   REQUIRE(got.size() == 3);
   std::map<std::string, nlohmann::json> by_key_and_name;
   for (const auto& r : got) {
@@ -76,6 +91,13 @@ TEST_CASE("S3 events: --s3-notify gets signed ObjectCreated:Put and ObjectRemove
   CHECK(removed["sequencer"].get<std::string>() > created["sequencer"].get<std::string>());
   const auto& photo = by_key_and_name["notes/photo.jpg ObjectCreated:Put"]["s3"]["object"];
   CHECK(photo["size"].get<uint64_t>() == ReadFileOrDie(image).size());
+  // The deliveries listing shows them like any webhook event.
+  auto c = server.Client();
+  auto listed = JsonBody(c.Get("/api/webhooks/deliveries?status=delivered"))["deliveries"];
+  std::map<std::string, int> types;
+  for (const auto& d : listed) ++types[d["type"].get<std::string>()];
+  CHECK(types["s3:ObjectCreated:Put"] == 2);
+  CHECK(types["s3:ObjectRemoved:Delete"] == 1);
   CHECK(server.Stop());
 }
 
