@@ -8,8 +8,13 @@
 //    retried after a 503 under the same webhook-id, listed as deliveries;
 //  - with --s3-complete-marker _complete, three images under event1/ and the
 //    marker event1/_complete make one batch.completed with 3 jobs at the
-//    --webhook endpoint (an image under other/ is not in it).
+//    --webhook endpoint (an image under other/ is not in it);
+//  - events written while the receiver is down survive kill -9 (they are
+//    outbox rows committed with the objects) and arrive after the restart.
 // The server is stopped with SIGTERM and must exit 0 with a clean log.
+#include <signal.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
@@ -142,5 +147,47 @@ TEST_CASE(
   std::set<std::string> names;
   for (const auto& job : got_batch["jobs"]) names.insert(job["filename"].get<std::string>());
   CHECK(names == std::set<std::string>{"a.jpg", "b.jpg", "c.jpg"});
+  CHECK(server.Stop());
+}
+
+TEST_CASE("S3 events: an event acknowledged before kill -9 is delivered after the restart") {
+  WebhookReceiver receiver(kWebhookSecret);
+  receiver.Stop();  // its port is known and now refuses connections
+  TempDir scratch;
+  const std::string data = scratch.Join("data");
+  const std::string image = scratch.Join("photo.jpg");
+  WriteFileOrDie(image, MakeJpeg(320, 240));
+  const int s3_port = FreeLoopbackPort();
+  std::vector<std::string> args = S3ServerArgs(s3_port);
+  args.insert(args.end(), {"--s3-notify", receiver.url("/s3"), "--webhook-secret", kWebhookSecret,
+                           "--webhook-retry-schedule", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s"});
+  {
+    ServerProcess server(args, data);
+    int code = RunS3ClientGroup(server, s3_port, "notify", image);
+    if (code == kSkipReturnCode) {
+      CHECK(server.Stop());
+      EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
+    }
+    REQUIRE(code == 0);
+    server.Kill(SIGKILL);  // the three events are still pending: nobody answered
+  }
+  CHECK(receiver.Requests().empty());
+  receiver.Start();
+  ServerProcess server(args, data);
+  auto got = receiver.WaitFor(
+      [](const auto& rs) {
+        return std::count_if(rs.begin(), rs.end(),
+                             [](const auto& r) { return r["answered"] == 200; }) >= 3;
+      },
+      60);
+  std::set<std::string> names;
+  for (const auto& r : got) {
+    CHECK(r["signature_ok"] == true);
+    names.insert(Record(r)["eventName"].get<std::string>() + " " +
+                 Record(r)["s3"]["object"]["key"].get<std::string>());
+  }
+  CHECK(names == std::set<std::string>{"ObjectCreated:Put notes/my+file%2B1.txt",
+                                       "ObjectCreated:Put notes/photo.jpg",
+                                       "ObjectRemoved:Delete notes/my+file%2B1.txt"});
   CHECK(server.Stop());
 }
