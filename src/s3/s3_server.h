@@ -10,6 +10,9 @@
 // through jobs/Intake (header x-edgepix-job-id); its variants are readable
 // (and listed) under the --s3-variant-key template. Other objects are stored
 // in their own BlobStore (fsync'd, atomic); metadata lives in ObjectIndex.
+// With --s3-complete-marker (S3Backends::prefix_batches) an image joins its
+// prefix's open batch and a PUT of PREFIX/MARKER closes it (answer header
+// x-edgepix-batch-id); S3 event notifications are ObjectIndex's change hook.
 //
 // Listen() blocks until Stop() (from another thread; Stop before Listen makes
 // Listen return at once, and a Stop racing with Listen's start still ends it:
