@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Upload throughput through S3 PutObject compared with POST /api/uploads, in one run.
 
-    python3 bench/s3_put_vs_upload.py EDGEPIX_BINARY [PHOTO] [--count N]
+    python3 bench/s3_put_vs_upload.py EDGEPIX_BINARY [PHOTO] [--count N] [--notify]
 
 Starts `edgepix serve` with --s3-listen on loopback (one worker, so processing competes
 little), then sends the same photo N times (default 100) sequentially on one keep-alive
@@ -9,10 +9,14 @@ connection each way:
   - api:       POST /api/uploads?filename=… with the raw body (what the upload page does)
   - s3-sigv4:  boto3 put_object (SigV4, x-amz-content-sha256 = the body's SHA-256, as the SDK sends it)
   - s3-presig: PUT to a presigned SigV4 URL (UNSIGNED-PAYLOAD; only the server's cost)
-and prints requests/s and MiB/s for each. Every request must answer 2xx. Needs Debian's
+and prints requests/s and MiB/s for each. Every request must answer 2xx. With --notify the
+server also gets --s3-notify pointing at a receiver in this script (answers 200 to every POST),
+so every PutObject writes an outbox row and the delivery thread sends it during the run. Needs Debian's
 python3-boto3. Timing lives here, never in ctest.
 """
 import http.client
+import http.server
+import threading
 import os
 import signal
 import subprocess
@@ -36,12 +40,29 @@ def main():
     import boto3
     from botocore.config import Config
 
+    received = []
+    extra = []
+    if "--notify" in sys.argv:
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                received.append(1)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        extra = ["--s3-notify", "http://127.0.0.1:%d/s3" % receiver.server_address[1]]
     with tempfile.TemporaryDirectory() as data:
         api_port, s3_port = 18480 + os.getpid() % 500, 19480 + os.getpid() % 500
         server = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:%d" % api_port, "--data", data,
                                    "--s3-listen", "127.0.0.1:%d" % s3_port, "--s3-access-key", "AKIDBENCH",
                                    "--s3-secret-key", "bench-secret", "--s3-bucket", "bench", "--workers", "1",
-                                   "--max-queue", "100000", "--quiet"],
+                                   "--max-queue", "100000", "--quiet"] + extra,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(100):
@@ -84,7 +105,9 @@ def main():
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=120)
     mib = len(body) * count / 1048576.0
-    print("photo %s (%d bytes), %d uploads each, binary %s" % (os.path.basename(photo), len(body), count, binary))
+    print("photo %s (%d bytes), %d uploads each, binary %s%s" % (
+        os.path.basename(photo), len(body), count, binary,
+        ", --s3-notify: %d events received by the end" % len(received) if extra else ""))
     print("| path | seconds | uploads/s | MiB/s |")
     print("|---|---|---|---|")
     for name, seconds in results:

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "webhooks/config.h"
+
 namespace edgepix::cli {
 namespace {
 
@@ -47,6 +49,13 @@ std::vector<OptionDef> S3OptionDefs() {
       {"s3-region", "us-east-1", "the region S3 clients must sign for"},
       {"s3-variant-key", "{key}.{variant}.webp",
        "S3 key under which an image object's variants are read and listed"},
+      {"s3-notify", "",
+       "URL receiving S3 event notifications (ObjectCreated:Put, ObjectRemoved:Delete) through "
+       "the webhook outbox, signed with --webhook-secret (repeatable)",
+       true},
+      {"s3-complete-marker", "",
+       "object name (e.g. _complete) whose PUT as PREFIX/NAME closes the batch of the images "
+       "put under PREFIX/ since the previous marker; its batch.completed goes to --webhook"},
   };
 }
 
@@ -90,6 +99,14 @@ Result<std::optional<s3::S3Options>> S3OptionsFrom(const ParsedOptions& parsed) 
     return Bad("--s3-variant-key must contain {key}, then a separator, then {variant}");
   }
   options.cors_origins = parsed.GetAll("cors-origin");
+  for (const auto& url : parsed.GetAll("s3-notify")) {
+    EDGEPIX_RETURN_IF_ERROR(webhooks::CheckEndpointUrl("--s3-notify", url));
+    options.notify.push_back(url);
+  }
+  options.complete_marker = parsed.Get("s3-complete-marker");
+  if (options.complete_marker.find('/') != std::string::npos) {
+    return Bad("--s3-complete-marker is an object name, without '/'");
+  }
   return std::optional<s3::S3Options>(std::move(options));
 }
 

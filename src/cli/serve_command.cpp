@@ -18,6 +18,7 @@
 #include "cli/event_access.h"
 #include "cli/image_options.h"
 #include "cli/options.h"
+#include "cli/s3_notify.h"
 #include "cli/s3_options.h"
 #include "cli/security_options.h"
 #include "cli/shutdown_signals.h"
@@ -37,6 +38,7 @@
 #include "jobs/startup_recovery.h"
 #include "jobs/worker_pool.h"
 #include "s3/object_index.h"
+#include "s3/prefix_batches.h"
 #include "s3/s3_server.h"
 #include "storage/blob_store.h"
 #include "storage/env.h"
@@ -345,6 +347,7 @@ int RunServe(const std::vector<std::string>& args) {
   // through the same Intake as uploads.
   std::unique_ptr<BlobStore> s3_objects;
   std::unique_ptr<s3::ObjectIndex> s3_index;
+  std::unique_ptr<s3::PrefixBatches> s3_prefix_batches;
   std::unique_ptr<s3::S3Server> s3_server;
   if (*s3_options) {
     auto objects = OpenLocalBlobStore(env, data_dir + "/s3-objects");
@@ -353,8 +356,14 @@ int RunServe(const std::vector<std::string>& args) {
     auto index = s3::ObjectIndex::Open(data_dir + "/jobs.db");
     if (!index.ok()) return Fail(index.status());
     s3_index = std::move(*index);
+    InstallS3Notify(s3_index.get(), (*s3_options)->notify, (*s3_options)->region,
+                    &webhook_dispatcher);
     s3::S3Backends backends{s3_index.get(), s3_objects.get(), blobs->get(), store->get(),
                             &notifier,      &intake,          &pool};
+    if (!(*s3_options)->complete_marker.empty()) {
+      s3_prefix_batches = std::make_unique<s3::PrefixBatches>(stores->batches.get());
+      backends.prefix_batches = s3_prefix_batches.get();
+    }
     s3::S3Options options = **s3_options;
     options.read_timeout_seconds = static_cast<int>(*read_timeout);
     options.min_free_bytes = intake_options.min_free_bytes;

@@ -123,7 +123,7 @@ const std::string& OpenApiDocument() {
      "next_attempt_at",
      "delivered_at"
     ],
-    "description": "One event sent to one endpoint. The webhook request carries the headers webhook-id (this id, the same on every attempt), webhook-timestamp (Unix seconds of the attempt) and webhook-signature (v1,<base64 HMAC-SHA256 of '{id}.{timestamp}.{body}'>, Standard Webhooks), and the body {type, timestamp, data: the Job or Batch}.",
+    "description": "One event sent to one endpoint. The webhook request carries the headers webhook-id (this id, the same on every attempt), webhook-timestamp (Unix seconds of the attempt) and webhook-signature (v1,<base64 HMAC-SHA256 of '{id}.{timestamp}.{body}'>, Standard Webhooks), and the body {type, timestamp, data: the Job or Batch}; an S3 event (--s3-notify) has AWS's S3 event message body instead ({Records: [...]}).",
     "properties": {
      "id": {
       "type": "string",
@@ -134,12 +134,14 @@ const std::string& OpenApiDocument() {
       "enum": [
        "job.completed",
        "job.failed",
-       "batch.completed"
+       "batch.completed",
+       "s3:ObjectCreated:Put",
+       "s3:ObjectRemoved:Delete"
       ]
      },
      "subject_id": {
       "type": "string",
-      "description": "the job's or the batch's id"
+      "description": "the job's or the batch's id; for an S3 event (--s3-notify), bucket/key"
      },
      "endpoint": {
       "type": "string"

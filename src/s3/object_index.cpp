@@ -43,6 +43,12 @@ Status DbError(const std::exception& e) {
 ObjectIndex::ObjectIndex(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 ObjectIndex::~ObjectIndex() = default;
 
+void ObjectIndex::SetChangeHook(ObjectChangeHook on_change, std::function<void()> after_commit) {
+  std::lock_guard lock(mu_);
+  on_change_ = std::move(on_change);
+  after_commit_ = std::move(after_commit);
+}
+
 Result<std::unique_ptr<ObjectIndex>> ObjectIndex::Open(const std::string& path) {
   try {
     auto db =
@@ -124,7 +130,9 @@ Result<std::optional<ObjectRow>> ObjectIndex::Put(const ObjectRow& row) {
     q.bind(7, row.content_type);
     q.bind(8, row.last_modified);
     q.exec();
+    if (on_change_) on_change_(*db_, ObjectChange{ObjectChangeKind::kPut, row});
     txn.commit();
+    if (on_change_ && after_commit_) after_commit_();
     return previous;
   } catch (const std::exception& e) {
     return DbError(e);
@@ -152,8 +160,10 @@ Result<std::optional<ObjectRow>> ObjectIndex::Delete(const std::string& bucket,
       q.bind(1, bucket);
       q.bind(2, key);
       q.exec();
+      if (on_change_) on_change_(*db_, ObjectChange{ObjectChangeKind::kDelete, *previous});
     }
     txn.commit();
+    if (previous && on_change_ && after_commit_) after_commit_();
     return previous;
   } catch (const std::exception& e) {
     return DbError(e);

@@ -8,9 +8,18 @@
 //
 // Thread-safety: all methods may be called concurrently (one connection,
 // serialised by a mutex; SQLite's busy timeout covers the other connections).
+//
+// Change hook (SetChangeHook, before any concurrent use): `on_change` runs
+// INSIDE the transaction of every Put (kPut, the new row) and of every Delete
+// that removed a row (kDelete, the removed row), on the index's connection,
+// before the commit; it may write rows of its own with `txn` (the webhook
+// outbox: S3 event notifications), which commit or roll back with the object's
+// metadata. What it throws rolls the change back and becomes the call's error.
+// `after_commit` runs after such a commit (keep it short: wake a thread).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,6 +45,15 @@ struct ObjectRow {
   std::string last_modified;  // ISO 8601 UTC
 };
 
+enum class ObjectChangeKind { kPut, kDelete };
+
+struct ObjectChange {
+  ObjectChangeKind kind = ObjectChangeKind::kPut;
+  const ObjectRow& row;
+};
+
+using ObjectChangeHook = std::function<void(SQLite::Database& txn, const ObjectChange& change)>;
+
 struct BucketRow {
   std::string name;
   std::string created_at;
@@ -60,6 +78,8 @@ class ObjectIndex {
   // Opens (migrating) the database at `path`.
   static Result<std::unique_ptr<ObjectIndex>> Open(const std::string& path);
   ~ObjectIndex();
+  // See the header comment; either may be empty.
+  void SetChangeHook(ObjectChangeHook on_change, std::function<void()> after_commit);
 
   // kConflict when it exists.
   Status CreateBucket(const std::string& name);
@@ -81,6 +101,8 @@ class ObjectIndex {
   explicit ObjectIndex(std::unique_ptr<SQLite::Database> db);
   std::mutex mu_;
   std::unique_ptr<SQLite::Database> db_;
+  ObjectChangeHook on_change_;
+  std::function<void()> after_commit_;
 };
 
 }  // namespace edgepix::s3

@@ -7,6 +7,7 @@
 #include "jobs/retention.h"
 #include "s3/aws_chunked.h"
 #include "s3/checksums.h"
+#include "s3/prefix_batches.h"
 #include "s3/s3_call.h"
 
 namespace edgepix::s3 {
@@ -54,13 +55,15 @@ class PutTarget {
     return failed_;
   }
 
-  Result<ObjectRow> Commit(const std::string& key) {
+  bool is_image() const { return upload_ != nullptr; }
+
+  Result<ObjectRow> Commit(const std::string& key, const UploadTarget& batch) {
     ObjectRow row;
     if (upload_) {
       std::string filename =
           key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
       if (filename.size() > 200) filename.resize(200);
-      EDGEPIX_ASSIGN_OR_RETURN(Job job, upload_->Finish(filename));
+      EDGEPIX_ASSIGN_OR_RETURN(Job job, upload_->Finish(filename, batch));
       row.job_id = job.id;
       if (b_.workers) b_.workers->Wake();
     } else {
@@ -242,7 +245,18 @@ void PutObject(S3Call& call, const httplib::ContentReader& reader) {
     if (auto bad = CheckChecksums(digests, decoder->trailers())) return call.Fail(*bad);
   }
 
-  auto committed = target.Commit(call.key);
+  // --s3-complete-marker: an image joins its prefix's open batch (the lock
+  // keeps a marker from closing it before the job is in).
+  std::unique_lock<std::mutex> batch_lock;
+  UploadTarget upload_target;
+  if (b.prefix_batches && target.is_image()) {
+    batch_lock = b.prefix_batches->Lock();
+    auto batch = b.prefix_batches->OpenFor(call.bucket, KeyPrefix(call.key));
+    if (!batch.ok()) return call.Fail(FromStatus(batch.status()));
+    upload_target.batch_id = *batch;
+  }
+  auto committed = target.Commit(call.key, upload_target);
+  if (batch_lock.owns_lock()) batch_lock.unlock();
   if (!committed.ok()) return call.Fail(FromStatus(committed.status()));
   ObjectRow row = std::move(*committed);
   row.bucket = call.bucket;
@@ -254,6 +268,13 @@ void PutObject(S3Call& call, const httplib::ContentReader& reader) {
     return call.Fail(FromStatus(previous.status()));
   }
   if (*previous) ForgetBytes(b, **previous);
+  if (b.prefix_batches && !target.is_image() &&
+      IsMarkerKey(call.key, call.options.complete_marker)) {
+    auto lock = b.prefix_batches->Lock();
+    auto closed = b.prefix_batches->Close(call.bucket, KeyPrefix(call.key));
+    if (!closed.ok()) return call.Fail(FromStatus(closed.status()));
+    if (*closed) call.res.set_header("x-edgepix-batch-id", (*closed)->id);
+  }
   call.res.status = 200;
   call.res.set_header("ETag", row.etag);
   if (!row.job_id.empty()) call.res.set_header("x-edgepix-job-id", row.job_id);

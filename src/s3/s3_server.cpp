@@ -231,8 +231,9 @@ S3Server::S3Server(S3Backends backends, S3Options options)
     const std::string origin = AllowedOrigin(options_, req);
     if (!origin.empty()) {
       res.set_header("Access-Control-Allow-Origin", origin);
-      res.set_header("Access-Control-Expose-Headers",
-                     "ETag, x-amz-request-id, x-edgepix-job-id, x-amz-checksum-crc32");
+      res.set_header(
+          "Access-Control-Expose-Headers",
+          "ETag, x-amz-request-id, x-edgepix-job-id, x-edgepix-batch-id, x-amz-checksum-crc32");
       if (origin != "*") res.set_header("Vary", "Origin");
     }
     const size_t q = req.target.find('?');

@@ -10,6 +10,9 @@
 // through jobs/Intake (header x-edgepix-job-id); its variants are readable
 // (and listed) under the --s3-variant-key template. Other objects are stored
 // in their own BlobStore (fsync'd, atomic); metadata lives in ObjectIndex.
+// With --s3-complete-marker (S3Backends::prefix_batches) an image joins its
+// prefix's open batch and a PUT of PREFIX/MARKER closes it (answer header
+// x-edgepix-batch-id); S3 event notifications are ObjectIndex's change hook.
 //
 // Listen() blocks until Stop() (from another thread; Stop before Listen makes
 // Listen return at once, and a Stop racing with Listen's start still ends it:
@@ -48,10 +51,16 @@ struct S3Options {
   // "{key}" and "{variant}" are replaced.
   std::string variant_key = "{key}.{variant}.webp";
   std::vector<std::string> cors_origins;  // "*" allows any
+  // --s3-notify endpoints (wired to the webhook outbox outside src/s3).
+  std::vector<std::string> notify;
+  // --s3-complete-marker: PUT PREFIX/NAME closes PREFIX/'s batch; empty = off.
+  std::string complete_marker;
   int http_threads = 64;
   int read_timeout_seconds = 30;
   uint64_t min_free_bytes = 64ull << 20;
 };
+
+class PrefixBatches;
 
 struct S3Backends {
   ObjectIndex* index = nullptr;
@@ -61,6 +70,8 @@ struct S3Backends {
   JobNotifier* notifier = nullptr;
   Intake* intake = nullptr;
   WorkerPool* workers = nullptr;  // may be null
+  // --s3-complete-marker's batches; null when the flag is not set.
+  PrefixBatches* prefix_batches = nullptr;
 };
 
 // S3's bucket naming rules: 3-63 of [a-z0-9.-], alphanumeric at both ends, no "..".

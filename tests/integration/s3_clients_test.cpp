@@ -8,12 +8,11 @@
 // S3's error and nothing stored). The client side lives in tests/s3/s3_clients.py;
 // a missing client reports the test skipped. The server is stopped with
 // SIGTERM and must exit 0 with a clean log (ServerProcess).
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <string>
 
+#include "integration/s3_client_runner.h"
 #include "integration/server_harness.h"
 #include "unit/support/fixtures.h"
 #include "unit/support/skip.h"
@@ -22,50 +21,16 @@ using namespace edgepix::testing;
 
 namespace {
 
-constexpr const char* kKey = "AKIDEDGEPIXTEST";
-constexpr const char* kSecret = "edgepix/test+secret";
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// The client program for `group`: "js" is the AWS SDK for JavaScript v3
-// (tests/s3/js, 77 without node), the others groups of tests/s3/s3_clients.py.
-std::string RunnerFor(const std::string& group) {
-  const std::string dir = std::string(EDGEPIX_TEST_SOURCE_DIR) + "/s3";
-  if (group == "js") {
-    return "sh -c " + Quote("command -v node >/dev/null || exit 77; exec node " +
-                            Quote(dir + "/js/s3_sdk.mjs"));
-  }
-  return "/usr/bin/python3 " + Quote(dir + "/s3_clients.py") + " " + group;
-}
-
 // Runs one group of client checks against a fresh server; returns its exit code.
 int RunClients(const std::string& group, const std::vector<std::string>& more_args = {}) {
   const int s3_port = FreeLoopbackPort();
-  std::vector<std::string> args = {"--s3-listen",     "127.0.0.1:" + std::to_string(s3_port),
-                                   "--s3-access-key", kKey,
-                                   "--s3-secret-key", kSecret,
-                                   "--s3-bucket",     "photos",
-                                   "--workers",       "1"};
+  std::vector<std::string> args = S3ServerArgs(s3_port);
   args.insert(args.end(), more_args.begin(), more_args.end());
   ServerProcess server(args);
   TempDir scratch;
   const std::string image = scratch.Join("photo.jpg");
   WriteFileOrDie(image, group == "slowdown" ? MakeJpeg(6000, 4000) : MakeJpeg(640, 480));
-  const std::string log = scratch.Join("clients.log");
-  std::string command = "EDGEPIX_S3_URL=http://127.0.0.1:" + std::to_string(s3_port) +
-                        " EDGEPIX_S3_KEY=" + Quote(kKey) + " EDGEPIX_S3_SECRET=" + Quote(kSecret) +
-                        " EDGEPIX_S3_BUCKET=photos EDGEPIX_S3_IMAGE=" + Quote(image) +
-                        " EDGEPIX_S3_DATA=" + Quote(server.data_dir()) +
-                        " EDGEPIX_MAIN_URL=http://127.0.0.1:" + std::to_string(server.port()) +
-                        " " + RunnerFor(group) + " > " + Quote(log) + " 2>&1";
-  int status = std::system(command.c_str());
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  std::string output = ReadFileOrDie(log);
-  if (code != 0) UNSCOPED_INFO(output);
+  int code = RunS3ClientGroup(server, s3_port, group, image);
   CHECK(server.Stop());
   return code;
 }

@@ -461,9 +461,37 @@ def group_slowdown():
     check(True, "a plain object is still accepted (the queue holds images only)")
 
 
+def group_notify():
+    """Server with --s3-notify: a plain object with a space and a '+' in its key, an image,
+    then the plain object deleted. The C++ side reads what the receiver got."""
+    s3 = boto3_client()
+    put = s3.put_object(Bucket=BUCKET, Key="notes/my file+1.txt", Body=b"hello")
+    check(put["ETag"] == '"5d41402abc4b2a76b9719d911017c592"', "the plain object's ETag")
+    with open(IMAGE, "rb") as f:
+        s3.put_object(Bucket=BUCKET, Key="notes/photo.jpg", Body=f.read())
+    s3.delete_object(Bucket=BUCKET, Key="notes/my file+1.txt")
+
+
+def group_marker():
+    """Server with --s3-complete-marker _complete: three images under event1/, one under
+    other/, then event1/_complete. The C++ side waits for batch.completed."""
+    s3 = boto3_client()
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        s3.put_object(Bucket=BUCKET, Key="event1/" + name, Body=jpeg)
+    s3.put_object(Bucket=BUCKET, Key="other/d.jpg", Body=jpeg)
+    done = s3.put_object(Bucket=BUCKET, Key="event1/_complete", Body=b"")
+    batch = done["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-batch-id", "")
+    check(batch != "", "the marker's answer names the batch it closed")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="event1/")["Contents"]]
+    check("event1/_complete" in keys, "the marker is stored as a plain object")
+    print("BATCH=" + batch)
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in ("boto3", "awscli", "curl", "hostile", "limits", "disk",
-                                                  "slowdown"):
+                                                  "slowdown", "notify", "marker"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     globals()["group_" + sys.argv[1]]()

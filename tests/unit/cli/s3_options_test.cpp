@@ -69,3 +69,29 @@ TEST_CASE("S3 options: the credentials file, bucket names and the variant-key te
   CHECK(with({"--s3-variant-key", "{key}{variant}"}) == ErrorCode::kBadRequest);
   CHECK(with({"--s3-variant-key", "variants/{key}/{variant}.webp"}) == ErrorCode::kOk);
 }
+
+TEST_CASE("S3 options: --s3-notify URLs (repeatable, checked) and --s3-complete-marker") {
+  const std::vector<std::string> base = {"--s3-listen", "127.0.0.1:0",     "--s3-access-key",
+                                         "AK",          "--s3-secret-key", "S"};
+  auto off = Parse(base);
+  REQUIRE(off.ok());
+  CHECK((*off)->notify.empty());
+  CHECK((*off)->complete_marker.empty());
+  auto args = base;
+  args.insert(args.end(), {"--s3-notify", "http://127.0.0.1:8080/a", "--s3-notify",
+                           "https://example.test/b", "--s3-complete-marker", "_complete"});
+  auto on = Parse(args);
+  REQUIRE(on.ok());
+  CHECK((*on)->notify ==
+        std::vector<std::string>{"http://127.0.0.1:8080/a", "https://example.test/b"});
+  CHECK((*on)->complete_marker == "_complete");
+  auto bad_url = base;
+  bad_url.insert(bad_url.end(), {"--s3-notify", "ftp://x/y"});
+  CHECK(Parse(bad_url).status().code() == ErrorCode::kBadRequest);
+  auto bad_marker = base;
+  bad_marker.insert(bad_marker.end(), {"--s3-complete-marker", "a/_complete"});
+  CHECK(Parse(bad_marker).status().code() == ErrorCode::kBadRequest);
+  auto from_env = Parse(base, {{"EDGEPIX_S3_NOTIFY", "http://h/1,http://h/2"}});
+  REQUIRE(from_env.ok());
+  CHECK((*from_env)->notify.size() == 2);
+}

@@ -1,7 +1,10 @@
 // ObjectIndex on a real SQLite file: buckets, replace-returns-previous, and
 // ListObjectsV2's walk (prefix, delimiter, common prefixes, pagination from
-// the last key or prefix returned) in S3's bytewise key order.
+// the last key or prefix returned) in S3's bytewise key order; the change
+// hook's rows commit and roll back with the object's.
 #include "s3/object_index.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
 
@@ -112,4 +115,40 @@ TEST_CASE("ObjectIndex: listing by prefix and delimiter, page by page") {
   after.after = "a/b/2";
   CHECK(Keys(*ix->List("photos", after)) ==
         std::vector<std::string>{"a/c/1", "a/d", "a\xc3\xa9", "b/1"});
+}
+
+TEST_CASE(
+    "ObjectIndex: the change hook writes in the object's transaction, and rolls back with it") {
+  testing::TempDir dir;
+  auto ix = std::move(ObjectIndex::Open(dir.Join("jobs.db")).value());
+  REQUIRE(ix->CreateBucket("photos").ok());
+  std::vector<std::string> seen;
+  bool fail = false;
+  int committed = 0, calls = 0;
+  ix->SetChangeHook(
+      [&](SQLite::Database& txn, const ObjectChange& change) {
+        seen.push_back((change.kind == ObjectChangeKind::kPut ? "put " : "delete ") +
+                       change.row.key);
+        // A row of the hook's own, beside the object's (a bucket, to see it).
+        txn.exec("INSERT INTO s3_buckets (name, created_at) VALUES ('hook-" +
+                 std::to_string(++calls) + "', '')");
+        if (fail) throw std::runtime_error("hook refused");
+      },
+      [&] { ++committed; });
+  REQUIRE(ix->Put(Row("a.txt")).ok());
+  CHECK(ix->BucketExists("hook-1").value());
+  CHECK(committed == 1);
+  fail = true;
+  CHECK_FALSE(ix->Put(Row("b.txt")).ok());
+  CHECK_FALSE(ix->Get("photos", "b.txt").value().has_value());  // rolled back together
+  CHECK_FALSE(ix->BucketExists("hook-2").value());
+  CHECK_FALSE(ix->Delete("photos", "a.txt").ok());
+  CHECK(ix->Get("photos", "a.txt").value().has_value());
+  CHECK(committed == 1);
+  fail = false;
+  seen.clear();
+  REQUIRE(ix->Delete("photos", "a.txt").ok());
+  REQUIRE(ix->Delete("photos", "never.txt").ok());  // nothing removed: no change, no hook
+  CHECK(seen == std::vector<std::string>{"delete a.txt"});
+  CHECK(committed == 2);
 }

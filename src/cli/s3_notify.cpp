@@ -1,0 +1,35 @@
+#include "cli/s3_notify.h"
+
+#include "webhooks/outbox.h"
+#include "webhooks/s3_event_body.h"
+
+namespace edgepix::cli {
+
+void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints, std::string region,
+                     webhooks::Dispatcher* dispatcher) {
+  if (endpoints.empty()) return;
+  index->SetChangeHook(
+      [endpoints = std::move(endpoints), region = std::move(region)](
+          SQLite::Database& txn, const s3::ObjectChange& change) {
+        webhooks::S3ObjectEvent e;
+        e.event_name = change.kind == s3::ObjectChangeKind::kPut ? "ObjectCreated:Put"
+                                                                 : "ObjectRemoved:Delete";
+        e.region = region;
+        e.event_time = webhooks::S3EventTimeNow();
+        e.bucket = change.row.bucket;
+        e.key = change.row.key;
+        e.size = change.row.size;
+        e.etag = change.row.etag;
+        e.sequencer = webhooks::NextS3Sequencer();
+        webhooks::OutboxEvent out;
+        out.type = "s3:" + e.event_name;
+        out.subject_id = e.bucket + "/" + e.key;
+        out.body = webhooks::S3EventBody(e);
+        out.created_ms = webhooks::NowMs();
+        out.endpoints = endpoints;
+        webhooks::Outbox::Write(txn, out);
+      },
+      [dispatcher] { dispatcher->Wake(); });
+}
+
+}  // namespace edgepix::cli

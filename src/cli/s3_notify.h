@@ -1,0 +1,20 @@
+// --s3-notify: S3 event notifications (ObjectCreated:Put, ObjectRemoved:Delete)
+// for the objects of the S3 listener, written to the webhook outbox in the
+// transaction that changes the object's metadata (s3::ObjectIndex's change
+// hook) and delivered, signed and retried by the webhook Dispatcher like the
+// job and batch events. Wiring only; the index and dispatcher must outlive it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "s3/object_index.h"
+#include "webhooks/dispatcher.h"
+
+namespace edgepix::cli {
+
+// Does nothing when `endpoints` is empty.
+void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints, std::string region,
+                     webhooks::Dispatcher* dispatcher);
+
+}  // namespace edgepix::cli

@@ -1,0 +1,59 @@
+#include "integration/s3_client_runner.h"
+
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+#include "unit/support/fixtures.h"
+
+namespace edgepix::testing {
+namespace {
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The client program for `group`: "js" is the AWS SDK for JavaScript v3
+// (tests/s3/js, 77 without node), the others groups of tests/s3/s3_clients.py.
+std::string RunnerFor(const std::string& group) {
+  const std::string dir = std::string(EDGEPIX_TEST_SOURCE_DIR) + "/s3";
+  if (group == "js") {
+    return "sh -c " + Quote("command -v node >/dev/null || exit 77; exec node " +
+                            Quote(dir + "/js/s3_sdk.mjs"));
+  }
+  return "/usr/bin/python3 " + Quote(dir + "/s3_clients.py") + " " + group;
+}
+
+}  // namespace
+
+std::vector<std::string> S3ServerArgs(int s3_port) {
+  return {"--s3-listen",     "127.0.0.1:" + std::to_string(s3_port),
+          "--s3-access-key", kS3TestKey,
+          "--s3-secret-key", kS3TestSecret,
+          "--s3-bucket",     "photos",
+          "--workers",       "1"};
+}
+
+int RunS3ClientGroup(const ServerProcess& server, int s3_port, const std::string& group,
+                     const std::string& image, std::string* output) {
+  TempDir scratch;
+  const std::string log = scratch.Join("clients.log");
+  std::string command = "EDGEPIX_S3_URL=http://127.0.0.1:" + std::to_string(s3_port) +
+                        " EDGEPIX_S3_KEY=" + Quote(kS3TestKey) +
+                        " EDGEPIX_S3_SECRET=" + Quote(kS3TestSecret) +
+                        " EDGEPIX_S3_BUCKET=photos EDGEPIX_S3_IMAGE=" + Quote(image) +
+                        " EDGEPIX_S3_DATA=" + Quote(server.data_dir()) +
+                        " EDGEPIX_MAIN_URL=http://127.0.0.1:" + std::to_string(server.port()) +
+                        " " + RunnerFor(group) + " > " + Quote(log) + " 2>&1";
+  int status = std::system(command.c_str());
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  std::string out = ReadFileOrDie(log);
+  if (code != 0) UNSCOPED_INFO(out);
+  if (output) *output = out;
+  return code;
+}
+
+}  // namespace edgepix::testing

@@ -1,0 +1,26 @@
+// Runs one group of tests/s3/s3_clients.py (or the JS SDK program) against a
+// running server's S3 listener, for the S3 integration tests. The server is
+// started with S3ServerArgs (bucket "photos", the test credentials). Not
+// thread-safe (one child at a time).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "integration/server_harness.h"
+
+namespace edgepix::testing {
+
+inline constexpr const char* kS3TestKey = "AKIDEDGEPIXTEST";
+inline constexpr const char* kS3TestSecret = "edgepix/test+secret";
+
+// --s3-listen on `s3_port` with the test credentials, bucket "photos", one worker.
+std::vector<std::string> S3ServerArgs(int s3_port);
+// Runs `group` ("js" = the AWS SDK for JavaScript v3, otherwise a group of
+// s3_clients.py) with EDGEPIX_S3_IMAGE = `image`; returns its exit code
+// (kSkipReturnCode when the client is missing). Its output goes to the test
+// log (UNSCOPED_INFO) on failure; `output`, when given, receives it.
+int RunS3ClientGroup(const ServerProcess& server, int s3_port, const std::string& group,
+                     const std::string& image, std::string* output = nullptr);
+
+}  // namespace edgepix::testing
