@@ -127,6 +127,8 @@ TEST_CASE("every documented route answers as documented") {
     check.Check("/api/join", "get", c.Get("/api/join", h));
     check.Check("/api/join.svg", "get", c.Get("/api/join.svg", h));
     check.Check("/api/join.svg", "get", c.Get("/api/join.svg?host=10.9.9.9", h));
+    check.Check("/wall", "get", c.Get("/wall", h));
+    check.Check("/api/wall", "get", c.Get("/api/wall", h));
     check.Check("/api/event", "get", c.Get("/api/event"));
     check.Check("/api/images/{id}", "delete", c.Delete("/api/images/" + doomed, h));
     check.Check("/api/images/{id}", "delete", c.Delete("/api/images/" + doomed, h));
@@ -152,7 +154,7 @@ TEST_CASE("every documented route answers as documented") {
     // Every documented operation was exercised at least once.
     int operations = 0;
     for (auto& [p, item] : doc["paths"].items()) operations += static_cast<int>(item.size());
-    CHECK(operations == 28);  // with the batch, upload-grant, webhook delivery and event-mode routes
+    CHECK(operations == 30);  // with the batch, upload-grant, webhook delivery, event and wall routes
     CHECK(check.checked >= operations);
   }
 }
