@@ -18,10 +18,16 @@ struct Hostile {
   std::string code;
 };
 
+// Callers wait until every job is terminal first, so the tree is at rest; a
+// temporary file that still vanishes mid-walk (SQLite's journal) is skipped
+// rather than thrown on.
 std::vector<std::string> FilesUnder(const std::string& dir) {
   std::vector<std::string> out;
-  for (auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) out.push_back(fs::relative(e.path(), dir).string());
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec)) out.push_back(fs::relative(it->path(), dir).string());
   }
   return out;
 }
@@ -132,6 +138,10 @@ TEST_CASE("client filenames are metadata only: hostile names are stored nowhere 
     CHECK(disposition.find('\r') == std::string::npos);
     CHECK(disposition.find('\n') == std::string::npos);
     CHECK_FALSE(o->has_header("X-Injected"));
+  }
+  for (const auto& id : ids) CHECK(WaitForTerminal(c, id)["status"] == "COMPLETED");
+  if (crlf->status == 202) {
+    for (auto& j : JsonBody(crlf)["jobs"]) WaitForTerminal(c, j["id"]);
   }
   CHECK_FALSE(fs::exists("/tmp/edgepix-evil.jpg"));
   CHECK_FALSE(fs::exists(fs::path(server.data_dir()).parent_path() / "raw-evil.jpg"));
