@@ -156,6 +156,9 @@ bool WaitUntilServerRead(int client_fd, int seconds) {
   while (std::chrono::steady_clock::now() < deadline) {
     auto [found, rx] = ServerEndRxQueue(client_fd);
     if (found && rx == 0) return true;
+    // Answered (a refusal) or closed: it will never be held.
+    char b;
+    if (recv(client_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;

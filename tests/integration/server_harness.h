@@ -61,7 +61,8 @@ bool CheckServerLog(const std::string& log_path, const std::string& tag);
 // For raw-socket tests that must know the server has taken what they sent
 // (instead of sleeping): waits up to `seconds` until the kernel shows the
 // server's end of `client_fd`'s loopback connection established with nothing
-// left unread (/proc/net/tcp, rx_queue 0). Call after sending; false on timeout.
+// left unread (/proc/net/tcp, rx_queue 0). Call after sending; false on timeout
+// or as soon as the server has answered or closed the connection.
 bool WaitUntilServerRead(int client_fd, int seconds);
 
 // Starts `edgepix serve SERVE_ARGS...` (under $EDGEPIX_EMULATOR when set) with
