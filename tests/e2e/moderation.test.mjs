@@ -102,7 +102,8 @@ describe('moderation: a guest photo reaches the wall once the owner approves it'
     await ownerPage.locator(`#cards > li.card[data-job-id="${guestId}"] [data-action="hide"]`).click();
     await wall.waitForFunction((id) => !document.querySelector(`#wall-stage img[data-job-id="${id}"]`),
       guestId, { timeout: GENEROUS_MS });
-    await ownerPage.locator(`#moderation-hidden li[data-job-id="${guestId}"]`).waitFor({ timeout: GENEROUS_MS });
+    await ownerPage.locator(`#moderation-hidden li[data-job-id="${guestId}"]`)
+      .waitFor({ state: 'attached', timeout: GENEROUS_MS });   // in the closed "Hidden photos"
     assert.equal((await (await owner(`/api/jobs/${guestId}`)).json()).moderation, 'hidden');
 
     assert.deepEqual(errors, []);
