@@ -92,10 +92,10 @@ function errorFromBody(status, text) {
   return new ApiError(status, code, message);
 }
 
-async function request(method, url, { signal } = {}) {
+async function request(method, url, { signal, body } = {}) {
   let res;
   try {
-    res = await fetch(url, { method, headers: { Accept: 'application/json', ...authHeaders() }, signal });
+    res = await fetch(url, { method, headers: { Accept: 'application/json', ...authHeaders() }, signal, body });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', describeStatus(0));
@@ -207,9 +207,11 @@ function sleep(ms, signal) {
   });
 }
 
-export function listJobs(cursor, limit = 24) {
+// moderation: '' for every job, or 'pending' / 'approved' / 'hidden' (--moderate).
+export function listJobs(cursor, limit = 24, moderation = '') {
   const q = new URLSearchParams({ limit: String(limit) });
   if (cursor) q.set('cursor', cursor);
+  if (moderation) q.set('moderation', moderation);
   return request('GET', `/api/jobs?${q}`);
 }
 
@@ -243,6 +245,11 @@ export async function joinQrUrl(host) {
   }
   if (!res.ok) throw errorFromBody(res.status, await res.text());
   return URL.createObjectURL(await res.blob());
+}
+
+// The owner's decision on a photo (--moderate): 'approve' or 'hide'. Resolves with the job.
+export function moderate(id, decision) {
+  return request('POST', `/api/images/${encodeURIComponent(id)}/${decision}`, { body: '' });
 }
 
 export function deleteImage(id) {

@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { Card, viewVariant } from './cards.js';
+import { startModeration } from './moderation.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -25,7 +26,15 @@ const handlers = {
   dismiss: (card) => { focusAfterRemoval(card); card.destroy(); refreshCounts(); },
   copy: copyLinks,
   canDelete: () => !guest,
+  // --moderate: the owner may take a photo off the wall and the gallery
+  canHide: () => !guest && moderated,
+  hide: hideCard,
 };
+
+// --moderate (GET /api/event): the owner's gallery shows approved photos; the rest wait in the
+// moderation panel (moderation.js).
+let moderated = false;
+let moderation = null;
 
 // A guest (joined through a guest link) may not list or delete: known once listing says 403.
 let guest = false;
@@ -131,7 +140,7 @@ async function follow(card) {
 async function loadPage(cursor) {
   els.more.disabled = true;
   try {
-    const page = await api.listJobs(cursor);
+    const page = await api.listJobs(cursor, 24, moderated ? 'approved' : '');
     for (const job of page.jobs || []) {
       if (byJob.has(job.id)) continue;
       const card = new Card(handlers);
@@ -139,6 +148,20 @@ async function loadPage(cursor) {
       adopt(card, job);
     }
     nextCursor = page.next || '';
+    if (moderated && !moderation) {
+      moderation = startModeration({
+        onApproved: (job) => {
+          if (byJob.has(job.id)) return;
+          const card = new Card(handlers);
+          els.cards.prepend(card.el);
+          adopt(card, job);
+          refreshCounts();
+          announce(`${job.filename || 'photo'} approved`);
+        },
+        onHidden: (job) => { announce(`${job.filename || 'photo'} hidden`); },
+        onError: (err) => { if (!handleAuthError(err)) showNotice(err.message); },
+      });
+    }
   } catch (err) {
     if (err.status === 403 && !cursor) {
       guest = true;
@@ -168,6 +191,23 @@ async function loadMine() {
 }
 
 // ---- card actions ------------------------------------------------------------------------------
+
+// Off the wall and the gallery (it moves to the moderation panel's hidden photos).
+async function hideCard(card) {
+  try {
+    await api.moderate(card.job.id, 'hide');
+  } catch (err) {
+    handleAuthError(err);
+    card.say(`Not hidden. ${err.message}.`);
+    return;
+  }
+  byJob.delete(card.job.id);
+  focusAfterRemoval(card);
+  card.destroy();
+  refreshCounts();
+  announce(`${card.name} hidden`);
+  if (moderation) moderation.refresh();
+}
 
 async function removeCard(card) {
   const job = card.job;
@@ -319,7 +359,8 @@ els.tokenClear.addEventListener('click', () => {
 
 // ---- event branding (--event-title, --event-welcome): set as text, never as HTML --------------
 
-api.eventBranding().then(({ title, welcome }) => {
+const eventInfo = api.eventBranding();
+eventInfo.then(({ title, welcome }) => {
   if (title) {
     document.getElementById('intro-heading').textContent = title;
     document.title = `${title} · upload photos`;
@@ -352,4 +393,7 @@ if (api.grantMode) {
   showNotice('Upload link: choose one photo, no access token needed.');
 }
 
-if (!api.grantMode) loadPage('');
+// The gallery's first page once it is known whether photos are moderated.
+if (!api.grantMode) {
+  eventInfo.then((info) => { moderated = !!info.moderate; }, () => {}).finally(() => loadPage(''));
+}

@@ -132,6 +132,10 @@ export class Card {
       this.statusDetail.textContent = 'Stored safely, waiting for a worker';
     } else if (this.state === 'PROCESSING') {
       this.statusDetail.textContent = 'Making the sizes';
+    } else if (this.state === 'COMPLETED' && job.moderation === 'pending') {
+      this.statusDetail.textContent = 'Waiting for the host to approve it';
+    } else if (this.state === 'COMPLETED' && job.moderation === 'hidden') {
+      this.statusDetail.textContent = 'Hidden by the host';
     } else if (this.state === 'COMPLETED' && job.updated_at) {
       this.statusDetail.textContent = fmt.relativeTime(job.updated_at);
     }
@@ -237,6 +241,10 @@ export class Card {
     if (this.state === 'COMPLETED') {
       buttons.push(h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'copy',
         'aria-label': `Copy image links for ${name}`, onclick: () => this.handlers.copy(this) }, 'Copy links'));
+    }
+    if (this.state === 'COMPLETED' && this.handlers.canHide && this.handlers.canHide()) {
+      buttons.push(h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'data-action': 'hide',
+        'aria-label': `Hide ${name} from the wall`, onclick: () => this.handlers.hide(this) }, 'Hide'));
     }
     if (this.job && this.handlers.canDelete()) {
       buttons.push(h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'data-action': 'delete',

@@ -143,7 +143,8 @@ function onEvent(e) {
   window.edgepixWall.events += 1;
   let data;
   try { data = JSON.parse(e.data); } catch { return; }
-  if (e.type === 'deleted') return removed(data.id);
+  // deleted, or hidden by the owner (--moderate): off the wall
+  if (e.type === 'deleted' || e.type === 'hidden') return removed(data.id);
   const url = largeUrl(data.job);
   if (url) added({ id: data.id, url, seq: data.seq });
 }
@@ -156,6 +157,9 @@ function connect(key) {
   const source = new EventSource(`/api/events?${query}`);
   source.addEventListener('completed', onEvent);
   source.addEventListener('deleted', onEvent);
+  // --moderate: a guest's photo comes on when the owner approves it, goes off when hidden
+  source.addEventListener('approved', onEvent);
+  source.addEventListener('hidden', onEvent);
   source.addEventListener('open', () => { $('wall-error').hidden = true; });
   source.addEventListener('error', () => {
     // EventSource retries by itself; say so while it does

@@ -66,6 +66,10 @@ std::vector<OptionDef> ServeOptionDefs() {
       {"event-title", "",
        "the event's name, shown on the upload page (plain text; GET /api/event)"},
       {"event-welcome", "", "a welcome line under the title on the upload page (plain text)"},
+      {"moderate", "",
+       "guests' photos wait for the owner's approval (Approve / Hide on the owner's page) before "
+       "the wall, the gallery and the download of everything show them",
+       false, true},
   };
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
@@ -318,6 +322,7 @@ int RunServe(const std::vector<std::string>& args) {
     return webhooks::CheckCallbackUrl(config, url);
   };
   context.branding = *branding;
+  context.moderate = parsed->Get("moderate") == "true";
   http::ServerOptions server_options;
   server_options.host = listen->first;
   server_options.port = listen->second;

@@ -1,4 +1,5 @@
-// GET /api/download.zip[?variant=NAME]: every COMPLETED image in one streamed,
+// GET /api/download.zip[?variant=NAME]: every image shown to everyone
+// (COMPLETED and approved, jobs/moderation.h) in one streamed,
 // stored (not recompressed) ZIP, newest first: the originals, or with
 // ?variant= that variant of each image (images without it are left out).
 //
@@ -108,6 +109,7 @@ bool Step(HttpContext* ctx, Download* d) {
     return true;
   }
   const Job& job = d->page[d->next++];
+  if (!IsShown(job.status, job.moderation)) return true;  // waiting for, or hidden by, the owner
   uint16_t time = 0, date = 0;
   DosTimeFromIso(job.created_at, &time, &date);
   if (d->variant.empty()) {

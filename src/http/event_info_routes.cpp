@@ -1,5 +1,6 @@
 // GET /api/event: the event's branding for the page and the wall,
-// {"title": …, "welcome": …} (--event-title, --event-welcome; "" when unset).
+// {"title": …, "welcome": …, "moderate": bool} (--event-title, --event-welcome;
+// "" when unset; --moderate: whether guests' photos wait for the owner).
 // Plain text: the page sets it as text, never as HTML. Public, like the page.
 #include "http/responses.h"
 #include "http/route_table.h"
@@ -8,11 +9,14 @@
 namespace edgepix::http {
 
 void RegisterEventInfoRoutes(httplib::Server& server, HttpContext* ctx) {
-  server.Get(
-      RoutePattern("GET", "/api/event"), [ctx](const httplib::Request&, httplib::Response& res) {
-        res.set_header("Cache-Control", "no-cache");
-        SendJson(res, 200, {{"title", ctx->branding.title}, {"welcome", ctx->branding.welcome}});
-      });
+  server.Get(RoutePattern("GET", "/api/event"),
+             [ctx](const httplib::Request&, httplib::Response& res) {
+               res.set_header("Cache-Control", "no-cache");
+               SendJson(res, 200,
+                        {{"title", ctx->branding.title},
+                         {"welcome", ctx->branding.welcome},
+                         {"moderate", ctx->moderate}});
+             });
 }
 
 }  // namespace edgepix::http

@@ -1,6 +1,7 @@
 // GET /api/events: one Server-Sent Events stream of everything new, the job
-// event log (jobs/job_event.h) as it grows: `event: completed`, `failed` or
-// `deleted`, each with `id: <seq>` and data {"seq","kind","id","at","job"}
+// event log (jobs/job_event.h) as it grows: `event: completed`, `failed`,
+// `deleted`, `approved` or `hidden` (--moderate, jobs/moderation.h), each with
+// `id: <seq>` and data {"seq","kind","id","at","job"}
 // ("job": the job as GET /api/jobs/{id} shows it to the owner, null once
 // deleted). Where it starts: after the `Last-Event-ID` header's seq (what
 // EventSource sends when it reconnects), else after `?after=`, else at the
@@ -9,7 +10,8 @@
 // everything it missed. Heartbeat comments keep idle connections open; the
 // stream ends only when the client goes or the server stops. The owner, or
 // the wall key `?k=` (http/access.h), which sees jobs as a guest does (no GPS);
-// a guest is refused (403).
+// a guest is refused (403). The wall key sees only what everyone may see
+// (EventText below).
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -20,6 +22,7 @@
 #include "http/route_table.h"
 #include "http/routes.h"
 #include "jobs/job_event.h"
+#include "jobs/moderation.h"
 
 namespace edgepix::http {
 namespace {
@@ -42,15 +45,29 @@ std::optional<int64_t> ParseSeq(const std::string& text) {
   return std::strtoll(text.c_str(), nullptr, 10);
 }
 
+// What the stream says about `e`; "" when this viewer is not told. The owner
+// is told everything. The wall key's view keeps to what everyone may see
+// (jobs/moderation.h IsShown): a job's `completed` or `approved` only once it
+// is shown, `failed` only for an approved job; `deleted` and `hidden` always,
+// without the job, so a wall drops what it had.
 std::string EventText(HttpContext* ctx, const JobEvent& e, JobView view) {
   nlohmann::json data = {{"seq", e.seq},
                          {"kind", JobEventKindName(e.kind)},
                          {"id", e.job_id},
                          {"at", e.created_at},
                          {"job", nullptr}};
-  if (e.kind != JobEventKind::kDeleted) {
-    if (auto job = ctx->store->Get(e.job_id); job.ok()) {
+  const bool removal = e.kind == JobEventKind::kDeleted || e.kind == JobEventKind::kHidden;
+  if (e.kind != JobEventKind::kDeleted && (view == JobView::kFull || !removal)) {
+    auto job = ctx->store->Get(e.job_id);
+    if (job.ok()) {
+      if (view != JobView::kFull) {
+        const bool told = e.kind == JobEventKind::kFailed ? job->moderation == Moderation::kApproved
+                                                          : IsShown(job->status, job->moderation);
+        if (!told) return "";
+      }
       data["job"] = PublicJobJson(ctx, *job, view);
+    } else if (view != JobView::kFull) {
+      return "";  // deleted since: its `deleted` event follows
     }
   }
   return "id: " + std::to_string(e.seq) + "\nevent: " + JobEventKindName(e.kind) +
@@ -107,7 +124,7 @@ void StreamEvents(HttpContext* ctx, const httplib::Request& req, httplib::Respon
         if (!events.ok()) return false;  // the client reconnects with its Last-Event-ID
         for (const JobEvent& e : *events) {
           const std::string text = EventText(ctx, e, stream->view);
-          if (!sink.write(text.data(), text.size())) return false;
+          if (!text.empty() && !sink.write(text.data(), text.size())) return false;
           stream->after = e.seq;
         }
         if (!events->empty()) return true;

@@ -57,6 +57,8 @@ struct HttpContext {
   // request's Host header alone.
   std::function<std::vector<std::string>()> client_urls;
   EventBranding branding;
+  // --moderate: a guest's upload waits for the owner's approval (jobs/moderation.h).
+  bool moderate = false;
   HttpOptions options;
   std::atomic<bool>* stopping = nullptr;         // set when the server shuts down
   const http::Access* access = nullptr;          // set by HttpServer

@@ -66,6 +66,7 @@ nlohmann::json JobJson(const Job& job, const MediaUrlFn& media_url) {
       {"variants", std::move(variants)},
       {"error", std::move(error)},
       {"warnings", job.warnings},
+      {"moderation", ModerationName(job.moderation)},
       {"placeholder", job.thumbhash.empty()
                           ? nlohmann::json(nullptr)
                           : nlohmann::json{{"thumbhash", Base64Encode(job.thumbhash)}}},

@@ -2,7 +2,8 @@
 // stream a job's changes as Server-Sent Events, delete an image entirely.
 //
 // Long-poll and events: http/version_watch.h (terminal: COMPLETED or FAILED).
-// GET /api/jobs?batch=ID lists the jobs of one batch (its later pages).
+// GET /api/jobs?batch=ID lists the jobs of one batch (its later pages);
+// ?moderation=pending|approved|hidden those in one moderation state.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -72,6 +73,14 @@ void ListJobs(HttpContext* ctx, const httplib::Request& req, httplib::Response& 
   if (limit->has_value()) query.limit = static_cast<int>(**limit);
   if (req.has_param("cursor")) query.cursor = req.get_param_value("cursor");
   if (req.has_param("batch")) query.batch_id = req.get_param_value("batch");
+  if (req.has_param("moderation") && !req.get_param_value("moderation").empty()) {
+    auto moderation = ParseModeration(req.get_param_value("moderation"));
+    if (!moderation) {
+      return SendError(res, Status::Error(ErrorCode::kBadRequest,
+                                          "moderation must be one of pending, approved, hidden"));
+    }
+    query.moderation = *moderation;
+  }
   auto page = ctx->store->List(query);
   if (!page.ok()) return SendError(res, page.status());
   nlohmann::json body;
@@ -106,6 +115,13 @@ nlohmann::json PublicJobJson(const HttpContext* ctx, const Job& job, JobView vie
     return ctx->access ? ctx->access->MediaUrl(path, now) : path;
   });
   if (view == JobView::kGuest && out["metadata"].is_object()) out["metadata"]["gps"] = nullptr;
+  // In event mode /o/{id} needs the owner's credentials (http/media_routes.cpp),
+  // which a browser's link cannot send: the owner gets a signed URL. A guest
+  // gets the path, which its own cookie opens for its own uploads only.
+  if (view == JobView::kFull && ctx->access && ctx->access->guests_enabled() &&
+      !ctx->access->private_media()) {
+    out["original"]["url"] = ctx->access->SignPath(OriginalPath(job.id), now);
+  }
   return out;
 }
 

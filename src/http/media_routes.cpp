@@ -7,7 +7,9 @@
 //
 // Every media answer also carries a restrictive Content-Security-Policy with
 // `sandbox`, so even a polyglot file opened as a document cannot run script.
-// With --private the caching becomes `private` (no shared caches).
+// With --private the caching becomes `private` (no shared caches). In event
+// mode (a guest code is set) an original is served only to the owner and to
+// the guest who uploaded it (MayReadOriginal), with private caching.
 #include <memory>
 #include <string>
 
@@ -54,8 +56,8 @@ std::string DispositionFor(const std::string& filename) {
   return "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
-void SetMediaHeaders(HttpContext* ctx, httplib::Response& res) {
-  const bool priv = ctx->access && ctx->access->private_media();
+void SetMediaHeaders(HttpContext* ctx, httplib::Response& res, bool personal = false) {
+  const bool priv = personal || (ctx->access && ctx->access->private_media());
   res.set_header("Cache-Control",
                  priv ? "private, max-age=3600" : "public, max-age=31536000, immutable");
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -104,17 +106,40 @@ void ServeVariant(HttpContext* ctx, const httplib::Request& req, httplib::Respon
   res.set_content(std::move(*bytes), "image/webp");
 }
 
+// An original carries the uploader's EXIF (GPS position, camera serial). In
+// event mode (guests enabled) it goes only to the owner (bearer credentials,
+// or the signed URL the owner's job JSON holds) and to the guest who uploaded
+// it (its cookie); anyone else, another guest or the wall included, gets 403.
+Status MayReadOriginal(HttpContext* ctx, const httplib::Request& req, const Job& job) {
+  if (!ctx->access || !ctx->access->guests_enabled()) return Status::Ok();
+  const int64_t now = UnixNow();
+  const Viewer viewer = ctx->access->Identify(req, now);
+  if (viewer.role == Role::kOwner) return Status::Ok();
+  if (viewer.role == Role::kGuest && !job.uploader.empty() &&
+      viewer.guest_session == job.uploader) {
+    return Status::Ok();
+  }
+  if ((req.has_param("sig") || req.has_param("exp")) &&
+      ctx->access->CheckSignedUrl(req.path, req, now).ok()) {
+    return Status::Ok();
+  }
+  return Status::Error(ErrorCode::kForbidden,
+                       "an original (with its EXIF location) is only for the owner and the guest "
+                       "who uploaded it");
+}
+
 void ServeOriginal(HttpContext* ctx, const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
   if (!IsValidImageId(id))
     return SendError(res, Status::Error(ErrorCode::kNotFound, "no such image"));
   auto job = ctx->store->Get(id);
   if (!job.ok()) return SendError(res, job.status());
+  if (Status may = MayReadOriginal(ctx, req, *job); !may.ok()) return SendError(res, may);
   auto reader = ctx->blobs->OpenOriginal(id);
   if (!reader.ok()) return SendError(res, reader.status());
   const std::string etag = "\"" + job->original.sha256 + "\"";
   res.set_header("ETag", etag);
-  SetMediaHeaders(ctx, res);
+  SetMediaHeaders(ctx, res, ctx->access && ctx->access->guests_enabled());
   res.set_header("Content-Disposition", DispositionFor(job->filename));
   if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;

@@ -407,12 +407,22 @@ const std::string& OpenApiDocument() {
      "variants",
      "error",
      "warnings",
-     "placeholder"
+     "placeholder",
+     "moderation"
     ],
     "properties": {
      "id": {
       "type": "string",
       "pattern": "@IMAGE_ID_PATTERN@"
+     },
+     "moderation": {
+      "type": "string",
+      "enum": [
+       "approved",
+       "pending",
+       "hidden"
+      ],
+      "description": "whether the owner lets everyone see it: 'pending' for a guest's upload under --moderate until the owner approves or hides it; only COMPLETED and 'approved' images reach the wall, its event stream and GET /api/download.zip"
      },
      "status": {
       "type": "string",
@@ -1647,7 +1657,7 @@ const std::string& OpenApiDocument() {
   "/api/events": {
    "get": {
     "operationId": "streamEvents",
-    "summary": "Server-Sent Events of everything new: 'completed', 'failed' and 'deleted' events of the job event log, each with id: <seq> and data {seq, kind, id, at, job (null once deleted)}. Starts after Last-Event-ID (sent by EventSource when it reconnects), else after ?after=, else at the end of the log; kept in SQLite, so a reconnect (also across a server restart) catches up on what it missed. The owner, or the wall key ?k= (jobs then as a guest sees them, without GPS); a guest gets 403.",
+    "summary": "Server-Sent Events of everything new: 'completed', 'failed', 'deleted', 'approved' and 'hidden' (--moderate) events of the job event log, each with id: <seq> and data {seq, kind, id, at, job (null once deleted)}. Starts after Last-Event-ID (sent by EventSource when it reconnects), else after ?after=, else at the end of the log; kept in SQLite, so a reconnect (also across a server restart) catches up on what it missed. The owner, or the wall key ?k= (jobs then as a guest sees them, without GPS, and only what everyone may see: 'completed' and 'approved' of COMPLETED approved images, 'failed' of approved ones, 'deleted' and 'hidden' without the job); a guest gets 403.",
     "security": [
      {
       "bearerAuth": []
@@ -1786,6 +1796,20 @@ const std::string& OpenApiDocument() {
       "required": false,
       "schema": {
        "type": "string"
+      }
+     },
+     {
+      "name": "moderation",
+      "in": "query",
+      "required": false,
+      "description": "only the jobs in this moderation state (--moderate): 'pending' lists what waits for the owner",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "approved",
+        "pending",
+        "hidden"
+       ]
       }
      }
     ],
@@ -1946,6 +1970,80 @@ const std::string& OpenApiDocument() {
     }
    }
   },
+  "/api/images/{id}/approve": {
+   "post": {
+    "operationId": "approveImage",
+    "summary": "The owner approves an image (--moderate): the wall, the gallery and the download of everything show it once COMPLETED; an 'approved' event goes to GET /api/events. Also restores a hidden image. A guest gets 403.",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/id"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the job, with its new moderation state",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Job"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     }
+    }
+   }
+  },
+  "/api/images/{id}/hide": {
+   "post": {
+    "operationId": "hideImage",
+    "summary": "The owner hides an image (--moderate, or any time): off the wall (live, a 'hidden' event on GET /api/events), the gallery and the download of everything; approving it restores it. A guest gets 403.",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/id"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the job, with its new moderation state",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Job"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     }
+    }
+   }
+  },
   "/v/{id}/{variant}.webp": {
    "get": {
     "operationId": "getVariant",
@@ -2006,7 +2104,7 @@ const std::string& OpenApiDocument() {
   "/o/{id}": {
    "get": {
     "operationId": "getOriginal",
-    "summary": "The original as uploaded (sniffed type, nosniff, Content-Disposition with the client's filename sanitised)",
+    "summary": "The original as uploaded (sniffed type, nosniff, Content-Disposition with the client's filename sanitised). It carries the uploader's EXIF (GPS): in event mode (a guest code is set) only the owner (token, or the signed URL in the owner's job JSON) and the guest who uploaded it (its cookie) get it, with private caching; anyone else 403",
     "security": [
      {},
      {
@@ -2014,6 +2112,9 @@ const std::string& OpenApiDocument() {
      },
      {
       "signedUrl": []
+     },
+     {
+      "guestCookie": []
      }
     ],
     "parameters": [
@@ -2068,6 +2169,9 @@ const std::string& OpenApiDocument() {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
@@ -2225,7 +2329,7 @@ const std::string& OpenApiDocument() {
   "/api/event": {
    "get": {
     "operationId": "getEventBranding",
-    "summary": "The event's title and welcome line (--event-title, --event-welcome), plain text, empty when unset",
+    "summary": "The event's title and welcome line (--event-title, --event-welcome), plain text, empty when unset, and whether guests' photos are moderated (--moderate)",
     "security": [],
     "responses": {
      "200": {
@@ -2236,7 +2340,8 @@ const std::string& OpenApiDocument() {
          "type": "object",
          "required": [
           "title",
-          "welcome"
+          "welcome",
+          "moderate"
          ],
          "additionalProperties": false,
          "properties": {
@@ -2245,6 +2350,10 @@ const std::string& OpenApiDocument() {
           },
           "welcome": {
            "type": "string"
+          },
+          "moderate": {
+           "type": "boolean",
+           "description": "--moderate: guests' photos wait for the owner's approval"
           }
          }
         }

@@ -35,6 +35,8 @@ void RegisterEventInfoRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /join (the page), GET /api/join (the guest links, one per address),
 // GET /api/join.svg?host= (one as a QR code).
 void RegisterJoinRoutes(httplib::Server& server, HttpContext* ctx);
+// POST /api/images/{id}/approve, POST /api/images/{id}/hide (owner, --moderate).
+void RegisterModerationRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /api/wall: the wall's URL with its key (owner).
 void RegisterWallRoutes(httplib::Server& server, HttpContext* ctx);
 // GET /metrics, GET /readyz, GET /api/openapi.json.

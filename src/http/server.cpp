@@ -104,6 +104,7 @@ HttpServer::HttpServer(HttpContext context, ServerOptions options)
   InstallMiddleware(server, &access_, std::move(middleware));
   RegisterUploadRoutes(server, &context_);
   RegisterJobRoutes(server, &context_);
+  RegisterModerationRoutes(server, &context_);
   RegisterBatchRoutes(server, &context_);
   RegisterGrantRoutes(server, &context_);
   RegisterWebhookRoutes(server, &context_);

@@ -150,6 +150,7 @@ Result<UploadPlan> PlanUpload(HttpContext* ctx, const httplib::Request& req) {
       return Status::Error(ErrorCode::kForbidden, "a guest may not upload into a batch");
     }
     plan.target.uploader = viewer.guest_session;
+    if (ctx->moderate) plan.target.moderation = Moderation::kPending;
     return plan;
   }
   if (req.has_param("batch")) {

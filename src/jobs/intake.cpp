@@ -119,6 +119,7 @@ Result<Job> PendingUpload::Finish(const std::string& filename, const UploadTarge
   job.created_at = job.updated_at = NowIso8601();
   job.batch_id = target.batch_id;
   job.uploader = target.uploader;
+  job.moderation = target.moderation;
   Status inserted = target.grant_id.empty()
                         ? intake_->store_->Insert(job)
                         : intake_->store_->InsertWithGrant(job, target.grant_id);

@@ -42,6 +42,7 @@ struct UploadTarget {
   std::string batch_id;  // join this batch (kNotFound / kBatchClosed at Finish)
   std::string grant_id;  // use up this upload grant in the same transaction
   std::string uploader;  // recorded as Job::uploader
+  Moderation moderation = Moderation::kApproved;  // recorded as Job::moderation
 };
 
 // One upload in progress. Destroying it without Finish() discards it.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "image/pipeline.h"
+#include "jobs/moderation.h"
 
 namespace edgepix {
 
@@ -73,6 +74,9 @@ struct Job {
   // Who uploaded it, as an opaque tag the HTTP layer chose (a guest's session);
   // empty for the owner or an open server. Set at Insert, never changed.
   std::string uploader;
+  // Whether the owner lets everyone see it (jobs/moderation.h). Set at Insert
+  // (kPending for a guest's upload under --moderate), then by SetModeration.
+  Moderation moderation = Moderation::kApproved;
 };
 
 // Now as ISO 8601 UTC with milliseconds.

@@ -10,12 +10,17 @@ const char* JobEventKindName(JobEventKind kind) {
       return "failed";
     case JobEventKind::kDeleted:
       return "deleted";
+    case JobEventKind::kApproved:
+      return "approved";
+    case JobEventKind::kHidden:
+      return "hidden";
   }
   return "completed";
 }
 
 std::optional<JobEventKind> ParseJobEventKind(const std::string& name) {
-  for (JobEventKind k : {JobEventKind::kCompleted, JobEventKind::kFailed, JobEventKind::kDeleted}) {
+  for (JobEventKind k : {JobEventKind::kCompleted, JobEventKind::kFailed, JobEventKind::kDeleted,
+                         JobEventKind::kApproved, JobEventKind::kHidden}) {
     if (name == JobEventKindName(k)) return k;
   }
   return std::nullopt;

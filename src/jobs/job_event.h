@@ -1,5 +1,6 @@
 // JobEvent: one entry of the job event log, what a live view (the wall, the
-// owner's page) shows: a job COMPLETED, FAILED or was deleted. The store
+// owner's page) shows: a job COMPLETED, FAILED or was deleted, or the owner
+// approved or hid it (jobs/moderation.h). The store
 // appends it in the transaction that made the change, numbered by a sequence
 // that only grows (never reused, also after deletes), so a client that saw
 // `seq` can ask for everything after it (SSE Last-Event-ID).
@@ -14,8 +15,9 @@ namespace edgepix {
 // The JobNotifier key woken after every append (no job or batch id looks like it).
 inline constexpr const char* kJobEventsTopic = "job-events";
 
-enum class JobEventKind { kCompleted, kFailed, kDeleted };
-const char* JobEventKindName(JobEventKind kind);  // "completed", "failed", "deleted"
+enum class JobEventKind { kCompleted, kFailed, kDeleted, kApproved, kHidden };
+// "completed", "failed", "deleted", "approved", "hidden"
+const char* JobEventKindName(JobEventKind kind);
 std::optional<JobEventKind> ParseJobEventKind(const std::string& name);
 
 struct JobEvent {

@@ -22,9 +22,10 @@ namespace edgepix {
 
 struct JobListQuery {
   std::optional<JobStatus> status;
-  int limit = 50;        // 1..200
-  std::string cursor;    // opaque, from JobListPage::next; empty = first page
-  std::string batch_id;  // only the jobs of this batch; empty = every job
+  int limit = 50;                        // 1..200
+  std::string cursor;                    // opaque, from JobListPage::next; empty = first page
+  std::string batch_id;                  // only the jobs of this batch; empty = every job
+  std::optional<Moderation> moderation;  // only jobs in this moderation state
 };
 
 struct JobListPage {
@@ -105,6 +106,16 @@ class JobStore {
   // to the back of the queue, so the next crash does not hit the same jobs.
   virtual Result<InterruptedJobs> RequeueInterrupted(int max_attempts) = 0;
 
+  // The owner's decision (jobs/moderation.h): sets the job's moderation
+  // state; when it changes, bumps version and appends an `approved` or
+  // `hidden` event (kPending is not a decision: kBadRequest). Unchanged:
+  // the job as it is, no event. kNotFound if unknown. Stores without
+  // moderation answer kUnavailable.
+  virtual Result<Job> SetModeration(const std::string& id, Moderation moderation) {
+    (void)id;
+    (void)moderation;
+    return Status::Error(ErrorCode::kUnavailable, "this job store keeps no moderation state");
+  }
   // Removes the job row. kNotFound if unknown. Serialised with PublishVariant.
   virtual Status Delete(const std::string& id) = 0;
   virtual Result<int64_t> CountByStatus(JobStatus status) = 0;

@@ -11,7 +11,8 @@ namespace {
 constexpr char kColumns[] =
     "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
     "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts, spec_key, suspect, warnings_json, batch_id, uploader, thumbhash";
+    "error_message, attempts, spec_key, suspect, warnings_json, batch_id, uploader, thumbhash, "
+    "moderation";
 
 // Counted from the list itself, so a column added there moves every index
 // selected after the list (a hand-kept count went stale once).
@@ -25,7 +26,7 @@ constexpr int CountColumns(const char* s) {
 
 const char* const kJobColumns = kColumns;
 const int kJobColumnCount = CountColumns(kColumns);
-static_assert(CountColumns(kColumns) == 22, "ReadJobRow reads columns 0..21");
+static_assert(CountColumns(kColumns) == 23, "ReadJobRow reads columns 0..22");
 
 namespace {
 
@@ -147,6 +148,9 @@ Job ReadJobRow(SQLite::Statement& row) {
   const SQLite::Column thumbhash = row.getColumn(21);
   job.thumbhash.assign(static_cast<const char*>(thumbhash.getBlob()),
                        static_cast<size_t>(thumbhash.getBytes()));
+  auto moderation = ParseModeration(row.getColumn(22).getString());
+  if (!moderation) throw std::runtime_error("job " + job.id + " has an unknown moderation state");
+  job.moderation = *moderation;
   return job;
 }
 
@@ -163,14 +167,15 @@ void InsertJobRow(SQLite::Database& db, const Job& job, int64_t seq) {
       "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
       "original_bytes, original_format, original_width, original_height, sha256, "
       "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
-      "suspect, warnings_json, thumbhash, batch_id, seq, uploader) "
+      "suspect, warnings_json, thumbhash, batch_id, seq, uploader, moderation) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)");
+      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
   st.bind(21, job.batch_id);
   st.bind(22, seq);
   st.bind(23, job.uploader);
+  st.bind(24, ModerationName(job.moderation));
   st.exec();
 }
 
@@ -181,10 +186,11 @@ void WriteJobRow(SQLite::Database& db, const Job& job) {
                        "original_width = ?9, original_height = ?10, sha256 = ?11, "
                        "metadata_json = ?12, variants_json = ?13, error_code = ?14, "
                        "error_message = ?15, attempts = ?16, spec_key = ?17, suspect = ?18, "
-                       "warnings_json = ?19, thumbhash = ?20 "
+                       "warnings_json = ?19, thumbhash = ?20, moderation = ?21 "
                        "WHERE id = ?1");
   st.bind(1, job.id);
   BindMutableColumns(st, job);
+  st.bind(21, ModerationName(job.moderation));
   if (st.exec() != 1) throw std::runtime_error("job " + job.id + " vanished during an update");
 }
 

@@ -83,12 +83,14 @@ class SqliteJobStore : public JobStore {
       std::string sql = std::string("SELECT ") + kJobColumns + ", seq FROM jobs WHERE seq < ?1";
       if (query.status) sql += " AND status = ?3";
       if (!query.batch_id.empty()) sql += " AND batch_id = ?4";
+      if (query.moderation) sql += " AND moderation = ?5";
       sql += " ORDER BY seq DESC LIMIT ?2";
       SQLite::Statement st(lease.db(), sql);
       st.bind(1, before);
       st.bind(2, limit + 1);  // one more tells whether a next page exists
       if (query.status) st.bind(3, JobStatusName(*query.status));
       if (!query.batch_id.empty()) st.bind(4, query.batch_id);
+      if (query.moderation) st.bind(5, ModerationName(*query.moderation));
       JobListPage page;
       int64_t last_seq = 0;
       while (st.executeStep()) {
@@ -260,6 +262,30 @@ class SqliteJobStore : public JobStore {
       txn.commit();
       lock.Committed();
       return Status::Ok();
+    });
+  }
+
+  Result<Job> SetModeration(const std::string& id, Moderation moderation) override {
+    if (moderation == Moderation::kPending) {
+      return Status::Error(ErrorCode::kBadRequest, "a job can be approved or hidden");
+    }
+    return Guarded("moderate job", [&]() -> Result<Job> {
+      SqliteWriteLock lock(*s_);
+      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
+      auto job = SelectJobById(s_->writer, id);
+      if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      if (job->moderation == moderation) return std::move(*job);
+      job->moderation = moderation;
+      Touch(&*job);
+      WriteJobRow(s_->writer, *job);
+      AppendJobEvent(
+          s_->writer,
+          moderation == Moderation::kApproved ? JobEventKind::kApproved : JobEventKind::kHidden,
+          id);
+      s_->event_appended = true;
+      txn.commit();
+      lock.Committed();
+      return std::move(*job);
     });
   }
 

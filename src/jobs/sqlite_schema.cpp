@@ -144,6 +144,32 @@ CREATE TABLE job_events (
     R"sql(
 ALTER TABLE jobs ADD COLUMN thumbhash BLOB NOT NULL DEFAULT x'';
 )sql",
+    // 8 -> 9, --moderate: whether the owner lets everyone see a job
+    // (Job::moderation; every earlier job stays approved), and the event kinds
+    // `approved` and `hidden`. SQLite cannot change a CHECK, so job_events is
+    // copied into a new table; the highest seq ever used (sqlite_sequence) is
+    // carried over, so no seq is reused.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN moderation TEXT NOT NULL DEFAULT 'approved'
+  CHECK (moderation IN ('approved', 'pending', 'hidden'));
+CREATE INDEX jobs_moderation_seq ON jobs (moderation, seq);
+CREATE TABLE job_events_v9 (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind       TEXT NOT NULL
+             CHECK (kind IN ('completed', 'failed', 'deleted', 'approved', 'hidden')),
+  job_id     TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+INSERT INTO job_events_v9 (seq, kind, job_id, created_at)
+  SELECT seq, kind, job_id, created_at FROM job_events ORDER BY seq;
+CREATE TEMP TABLE job_events_last AS
+  SELECT seq FROM sqlite_sequence WHERE name = 'job_events';
+DROP TABLE job_events;
+ALTER TABLE job_events_v9 RENAME TO job_events;
+DELETE FROM sqlite_sequence WHERE name IN ('job_events', 'job_events_v9');
+INSERT INTO sqlite_sequence (name, seq) SELECT 'job_events', seq FROM job_events_last;
+DROP TABLE temp.job_events_last;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

@@ -130,6 +130,12 @@ TEST_CASE("every documented route answers as documented") {
     check.Check("/wall", "get", c.Get("/wall", h));
     check.Check("/api/wall", "get", c.Get("/api/wall", h));
     check.Check("/api/event", "get", c.Get("/api/event"));
+    check.Check("/api/images/{id}/hide", "post",
+                c.Post("/api/images/" + id + "/hide", h, "", "application/json"));
+    check.Check("/api/images/{id}/approve", "post",
+                c.Post("/api/images/" + id + "/approve", h, "", "application/json"));
+    check.Check("/api/images/{id}/approve", "post",
+                c.Post("/api/images/" + unknown + "/approve", h, "", "application/json"));
     check.Check("/api/images/{id}", "delete", c.Delete("/api/images/" + doomed, h));
     check.Check("/api/images/{id}", "delete", c.Delete("/api/images/" + doomed, h));
     check.Check("/api/webhooks/deliveries", "get", c.Get("/api/webhooks/deliveries", h));
@@ -154,7 +160,8 @@ TEST_CASE("every documented route answers as documented") {
     // Every documented operation was exercised at least once.
     int operations = 0;
     for (auto& [p, item] : doc["paths"].items()) operations += static_cast<int>(item.size());
-    CHECK(operations == 30);  // with the batch, upload-grant, webhook delivery, event and wall routes
+    // with the batch, upload-grant, webhook delivery, event, wall and moderation routes
+    CHECK(operations == 32);
     CHECK(check.checked >= operations);
   }
 }

@@ -430,6 +430,11 @@ def main():
         server.request("POST", "/api/uploads", body, {**headers, **auth})             # 415
         body, headers = multipart([("huge.png", png(0, 0, declared=(60000, 60000)))])
         server.request("POST", "/api/uploads", body, {**headers, **auth})             # 422
+        server.request("GET", "/api/jobs?moderation=pending", headers=auth)
+        server.request("GET", "/api/event")
+        server.request("POST", "/api/images/%s/hide" % first["id"], b"", auth)           # 200
+        server.request("POST", "/api/images/%s/approve" % first["id"], b"", auth)        # 200
+        server.request("POST", "/api/images/%s/approve" % unknown, b"", auth)            # 404
         server.request("DELETE", "/api/images/" + first["id"], headers=auth)          # 204
         server.request("DELETE", "/api/images/" + first["id"], headers=auth)          # 404
 

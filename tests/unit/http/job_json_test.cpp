@@ -39,9 +39,11 @@ TEST_CASE("JobJson has the documented shape", "[job][json]") {
   for (auto& [k, v] : j.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
   CHECK(keys == std::vector<std::string>{"batch", "created_at", "error", "filename", "id",
-                                         "metadata", "original", "placeholder", "status",
-                                         "updated_at", "variants", "version", "warnings"});
+                                         "metadata", "moderation", "original", "placeholder",
+                                         "status", "updated_at", "variants", "version",
+                                         "warnings"});
   CHECK(j["batch"].is_null());
+  CHECK(j["moderation"] == "approved");
   CHECK(j["id"] == job.id);
   CHECK(j["status"] == "COMPLETED");
   CHECK(j["version"] == 4);

@@ -530,3 +530,94 @@ TEST_CASE("The event log numbers completions, failures and deletions, across reo
   auto again = Open(tmp.Join("jobs.db"));
   CHECK(*again->LastEventSeq() == 3);
 }
+
+TEST_CASE("Moderation is stored, filtered on, logged as events and survives reopening",
+          "[store][moderation]") {
+  using edgepix::JobEventKind;
+  using edgepix::Moderation;
+  TempDir tmp;
+  {
+    auto store = Open(tmp.Join("jobs.db"));
+    Job guest = NewJob(Id(0));
+    guest.moderation = Moderation::kPending;
+    REQUIRE(store->Insert(guest).ok());
+    REQUIRE(store->Insert(NewJob(Id(1))).ok());
+    CHECK(store->Get(Id(0))->moderation == Moderation::kPending);
+    CHECK(store->Get(Id(1))->moderation == Moderation::kApproved);
+
+    JobListQuery pending;
+    pending.moderation = Moderation::kPending;
+    CHECK(Ids(store->List(pending)->jobs) == std::vector<std::string>{Id(0)});
+
+    auto approved = store->SetModeration(Id(0), Moderation::kApproved);
+    REQUIRE(approved.ok());
+    CHECK(approved->moderation == Moderation::kApproved);
+    CHECK(approved->version == 2);
+    // The same decision again changes nothing and logs nothing.
+    CHECK(store->SetModeration(Id(0), Moderation::kApproved)->version == 2);
+    REQUIRE(store->SetModeration(Id(1), Moderation::kHidden).ok());
+    CHECK(store->SetModeration("nosuchjob1", Moderation::kHidden).status().code() ==
+          ErrorCode::kNotFound);
+    CHECK(store->SetModeration(Id(1), Moderation::kPending).status().code() ==
+          ErrorCode::kBadRequest);
+    CHECK(store->List(pending)->jobs.empty());
+
+    auto events = store->EventsAfter(0, 10);
+    REQUIRE(events->size() == 2);
+    CHECK((*events)[0].kind == JobEventKind::kApproved);
+    CHECK((*events)[0].job_id == Id(0));
+    CHECK((*events)[1].kind == JobEventKind::kHidden);
+    CHECK((*events)[1].job_id == Id(1));
+  }
+  auto reopened = Open(tmp.Join("jobs.db"));
+  CHECK(reopened->Get(Id(0))->moderation == Moderation::kApproved);
+  CHECK(reopened->Get(Id(1))->moderation == Moderation::kHidden);
+}
+
+TEST_CASE("IsShown: completed and approved, nothing else", "[moderation]") {
+  using edgepix::IsShown;
+  using edgepix::Moderation;
+  CHECK(IsShown(JobStatus::kCompleted, Moderation::kApproved));
+  CHECK_FALSE(IsShown(JobStatus::kCompleted, Moderation::kPending));
+  CHECK_FALSE(IsShown(JobStatus::kCompleted, Moderation::kHidden));
+  CHECK_FALSE(IsShown(JobStatus::kProcessing, Moderation::kApproved));
+  CHECK_FALSE(IsShown(JobStatus::kFailed, Moderation::kApproved));
+}
+
+TEST_CASE("A version 8 database gains moderation and keeps its event seqs", "[store][migration]") {
+  TempDir tmp;
+  const std::string path = tmp.Join("jobs.db");
+  {
+    // What edgepix wrote before --moderate: schema 8, a job and a log whose
+    // newest rows are gone (sqlite_sequence is ahead of the rows).
+    auto store = Open(path);
+    REQUIRE(store->Insert(NewJob(Id(0))).ok());
+    REQUIRE(store->ClaimNext().ok());
+    REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).ok());
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("DROP INDEX jobs_moderation_seq");
+    db.exec("ALTER TABLE jobs DROP COLUMN moderation");
+    db.exec(
+        "CREATE TABLE old_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL "
+        "CHECK (kind IN ('completed', 'failed', 'deleted')), job_id TEXT NOT NULL, "
+        "created_at TEXT NOT NULL)");
+    db.exec("INSERT INTO old_events SELECT * FROM job_events");
+    db.exec("DROP TABLE job_events");
+    db.exec("ALTER TABLE old_events RENAME TO job_events");
+    db.exec("INSERT INTO job_events (kind, job_id, created_at) VALUES ('deleted', 'x', 'now')");
+    db.exec("INSERT INTO job_events (kind, job_id, created_at) VALUES ('deleted', 'y', 'now')");
+    db.exec("DELETE FROM job_events WHERE seq > 1");
+    db.exec("PRAGMA user_version = 8");
+  }
+  auto store = Open(path);
+  CHECK(store->Get(Id(0))->moderation == edgepix::Moderation::kApproved);
+  CHECK(*store->LastEventSeq() == 3);
+  REQUIRE(store->EventsAfter(0, 10)->size() == 1);
+  REQUIRE(store->SetModeration(Id(0), edgepix::Moderation::kHidden).ok());
+  auto events = store->EventsAfter(0, 10);
+  REQUIRE(events->size() == 2);
+  CHECK((*events)[1].seq == 4);
+  CHECK((*events)[1].kind == edgepix::JobEventKind::kHidden);
+}
