@@ -76,7 +76,9 @@ const pick = (tool, w) => runs.filter((r) => r.tool === tool && r.workers === St
 p('## Throughput (3 variants per photo)');
 p();
 p('images/s = photos / wall time (median of rounds; range in brackets). ratio = edgepix images/s ÷ tool images/s,');
-p('computed within each round then the median (so > 1 means edgepix is faster). CPU = (user + sys) / photos.');
+p('computed within each round then the median (so > 1 means edgepix is faster). CPU = (user + sys) / photos,');
+p('median of rounds [range]. 1 worker = 1 thread for every tool: edgepix runs with `--parallel-variants never`');
+p('(no helper thread for the large variant); at 2 workers it keeps its default, `when-idle`.');
 p('Peak RSS = largest single process (/usr/bin/time -v "Maximum resident set size"; for vipsthumbnail,');
 p('N processes of about that size run at once).');
 p();
@@ -92,12 +94,13 @@ for (const w of [1, 2]) {
       const e = runs.find((x) => x.tool === 'edgepix' && x.workers === r.workers && x.round === r.round);
       return e ? r.wall / e.wall : NaN;
     });
-    const cpuMs = median(rs.map((r) => (r.cpu / N) * 1000));
+    const cpus = rs.map((r) => (r.cpu / N) * 1000);
+    const cpuMs = median(cpus);
     const rss = Math.max(...rs.map((r) => r.rss));
     summary[`${tool}-${w}`] = { ips: median(ips), cpuMs, rss };
     p(`| ${tool} | ${w} | ${f1(median(ips))} [${f1(Math.min(...ips))}–${f1(Math.max(...ips))}] | ` +
       `${tool === 'edgepix' ? '1' : `${f2(median(ratios))} [${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))}]`} | ` +
-      `${Math.round(cpuMs)} | ${Math.round(rss)} |`);
+      `${Math.round(cpuMs)} [${Math.round(Math.min(...cpus))}–${Math.round(Math.max(...cpus))}] | ${Math.round(rss)} |`);
   }
 }
 p();
@@ -123,22 +126,24 @@ for (const tool of TOOLS) {
 p();
 
 // ---- SSIM ----
-const ssim = tsv(opt.ssim).filter((s) => s.ssim && s.ssim !== 'NA');
+const ssim = tsv(opt.ssim);
+if (ssim.some((s) => !/^[0-9.]+$/.test(s.ssim || ''))) throw new Error('a missing SSIM score');
 p('## SSIM against a reference downscale');
 p();
 p('Reference: full-resolution decode (vips, no shrink-on-load, auto-rotated, embedded ICC → sRGB), resized by');
 p('bench/tools/ssim.cpp with its own separable Lanczos-3 straight to each output\'s exact size (cover: centred');
-p('crop of the output\'s aspect, sub-pixel exact). SSIM on luma, 11×11 Gaussian σ 1.5. Mean [min] over photos.');
+p('crop of the output\'s aspect, sub-pixel exact). SSIM on luma, 11×11 Gaussian σ 1.5. Mean [min] over photos');
+p('(outputs of the last 2-worker round; every photo scored for every tool and variant, or the run fails).');
 p();
-p('| tool | thumb | medium |');
-p('|---|---|---|');
+p('| tool | thumb | medium | large |');
+p('|---|---|---|---|');
 for (const tool of TOOLS) {
   const cell = (v) => {
     const xs = ssim.filter((s) => s.tool === tool && s.variant === v).map((s) => Number(s.ssim));
     if (!xs.length) return 'NA';
     return `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4)} [${Math.min(...xs).toFixed(4)}]`;
   };
-  p(`| ${tool} | ${cell('thumb')} | ${cell('medium')} |`);
+  p(`| ${tool} | ${cell('thumb')} | ${cell('medium')} | ${cell('large')} |`);
 }
 p();
 const sizes = {};
@@ -150,10 +155,11 @@ if (diff.length) {
 }
 
 // ---- codec floor ----
-const floor = tsv(opt.floor);
+const floor = fs.readFileSync(opt.floor, 'utf8').trim().includes('\n') ? tsv(opt.floor) : [];
 const fresh = opt['floor-fresh'] && fs.existsSync(opt['floor-fresh']) ? tsv(opt['floor-fresh']) : [];
 const fmean = floor.find((r) => r.file === 'mean');
 const frmean = fresh.find((r) => r.file === 'mean');
+if (floor.length) {
 p('## Codec floor (one core, CPU ms per photo)');
 p();
 p('bench/tools/codec_floor.cpp: tjDecompress2 at the DCT scale keeping ≥ 2× the 1280 px variant, then');
@@ -184,6 +190,8 @@ if (fmean) {
     }
   }
   p();
+}
+
 }
 
 // ---- latency ----
