@@ -55,7 +55,7 @@ p();
 p(`- ${os.cpus().length} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}`);
 p(`- load average before the throughput runs: ${opt['load-before']}; after: ${opt['load-after']}` +
   ' (the machine is shared with other engineers\' builds: wall-clock figures carry that noise; CPU per image much less)');
-p(`- ${sh(opt.edgepix, ['version'])} (Release, build-bench/), git ${sh('git', ['-C', __dirname, 'rev-parse', '--short', 'HEAD'])}` +
+p(`- ${sh(opt.edgepix, ['version'])} (${opt.edgepix}), worktree at git ${sh('git', ['-C', __dirname, 'rev-parse', '--short', 'HEAD'])}` +
   `${sh('git', ['-C', __dirname, 'status', '--porcelain', '--', '../src']) ? ' + uncommitted src/ changes' : ''}`);
 p(`- Debian libjpeg-turbo ${dpkg('libturbojpeg0')}, libwebp ${dpkg('libwebp7')}, vipsthumbnail ${sh('vips', ['--version'])}`);
 p(`- sharp ${sharpVer} (npm, prebuilt: libvips ${sharpLibs.vips}, libwebp ${sharpLibs.webp}, mozjpeg ${sharpLibs.mozjpeg}), node ${process.version}`);

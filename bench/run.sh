@@ -27,6 +27,8 @@
 #                     codec floor or latency): SSIM is deterministic, so this checks
 #                     quality work on a busy machine
 #   --no-install      do not apt-get / npm install (fail if missing)
+#   --edgepix BIN     benchmark this edgepix binary instead of building one (e.g. another
+#                     branch's build, to compare)
 #   --out FILE        results file (default bench/results/YYYY-MM-DD-<set>.md; one set only)
 set -euo pipefail
 ARGS="$*"
@@ -53,6 +55,7 @@ INSTALL=1
 QUALITY_ONLY=0
 WORKERS=(1 2)
 OUT=""
+EDGEPIX=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --wallpapers) SET=wallpapers; shift ;;
@@ -63,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --quality-only) QUALITY_ONLY=1; ROUNDS=1; WORKERS=(2); LATENCY=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
+    --edgepix) EDGEPIX="$(realpath "$2")"; shift 2 ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -98,16 +102,19 @@ if [[ $INSTALL == 1 ]]; then
 fi
 
 # ---- 2. build --------------------------------------------------------------
-log "building edgepix (Release) in $BUILD"
-# (configure every time: the project globs its sources, new files need it)
 mkdir -p "$BUILD"
-if ! { cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_TESTS=OFF &&
-       cmake --build "$BUILD" -j2 --target edgepix; } >"$BUILD/bench-build.log" 2>&1; then
-  tail -30 "$BUILD/bench-build.log" >&2
-  echo "build failed (full log: $BUILD/bench-build.log)" >&2
-  exit 1
+if [[ -z "$EDGEPIX" ]]; then
+  log "building edgepix (Release) in $BUILD"
+  # (configure every time: the project globs its sources, new files need it)
+  if ! { cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_TESTS=OFF &&
+         cmake --build "$BUILD" -j2 --target edgepix; } >"$BUILD/bench-build.log" 2>&1; then
+    tail -30 "$BUILD/bench-build.log" >&2
+    echo "build failed (full log: $BUILD/bench-build.log)" >&2
+    exit 1
+  fi
+  EDGEPIX="$BUILD/edgepix"
 fi
-EDGEPIX="$BUILD/edgepix"
+[[ -x "$EDGEPIX" ]] || { echo "no edgepix binary at $EDGEPIX" >&2; exit 1; }
 mkdir -p "$TOOLS"
 for t in ssim codec_floor; do
   if [[ ! -x "$TOOLS/$t" || "$HERE/tools/$t.cpp" -nt "$TOOLS/$t" ]]; then
@@ -173,9 +180,11 @@ variant_path() {  # tool stem variant
 # ICC -> sRGB (plain sRGB conversion for gray or profile-less images), alpha
 # flattened on white, as a binary PPM.
 make_reference() {  # photo out.ppm
-  local ref="$WORK/ref.v" tmp="$WORK/ref2.v"
-  vips icc_transform "$1[autorotate=true]" "$ref" srgb --embedded 2>/dev/null ||
-    vips colourspace "$1[autorotate=true]" "$ref" srgb 2>/dev/null || return 1
+  local ref="$WORK/ref.v" tmp="$WORK/ref2.v" rot="$WORK/rot.v"
+  # autorot, not [autorotate=true]: only some loaders (JPEG, HEIF) take that option
+  vips autorot "$1" "$rot" 2>/dev/null || return 1
+  vips icc_transform "$rot" "$ref" srgb --embedded 2>/dev/null ||
+    vips colourspace "$rot" "$ref" srgb 2>/dev/null || return 1
   if [[ $(vipsheader -f bands "$ref") == 4 ]]; then
     vips flatten "$ref" "$tmp" --background 255 2>/dev/null && mv "$tmp" "$ref" || return 1
   fi
@@ -212,7 +221,7 @@ for f in "${PHOTOS[@]}"; do
       printf '%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(cut -f2,3 <<<"$line")" >>"$SSIM_TSV"
     done
   done
-  rm -f "$WORK/ref.v" "$WORK/ref2.v" "$WORK/ref.ppm"
+  rm -f "$WORK/ref.v" "$WORK/ref2.v" "$WORK/rot.v" "$WORK/ref.ppm"
 done
 
 # ---- 6. codec floor --------------------------------------------------------

@@ -9,15 +9,14 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tool=$1 w=$2 out=$3 edgepix=$4
 shift 4
-parallel=when-idle
-[[ $w == 1 ]] && parallel=never
+one_thread=()
+[[ $w == 1 ]] && one_thread=(--parallel-variants never)
 case $tool in
   edgepix)
-    exec "$edgepix" process --out "$out" --workers "$w" --parallel-variants "$parallel" -- "$@" \
-      >"$out.log" ;;
+    exec "$edgepix" process --out "$out" --workers "$w" "${one_thread[@]}" -- "$@" >"$out.log" ;;
   edgepix-keepmem)
     GLIBC_TUNABLES=$KEEPMEM exec "$edgepix" process --out "$out" --workers "$w" \
-      --parallel-variants "$parallel" -- "$@" >"$out.log" ;;
+      "${one_thread[@]}" -- "$@" >"$out.log" ;;
   vipsthumbnail)
     for v in thumb medium large; do
       for f in "$@"; do printf '%s:%s\0' "$v" "$f"; done
