@@ -32,7 +32,7 @@ const sh = (cmd, args) => {
 };
 
 const N = Number(opt.photos);
-const TOOLS = ['edgepix', 'vipsthumbnail', 'sharp-per-size', 'sharp-cascade', 'edgepix-keepmem'];
+const ALL_TOOLS = ['edgepix', 'vipsthumbnail', 'sharp-per-size', 'sharp-cascade', 'edgepix-keepmem'];
 const out = [];
 const p = (s = '') => out.push(s);
 
@@ -72,6 +72,7 @@ const runs = tsv(opt.runs).map((r) => ({
   cpu: Number(r.user_s) + Number(r.sys_s),
   rss: Number(r.maxrss_kb) / 1024,
 }));
+const TOOLS = ALL_TOOLS.filter((t) => runs.some((r) => r.tool === t));
 const pick = (tool, w) => runs.filter((r) => r.tool === tool && r.workers === String(w));
 p('## Throughput (3 variants per photo)');
 p();

@@ -27,6 +27,8 @@
 #                     codec floor or latency): SSIM is deterministic, so this checks
 #                     quality work on a busy machine
 #   --no-install      do not apt-get / npm install (fail if missing)
+#   --tools "A B"     only these of the tools (default all five; edgepix is always kept,
+#                     as every ratio is against it)
 #   --edgepix BIN     benchmark this edgepix binary instead of building one (e.g. another
 #                     branch's build, to compare)
 #   --out FILE        results file (default bench/results/YYYY-MM-DD-<set>.md; one set only)
@@ -56,6 +58,7 @@ QUALITY_ONLY=0
 WORKERS=(1 2)
 OUT=""
 EDGEPIX=""
+TOOLS_ARG=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --wallpapers) SET=wallpapers; shift ;;
@@ -66,6 +69,7 @@ while [[ $# -gt 0 ]]; do
     --quality-only) QUALITY_ONLY=1; ROUNDS=1; WORKERS=(2); LATENCY=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
+    --tools) TOOLS_ARG="$2"; shift 2 ;;
     --edgepix) EDGEPIX="$(realpath "$2")"; shift 2 ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -147,6 +151,10 @@ cat "${PHOTOS[@]}" >/dev/null  # warm the page cache
 KEEPMEM="glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295"
 export KEEPMEM
 TOOLSET=(edgepix vipsthumbnail sharp-per-size sharp-cascade edgepix-keepmem)
+if [[ -n "$TOOLS_ARG" ]]; then
+  TOOLSET=(edgepix)
+  for t in $TOOLS_ARG; do [[ $t == edgepix ]] || TOOLSET+=("$t"); done
+fi
 NT=${#TOOLSET[@]}
 RUNS_TSV="$WORK/runs.tsv"
 printf 'round\ttool\tworkers\twall_s\tuser_s\tsys_s\tmaxrss_kb\n' >"$RUNS_TSV"
