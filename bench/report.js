@@ -133,16 +133,18 @@ p('## SSIM against a reference downscale');
 p();
 p('Reference: full-resolution decode (vips, no shrink-on-load, auto-rotated, embedded ICC → sRGB), resized by');
 p('bench/tools/ssim.cpp with its own separable Lanczos-3 straight to each output\'s exact size (cover: centred');
-p('crop of the output\'s aspect, sub-pixel exact). SSIM on luma, 11×11 Gaussian σ 1.5. Mean [min] over photos');
+p('crop of the output\'s aspect, sub-pixel exact). SSIM on luma, 11×11 Gaussian σ 1.5. Mean [min, its photo] over photos');
 p('(outputs of the last 2-worker round; every photo scored for every tool and variant, or the run fails).');
 p();
 p('| tool | thumb | medium | large |');
 p('|---|---|---|---|');
 for (const tool of TOOLS) {
   const cell = (v) => {
-    const xs = ssim.filter((s) => s.tool === tool && s.variant === v).map((s) => Number(s.ssim));
-    if (!xs.length) return 'NA';
-    return `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4)} [${Math.min(...xs).toFixed(4)}]`;
+    const rows = ssim.filter((s) => s.tool === tool && s.variant === v);
+    if (!rows.length) return 'NA';
+    const xs = rows.map((s) => Number(s.ssim));
+    const worst = rows[xs.indexOf(Math.min(...xs))].photo;
+    return `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4)} [${Math.min(...xs).toFixed(4)} ${worst}]`;
   };
   p(`| ${tool} | ${cell('thumb')} | ${cell('medium')} | ${cell('large')} |`);
 }

@@ -258,7 +258,8 @@ mkdir -p "$HERE/results"
 node "$HERE/report.js" --set "$SET" --photos "$N" --rounds "$ROUNDS" \
   --runs "$RUNS_TSV" --bytes "$BYTES_TSV" --ssim "$SSIM_TSV" --floor "$WORK/floor.tsv" --floor-fresh "$WORK/floor-fresh.tsv" \
   --latency "$LAT_TXT" --edgepix "$EDGEPIX" --args "$ARGS" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --photo-list <(printf '%s\n' "${PHOTOS[@]}") >"$OUT"
-log "results in $OUT"
+cp "$SSIM_TSV" "${OUT%.md}-ssim.tsv"  # per photo, tool and variant: the means' inputs
+log "results in $OUT (per-photo SSIM: ${OUT%.md}-ssim.tsv)"
 cat "$OUT"
 exit 0
 }

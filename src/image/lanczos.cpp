@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace edgepix::image {
@@ -92,15 +93,22 @@ void AccumulateRowPremultiplied(float* __restrict acc, const uint8_t* __restrict
   }
 }
 
+// Four lanes: a pixel's RGB(A) in one vector operation per tap (for RGB the
+// fourth lane reads the next pixel's red and is ignored; the row has one
+// float of padding for the last pixel).
+typedef float V4 __attribute__((vector_size(16)));
+
 template <int C>
 void Horizontal(const float* __restrict acc, const Taps& tx, int out_w, uint8_t* __restrict out) {
   for (int x = 0; x < out_w; ++x) {
     const float* p = acc + static_cast<size_t>(tx.first[static_cast<size_t>(x)] - tx.lo) * C;
     const float* w = &tx.weights[static_cast<size_t>(x) * tx.stride];
     const int n = tx.count[static_cast<size_t>(x)];
-    float s[C] = {};
+    V4 s = {0, 0, 0, 0};
     for (int k = 0; k < n; ++k, p += C) {
-      for (int c = 0; c < C; ++c) s[c] += w[k] * p[c];
+      V4 v;
+      std::memcpy(&v, p, sizeof v);
+      s += w[k] * v;
     }
     uint8_t* d = out + static_cast<size_t>(x) * C;
     if constexpr (C == 4) {
@@ -134,7 +142,7 @@ Result<PixelBuffer> Lanczos3Resample(const uint8_t* src, size_t stride, int src_
   const Taps ty = MakeTaps(src_h, win.y0, win.height, out_h);
   const size_t span_px = static_cast<size_t>(tx.hi - tx.lo);
   const size_t span = span_px * static_cast<size_t>(channels);
-  std::vector<float> acc(span);
+  std::vector<float> acc(span + 1);  // + 1: Horizontal's fourth lane past the last RGB pixel
   for (int y = 0; y < out_h; ++y) {
     std::fill(acc.begin(), acc.end(), 0.0f);
     const int first = ty.first[static_cast<size_t>(y)];
