@@ -71,11 +71,33 @@ Taps MakeTaps(int src_n, double start, double len, int out_n) {
   return t;
 }
 
-uint8_t ToByte(float v) { return static_cast<uint8_t>(std::clamp(v + 0.5f, 0.0f, 255.0f)); }
+// Rounded and clamped without branches (min/max instructions).
+uint8_t ToByte(float v) {
+  return static_cast<uint8_t>(static_cast<int>(std::min(std::max(v + 0.5f, 0.0f), 255.0f)));
+}
 
-// acc[0, n) += w * row[0, n): the vertical pass's inner loop (RGB).
-void AccumulateRow(float* __restrict acc, const uint8_t* __restrict row, size_t n, float w) {
-  for (size_t i = 0; i < n; ++i) acc[i] += w * static_cast<float>(row[i]);
+// acc[0, n) += sum over taps of w[k] * rows[k][0, n): the vertical pass's
+// inner loop (RGB), four source rows at a time so acc is read and written
+// once per four taps.
+void AccumulateRows(float* __restrict acc, const uint8_t* const* rows, const float* w, int taps,
+                    size_t n) {
+  int k = 0;
+  for (; k + 4 <= taps; k += 4) {
+    const uint8_t* __restrict r0 = rows[k];
+    const uint8_t* __restrict r1 = rows[k + 1];
+    const uint8_t* __restrict r2 = rows[k + 2];
+    const uint8_t* __restrict r3 = rows[k + 3];
+    const float w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3];
+    for (size_t i = 0; i < n; ++i) {
+      acc[i] += w0 * static_cast<float>(r0[i]) + w1 * static_cast<float>(r1[i]) +
+                w2 * static_cast<float>(r2[i]) + w3 * static_cast<float>(r3[i]);
+    }
+  }
+  for (; k < taps; ++k) {
+    const uint8_t* __restrict r = rows[k];
+    const float wk = w[k];
+    for (size_t i = 0; i < n; ++i) acc[i] += wk * static_cast<float>(r[i]);
+  }
 }
 
 // The same for RGBA, colour weighted by alpha (premultiplied, alpha in 0..1).
@@ -104,12 +126,23 @@ void Horizontal(const float* __restrict acc, const Taps& tx, int out_w, uint8_t*
     const float* p = acc + static_cast<size_t>(tx.first[static_cast<size_t>(x)] - tx.lo) * C;
     const float* w = &tx.weights[static_cast<size_t>(x) * tx.stride];
     const int n = tx.count[static_cast<size_t>(x)];
-    V4 s = {0, 0, 0, 0};
-    for (int k = 0; k < n; ++k, p += C) {
+    // Four independent sums: one chain of dependent adds would wait on the
+    // adder's latency at every tap.
+    V4 s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
+    auto load = [&](int k) {
       V4 v;
-      std::memcpy(&v, p, sizeof v);
-      s += w[k] * v;
+      std::memcpy(&v, p + static_cast<size_t>(k) * C, sizeof v);
+      return v;
+    };
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      s0 += w[k] * load(k);
+      s1 += w[k + 1] * load(k + 1);
+      s2 += w[k + 2] * load(k + 2);
+      s3 += w[k + 3] * load(k + 3);
     }
+    for (; k < n; ++k) s0 += w[k] * load(k);
+    const V4 s = (s0 + s1) + (s2 + s3);
     uint8_t* d = out + static_cast<size_t>(x) * C;
     if constexpr (C == 4) {
       // Back from premultiplied: colour = sum(w a c) / sum(w a).
@@ -143,18 +176,23 @@ Result<PixelBuffer> Lanczos3Resample(const uint8_t* src, size_t stride, int src_
   const size_t span_px = static_cast<size_t>(tx.hi - tx.lo);
   const size_t span = span_px * static_cast<size_t>(channels);
   std::vector<float> acc(span + 1);  // + 1: Horizontal's fourth lane past the last RGB pixel
+  std::vector<const uint8_t*> rows;
   for (int y = 0; y < out_h; ++y) {
     std::fill(acc.begin(), acc.end(), 0.0f);
     const int first = ty.first[static_cast<size_t>(y)];
     const float* w = &ty.weights[static_cast<size_t>(y) * ty.stride];
-    for (int k = 0; k < ty.count[static_cast<size_t>(y)]; ++k) {
-      const uint8_t* row = src + static_cast<size_t>(first + k) * stride +
-                           static_cast<size_t>(tx.lo) * static_cast<size_t>(channels);
-      if (channels == 4) {
-        AccumulateRowPremultiplied(acc.data(), row, span_px, w[k]);
-      } else {
-        AccumulateRow(acc.data(), row, span, w[k]);
+    const int taps = ty.count[static_cast<size_t>(y)];
+    rows.resize(static_cast<size_t>(taps));
+    for (int k = 0; k < taps; ++k) {
+      rows[static_cast<size_t>(k)] = src + static_cast<size_t>(first + k) * stride +
+                                     static_cast<size_t>(tx.lo) * static_cast<size_t>(channels);
+    }
+    if (channels == 4) {
+      for (int k = 0; k < taps; ++k) {
+        AccumulateRowPremultiplied(acc.data(), rows[static_cast<size_t>(k)], span_px, w[k]);
       }
+    } else {
+      AccumulateRows(acc.data(), rows.data(), w, taps, span);
     }
     if (channels == 4) {
       Horizontal<4>(acc.data(), tx, out_w, dst.row(y));
