@@ -32,7 +32,7 @@ const sh = (cmd, args) => {
 };
 
 const N = Number(opt.photos);
-const TOOLS = ['edgepix', 'vipsthumbnail', 'sharp-per-size', 'sharp-cascade', 'edgepix-keepmem'];
+const ALL_TOOLS = ['edgepix', 'vipsthumbnail', 'sharp-per-size', 'sharp-cascade', 'edgepix-keepmem'];
 const out = [];
 const p = (s = '') => out.push(s);
 
@@ -55,7 +55,7 @@ p();
 p(`- ${os.cpus().length} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}`);
 p(`- load average before the throughput runs: ${opt['load-before']}; after: ${opt['load-after']}` +
   ' (the machine is shared with other engineers\' builds: wall-clock figures carry that noise; CPU per image much less)');
-p(`- ${sh(opt.edgepix, ['version'])} (Release, build-bench/), git ${sh('git', ['-C', __dirname, 'rev-parse', '--short', 'HEAD'])}` +
+p(`- ${sh(opt.edgepix, ['version'])} (${opt.edgepix}), worktree at git ${sh('git', ['-C', __dirname, 'rev-parse', '--short', 'HEAD'])}` +
   `${sh('git', ['-C', __dirname, 'status', '--porcelain', '--', '../src']) ? ' + uncommitted src/ changes' : ''}`);
 p(`- Debian libjpeg-turbo ${dpkg('libturbojpeg0')}, libwebp ${dpkg('libwebp7')}, vipsthumbnail ${sh('vips', ['--version'])}`);
 p(`- sharp ${sharpVer} (npm, prebuilt: libvips ${sharpLibs.vips}, libwebp ${sharpLibs.webp}, mozjpeg ${sharpLibs.mozjpeg}), node ${process.version}`);
@@ -72,11 +72,14 @@ const runs = tsv(opt.runs).map((r) => ({
   cpu: Number(r.user_s) + Number(r.sys_s),
   rss: Number(r.maxrss_kb) / 1024,
 }));
+const TOOLS = ALL_TOOLS.filter((t) => runs.some((r) => r.tool === t));
 const pick = (tool, w) => runs.filter((r) => r.tool === tool && r.workers === String(w));
 p('## Throughput (3 variants per photo)');
 p();
 p('images/s = photos / wall time (median of rounds; range in brackets). ratio = edgepix images/s ÷ tool images/s,');
-p('computed within each round then the median (so > 1 means edgepix is faster). CPU = (user + sys) / photos.');
+p('computed within each round then the median (so > 1 means edgepix is faster). CPU = (user + sys) / photos,');
+p('median of rounds [range]. 1 worker = 1 thread for every tool: edgepix runs with `--parallel-variants never`');
+p('(no helper thread for the large variant); at 2 workers it keeps its default, `when-idle`.');
 p('Peak RSS = largest single process (/usr/bin/time -v "Maximum resident set size"; for vipsthumbnail,');
 p('N processes of about that size run at once).');
 p();
@@ -92,12 +95,13 @@ for (const w of [1, 2]) {
       const e = runs.find((x) => x.tool === 'edgepix' && x.workers === r.workers && x.round === r.round);
       return e ? r.wall / e.wall : NaN;
     });
-    const cpuMs = median(rs.map((r) => (r.cpu / N) * 1000));
+    const cpus = rs.map((r) => (r.cpu / N) * 1000);
+    const cpuMs = median(cpus);
     const rss = Math.max(...rs.map((r) => r.rss));
     summary[`${tool}-${w}`] = { ips: median(ips), cpuMs, rss };
     p(`| ${tool} | ${w} | ${f1(median(ips))} [${f1(Math.min(...ips))}–${f1(Math.max(...ips))}] | ` +
       `${tool === 'edgepix' ? '1' : `${f2(median(ratios))} [${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))}]`} | ` +
-      `${Math.round(cpuMs)} | ${Math.round(rss)} |`);
+      `${Math.round(cpuMs)} [${Math.round(Math.min(...cpus))}–${Math.round(Math.max(...cpus))}] | ${Math.round(rss)} |`);
   }
 }
 p();
@@ -123,22 +127,26 @@ for (const tool of TOOLS) {
 p();
 
 // ---- SSIM ----
-const ssim = tsv(opt.ssim).filter((s) => s.ssim && s.ssim !== 'NA');
+const ssim = tsv(opt.ssim);
+if (ssim.some((s) => !/^[0-9.]+$/.test(s.ssim || ''))) throw new Error('a missing SSIM score');
 p('## SSIM against a reference downscale');
 p();
 p('Reference: full-resolution decode (vips, no shrink-on-load, auto-rotated, embedded ICC → sRGB), resized by');
 p('bench/tools/ssim.cpp with its own separable Lanczos-3 straight to each output\'s exact size (cover: centred');
-p('crop of the output\'s aspect, sub-pixel exact). SSIM on luma, 11×11 Gaussian σ 1.5. Mean [min] over photos.');
+p('crop of the output\'s aspect, sub-pixel exact). SSIM on luma, 11×11 Gaussian σ 1.5. Mean [min, its photo] over photos');
+p('(outputs of the last 2-worker round; every photo scored for every tool and variant, or the run fails).');
 p();
-p('| tool | thumb | medium |');
-p('|---|---|---|');
+p('| tool | thumb | medium | large |');
+p('|---|---|---|---|');
 for (const tool of TOOLS) {
   const cell = (v) => {
-    const xs = ssim.filter((s) => s.tool === tool && s.variant === v).map((s) => Number(s.ssim));
-    if (!xs.length) return 'NA';
-    return `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4)} [${Math.min(...xs).toFixed(4)}]`;
+    const rows = ssim.filter((s) => s.tool === tool && s.variant === v);
+    if (!rows.length) return 'NA';
+    const xs = rows.map((s) => Number(s.ssim));
+    const worst = rows[xs.indexOf(Math.min(...xs))].photo;
+    return `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4)} [${Math.min(...xs).toFixed(4)} ${worst}]`;
   };
-  p(`| ${tool} | ${cell('thumb')} | ${cell('medium')} |`);
+  p(`| ${tool} | ${cell('thumb')} | ${cell('medium')} | ${cell('large')} |`);
 }
 p();
 const sizes = {};
@@ -150,10 +158,11 @@ if (diff.length) {
 }
 
 // ---- codec floor ----
-const floor = tsv(opt.floor);
+const floor = fs.readFileSync(opt.floor, 'utf8').trim().includes('\n') ? tsv(opt.floor) : [];
 const fresh = opt['floor-fresh'] && fs.existsSync(opt['floor-fresh']) ? tsv(opt['floor-fresh']) : [];
 const fmean = floor.find((r) => r.file === 'mean');
 const frmean = fresh.find((r) => r.file === 'mean');
+if (floor.length) {
 p('## Codec floor (one core, CPU ms per photo)');
 p();
 p('bench/tools/codec_floor.cpp: tjDecompress2 at the DCT scale keeping ≥ 2× the 1280 px variant, then');
@@ -184,6 +193,8 @@ if (fmean) {
     }
   }
   p();
+}
+
 }
 
 // ---- latency ----

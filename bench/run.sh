@@ -4,25 +4,46 @@
 # Installs what it needs (Debian: libvips-tools, plasma-workspace-wallpapers,
 # time, build tools; npm: sharp pinned by bench/package-lock.json), builds the
 # Release binary in build-bench/ and the helper tools in build-bench/bench-tools/,
-# then on one folder of photos (read in place, never copied; symlinked under a
-# temp dir with unique names) runs, interleaved, for 1 and 2 workers:
+# then on each photo set (read in place, never copied; symlinked under a temp dir
+# with unique names; by default the wallpapers, then the corpus's phone photos)
+# runs, interleaved, for 1 and 2 workers (1 worker = 1 thread for every tool:
+# edgepix with --parallel-variants never):
 #   edgepix process, vipsthumbnail (one invocation per size, xargs -P N),
 #   sharp one-pipeline-per-size, sharp decode-once-then-cascade
 # all making thumb 150x150 cover, medium inside 640, large inside 1280, WebP q85
 # method/effort 4, metadata stripped. Reports images/s and ratios vs edgepix,
-# CPU per image, peak RSS, output bytes, SSIM vs a reference downscale, the
-# codec floor, and the upload-to-COMPLETED latency; writes bench/results/<date>.md.
+# CPU per image, peak RSS, output bytes, SSIM of every variant vs a reference
+# downscale (a failed SSIM measurement fails the run), the codec floor, the
+# machine's load before and after, and the upload-to-COMPLETED latency (once);
+# writes bench/results/<date>-<set>.md per set.
 #
 # Options:
-#   --corpus          use /work/shared/corpus/photos (../shared/corpus/photos) instead
-#   --photos DIR      use every .jpg/.jpeg/.png/.webp in DIR
+#   --wallpapers      only the wallpaper set
+#   --corpus          only ../shared/corpus/photos (phone photos, odd sizes, EXIF orientations)
+#   --photos DIR      only every .jpg/.jpeg/.png/.webp in DIR
 #   --rounds N        interleaved rounds per configuration (default 3)
 #   --skip-latency    skip bench/upload_latency.sh
+#   --quality-only    one 2-worker pass per tool, then bytes and SSIM only (no timing,
+#                     codec floor or latency): SSIM is deterministic, so this checks
+#                     quality work on a busy machine
 #   --no-install      do not apt-get / npm install (fail if missing)
-#   --out FILE        results file (default bench/results/YYYY-MM-DD-<set>.md)
+#   --tools "A B"     only these of the tools (default all five; edgepix is always kept,
+#                     as every ratio is against it)
+#   --edgepix BIN     benchmark this edgepix binary instead of building one (e.g. another
+#                     branch's build, to compare)
+#   --out FILE        results file (default bench/results/YYYY-MM-DD-<set>.md; one set only)
 set -euo pipefail
 ARGS="$*"
 { # the whole script is parsed before it runs: editing it mid-run is then harmless
+
+# Default: both sets, one after the other (install and build happen in the
+# first; the latency run, which does not depend on the set, only there too).
+if [[ " $* " != *" --wallpapers "* && " $* " != *" --corpus "* && " $* " != *" --photos "* &&
+      " $* " != *" -h "* && " $* " != *" --help "* ]]; then
+  bash "$0" "$@" --wallpapers
+  bash "$0" "$@" --corpus --no-install --skip-latency
+  exit 0
+fi
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
@@ -33,16 +54,24 @@ SET=wallpapers
 PHOTO_DIR=""
 LATENCY=1
 INSTALL=1
+QUALITY_ONLY=0
+WORKERS=(1 2)
 OUT=""
+EDGEPIX=""
+TOOLS_ARG=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --wallpapers) SET=wallpapers; shift ;;
     --corpus) SET=corpus; shift ;;
     --photos) SET=custom; PHOTO_DIR="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --skip-latency) LATENCY=0; shift ;;
+    --quality-only) QUALITY_ONLY=1; ROUNDS=1; WORKERS=(2); LATENCY=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --tools) TOOLS_ARG="$2"; shift 2 ;;
+    --edgepix) EDGEPIX="$(realpath "$2")"; shift 2 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -77,16 +106,19 @@ if [[ $INSTALL == 1 ]]; then
 fi
 
 # ---- 2. build --------------------------------------------------------------
-log "building edgepix (Release) in $BUILD"
-# (configure every time: the project globs its sources, new files need it)
 mkdir -p "$BUILD"
-if ! { cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_TESTS=OFF &&
-       cmake --build "$BUILD" -j2 --target edgepix; } >"$BUILD/bench-build.log" 2>&1; then
-  tail -30 "$BUILD/bench-build.log" >&2
-  echo "build failed (full log: $BUILD/bench-build.log)" >&2
-  exit 1
+if [[ -z "$EDGEPIX" ]]; then
+  log "building edgepix (Release) in $BUILD"
+  # (configure every time: the project globs its sources, new files need it)
+  if ! { cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEPIX_TESTS=OFF &&
+         cmake --build "$BUILD" -j2 --target edgepix; } >"$BUILD/bench-build.log" 2>&1; then
+    tail -30 "$BUILD/bench-build.log" >&2
+    echo "build failed (full log: $BUILD/bench-build.log)" >&2
+    exit 1
+  fi
+  EDGEPIX="$BUILD/edgepix"
 fi
-EDGEPIX="$BUILD/edgepix"
+[[ -x "$EDGEPIX" ]] || { echo "no edgepix binary at $EDGEPIX" >&2; exit 1; }
 mkdir -p "$TOOLS"
 for t in ssim codec_floor; do
   if [[ ! -x "$TOOLS/$t" || "$HERE/tools/$t.cpp" -nt "$TOOLS/$t" ]]; then
@@ -119,12 +151,16 @@ cat "${PHOTOS[@]}" >/dev/null  # warm the page cache
 KEEPMEM="glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295"
 export KEEPMEM
 TOOLSET=(edgepix vipsthumbnail sharp-per-size sharp-cascade edgepix-keepmem)
+if [[ -n "$TOOLS_ARG" ]]; then
+  TOOLSET=(edgepix)
+  for t in $TOOLS_ARG; do [[ $t == edgepix ]] || TOOLSET+=("$t"); done
+fi
 NT=${#TOOLSET[@]}
 RUNS_TSV="$WORK/runs.tsv"
 printf 'round\ttool\tworkers\twall_s\tuser_s\tsys_s\tmaxrss_kb\n' >"$RUNS_TSV"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
-  for w in 1 2; do
+  for w in "${WORKERS[@]}"; do
     # rotate the order each round so no tool always runs first or last
     for i in $(seq 0 $((NT - 1))); do
       tool=${TOOLSET[$(((i + r) % NT))]}
@@ -152,9 +188,11 @@ variant_path() {  # tool stem variant
 # ICC -> sRGB (plain sRGB conversion for gray or profile-less images), alpha
 # flattened on white, as a binary PPM.
 make_reference() {  # photo out.ppm
-  local ref="$WORK/ref.v" tmp="$WORK/ref2.v"
-  vips icc_transform "$1[autorotate=true]" "$ref" srgb --embedded 2>/dev/null ||
-    vips colourspace "$1[autorotate=true]" "$ref" srgb 2>/dev/null || return 1
+  local ref="$WORK/ref.v" tmp="$WORK/ref2.v" rot="$WORK/rot.v"
+  # autorot, not [autorotate=true]: only some loaders (JPEG, HEIF) take that option
+  vips autorot "$1" "$rot" 2>/dev/null || return 1
+  vips icc_transform "$rot" "$ref" srgb --embedded 2>/dev/null ||
+    vips colourspace "$rot" "$ref" srgb 2>/dev/null || return 1
   if [[ $(vipsheader -f bands "$ref") == 4 ]]; then
     vips flatten "$ref" "$tmp" --background 255 2>/dev/null && mv "$tmp" "$ref" || return 1
   fi
@@ -164,53 +202,64 @@ BYTES_TSV="$WORK/bytes.tsv"; SSIM_TSV="$WORK/ssim.tsv"
 printf 'tool\tphoto\tvariant\tbytes\tmeta_bytes\n' >"$BYTES_TSV"
 printf 'tool\tphoto\tvariant\tsize\tssim\n' >"$SSIM_TSV"
 log "SSIM against the Lanczos-3 reference"
+VARIANTS=(thumb medium large)
+fit_of() { [[ $1 == thumb ]] && echo cover || echo inside; }
 for f in "${PHOTOS[@]}"; do
   stem=$(basename "${f%.*}")
   args=()
   for tool in "${TOOLSET[@]}"; do
-    for v in thumb medium large; do
+    for v in "${VARIANTS[@]}"; do
       p=$(variant_path "$tool" "$stem" "$v")
-      printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(stat -c %s "$p" 2>/dev/null || echo NA)" \
+      [[ -s "$p" ]] || { echo "$tool made no $v for $stem ($p)" >&2; exit 1; }
+      printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(stat -c %s "$p")" \
         "$(node "$HERE/webp_chunks.js" "$p" | cut -f2)" >>"$BYTES_TSV"
+      args+=("$(fit_of "$v"):$p")
     done
-    args+=("cover:$(variant_path "$tool" "$stem" thumb)" "inside:$(variant_path "$tool" "$stem" medium)")
   done
-  if make_reference "$f" "$WORK/ref.ppm"; then
-    "$TOOLS/ssim" "$WORK/ref.ppm" "${args[@]}" >"$WORK/ssim1.txt" || true
-    i=0
-    for tool in "${TOOLSET[@]}"; do
-      for v in thumb medium; do
-        line=$(sed -n "$((i + 1))p" "$WORK/ssim1.txt"); i=$((i + 1))
-        printf '%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(cut -f2,3 <<<"$line")" >>"$SSIM_TSV"
-      done
+  # No silent gaps: a photo without a reference or a score fails the benchmark.
+  make_reference "$f" "$WORK/ref.ppm" || { echo "no SSIM reference for $f" >&2; exit 1; }
+  "$TOOLS/ssim" "$WORK/ref.ppm" "${args[@]}" >"$WORK/ssim1.txt" ||
+    { echo "ssim failed for $f" >&2; exit 1; }
+  i=0
+  for tool in "${TOOLSET[@]}"; do
+    for v in "${VARIANTS[@]}"; do
+      line=$(sed -n "$((i + 1))p" "$WORK/ssim1.txt"); i=$((i + 1))
+      score=$(cut -f3 <<<"$line")
+      [[ $score =~ ^[0-9.]+$ ]] || { echo "no SSIM for $tool $v of $f: '$line'" >&2; exit 1; }
+      printf '%s\t%s\t%s\t%s\n' "$tool" "$stem" "$v" "$(cut -f2,3 <<<"$line")" >>"$SSIM_TSV"
     done
-  else
-    log "no reference for $stem (skipped in SSIM)"
-  fi
-  rm -f "$WORK/ref.v" "$WORK/ref2.v" "$WORK/ref.ppm"
+  done
+  rm -f "$WORK/ref.v" "$WORK/ref2.v" "$WORK/rot.v" "$WORK/ref.ppm"
 done
 
 # ---- 6. codec floor --------------------------------------------------------
 log "codec floor"
 JPEGS=()
 for f in "${PHOTOS[@]}"; do [[ $(head -c 2 "$f" | od -An -tx1 | tr -d ' ') == ffd8 ]] && JPEGS+=("$f"); done
-"$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor-fresh.tsv"
-GLIBC_TUNABLES=$KEEPMEM "$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor.tsv"
+LOAD_AFTER="$LOAD_AFTER (after SSIM and before the codec floor: $(cut -d' ' -f1-3 /proc/loadavg))"
+if [[ $QUALITY_ONLY == 1 ]]; then
+  printf 'file\n' >"$WORK/floor.tsv"; cp "$WORK/floor.tsv" "$WORK/floor-fresh.tsv"
+else
+  "$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor-fresh.tsv"
+  GLIBC_TUNABLES=$KEEPMEM "$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor.tsv"
+fi
 
 # ---- 7. latency ------------------------------------------------------------
 LAT_TXT="$WORK/latency.txt"; : >"$LAT_TXT"
 if [[ $LATENCY == 1 ]]; then
   log "upload latency (12 MP, 10 runs)"
-  bash "$HERE/upload_latency.sh" --bin "$EDGEPIX" --runs 10 >"$LAT_TXT" 2>&1 || log "latency run failed"
+  bash "$HERE/upload_latency.sh" --bin "$EDGEPIX" --runs 10 >"$LAT_TXT" 2>&1 ||
+    { cat "$LAT_TXT" >&2; echo "latency run failed" >&2; exit 1; }
 fi
 
 # ---- 8. report -------------------------------------------------------------
 mkdir -p "$HERE/results"
-[[ -n "$OUT" ]] || OUT="$HERE/results/$(date +%Y-%m-%d)-$SET.md"
+[[ -n "$OUT" ]] || OUT="$HERE/results/$(date +%Y-%m-%d)-$SET$([[ $QUALITY_ONLY == 1 ]] && echo -quality).md"
 node "$HERE/report.js" --set "$SET" --photos "$N" --rounds "$ROUNDS" \
   --runs "$RUNS_TSV" --bytes "$BYTES_TSV" --ssim "$SSIM_TSV" --floor "$WORK/floor.tsv" --floor-fresh "$WORK/floor-fresh.tsv" \
   --latency "$LAT_TXT" --edgepix "$EDGEPIX" --args "$ARGS" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --photo-list <(printf '%s\n' "${PHOTOS[@]}") >"$OUT"
-log "results in $OUT"
+cp "$SSIM_TSV" "${OUT%.md}-ssim.tsv"  # per photo, tool and variant: the means' inputs
+log "results in $OUT (per-photo SSIM: ${OUT%.md}-ssim.tsv)"
 cat "$OUT"
 exit 0
 }

@@ -2,14 +2,21 @@
 # Runs one benchmarked tool over the photos (run.sh wraps this in /usr/bin/time).
 # Args: TOOL WORKERS OUTDIR EDGEPIX_BIN PHOTO...
 # TOOL is edgepix | edgepix-keepmem (needs $KEEPMEM) | vipsthumbnail | sharp-per-size | sharp-cascade.
+# One worker means one thread for every tool: edgepix then runs with
+# --parallel-variants never (no helper thread for the large variant), as vips and
+# sharp are held to one thread; with 2 workers it keeps its default (when-idle).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tool=$1 w=$2 out=$3 edgepix=$4
 shift 4
+one_thread=()
+[[ $w == 1 ]] && one_thread=(--parallel-variants never)
 case $tool in
-  edgepix) exec "$edgepix" process "$@" --out "$out" --workers "$w" >"$out.log" ;;
+  edgepix)
+    exec "$edgepix" process --out "$out" --workers "$w" "${one_thread[@]}" -- "$@" >"$out.log" ;;
   edgepix-keepmem)
-    GLIBC_TUNABLES=$KEEPMEM exec "$edgepix" process "$@" --out "$out" --workers "$w" >"$out.log" ;;
+    GLIBC_TUNABLES=$KEEPMEM exec "$edgepix" process --out "$out" --workers "$w" \
+      "${one_thread[@]}" -- "$@" >"$out.log" ;;
   vipsthumbnail)
     for v in thumb medium large; do
       for f in "$@"; do printf '%s:%s\0' "$v" "$f"; done

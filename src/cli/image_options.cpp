@@ -24,6 +24,10 @@ std::vector<OptionDef> ImageOptionDefs() {
       {"animated-thumb", defaults.animated_thumb ? "true" : "false",
        "true: the smallest variant of an animated GIF, WebP or PNG is animated too; false: a "
        "still"},
+      {"parallel-variants", image::ParallelVariantsName(defaults.parallel),
+       "when-idle: one image's largest variant is encoded on a second thread while a core is "
+       "idle; never: one thread per image (a --workers 1 run then uses one core); always: even "
+       "on a busy box"},
   };
 }
 
@@ -56,6 +60,12 @@ Result<ImageSettings> ImageSettingsFrom(const ParsedOptions& options) {
     return Status::Error(ErrorCode::kBadRequest, "--animated-thumb must be true or false");
   }
   s.pipeline.animated_thumb = thumb == "true";
+  auto parallel = image::ParseParallelVariants(options.Get("parallel-variants"));
+  if (!parallel) {
+    return Status::Error(ErrorCode::kBadRequest,
+                         "--parallel-variants must be when-idle, never or always");
+  }
+  s.pipeline.parallel = *parallel;
   return s;
 }
 

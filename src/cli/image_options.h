@@ -2,7 +2,8 @@
 // --variant NAME:WxH:FIT[:QUALITY] (repeatable, replaces the defaults),
 // --webp-method, --max-megapixels, --memory-budget-mb (into Limits, which
 // intake checks too, together with the variants the decode must serve),
-// --max-frames and --animated-thumb (animated GIFs).
+// --max-frames and --animated-thumb (animated GIFs), --parallel-variants
+// (whether one image may use a second thread).
 #pragma once
 
 #include <vector>

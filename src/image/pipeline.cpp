@@ -1,7 +1,9 @@
-// ProcessImage: header -> limits and memory -> metadata -> pixel budget -> one decode at
-// the size the largest variant needs -> ICC -> per-variant resize (cascading
-// through smaller intermediate results) -> orientation -> WebP, smallest
-// first, the largest on a helper thread when a core is idle.
+// ProcessImage: header -> limits and memory -> metadata -> pixel budget -> (a
+// baseline JPEG's thumb first, from its own reduced DCT decode, encoded and
+// published: early_variant.h) -> one decode at the size the largest variant
+// needs -> ICC -> per-variant resize (cascading through smaller intermediate
+// results) -> orientation -> WebP, smallest first, the largest on a helper
+// thread when a core is idle.
 //
 // Resizing happens in stored orientation and each (small) output is rotated
 // afterwards: the result equals orient-then-resize because every crop is
@@ -13,9 +15,11 @@
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <optional>
 
 #include "image/cpu_tokens.h"
 #include "image/decode.h"
+#include "image/early_variant.h"
 #include "image/encode_animated.h"
 #include "image/encode_variants.h"
 #include "image/encode_webp.h"
@@ -72,6 +76,30 @@ Result<PixelBuffer> Decode(std::string_view bytes, const HeaderInfo& h, int min_
       break;
   }
   return Status::Error(ErrorCode::kUnsupportedFormat, "unknown format");
+}
+
+// Decodes at least min_w x min_h (stored orientation), drops an alpha channel
+// nothing uses and converts to sRGB.
+Result<PixelBuffer> DecodeToSrgb(std::string_view bytes, const HeaderInfo& h, int min_w, int min_h,
+                                 std::vector<std::string>* warnings) {
+  EDGEPIX_ASSIGN_OR_RETURN(auto decoded, Decode(bytes, h, min_w, min_h, warnings));
+  if (decoded.channels == 4 && !AnyTransparent(decoded)) DropAlphaInPlace(decoded);
+  if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {
+    ConvertToSrgb(decoded, h.icc);
+  }
+  return decoded;
+}
+
+// One resized output made ready to encode: oriented, hidden colour cleared;
+// read-only from here on.
+Result<std::shared_ptr<const PixelBuffer>> Finish(std::shared_ptr<PixelBuffer> px,
+                                                  int orientation) {
+  if (orientation != 1) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto oriented, Orient(*px, orientation));
+    px = std::make_shared<PixelBuffer>(std::move(oriented));
+  }
+  ClearHiddenColour(*px);
+  return std::shared_ptr<const PixelBuffer>(std::move(px));
 }
 
 // Every output in stored orientation, largest first so that smaller ones are
@@ -169,14 +197,38 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
     result.warnings.push_back(
         "image sequence kept as its still image only (AVIF/HEIF sequences are not converted)");
   }
-  const Size target = DecodeTargetSize(h, swap, specs);
-  const int min_w = target.width, min_h = target.height;
-
   PixelBudget& budget = PixelBudget::Process();
   budget.SetCapacity(options.limits.memory_budget_bytes);
+  std::vector<size_t> main_idx;  // the variants made from the full decode
+  std::vector<VariantOutput> early_out;
+  std::shared_ptr<const PixelBuffer> early_px;
+  const std::optional<size_t> early = EarlyVariantIndex(h, swap, specs);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (i != early) main_idx.push_back(i);
+  }
+  if (early) {
+    // The thumb first, from its own reduced decode (early_variant.h). Its
+    // warnings are the full decode's too: reported once, from that one.
+    const Size t = DecodeTargetSize(h, swap, {specs[*early]});
+    PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, t.width, t.height));
+    CpuTokens::Token busy = CpuTokens::Process().Hold();
+    EDGEPIX_ASSIGN_OR_RETURN(auto px, DecodeToSrgb(bytes, h, t.width, t.height, nullptr));
+    EDGEPIX_ASSIGN_OR_RETURN(auto outs, ResizeAll(std::move(px), {stored[*early]}));
+    lease.Release();
+    EDGEPIX_ASSIGN_OR_RETURN(early_px, Finish(std::move(outs[0]), orientation));
+    EDGEPIX_ASSIGN_OR_RETURN(
+        auto enc, EncodeVariants({{&specs[*early], early_px}}, options.webp_method, false,
+                                 options.on_variant));
+    early_out = std::move(enc);
+  }
+  std::vector<VariantSpec> main_specs;
+  for (size_t i : main_idx) main_specs.push_back(specs[i]);
+  const Size target = DecodeTargetSize(h, swap, main_specs);
+  const int min_w = target.width, min_h = target.height;
+
   PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, min_w, min_h));
   CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
-  EDGEPIX_ASSIGN_OR_RETURN(auto decoded, Decode(bytes, h, min_w, min_h, &result.warnings));
+  EDGEPIX_ASSIGN_OR_RETURN(auto decoded, DecodeToSrgb(bytes, h, min_w, min_h, &result.warnings));
   if (h.decoder_orients && (decoded.width != disp_w || decoded.height != disp_h)) {
     // libheif 1.15 sizes some handles before their irot/clap (when ipma lists
     // them ahead of ispe); its decode is the displayed image: plan on that.
@@ -188,32 +240,26 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
           ToStored(PlanOutput(decoded.width, decoded.height, s.width, s.height, s.fit), false);
     }
   }
-  if (decoded.channels == 4 && !AnyTransparent(decoded)) DropAlphaInPlace(decoded);
-  if (!h.icc.empty() && !(h.probe.format == Format::kJpeg && h.jpeg_components == 4)) {
-    ConvertToSrgb(decoded, h.icc);
-  }
-  EDGEPIX_ASSIGN_OR_RETURN(auto outputs, ResizeAll(std::move(decoded), stored));
+  std::vector<StoredPlan> main_stored;
+  for (size_t i : main_idx) main_stored.push_back(stored[i]);
+  EDGEPIX_ASSIGN_OR_RETURN(auto outputs, ResizeAll(std::move(decoded), main_stored));
   lease.Release();  // what remains is at most variant-sized
 
-  std::vector<ReadyVariant> ready(specs.size());
-  for (size_t i = 0; i < specs.size(); ++i) {
-    std::shared_ptr<PixelBuffer> px = (outputs)[i];
-    if (orientation != 1) {
-      EDGEPIX_ASSIGN_OR_RETURN(auto oriented, Orient(*px, orientation));
-      px = std::make_shared<PixelBuffer>(std::move(oriented));
-    }
-    // Before any encoding starts: buffers are read-only from here on.
-    ClearHiddenColour(*px);
-    ready[i] = {&specs[i], std::move(px)};
+  std::vector<ReadyVariant> ready(main_idx.size());
+  for (size_t j = 0; j < main_idx.size(); ++j) {
+    EDGEPIX_ASSIGN_OR_RETURN(auto px, Finish(std::move(outputs[j]), orientation));
+    ready[j] = {&specs[main_idx[j]], std::move(px)};
   }
   outputs.clear();
   // The placeholder comes from the smallest variant, as the page shows it in its place.
-  if (!ready.empty()) {
-    const auto smallest = std::min_element(ready.begin(), ready.end(), [](auto& a, auto& b) {
-      return int64_t(a.pixels->width) * a.pixels->height <
-             int64_t(b.pixels->width) * b.pixels->height;
+  std::vector<const PixelBuffer*> all_px;
+  for (const auto& r : ready) all_px.push_back(r.pixels.get());
+  if (early_px) all_px.push_back(early_px.get());
+  if (!all_px.empty()) {
+    const auto smallest = std::min_element(all_px.begin(), all_px.end(), [](auto* a, auto* b) {
+      return int64_t(a->width) * a->height < int64_t(b->width) * b->height;
     });
-    EDGEPIX_ASSIGN_OR_RETURN(result.thumbhash, ThumbHashOf(*smallest->pixels));
+    EDGEPIX_ASSIGN_OR_RETURN(result.thumbhash, ThumbHashOf(**smallest));
   }
 
   CpuTokens::Token extra;
@@ -225,7 +271,10 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   EDGEPIX_ASSIGN_OR_RETURN(
       auto variants,
       EncodeVariants(ready, options.webp_method, static_cast<bool>(extra), options.on_variant));
-  result.variants = std::move(variants);
+  result.variants.resize(specs.size());
+  for (size_t j = 0; j < main_idx.size(); ++j)
+    result.variants[main_idx[j]] = std::move(variants[j]);
+  if (early) result.variants[*early] = std::move(early_out[0]);
   return result;
 }
 

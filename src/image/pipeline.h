@@ -67,6 +67,9 @@ enum class ParallelVariants {
   kNever,
   kAlways,  // even on a busy box (tests, benchmarks)
 };
+const char* ParallelVariantsName(ParallelVariants p);  // "when-idle", "never", "always"
+// The inverse of ParallelVariantsName; nullopt for any other text.
+std::optional<ParallelVariants> ParseParallelVariants(std::string_view text);
 
 struct PipelineOptions {
   // Each ProcessImage call sets PixelBudget::Process()'s capacity to

@@ -2,11 +2,11 @@
 
 #include "image/resize.h"
 
-#include <stb/stb_image_resize.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+
+#include "image/lanczos.h"
 
 namespace edgepix::image {
 namespace {
@@ -71,38 +71,48 @@ OutputPlan PlanOutput(int w, int h, int tw, int th, Fit fit) {
 
 Result<PixelBuffer> ResizeCentred(const PixelBuffer& src, double fx, double fy, int out_w,
                                   int out_h) {
-  int cw = std::clamp(static_cast<int>(std::lround(fx * src.width)), 1, src.width);
-  int ch = std::clamp(static_cast<int>(std::lround(fy * src.height)), 1, src.height);
-  int cx = (src.width - cw) / 2, cy = (src.height - ch) / 2;
   const int c = src.channels;
-  const uint8_t* in = src.pixels() + size_t(cy) * src.stride() + size_t(cx) * c;
-  EDGEPIX_ASSIGN_OR_RETURN(auto dst, PixelBuffer::Allocate(out_w, out_h, c));
-  if (cw == out_w && ch == out_h) {
+  // A crop of exactly the output's size is copied (cover on a small source).
+  const int icw = std::clamp(static_cast<int>(std::lround(fx * src.width)), 1, src.width);
+  const int ich = std::clamp(static_cast<int>(std::lround(fy * src.height)), 1, src.height);
+  if (icw == out_w && ich == out_h) {
+    const int cx = (src.width - icw) / 2, cy = (src.height - ich) / 2;
+    const uint8_t* in = src.pixels() + size_t(cy) * src.stride() + size_t(cx) * c;
+    EDGEPIX_ASSIGN_OR_RETURN(auto dst, PixelBuffer::Allocate(out_w, out_h, c));
     for (int y = 0; y < out_h; ++y) {
       std::memcpy(dst.row(y), in + size_t(y) * src.stride(), size_t(out_w) * c);
     }
     return dst;
   }
-  // Box-shrink by the integer part of the ratio first when it is at least 2,
-  // leaving the filter a residual below 2x: far less float work.
-  size_t in_stride = src.stride();
-  PixelBuffer shrunk;
-  int kx = std::max(1, cw / out_w), ky = std::max(1, ch / out_h);
-  if (kx >= 2 || ky >= 2) {
-    EDGEPIX_ASSIGN_OR_RETURN(auto b, BoxShrink(in, in_stride, cw, ch, c, kx, ky));
-    shrunk = std::move(b);
-    if (shrunk.width == out_w && shrunk.height == out_h) return shrunk;
-    in = shrunk.pixels();
-    in_stride = shrunk.stride();
-    cw = shrunk.width;
-    ch = shrunk.height;
+  // The crop in continuous coordinates: centred to the sub-pixel.
+  SourceWindow win;
+  win.width = std::min(1.0, fx) * src.width;
+  win.height = std::min(1.0, fy) * src.height;
+  win.x0 = (src.width - win.width) / 2;
+  win.y0 = (src.height - win.height) / 2;
+  // A box shrink only while it leaves the kernel a reduction of at least 2x
+  // on that axis (libvips' resize does the same): k = floor(ratio / 2).
+  const int kx = std::max(1, static_cast<int>(win.width / out_w / 2));
+  const int ky = std::max(1, static_cast<int>(win.height / out_h / 2));
+  if (kx == 1 && ky == 1) {
+    return Lanczos3Resample(src.pixels(), src.stride(), src.width, src.height, c, win, out_w,
+                            out_h);
   }
-  int ok = stbir_resize_uint8_generic(in, cw, ch, static_cast<int>(in_stride), dst.pixels(), out_w,
-                                      out_h, static_cast<int>(dst.stride()), c,
-                                      c == 4 ? 3 : STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
-                                      STBIR_FILTER_CATMULLROM, STBIR_COLORSPACE_LINEAR, nullptr);
-  if (!ok) return Status::Error(ErrorCode::kInternal, "resize failed");
-  return dst;
+  // Box the whole source pixels covering the window, aligned on its start.
+  const int bx = static_cast<int>(std::floor(win.x0)), by = static_cast<int>(std::floor(win.y0));
+  const int nx =
+      std::min((src.width - bx) / kx, static_cast<int>(std::ceil((win.x0 + win.width - bx) / kx)));
+  const int ny = std::min((src.height - by) / ky,
+                          static_cast<int>(std::ceil((win.y0 + win.height - by) / ky)));
+  const uint8_t* in = src.pixels() + size_t(by) * src.stride() + size_t(bx) * c;
+  EDGEPIX_ASSIGN_OR_RETURN(auto shrunk, BoxShrink(in, src.stride(), nx * kx, ny * ky, c, kx, ky));
+  SourceWindow sw;
+  sw.x0 = (win.x0 - bx) / kx;
+  sw.y0 = (win.y0 - by) / ky;
+  sw.width = std::min(win.width / kx, shrunk.width - sw.x0);
+  sw.height = std::min(win.height / ky, shrunk.height - sw.y0);
+  return Lanczos3Resample(shrunk.pixels(), shrunk.stride(), shrunk.width, shrunk.height, c, sw,
+                          out_w, out_h);
 }
 
 }  // namespace edgepix::image

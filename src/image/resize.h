@@ -5,8 +5,10 @@
 //   inside: fit within WxH keeping aspect;  cover: fill WxH, centre crop;
 //   fill: stretch to WxH.  Never upscale: a side never exceeds the source
 //   (cover on a small source crops to the target aspect at source scale).
-// Resampling uses stb_image_resize (Catmull-Rom, alpha-weighted for RGBA so
-// transparent colour does not bleed into visible pixels).
+// Resampling: an integer box shrink only while it leaves at least a 2x
+// reduction on that axis, then Lanczos-3 (lanczos.h: alpha-weighted for RGBA so
+// transparent colour does not bleed into visible pixels) over the centred crop,
+// exact to the sub-pixel.
 #pragma once
 
 #include "common/status.h"

@@ -1,6 +1,8 @@
-// Default variant set and the "NAME:WxH:FIT[:QUALITY]" parser.
+// Default variant set, the "NAME:WxH:FIT[:QUALITY]" parser and the
+// --parallel-variants spelling.
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,26 @@ const char* FitName(Fit fit) {
       return "fill";
   }
   return "?";
+}
+
+const char* ParallelVariantsName(ParallelVariants p) {
+  switch (p) {
+    case ParallelVariants::kWhenIdle:
+      return "when-idle";
+    case ParallelVariants::kNever:
+      return "never";
+    case ParallelVariants::kAlways:
+      return "always";
+  }
+  return "?";
+}
+
+std::optional<ParallelVariants> ParseParallelVariants(std::string_view text) {
+  for (auto p :
+       {ParallelVariants::kWhenIdle, ParallelVariants::kNever, ParallelVariants::kAlways}) {
+    if (text == ParallelVariantsName(p)) return p;
+  }
+  return std::nullopt;
 }
 
 Result<VariantSpec> ParseVariantSpec(std::string_view text) {

@@ -120,6 +120,22 @@ TEST_CASE("process: failures are counted in the summary and the exit code") {
   CHECK(run.err.find("3 image(s): 1 completed, 2 failed") != std::string::npos);
 }
 
+TEST_CASE("process: --parallel-variants never makes the same variants, a bad value is refused") {
+  TempDir temp;
+  Write(temp.Join("a.png"), MakePng(400, 300));
+  Run run =
+      Process(temp, {"--out", "out", "--workers", "1", "--parallel-variants", "never", "a.png"});
+  CHECK(run.exit_code == 0);
+  REQUIRE(run.lines.size() == 1);
+  CHECK(run.lines[0]["status"] == "COMPLETED");
+  CHECK(run.lines[0]["variants"].size() == 3);
+  CHECK(fs::exists(temp.Join("out/a/large.webp")));
+  Run bad = Process(temp, {"--out", "out2", "--parallel-variants", "sometimes", "a.png"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--parallel-variants must be when-idle, never or always") !=
+        std::string::npos);
+}
+
 TEST_CASE("process: progress (n/N, images/s, ETA) is shown when stderr is a terminal") {
   // script(1) is in bsdutils, an Essential Debian package: always there.
   REQUIRE(RunShell("command -v script >/dev/null 2>&1") == 0);

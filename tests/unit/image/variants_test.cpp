@@ -94,3 +94,16 @@ TEST_CASE("ResizeCentred crops the centre and keeps size on 1:1", "[image][resiz
   CHECK(half->height == 10);
   CHECK(half->row(5)[10 * 3 + 2] == 7);
 }
+
+TEST_CASE("The parallel-variants spellings round-trip, others are refused", "[image]") {
+  for (auto p : {ei::ParallelVariants::kWhenIdle, ei::ParallelVariants::kNever,
+                 ei::ParallelVariants::kAlways}) {
+    auto parsed = ei::ParseParallelVariants(ei::ParallelVariantsName(p));
+    REQUIRE(parsed.has_value());
+    CHECK(*parsed == p);
+  }
+  CHECK(std::string(ei::ParallelVariantsName(ei::PipelineOptions{}.parallel)) == "when-idle");
+  CHECK_FALSE(ei::ParseParallelVariants("").has_value());
+  CHECK_FALSE(ei::ParseParallelVariants("Never").has_value());
+  CHECK_FALSE(ei::ParseParallelVariants("1").has_value());
+}

@@ -1,0 +1,35 @@
+// Lanczos-3 resampling of 8-bit RGB / RGBA: the last step of every resize.
+//
+// Resamples a source window given in continuous coordinates (pixel j covers
+// [j, j+1); the window may start and end between pixels, so a centred crop is
+// exact to the sub-pixel) to out_w x out_h. The kernel is widened by the
+// reduction ratio on each axis (anti-aliased, as libvips' reduce does),
+// edges are extended, weights normalised. Works on the gamma-encoded values as
+// libvips and sharp do. RGBA is filtered alpha-weighted (premultiplied), so
+// the colour of transparent pixels does not bleed into visible ones.
+//
+// Vertical pass first, one output row at a time into one float row as wide as
+// the columns the horizontal pass reads: memory beyond the output is that row
+// plus the tap tables. Pure function over its arguments; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/status.h"
+#include "image/pixel_buffer.h"
+
+namespace edgepix::image {
+
+struct SourceWindow {
+  double x0 = 0, y0 = 0;  // top-left corner, in source pixels
+  double width = 0, height = 0;
+};
+
+// `src` points at pixel (0, 0) of a src_w x src_h image of `channels` (3 or 4)
+// bytes a pixel, rows `stride` bytes apart. The window must lie inside it.
+Result<PixelBuffer> Lanczos3Resample(const uint8_t* src, size_t stride, int src_w, int src_h,
+                                     int channels, const SourceWindow& window, int out_w,
+                                     int out_h);
+
+}  // namespace edgepix::image
