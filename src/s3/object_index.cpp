@@ -104,6 +104,9 @@ Status ObjectIndex::DeleteBucket(const std::string& name) {
     SQLite::Statement any(*db_, "SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1");
     any.bind(1, name);
     if (any.executeStep()) return Status::Error(ErrorCode::kConflict, "bucket not empty");
+    SQLite::Statement uploads(*db_, "SELECT 1 FROM s3_uploads WHERE bucket = ? LIMIT 1");
+    uploads.bind(1, name);
+    if (uploads.executeStep()) return Status::Error(ErrorCode::kConflict, "uploads in progress");
     SQLite::Statement del(*db_, "DELETE FROM s3_buckets WHERE name = ?");
     del.bind(1, name);
     if (del.exec() == 0) return Status::Error(ErrorCode::kNotFound, "no such bucket");

@@ -85,7 +85,7 @@ class ObjectIndex {
   Status CreateBucket(const std::string& name);
   Result<bool> BucketExists(const std::string& name);
   Result<std::vector<BucketRow>> ListBuckets();
-  // kNotFound when missing, kConflict when not empty.
+  // kNotFound when missing, kConflict when it holds objects or multipart uploads.
   Status DeleteBucket(const std::string& name);
 
   // Inserts or replaces; returns the row it replaced.

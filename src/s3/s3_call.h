@@ -14,6 +14,9 @@
 
 namespace edgepix::s3 {
 
+inline constexpr const char* kXmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+inline constexpr const char* kS3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
+
 struct S3Call {
   const httplib::Request& req;
   httplib::Response& res;
@@ -42,6 +45,14 @@ struct S3Call {
 void PutObject(S3Call& call, const httplib::ContentReader& reader);
 void GetObject(S3Call& call);  // GET and HEAD
 void DeleteObject(S3Call& call);
+void CopyObject(S3Call& call);  // PUT with x-amz-copy-source
+// Multipart uploads (multipart_ops.cpp).
+void CreateMultipartUpload(S3Call& call);
+void UploadPart(S3Call& call, const httplib::ContentReader& reader);
+void CompleteMultipartUpload(S3Call& call);
+void AbortMultipartUpload(S3Call& call);
+void ListParts(S3Call& call);
+void ListMultipartUploads(S3Call& call);
 void CreateBucket(S3Call& call);
 void HeadBucket(S3Call& call);
 void DeleteBucket(S3Call& call);
