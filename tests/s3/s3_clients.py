@@ -279,7 +279,7 @@ def group_curl():
     check(b"<Code>SignatureDoesNotMatch</Code>" in out and out.endswith(b"403"), "curl, wrong secret: 403")
 
 
-def sigv4_headers(method, path, headers, payload_hash, when=None):
+def sigv4_headers(method, path, headers, payload_hash, when=None, query=""):
     """SigV4 Authorization for a request whose x-amz-content-sha256 is given as is
     (botocore replaces it), written out from the documented algorithm; returns
     (headers, seed signature, signing key, date, scope)."""
@@ -293,7 +293,7 @@ def sigv4_headers(method, path, headers, payload_hash, when=None):
     h["x-amz-content-sha256"] = payload_hash
     names = sorted(k.lower() for k in h)
     lower = {k.lower(): str(v).strip() for k, v in h.items()}
-    canonical = "\n".join([method, path, "", "".join("%s:%s\n" % (n, lower[n]) for n in names),
+    canonical = "\n".join([method, path, query, "".join("%s:%s\n" % (n, lower[n]) for n in names),
                            ";".join(names), payload_hash])
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
                          hashlib.sha256(canonical.encode()).hexdigest()])
@@ -568,9 +568,30 @@ def group_multipart():
                        ChecksumCRC32=bad_crc) == ("BadDigest", 400), "a part with a wrong CRC32: BadDigest")
     e2 = s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=2, Body=p2)["ETag"]
     e3 = s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=3, Body=p3)["ETag"]
+    # Parts as aws-chunked bodies, like PutObject: the signed chunk chain, then the
+    # unsigned body with a CRC32 trailer (a wrong one refused), each replacing part 2.
+    query = "partNumber=2&uploadId=" + upload
+    path = "/%s/%s" % (BUCKET, key)
+    chunked = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(p2))}
+    h, seed, skey, amz_date, scope = sigv4_headers("PUT", path, chunked, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+                                                   query=query)
+    status, headers, _ = http("PUT", URL + path + "?" + query,
+                              signed_chunks(skey, amz_date, scope, seed, [p2[:65536], p2[65536:]]), h)
+    check(status == 200 and headers.get("ETag") == e2, "UploadPart with a signed aws-chunked body")
+    for checksum, want, what in ((zlib.crc32(p2), 200, "UploadPart, unsigned body with a CRC32 trailer"),
+                                 (zlib.crc32(b"x"), 400, "UploadPart, a wrong CRC32 trailer: refused")):
+        trailer = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(p2)),
+                   "x-amz-trailer": "x-amz-checksum-crc32"}
+        h, *_ = sigv4_headers("PUT", path, trailer, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", query=query)
+        framed = (b"%x\r\n" % len(p2) + p2 + b"\r\n0\r\nx-amz-checksum-crc32:" +
+                  base64.b64encode(checksum.to_bytes(4, "big")) + b"\r\n\r\n")
+        status, headers, body = http("PUT", URL + path + "?" + query, framed, h)
+        check(status == want and (want != 200 or headers.get("ETag") == e2) and
+              (want == 200 or error_code(body) == "BadDigest"), what)
     parts = s3.list_parts(Bucket=BUCKET, Key=key, UploadId=upload)["Parts"]
     check([(p["PartNumber"], p["ETag"], p["Size"]) for p in parts] ==
           [(1, e1, len(p1)), (2, e2, len(p2)), (3, e3, len(p3))], "ListParts")
+    check(staged_files() == 3, "a replaced part's file is gone")
     page = s3.list_parts(Bucket=BUCKET, Key=key, UploadId=upload, MaxParts=2)
     check(page["IsTruncated"] and [p["PartNumber"] for p in page["Parts"]] == [1, 2] and
           page["NextPartNumberMarker"] == 2, "ListParts max-parts=2 is truncated")
