@@ -1,4 +1,4 @@
-// Multipart uploads: CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+// Multipart uploads: CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
 // AbortMultipartUpload, ListParts and ListMultipartUploads.
 //
 // Parts are blobs of the staging store (S3Backends::parts), recorded in
@@ -110,6 +110,73 @@ class ClaimGuard {
   bool held_;
 };
 
+// ?partNumber= of UploadPart and UploadPartCopy; nullopt after answering.
+std::optional<int> PartNumber(S3Call& call) {
+  const std::string n = call.Param("partNumber");
+  if (n.empty() || n.size() > 5 || !std::all_of(n.begin(), n.end(), ::isdigit) ||
+      std::stoi(n) < 1 || std::stoi(n) > kMaxPartNumber) {
+    call.Fail("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
+    return std::nullopt;
+  }
+  return std::stoi(n);
+}
+
+// A new part's room and disk: what --max-upload-mb leaves beside the upload's
+// other parts (`declared` bytes must fit), and a reservation of `declared`
+// plus every part staged (they will be copied once more when completed, so
+// they count against --min-free-mb). nullopt after answering.
+std::optional<std::pair<uint64_t, std::unique_ptr<DiskReservation>>> MakeRoom(
+    S3Call& call, const UploadRow& upload, int number, std::optional<uint64_t> declared) {
+  const S3Backends& b = call.backends;
+  const uint64_t max_bytes = b.intake->options().max_upload_bytes;
+  auto others = b.uploads->UploadBytes(upload.upload_id, number);
+  if (!others.ok()) {
+    call.Fail(FromStatus(others.status()));
+    return std::nullopt;
+  }
+  const uint64_t room = *others >= max_bytes ? 0 : max_bytes - *others;
+  if (declared && *declared > room) {
+    call.Fail(FromStatus(Status::Error(ErrorCode::kTooLarge, "")));
+    return std::nullopt;
+  }
+  auto staged = b.uploads->PartBytes();
+  if (!staged.ok()) {
+    call.Fail(FromStatus(staged.status()));
+    return std::nullopt;
+  }
+  auto reservation = b.intake->Reserve(declared.value_or(0) + *staged);
+  if (!reservation.ok()) {
+    call.Fail(FromStatus(reservation.status()));
+    return std::nullopt;
+  }
+  return std::make_pair(room, std::move(*reservation));
+}
+
+// Makes the part's blob durable, then records it (replacing a part of the
+// same number, whose blob goes). False after answering the error.
+bool SavePart(S3Call& call, PartSink& sink, PartRow& part, const PayloadDigests& digests) {
+  const S3Backends& b = call.backends;
+  if (Status st = sink.Commit(); !st.ok()) {
+    call.Fail(FromStatus(st));
+    return false;
+  }
+  part.size = sink.bytes();
+  part.etag = "\"" + digests.md5_hex() + "\"";
+  part.last_modified = NowIso8601();
+  auto previous = b.uploads->PutPart(part);
+  if (!previous.ok()) {
+    (void)b.parts->DeleteImage(part.blob_id);
+    if (previous.status().code() == ErrorCode::kNotFound) {
+      call.Fail("NoSuchUpload", kNoSuchUpload);
+    } else {
+      call.Fail(FromStatus(previous.status()));
+    }
+    return false;
+  }
+  if (*previous) (void)b.parts->DeleteImage((*previous)->blob_id);
+  return true;
+}
+
 }  // namespace
 
 void CreateMultipartUpload(S3Call& call) {
@@ -134,58 +201,87 @@ void CreateMultipartUpload(S3Call& call) {
 
 void UploadPart(S3Call& call, const httplib::ContentReader& reader) {
   const S3Backends& b = call.backends;
-  const std::string n = call.Param("partNumber");
-  if (n.empty() || n.size() > 5 || !std::all_of(n.begin(), n.end(), ::isdigit) ||
-      std::stoi(n) < 1 || std::stoi(n) > kMaxPartNumber) {
-    return call.Fail("InvalidArgument",
-                     "Part number must be an integer between 1 and 10000, inclusive");
-  }
-  const int number = std::stoi(n);
+  auto number = PartNumber(call);
+  if (!number) return;
   auto upload = RequireUpload(call);
   if (!upload) return;
   auto plan = PlanBody(call);
   if (auto* e = std::get_if<S3Error>(&plan)) return call.Fail(*e);
   const BodyPlan& body = std::get<BodyPlan>(plan);
-  // The assembled object must fit --max-upload-mb: refuse a part that cannot.
-  const uint64_t max_bytes = b.intake->options().max_upload_bytes;
-  auto others = b.uploads->UploadBytes(upload->upload_id, number);
-  if (!others.ok()) return call.Fail(FromStatus(others.status()));
-  const uint64_t room = *others >= max_bytes ? 0 : max_bytes - *others;
-  if (body.declared && *body.declared > room) {
-    return call.Fail(FromStatus(Status::Error(ErrorCode::kTooLarge, "")));
-  }
-  // The parts in progress will be copied once more when completed: they
-  // count against --min-free-mb with this part.
-  auto staged = b.uploads->PartBytes();
-  if (!staged.ok()) return call.Fail(FromStatus(staged.status()));
-  auto reservation = b.intake->Reserve(body.declared.value_or(0) + *staged);
-  if (!reservation.ok()) return call.Fail(FromStatus(reservation.status()));
+  auto room = MakeRoom(call, *upload, *number, body.declared);
+  if (!room) return;
 
   PartRow part;
   part.upload_id = upload->upload_id;
-  part.part_number = number;
+  part.part_number = *number;
   part.blob_id = NewJobId();
   auto writer = b.parts->BeginOriginal(part.blob_id);
   if (!writer.ok()) return call.Fail(FromStatus(writer.status()));
-  PartSink sink(std::move(*writer), room);
+  PartSink sink(std::move(*writer), room->first);
   PayloadDigests digests(body.wanted);
   if (auto bad = ReceiveBody(call, reader, body, sink, digests)) return call.Fail(*bad);
-  if (Status st = sink.Commit(); !st.ok()) return call.Fail(FromStatus(st));
-  part.size = sink.bytes();
-  part.etag = "\"" + digests.md5_hex() + "\"";
-  part.last_modified = NowIso8601();
-  auto previous = b.uploads->PutPart(part);
-  if (!previous.ok()) {
-    (void)b.parts->DeleteImage(part.blob_id);
-    if (previous.status().code() == ErrorCode::kNotFound) {
-      return call.Fail("NoSuchUpload", kNoSuchUpload);
-    }
-    return call.Fail(FromStatus(previous.status()));
-  }
-  if (*previous) (void)b.parts->DeleteImage((*previous)->blob_id);
+  if (!SavePart(call, sink, part, digests)) return;
   call.res.status = 200;
   call.res.set_header("ETag", part.etag);
   EchoChecksumHeaders(call);
+}
+
+void UploadPartCopy(S3Call& call) {
+  const S3Backends& b = call.backends;
+  auto number = PartNumber(call);
+  if (!number) return;
+  auto upload = RequireUpload(call);
+  if (!upload) return;
+  auto parsed = ParseCopySource(call.req.get_header_value("x-amz-copy-source"));
+  if (auto* e = std::get_if<S3Error>(&parsed)) return call.Fail(*e);
+  const auto& [src_bucket, src_key] = std::get<std::pair<std::string, std::string>>(parsed);
+  auto opened = OpenObject(call, src_bucket, src_key);
+  if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
+  ObjectSource& from = std::get<ObjectSource>(opened);
+  // x-amz-copy-source-range: bytes=first-last (inclusive), else the whole object.
+  uint64_t first = 0, length = from.meta.size;
+  if (call.req.has_header("x-amz-copy-source-range")) {
+    const std::string range = call.req.get_header_value("x-amz-copy-source-range");
+    unsigned long long a = 0, z = 0;
+    int used = 0;
+    if (std::sscanf(range.c_str(), "bytes=%llu-%llu%n", &a, &z, &used) != 2 ||
+        static_cast<size_t>(used) != range.size() || z < a) {
+      return call.Fail("InvalidArgument",
+                       "The x-amz-copy-source-range value must be of the form bytes=first-last "
+                       "where first and last are the zero-based offsets of the first and last "
+                       "bytes to copy");
+    }
+    if (z >= from.meta.size) {
+      return call.Fail("InvalidRange", "The requested range is not satisfiable");
+    }
+    first = a;
+    length = z - a + 1;
+  }
+  auto room = MakeRoom(call, *upload, *number, length);
+  if (!room) return;
+
+  PartRow part;
+  part.upload_id = upload->upload_id;
+  part.part_number = *number;
+  part.blob_id = NewJobId();
+  auto writer = b.parts->BeginOriginal(part.blob_id);
+  if (!writer.ok()) return call.Fail(FromStatus(writer.status()));
+  PartSink sink(std::move(*writer), room->first);
+  PayloadDigests digests(DigestSet{false, false, false});
+  Status poured = Status::Ok();
+  if (from.reader) {
+    poured = Pour(*from.reader, first, length, sink, &digests);
+  } else {
+    digests.Update(from.data.data() + first, length);
+    sink.Write(from.data.data() + first, length);
+  }
+  digests.Finish();
+  if (poured.ok()) poured = sink.Close();
+  if (!poured.ok()) return call.Fail(FromStatus(poured));
+  if (!SavePart(call, sink, part, digests)) return;
+  call.Xml(200, std::string(kXmlHead) + "<CopyPartResult xmlns=\"" + kS3Namespace +
+                    "\"><LastModified>" + part.last_modified + "</LastModified><ETag>" +
+                    XmlEscape(part.etag) + "</ETag></CopyPartResult>");
 }
 
 void CompleteMultipartUpload(S3Call& call) {
@@ -265,7 +361,7 @@ void CompleteMultipartUpload(S3Call& call) {
       poured = reader.status();
       break;
     }
-    poured = Pour(**reader, p->size, target, nullptr);
+    poured = Pour(**reader, 0, p->size, target, nullptr);
     if (!poured.ok()) break;
   }
   Status closed = target.Close();

@@ -1,4 +1,4 @@
-// PutObject, GetObject/HeadObject, DeleteObject and CopyObject.
+// PutObject, GetObject/HeadObject, DeleteObject, CopyObject, GetObjectTagging.
 #include <algorithm>
 #include <memory>
 
@@ -33,16 +33,6 @@ void PutObject(S3Call& call, const httplib::ContentReader& reader) {
                          call.req.get_header_value("Content-Type"));
   if (row) EchoChecksumHeaders(call);
 }
-
-// An object's metadata and bytes: a stored object (a plain blob or a job's
-// original, read through `reader`) or a variant of an image object (`data`).
-struct ObjectSource {
-  ObjectRow meta;
-  std::unique_ptr<BlobReader> reader;
-  std::string data;
-};
-
-namespace {
 
 std::variant<ObjectSource, S3Error> OpenObject(const S3Call& call, const std::string& bucket,
                                                const std::string& key) {
@@ -89,8 +79,6 @@ std::variant<ObjectSource, S3Error> OpenObject(const S3Call& call, const std::st
   source.meta.last_modified = job->updated_at;
   return source;
 }
-
-}  // namespace
 
 void GetObject(S3Call& call) {
   auto opened = OpenObject(call, call.bucket, call.key);
@@ -161,18 +149,13 @@ void DeleteObject(S3Call& call) {
   call.res.status = 204;
 }
 
-void CopyObject(S3Call& call) {
-  const S3Backends& b = call.backends;
-  if (call.key.size() > 1024) return call.Fail("KeyTooLongError", "Your key is too long");
-  auto exists = b.index->BucketExists(call.bucket);
-  if (!exists.ok()) return call.Fail(FromStatus(exists.status()));
-  if (!*exists) return call.Fail("NoSuchBucket", "The specified bucket does not exist");
-  // "bucket/key" or "/bucket/key", URL-encoded, maybe "?versionId=null".
-  std::string source = call.req.get_header_value("x-amz-copy-source");
+std::variant<std::pair<std::string, std::string>, S3Error> ParseCopySource(
+    const std::string& header) {
+  std::string source = header;
   const size_t version = source.find("?versionId=");
   if (version != std::string::npos) {
     if (source.substr(version + 11) != "null") {
-      return call.Fail("InvalidArgument", "Versioning is not supported: versionId must be null");
+      return S3Error{"InvalidArgument", "Versioning is not supported: versionId must be null", ""};
     }
     source.resize(version);
   }
@@ -180,9 +163,27 @@ void CopyObject(S3Call& call) {
   if (source.starts_with("/")) source.erase(0, 1);
   const size_t slash = source.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == source.size()) {
-    return call.Fail("InvalidArgument", "Copy Source must mention the source bucket and key");
+    return S3Error{"InvalidArgument", "Copy Source must mention the source bucket and key", ""};
   }
-  const std::string src_bucket = source.substr(0, slash), src_key = source.substr(slash + 1);
+  return std::make_pair(source.substr(0, slash), source.substr(slash + 1));
+}
+
+void GetObjectTagging(S3Call& call) {
+  auto opened = OpenObject(call, call.bucket, call.key);
+  if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
+  call.Xml(200, std::string(kXmlHead) + "<Tagging xmlns=\"" + kS3Namespace +
+                    "\"><TagSet></TagSet></Tagging>");
+}
+
+void CopyObject(S3Call& call) {
+  const S3Backends& b = call.backends;
+  if (call.key.size() > 1024) return call.Fail("KeyTooLongError", "Your key is too long");
+  auto exists = b.index->BucketExists(call.bucket);
+  if (!exists.ok()) return call.Fail(FromStatus(exists.status()));
+  if (!*exists) return call.Fail("NoSuchBucket", "The specified bucket does not exist");
+  auto parsed = ParseCopySource(call.req.get_header_value("x-amz-copy-source"));
+  if (auto* e = std::get_if<S3Error>(&parsed)) return call.Fail(*e);
+  const auto& [src_bucket, src_key] = std::get<std::pair<std::string, std::string>>(parsed);
   const bool replace = call.req.get_header_value("x-amz-metadata-directive") == "REPLACE";
   if (src_bucket == call.bucket && src_key == call.key && !replace) {
     return call.Fail("InvalidRequest",
@@ -202,7 +203,7 @@ void CopyObject(S3Call& call) {
   PayloadDigests digests(DigestSet{false, false, false});
   Status poured = Status::Ok();
   if (from.reader) {
-    poured = Pour(*from.reader, from.meta.size, target, &digests);
+    poured = Pour(*from.reader, 0, from.meta.size, target, &digests);
   } else {
     digests.Update(from.data.data(), from.data.size());
     target.Write(from.data.data(), from.data.size());

@@ -72,11 +72,12 @@ bool PutTarget::Failed(Status st) {
   return false;
 }
 
-Status Pour(BlobReader& from, uint64_t size, BodySink& to, PayloadDigests* digests) {
+Status Pour(BlobReader& from, uint64_t offset, uint64_t size, BodySink& to,
+            PayloadDigests* digests) {
   std::string chunk;
   for (uint64_t at = 0; at < size;) {
-    EDGEPIX_RETURN_IF_ERROR(
-        from.ReadAt(at, static_cast<size_t>(std::min<uint64_t>(size - at, 1 << 20)), &chunk));
+    EDGEPIX_RETURN_IF_ERROR(from.ReadAt(
+        offset + at, static_cast<size_t>(std::min<uint64_t>(size - at, 1 << 20)), &chunk));
     if (chunk.empty()) return Status::Error(ErrorCode::kIoError, "a stored blob ended early");
     if (digests) digests->Update(chunk.data(), chunk.size());
     if (!to.Write(chunk.data(), chunk.size())) return to.Close();

@@ -57,9 +57,10 @@ class PutTarget : public BodySink {
 std::optional<ObjectRow> StoreObject(S3Call& call, PutTarget& target, const std::string& etag,
                                      const std::string& content_type);
 
-// Writes `size` bytes of `from` into `to` (and `digests` when given); the
-// sink's error, or the reader's.
-Status Pour(BlobReader& from, uint64_t size, BodySink& to, PayloadDigests* digests);
+// Writes `size` bytes of `from` from `offset` into `to` (and `digests` when
+// given); the sink's error, or the reader's.
+Status Pour(BlobReader& from, uint64_t offset, uint64_t size, BodySink& to,
+            PayloadDigests* digests);
 
 // Removes what a replaced or deleted row pointed at (after the index changed).
 void ForgetBytes(const S3Backends& b, const ObjectRow& row);

@@ -130,19 +130,22 @@ void Dispatch(S3Call& call, const httplib::ContentReader* reader) {
     return not_implemented();
   }
   if (call.HasParam("uploadId")) {
-    if (m == "PUT" && reader && !copy && call.HasParam("partNumber") &&
-        OnlyParams(call, {"uploadId", "partNumber"})) {
-      return UploadPart(call, *reader);
+    if (m == "PUT" && call.HasParam("partNumber") && OnlyParams(call, {"uploadId", "partNumber"})) {
+      if (copy) return UploadPartCopy(call);
+      if (reader) return UploadPart(call, *reader);
     }
     if (m == "POST" && OnlyParams(call, {"uploadId"})) return CompleteMultipartUpload(call);
     if (m == "DELETE" && OnlyParams(call, {"uploadId"})) return AbortMultipartUpload(call);
     if (m == "GET" && OnlyParams(call, {"uploadId", "max-parts", "part-number-marker"})) {
       return ListParts(call);
     }
-    return not_implemented();  // UploadPartCopy among others
+    return not_implemented();
   }
   if (m == "POST" && call.HasParam("uploads") && OnlyParams(call, {"uploads"})) {
     return CreateMultipartUpload(call);
+  }
+  if (m == "GET" && call.HasParam("tagging") && OnlyParams(call, {"tagging"})) {
+    return GetObjectTagging(call);
   }
   if (sub_resource || list_params || m == "POST") return not_implemented();
   if (m == "PUT" && copy) return CopyObject(call);

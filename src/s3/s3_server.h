@@ -4,10 +4,11 @@
 // Every request is authenticated (SigV4 header or presigned query, SigV2
 // presigned query) before anything is read or stored; CORS preflights are the
 // only unauthenticated requests. Operations: PutObject, GetObject (Range),
-// HeadObject, DeleteObject, CopyObject, ListObjectsV2, CreateBucket,
-// HeadBucket, ListBuckets, DeleteBucket, GetBucketLocation, and multipart
-// uploads (CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
-// AbortMultipartUpload, ListParts, ListMultipartUploads: parts staged in their
+// HeadObject, DeleteObject, CopyObject, GetObjectTagging (empty),
+// ListObjectsV2, CreateBucket, HeadBucket, ListBuckets, DeleteBucket,
+// GetBucketLocation, and multipart uploads (CreateMultipartUpload, UploadPart,
+// UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload, ListParts,
+// ListMultipartUploads: parts staged in their
 // own BlobStore, recorded in MultipartIndex, stale ones swept after
 // S3Options::multipart_ttl); anything else is 501 NotImplemented. A PutObject whose bytes sniff as
 // an image becomes a job through jobs/Intake (header x-edgepix-job-id); its variants are readable

@@ -554,6 +554,11 @@ def group_multipart():
     job = got["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-job-id", "")
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="mpu/").get("Contents", [])]
     check("mpu/photo.jpg" in keys, "the photo is listed")
+    # A managed copy over the threshold: UploadPartCopy with byte ranges.
+    s3.copy({"Bucket": BUCKET, "Key": "mpu/big.bin"}, BUCKET, "mpu/big-copy.bin", Config=config)
+    copied = s3.get_object(Bucket=BUCKET, Key="mpu/big-copy.bin")
+    check(copied["Body"].read() == data and copied["ETag"] == head["ETag"],
+          "boto3 copy in parts (UploadPartCopy): the same bytes and multipart ETag")
     check(staged_files() == 0, "completed uploads leave no staged part")
 
     # The operations one by one, with checksums on the parts.
@@ -672,6 +677,11 @@ def group_awscli_multipart():
         with open(dst, "rb") as f:
             check(f.read() == jpeg, "downloaded bytes equal")
     check(staged_files() == 0, "no staged part left")
+    # S3 to S3: over 8 MiB the CLI reads the tags, then copies in parts (UploadPartCopy).
+    check(run("s3", "cp", "--no-progress", "s3://%s/cli/big.jpg" % BUCKET,
+              "s3://%s/cli/copy.jpg" % BUCKET).returncode == 0, "aws s3 cp from S3 to S3")
+    meta = json.loads(run("s3api", "head-object", "--bucket", BUCKET, "--key", "cli/copy.jpg").stdout)
+    check(meta["ContentLength"] == len(jpeg) and meta["ETag"].endswith('-2"'), "the copy went in two parts")
     check(run("s3", "rm", "s3://%s/cli/big.jpg" % BUCKET).returncode == 0, "aws s3 rm")
 
 
