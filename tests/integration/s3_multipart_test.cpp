@@ -3,7 +3,8 @@
 // parts and each multipart operation with S3's refusals (InvalidPartOrder,
 // InvalidPart, EntityTooSmall, NoSuchUpload), abort leaving no file, Debian's
 // awscli copying a photo over its 8 MiB multipart threshold, an upload that
-// survives kill -9 between its parts and completes after the restart,
+// survives kill -9 between its parts and completes after the restart, the
+// sweep of uploads older than --s3-multipart-ttl,
 // CopyObject, and an image's key gone once its job is deleted through DELETE
 // /api/images/{id} or --retain. A missing client reports the test skipped.
 // Every server is stopped with SIGTERM and must exit 0 with a clean log.
@@ -74,6 +75,12 @@ TEST_CASE("S3 multipart: an upload survives kill -9 between its parts and comple
   server.Start();
   CHECK(RunS3ClientGroup(server, s3_port, "mpu_finish", image) == 0);
   CHECK(server.Stop());
+}
+
+TEST_CASE("S3 multipart: an upload older than --s3-multipart-ttl is swept with its parts") {
+  int code = RunGroup("sweep", MakeJpeg(64, 64), {"--s3-multipart-ttl", "2s"});
+  if (code == kSkipReturnCode) EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
+  CHECK(code == 0);
 }
 
 TEST_CASE("S3 CopyObject: plain objects and images (a new job), missing bucket or key") {

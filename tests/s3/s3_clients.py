@@ -2,7 +2,8 @@
 """Real S3 clients against edgepix's --s3-listen endpoint.
 
 Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk, slowdown,
-notify, marker, multipart, awscli_multipart, mpu_begin, mpu_finish, copy, job_delete, retain)
+notify, marker, multipart, awscli_multipart, mpu_begin, mpu_finish, copy, job_delete, retain,
+sweep)
 Environment: EDGEPIX_S3_URL (http://127.0.0.1:PORT), EDGEPIX_S3_KEY, EDGEPIX_S3_SECRET,
 EDGEPIX_S3_BUCKET (exists), EDGEPIX_S3_IMAGE (a JPEG file), EDGEPIX_S3_DATA (the data dir).
 Exits 0 when every check passed, 1 on the first failure, 77 when a client is missing
@@ -685,6 +686,23 @@ def group_awscli_multipart():
     check(run("s3", "rm", "s3://%s/cli/big.jpg" % BUCKET).returncode == 0, "aws s3 rm")
 
 
+def group_sweep():
+    """Server with --s3-multipart-ttl 2s: an upload left alone is aborted by the sweep, its part
+    file deleted (polled, no timing assert)."""
+    s3 = boto3_client()
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="left/alone.bin")["UploadId"]
+    s3.upload_part(Bucket=BUCKET, Key="left/alone.bin", UploadId=upload, PartNumber=1, Body=b"x" * 1000)
+    check(staged_files() == 1, "a part is staged")
+    for _ in range(1200):
+        if "Uploads" not in s3.list_multipart_uploads(Bucket=BUCKET) and staged_files() == 0:
+            break
+        time.sleep(0.1)
+    check("Uploads" not in s3.list_multipart_uploads(Bucket=BUCKET), "the stale upload was swept")
+    check(staged_files() == 0, "its part file is gone")
+    check(client_error(s3.upload_part, Bucket=BUCKET, Key="left/alone.bin", UploadId=upload, PartNumber=2,
+                       Body=b"x") == ("NoSuchUpload", 404), "a part of a swept upload: NoSuchUpload")
+
+
 RESTART_KEY = "restart/photo.jpg"
 
 
@@ -800,7 +818,8 @@ def group_retain():
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in (
             "boto3", "awscli", "curl", "hostile", "limits", "disk", "slowdown", "notify", "marker",
-            "multipart", "awscli_multipart", "mpu_begin", "mpu_finish", "copy", "job_delete", "retain"):
+            "multipart", "awscli_multipart", "mpu_begin", "mpu_finish", "copy", "job_delete", "retain",
+            "sweep"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     globals()["group_" + sys.argv[1]]()
