@@ -51,7 +51,8 @@ std::vector<OptionDef> S3OptionDefs() {
       {"s3-variant-key", "{key}.{variant}.webp",
        "S3 key under which an image object's variants are read and listed"},
       {"s3-notify", "",
-       "URL receiving S3 event notifications (ObjectCreated:Put, ObjectRemoved:Delete) through "
+       "URL receiving S3 event notifications (ObjectCreated:Put/Copy/CompleteMultipartUpload, "
+       "ObjectRemoved:Delete) through "
        "the webhook outbox, signed with --webhook-secret (repeatable)",
        true},
       {"s3-multipart-ttl", "24h",

@@ -367,7 +367,8 @@ void CompleteMultipartUpload(S3Call& call) {
   Status closed = target.Close();
   if (!poured.ok()) return call.Fail(FromStatus(poured));
   if (!closed.ok()) return call.Fail(FromStatus(closed));
-  auto row = StoreObject(call, target, MultipartEtag(md5s), upload->content_type);
+  auto row = StoreObject(call, target, MultipartEtag(md5s), upload->content_type,
+                         ObjectChangeKind::kCompleteMultipartUpload);
   if (!row) return;
   auto removed = b.uploads->Remove(upload->upload_id);
   if (removed.ok() && *removed) DeleteParts(b, **removed);

@@ -117,7 +117,7 @@ Status ObjectIndex::DeleteBucket(const std::string& name) {
   }
 }
 
-Result<std::optional<ObjectRow>> ObjectIndex::Put(const ObjectRow& row) {
+Result<std::optional<ObjectRow>> ObjectIndex::Put(const ObjectRow& row, ObjectChangeKind kind) {
   std::lock_guard lock(mu_);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -133,7 +133,7 @@ Result<std::optional<ObjectRow>> ObjectIndex::Put(const ObjectRow& row) {
     q.bind(7, row.content_type);
     q.bind(8, row.last_modified);
     q.exec();
-    if (on_change_) on_change_(*db_, ObjectChange{ObjectChangeKind::kPut, row});
+    if (on_change_) on_change_(*db_, ObjectChange{kind, row});
     txn.commit();
     if (on_change_ && after_commit_) after_commit_();
     return previous;

@@ -214,7 +214,8 @@ void CopyObject(S3Call& call) {
   if (!closed.ok()) return call.Fail(FromStatus(closed));
   const std::string content_type =
       replace ? call.req.get_header_value("Content-Type") : from.meta.content_type;
-  auto row = StoreObject(call, target, "\"" + digests.md5_hex() + "\"", content_type);
+  auto row = StoreObject(call, target, "\"" + digests.md5_hex() + "\"", content_type,
+                         ObjectChangeKind::kCopy);
   if (!row) return;
   call.Xml(200, std::string(kXmlHead) + "<CopyObjectResult xmlns=\"" + kS3Namespace +
                     "\"><LastModified>" + row->last_modified + "</LastModified><ETag>" +

@@ -92,7 +92,7 @@ void ForgetBytes(const S3Backends& b, const ObjectRow& row) {
 }
 
 std::optional<ObjectRow> StoreObject(S3Call& call, PutTarget& target, const std::string& etag,
-                                     const std::string& content_type) {
+                                     const std::string& content_type, ObjectChangeKind kind) {
   const S3Backends& b = call.backends;
   // --s3-complete-marker: an image joins its prefix's open batch (the lock
   // keeps a marker from closing it before the job is in).
@@ -120,7 +120,7 @@ std::optional<ObjectRow> StoreObject(S3Call& call, PutTarget& target, const std:
   row.etag = etag;
   row.content_type = content_type;
   row.last_modified = NowIso8601();
-  auto previous = b.index->Put(row);
+  auto previous = b.index->Put(row, kind);
   if (!previous.ok()) {
     ForgetBytes(b, row);
     call.Fail(FromStatus(previous.status()));

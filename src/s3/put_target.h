@@ -54,8 +54,10 @@ class PutTarget : public BodySink {
 // forgetting the previous one), a marker's batch close. Sets the answer's
 // status 200 and its ETag / x-edgepix-job-id / x-edgepix-batch-id headers.
 // Returns the stored row, or nullopt after answering the error.
+// `kind` names the change for S3 event notifications.
 std::optional<ObjectRow> StoreObject(S3Call& call, PutTarget& target, const std::string& etag,
-                                     const std::string& content_type);
+                                     const std::string& content_type,
+                                     ObjectChangeKind kind = ObjectChangeKind::kPut);
 
 // Writes `size` bytes of `from` from `offset` into `to` (and `digests` when
 // given); the sink's error, or the reader's.

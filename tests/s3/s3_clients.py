@@ -2,8 +2,8 @@
 """Real S3 clients against edgepix's --s3-listen endpoint.
 
 Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk, slowdown,
-notify, marker, multipart, awscli_multipart, mpu_begin, mpu_finish, copy, job_delete, retain,
-sweep)
+notify, notify_more, marker, multipart, awscli_multipart, mpu_begin, mpu_finish, copy,
+job_delete, retain, sweep)
 Environment: EDGEPIX_S3_URL (http://127.0.0.1:PORT), EDGEPIX_S3_KEY, EDGEPIX_S3_SECRET,
 EDGEPIX_S3_BUCKET (exists), EDGEPIX_S3_IMAGE (a JPEG file), EDGEPIX_S3_DATA (the data dir).
 Exits 0 when every check passed, 1 on the first failure, 77 when a client is missing
@@ -511,6 +511,18 @@ def group_notify():
     s3.delete_object(Bucket=BUCKET, Key="notes/my file+1.txt")
 
 
+def group_notify_more():
+    """Server with --s3-notify: a CopyObject and a CompleteMultipartUpload. The C++ side reads
+    their event names."""
+    s3 = boto3_client()
+    s3.put_object(Bucket=BUCKET, Key="more/a.txt", Body=b"hello")
+    s3.copy_object(Bucket=BUCKET, Key="more/b.txt", CopySource={"Bucket": BUCKET, "Key": "more/a.txt"})
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="more/c.bin")["UploadId"]
+    etag = s3.upload_part(Bucket=BUCKET, Key="more/c.bin", UploadId=upload, PartNumber=1, Body=b"one part")["ETag"]
+    s3.complete_multipart_upload(Bucket=BUCKET, Key="more/c.bin", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+
+
 def group_marker():
     """Server with --s3-complete-marker _complete: three images under event1/, one under
     other/, then event1/_complete. The C++ side waits for batch.completed."""
@@ -819,7 +831,7 @@ if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in (
             "boto3", "awscli", "curl", "hostile", "limits", "disk", "slowdown", "notify", "marker",
             "multipart", "awscli_multipart", "mpu_begin", "mpu_finish", "copy", "job_delete", "retain",
-            "sweep"):
+            "sweep", "notify_more"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     globals()["group_" + sys.argv[1]]()
