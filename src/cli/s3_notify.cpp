@@ -5,6 +5,20 @@
 
 namespace edgepix::cli {
 
+std::string S3EventName(s3::ObjectChangeKind kind) {
+  switch (kind) {
+    case s3::ObjectChangeKind::kPut:
+      return "ObjectCreated:Put";
+    case s3::ObjectChangeKind::kCopy:
+      return "ObjectCreated:Copy";
+    case s3::ObjectChangeKind::kCompleteMultipartUpload:
+      return "ObjectCreated:CompleteMultipartUpload";
+    case s3::ObjectChangeKind::kDelete:
+      return "ObjectRemoved:Delete";
+  }
+  return "ObjectCreated:Put";
+}
+
 void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints, std::string region,
                      webhooks::Dispatcher* dispatcher) {
   if (endpoints.empty()) return;
@@ -12,8 +26,7 @@ void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints,
       [endpoints = std::move(endpoints), region = std::move(region)](
           SQLite::Database& txn, const s3::ObjectChange& change) {
         webhooks::S3ObjectEvent e;
-        e.event_name = change.kind == s3::ObjectChangeKind::kPut ? "ObjectCreated:Put"
-                                                                 : "ObjectRemoved:Delete";
+        e.event_name = S3EventName(change.kind);
         e.region = region;
         e.event_time = webhooks::S3EventTimeNow();
         e.bucket = change.row.bucket;

@@ -1,4 +1,5 @@
-// --s3-notify: S3 event notifications (ObjectCreated:Put, ObjectRemoved:Delete)
+// --s3-notify: S3 event notifications (ObjectCreated:Put, :Copy,
+// :CompleteMultipartUpload, ObjectRemoved:Delete)
 // for the objects of the S3 listener, written to the webhook outbox in the
 // transaction that changes the object's metadata (s3::ObjectIndex's change
 // hook) and delivered, signed and retried by the webhook Dispatcher like the
@@ -12,6 +13,9 @@
 #include "webhooks/dispatcher.h"
 
 namespace edgepix::cli {
+
+// S3's eventName for a change ("ObjectCreated:Copy", ...).
+std::string S3EventName(s3::ObjectChangeKind kind);
 
 // Does nothing when `endpoints` is empty.
 void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints, std::string region,

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "jobs/retention.h"
 #include "webhooks/config.h"
 
 namespace edgepix::cli {
@@ -50,9 +51,13 @@ std::vector<OptionDef> S3OptionDefs() {
       {"s3-variant-key", "{key}.{variant}.webp",
        "S3 key under which an image object's variants are read and listed"},
       {"s3-notify", "",
-       "URL receiving S3 event notifications (ObjectCreated:Put, ObjectRemoved:Delete) through "
+       "URL receiving S3 event notifications (ObjectCreated:Put/Copy/CompleteMultipartUpload, "
+       "ObjectRemoved:Delete) through "
        "the webhook outbox, signed with --webhook-secret (repeatable)",
        true},
+      {"s3-multipart-ttl", "24h",
+       "S3 multipart uploads neither completed nor aborted this long after their start are "
+       "aborted, their parts deleted (90s, 30m, 12h, 7d)"},
       {"s3-complete-marker", "",
        "object name (e.g. _complete) whose PUT as PREFIX/NAME closes the batch of the images "
        "put under PREFIX/ since the previous marker; its batch.completed goes to --webhook"},
@@ -103,6 +108,9 @@ Result<std::optional<s3::S3Options>> S3OptionsFrom(const ParsedOptions& parsed) 
     EDGEPIX_RETURN_IF_ERROR(webhooks::CheckEndpointUrl("--s3-notify", url));
     options.notify.push_back(url);
   }
+  auto ttl = ParseRetention(parsed.Get("s3-multipart-ttl"));
+  if (!ttl.ok()) return Bad("--s3-multipart-ttl: " + ttl.status().message());
+  options.multipart_ttl = *ttl;
   options.complete_marker = parsed.Get("s3-complete-marker");
   if (options.complete_marker.find('/') != std::string::npos) {
     return Bad("--s3-complete-marker is an object name, without '/'");

@@ -37,6 +37,7 @@
 #include "jobs/sqlite_stores.h"
 #include "jobs/startup_recovery.h"
 #include "jobs/worker_pool.h"
+#include "s3/multipart_index.h"
 #include "s3/object_index.h"
 #include "s3/prefix_batches.h"
 #include "s3/s3_server.h"
@@ -349,9 +350,11 @@ int RunServe(const std::vector<std::string>& args) {
 
   // The S3-compatible listener (--s3-listen): its own socket and threads; plain
   // objects in their own blob store (never swept as orphan originals), images
-  // through the same Intake as uploads.
+  // through the same Intake as uploads, multipart parts staged in a third.
   std::unique_ptr<BlobStore> s3_objects;
   std::unique_ptr<s3::ObjectIndex> s3_index;
+  std::unique_ptr<BlobStore> s3_parts;
+  std::unique_ptr<s3::MultipartIndex> s3_uploads;
   std::unique_ptr<s3::PrefixBatches> s3_prefix_batches;
   std::unique_ptr<s3::S3Server> s3_server;
   if (*s3_options) {
@@ -365,6 +368,14 @@ int RunServe(const std::vector<std::string>& args) {
                     &webhook_dispatcher);
     s3::S3Backends backends{s3_index.get(), s3_objects.get(), blobs->get(), store->get(),
                             &notifier,      &intake,          &pool};
+    auto parts = OpenLocalBlobStore(env, data_dir + "/s3-multipart");
+    if (!parts.ok()) return Fail(parts.status());
+    s3_parts = std::move(*parts);
+    auto uploads = s3::MultipartIndex::Open(data_dir + "/jobs.db");
+    if (!uploads.ok()) return Fail(uploads.status());
+    s3_uploads = std::move(*uploads);
+    backends.uploads = s3_uploads.get();
+    backends.parts = s3_parts.get();
     if (!(*s3_options)->complete_marker.empty()) {
       s3_prefix_batches = std::make_unique<s3::PrefixBatches>(stores->batches.get());
       backends.prefix_batches = s3_prefix_batches.get();

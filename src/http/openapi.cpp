@@ -136,6 +136,8 @@ const std::string& OpenApiDocument() {
        "job.failed",
        "batch.completed",
        "s3:ObjectCreated:Put",
+       "s3:ObjectCreated:Copy",
+       "s3:ObjectCreated:CompleteMultipartUpload",
        "s3:ObjectRemoved:Delete"
       ]
      },

@@ -170,6 +170,36 @@ DELETE FROM sqlite_sequence WHERE name IN ('job_events', 'job_events_v9');
 INSERT INTO sqlite_sequence (name, seq) SELECT 'job_events', seq FROM job_events_last;
 DROP TABLE temp.job_events_last;
 )sql",
+    // 9 -> 10, S3 multipart uploads (src/s3/multipart_index.h): an upload in
+    // progress and its parts, whose bytes are blobs of the staging store; and
+    // an S3 object row that follows its job: whoever deletes the job (DELETE
+    // /api/images/{id}, --retain, an S3 delete) deletes the row in the same
+    // transaction.
+    R"sql(
+CREATE TABLE s3_uploads (
+  upload_id    TEXT PRIMARY KEY NOT NULL,
+  bucket       TEXT NOT NULL REFERENCES s3_buckets (name),
+  key          TEXT NOT NULL,
+  content_type TEXT NOT NULL DEFAULT '',
+  initiated    TEXT NOT NULL
+);
+CREATE INDEX s3_uploads_key ON s3_uploads (bucket, key, upload_id);
+CREATE INDEX s3_uploads_initiated ON s3_uploads (initiated);
+CREATE TABLE s3_parts (
+  upload_id     TEXT NOT NULL REFERENCES s3_uploads (upload_id) ON DELETE CASCADE,
+  part_number   INTEGER NOT NULL,
+  blob_id       TEXT NOT NULL,
+  size          INTEGER NOT NULL,
+  etag          TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  PRIMARY KEY (upload_id, part_number)
+) WITHOUT ROWID;
+CREATE TRIGGER s3_objects_follow_jobs AFTER DELETE ON jobs
+BEGIN
+  DELETE FROM s3_objects WHERE job_id = OLD.id;
+END;
+DELETE FROM s3_objects WHERE job_id != '' AND job_id NOT IN (SELECT id FROM jobs);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kJobSchemaVersion, "one migration per schema version");

@@ -10,9 +10,6 @@
 namespace edgepix::s3 {
 namespace {
 
-constexpr const char* kXmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-constexpr const char* kNs = "http://s3.amazonaws.com/doc/2006-03-01/";
-
 bool RequireBucket(S3Call& call) {
   auto exists = call.backends.index->BucketExists(call.bucket);
   if (!exists.ok()) {
@@ -64,14 +61,14 @@ void DeleteBucket(S3Call& call) {
 void GetBucketLocation(S3Call& call) {
   if (!RequireBucket(call)) return;
   std::string region = call.options.region == "us-east-1" ? "" : call.options.region;
-  call.Xml(200, std::string(kXmlHead) + "<LocationConstraint xmlns=\"" + kNs + "\">" +
+  call.Xml(200, std::string(kXmlHead) + "<LocationConstraint xmlns=\"" + kS3Namespace + "\">" +
                     XmlEscape(region) + "</LocationConstraint>");
 }
 
 void ListBuckets(S3Call& call) {
   auto buckets = call.backends.index->ListBuckets();
   if (!buckets.ok()) return call.Fail(FromStatus(buckets.status()));
-  std::string xml = std::string(kXmlHead) + "<ListAllMyBucketsResult xmlns=\"" + kNs +
+  std::string xml = std::string(kXmlHead) + "<ListAllMyBucketsResult xmlns=\"" + kS3Namespace +
                     "\"><Owner><ID>edgepix</ID><DisplayName>edgepix</DisplayName></Owner><Buckets>";
   for (const auto& b : *buckets) {
     xml += "<Bucket><Name>" + XmlEscape(b.name) + "</Name><CreationDate>" + b.created_at +
@@ -136,8 +133,9 @@ void ListObjectsV2(S3Call& call) {
             [](const ObjectRow& a, const ObjectRow& b) { return a.key < b.key; });
 
   auto enc = [url](const std::string& s) { return XmlEscape(url ? UriEncode(s, true) : s); };
-  std::string xml = std::string(kXmlHead) + "<ListBucketResult xmlns=\"" + kNs + "\"><Name>" +
-                    XmlEscape(call.bucket) + "</Name><Prefix>" + enc(request.prefix) + "</Prefix>";
+  std::string xml = std::string(kXmlHead) + "<ListBucketResult xmlns=\"" + kS3Namespace +
+                    "\"><Name>" + XmlEscape(call.bucket) + "</Name><Prefix>" + enc(request.prefix) +
+                    "</Prefix>";
   if (!request.delimiter.empty()) xml += "<Delimiter>" + enc(request.delimiter) + "</Delimiter>";
   xml += "<MaxKeys>" + std::to_string(request.max_keys) + "</MaxKeys>";
   xml +=

@@ -104,6 +104,9 @@ Status ObjectIndex::DeleteBucket(const std::string& name) {
     SQLite::Statement any(*db_, "SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1");
     any.bind(1, name);
     if (any.executeStep()) return Status::Error(ErrorCode::kConflict, "bucket not empty");
+    SQLite::Statement uploads(*db_, "SELECT 1 FROM s3_uploads WHERE bucket = ? LIMIT 1");
+    uploads.bind(1, name);
+    if (uploads.executeStep()) return Status::Error(ErrorCode::kConflict, "uploads in progress");
     SQLite::Statement del(*db_, "DELETE FROM s3_buckets WHERE name = ?");
     del.bind(1, name);
     if (del.exec() == 0) return Status::Error(ErrorCode::kNotFound, "no such bucket");
@@ -114,7 +117,7 @@ Status ObjectIndex::DeleteBucket(const std::string& name) {
   }
 }
 
-Result<std::optional<ObjectRow>> ObjectIndex::Put(const ObjectRow& row) {
+Result<std::optional<ObjectRow>> ObjectIndex::Put(const ObjectRow& row, ObjectChangeKind kind) {
   std::lock_guard lock(mu_);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -130,7 +133,7 @@ Result<std::optional<ObjectRow>> ObjectIndex::Put(const ObjectRow& row) {
     q.bind(7, row.content_type);
     q.bind(8, row.last_modified);
     q.exec();
-    if (on_change_) on_change_(*db_, ObjectChange{ObjectChangeKind::kPut, row});
+    if (on_change_) on_change_(*db_, ObjectChange{kind, row});
     txn.commit();
     if (on_change_ && after_commit_) after_commit_();
     return previous;

@@ -10,7 +10,7 @@
 // serialised by a mutex; SQLite's busy timeout covers the other connections).
 //
 // Change hook (SetChangeHook, before any concurrent use): `on_change` runs
-// INSIDE the transaction of every Put (kPut, the new row) and of every Delete
+// INSIDE the transaction of every Put (its kind, the new row) and of every Delete
 // that removed a row (kDelete, the removed row), on the index's connection,
 // before the commit; it may write rows of its own with `txn` (the webhook
 // outbox: S3 event notifications), which commit or roll back with the object's
@@ -45,7 +45,9 @@ struct ObjectRow {
   std::string last_modified;  // ISO 8601 UTC
 };
 
-enum class ObjectChangeKind { kPut, kDelete };
+// How an object came to be (S3's event names ObjectCreated:Put, :Copy,
+// :CompleteMultipartUpload) or went (ObjectRemoved:Delete).
+enum class ObjectChangeKind { kPut, kCopy, kCompleteMultipartUpload, kDelete };
 
 struct ObjectChange {
   ObjectChangeKind kind = ObjectChangeKind::kPut;
@@ -85,11 +87,13 @@ class ObjectIndex {
   Status CreateBucket(const std::string& name);
   Result<bool> BucketExists(const std::string& name);
   Result<std::vector<BucketRow>> ListBuckets();
-  // kNotFound when missing, kConflict when not empty.
+  // kNotFound when missing, kConflict when it holds objects or multipart uploads.
   Status DeleteBucket(const std::string& name);
 
-  // Inserts or replaces; returns the row it replaced.
-  Result<std::optional<ObjectRow>> Put(const ObjectRow& row);
+  // Inserts or replaces; returns the row it replaced. `kind` is what the
+  // change hook is told (not kDelete).
+  Result<std::optional<ObjectRow>> Put(const ObjectRow& row,
+                                       ObjectChangeKind kind = ObjectChangeKind::kPut);
   Result<std::optional<ObjectRow>> Get(const std::string& bucket, const std::string& key);
   // Returns the removed row (nullopt when there was none).
   Result<std::optional<ObjectRow>> Delete(const std::string& bucket, const std::string& key);

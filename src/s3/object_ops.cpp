@@ -1,164 +1,14 @@
-// PutObject, GetObject/HeadObject and DeleteObject.
+// PutObject, GetObject/HeadObject, DeleteObject, CopyObject, GetObjectTagging.
 #include <algorithm>
 #include <memory>
 
-#include "image/pipeline.h"
-#include "jobs/job.h"
-#include "jobs/retention.h"
-#include "s3/aws_chunked.h"
 #include "s3/checksums.h"
-#include "s3/prefix_batches.h"
+#include "s3/put_target.h"
+#include "s3/request_body.h"
 #include "s3/s3_call.h"
+#include "s3/uri_encode.h"
 
 namespace edgepix::s3 {
-namespace {
-
-constexpr size_t kSniffBytes = 64;
-constexpr const char* kChecksumAlgorithms[] = {"crc32", "crc32c", "sha256"};
-
-bool IsHex64(std::string_view s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
-std::optional<uint64_t> HeaderNumber(const httplib::Request& req, const char* name) {
-  if (!req.has_header(name)) return std::nullopt;
-  const std::string v = req.get_header_value(name);
-  if (v.empty() || v.size() > 19 || !std::all_of(v.begin(), v.end(), ::isdigit))
-    return std::nullopt;
-  return std::stoull(v);
-}
-
-// Where the bytes of one PUT go: decided from the first bytes (an image
-// becomes a job through Intake, anything else a plain blob).
-class PutTarget {
- public:
-  PutTarget(const S3Backends& b, uint64_t max_bytes, DigestSet digests)
-      : b_(b), max_bytes_(max_bytes), digests_(digests) {}
-
-  bool Write(const char* data, size_t size) {
-    if (!failed_.ok()) return false;
-    digests_.Update(data, size);
-    if (!decided_) {
-      head_.append(data, size);
-      if (head_.size() < kSniffBytes) return true;
-      return Decide();
-    }
-    return Append(data, size);
-  }
-
-  // The body ended: make sure the sink exists even for a tiny or empty body.
-  Status Close() {
-    if (!decided_) Decide();
-    digests_.Finish();
-    return failed_;
-  }
-
-  bool is_image() const { return upload_ != nullptr; }
-
-  Result<ObjectRow> Commit(const std::string& key, const UploadTarget& batch) {
-    ObjectRow row;
-    if (upload_) {
-      std::string filename =
-          key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
-      if (filename.size() > 200) filename.resize(200);
-      EDGEPIX_ASSIGN_OR_RETURN(Job job, upload_->Finish(filename, batch));
-      row.job_id = job.id;
-      if (b_.workers) b_.workers->Wake();
-    } else {
-      EDGEPIX_RETURN_IF_ERROR(writer_->Commit());
-      row.blob_id = blob_id_;
-    }
-    row.size = digests_.size();
-    row.etag = "\"" + digests_.md5_hex() + "\"";
-    row.last_modified = NowIso8601();
-    return row;
-  }
-
-  const PayloadDigests& digests() const { return digests_; }
-
- private:
-  bool Decide() {
-    decided_ = true;
-    if (image::SniffFormat(head_) != image::Format::kUnknown) {
-      auto begun = b_.intake->Begin();
-      if (!begun.ok()) return Failed(begun.status());
-      upload_ = std::move(*begun);
-    } else {
-      blob_id_ = NewJobId();
-      auto begun = b_.objects->BeginOriginal(blob_id_);
-      if (!begun.ok()) return Failed(begun.status());
-      writer_ = std::move(*begun);
-    }
-    std::string head = std::move(head_);
-    return Append(head.data(), head.size());
-  }
-
-  bool Append(const char* data, size_t size) {
-    if (size == 0) return true;
-    bytes_ += size;
-    if (bytes_ > max_bytes_) return Failed(Status::Error(ErrorCode::kTooLarge, "too large"));
-    Status st = upload_ ? upload_->Append(data, size) : writer_->Append(data, size);
-    return st.ok() || Failed(st);
-  }
-
-  bool Failed(Status st) {
-    failed_ = std::move(st);
-    return false;
-  }
-
-  const S3Backends& b_;
-  uint64_t max_bytes_;
-  bool decided_ = false;
-  std::string head_;
-  uint64_t bytes_ = 0;
-  PayloadDigests digests_;
-  std::unique_ptr<PendingUpload> upload_;
-  std::unique_ptr<BlobWriter> writer_;
-  std::string blob_id_;
-  Status failed_;
-};
-
-// Removes what a replaced or deleted row pointed at (after the index changed).
-void ForgetBytes(const S3Backends& b, const ObjectRow& row) {
-  if (!row.blob_id.empty()) (void)b.objects->DeleteImage(row.blob_id);
-  if (!row.job_id.empty()) (void)RemoveImage(b.jobs, b.images, b.notifier, row.job_id);
-}
-
-// x-amz-checksum-* values (headers, or aws-chunked trailers) against the bytes.
-std::optional<S3Error> CheckChecksums(const PayloadDigests& d, const NameValues& sources) {
-  for (const auto& [name, value] : sources) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    if (!lower.starts_with("x-amz-checksum-")) continue;
-    std::string algorithm = lower.substr(15);
-    if (std::find(std::begin(kChecksumAlgorithms), std::end(kChecksumAlgorithms), algorithm) ==
-        std::end(kChecksumAlgorithms)) {
-      continue;
-    }
-    if (d.Matches(algorithm, value) != true) {
-      return S3Error{"BadDigest",
-                     "The " + algorithm + " you specified did not match the calculated checksum.",
-                     ""};
-    }
-  }
-  return std::nullopt;
-}
-
-S3Error FromChunked(AwsChunkedDecoder::Error e, const std::string& message) {
-  switch (e) {
-    case AwsChunkedDecoder::Error::kSignatureDoesNotMatch:
-      return {"SignatureDoesNotMatch",
-              "The request signature we calculated does not match the signature you provided.", ""};
-    case AwsChunkedDecoder::Error::kTooLong:
-      return {"IncompleteBody", "The body is longer than x-amz-decoded-content-length.", ""};
-    default:
-      return {"IncompleteBody", "The aws-chunked body is malformed: " + message, ""};
-  }
-}
-
-}  // namespace
 
 void PutObject(S3Call& call, const httplib::ContentReader& reader) {
   const S3Backends& b = call.backends;
@@ -167,167 +17,76 @@ void PutObject(S3Call& call, const httplib::ContentReader& reader) {
   if (!exists.ok()) return call.Fail(FromStatus(exists.status()));
   if (!*exists) return call.Fail("NoSuchBucket", "The specified bucket does not exist");
 
-  const std::string& mode = call.auth.payload_hash;
-  const bool chunked_signed = mode == kStreamingSigned;
-  const bool chunked_unsigned = mode == kStreamingUnsignedTrailer;
-  if (!chunked_signed && !chunked_unsigned && mode != kUnsignedPayload && !IsHex64(mode)) {
-    return call.Fail("NotImplemented", "x-amz-content-sha256 '" + mode + "' is not supported");
-  }
+  auto plan = PlanBody(call);
+  if (auto* e = std::get_if<S3Error>(&plan)) return call.Fail(*e);
+  const BodyPlan& body = std::get<BodyPlan>(plan);
   const uint64_t max_bytes = b.intake->options().max_upload_bytes;
-  std::optional<uint64_t> declared;
-  if (chunked_signed || chunked_unsigned) {
-    declared = HeaderNumber(call.req, "x-amz-decoded-content-length");
-    if (!declared) {
-      return call.Fail("MissingContentLength", "You must provide x-amz-decoded-content-length.");
-    }
-  } else {
-    declared = HeaderNumber(call.req, "Content-Length");
-  }
-  if (declared && *declared > max_bytes)
+  if (body.declared && *body.declared > max_bytes)
     return call.Fail(FromStatus(Status::Error(ErrorCode::kTooLarge, "")));
-  auto reservation = b.intake->Reserve(declared.value_or(0));
+  auto reservation = b.intake->Reserve(body.declared.value_or(0));
   if (!reservation.ok()) return call.Fail(FromStatus(reservation.status()));
 
-  // Only the digests something will be checked against (MD5 is the ETag).
-  auto named = [&](const char* algorithm) {
-    const std::string header = std::string("x-amz-checksum-") + algorithm;
-    std::string trailer = call.req.get_header_value("x-amz-trailer");
-    std::transform(trailer.begin(), trailer.end(), trailer.begin(), ::tolower);
-    return call.req.has_header(header.c_str()) || trailer.find(header) != std::string::npos;
-  };
-  DigestSet wanted;
-  wanted.sha256 = IsHex64(mode) || named("sha256");
-  wanted.crc32 = named("crc32");
-  wanted.crc32c = named("crc32c");
-  PutTarget target(b, max_bytes, wanted);
-  std::unique_ptr<AwsChunkedDecoder> decoder;
-  if (chunked_signed || chunked_unsigned) {
-    std::optional<ChunkChain> chain;
-    if (chunked_signed) {
-      chain = ChunkChain{call.auth.signing_key, call.auth.amz_date, call.auth.scope,
-                         call.auth.signature};
-    }
-    decoder = std::make_unique<AwsChunkedDecoder>(
-        chain, *declared, [&](const char* d, size_t n) { return target.Write(d, n); });
-  }
-  bool complete = reader([&](const char* data, size_t size) {
-    if (decoder) return decoder->Feed(data, size) == AwsChunkedDecoder::Error::kNone;
-    return target.Write(data, size);
-  });
-  Status written = target.Close();
-  if (!written.ok()) return call.Fail(FromStatus(written));
-  if (decoder) {
-    auto e = decoder->Finish();
-    if (e == AwsChunkedDecoder::Error::kSink) return call.Fail(FromStatus(written));
-    if (e != AwsChunkedDecoder::Error::kNone) return call.Fail(FromChunked(e, decoder->message()));
-    if (decoder->decoded_bytes() != *declared) {
-      return call.Fail("IncompleteBody", "The body is shorter than x-amz-decoded-content-length.");
-    }
-  } else if (!complete) {
-    return call.Fail(
-        "IncompleteBody",
-        "You did not provide the number of bytes specified by the Content-Length HTTP header.");
-  }
-  const PayloadDigests& digests = target.digests();
-  if (!digests.ok()) return call.Fail(FromStatus(Status::Error(ErrorCode::kInternal, "digest")));
-  if (IsHex64(mode) && mode != digests.sha256_hex()) {
-    return call.Fail(
-        "XAmzContentSHA256Mismatch",
-        "The provided 'x-amz-content-sha256' header does not match what was computed.");
-  }
-  if (call.req.has_header("Content-MD5") &&
-      call.req.get_header_value("Content-MD5") != digests.md5_base64()) {
-    return call.Fail("BadDigest", "The Content-MD5 you specified did not match what we received.");
-  }
-  NameValues headers(call.req.headers.begin(), call.req.headers.end());
-  if (auto bad = CheckChecksums(digests, headers)) return call.Fail(*bad);
-  if (decoder) {
-    if (auto bad = CheckChecksums(digests, decoder->trailers())) return call.Fail(*bad);
-  }
-
-  // --s3-complete-marker: an image joins its prefix's open batch (the lock
-  // keeps a marker from closing it before the job is in).
-  std::unique_lock<std::mutex> batch_lock;
-  UploadTarget upload_target;
-  if (b.prefix_batches && target.is_image()) {
-    batch_lock = b.prefix_batches->Lock();
-    auto batch = b.prefix_batches->OpenFor(call.bucket, KeyPrefix(call.key));
-    if (!batch.ok()) return call.Fail(FromStatus(batch.status()));
-    upload_target.batch_id = *batch;
-  }
-  auto committed = target.Commit(call.key, upload_target);
-  if (batch_lock.owns_lock()) batch_lock.unlock();
-  if (!committed.ok()) return call.Fail(FromStatus(committed.status()));
-  ObjectRow row = std::move(*committed);
-  row.bucket = call.bucket;
-  row.key = call.key;
-  row.content_type = call.req.get_header_value("Content-Type");
-  auto previous = b.index->Put(row);
-  if (!previous.ok()) {
-    ForgetBytes(b, row);
-    return call.Fail(FromStatus(previous.status()));
-  }
-  if (*previous) ForgetBytes(b, **previous);
-  if (b.prefix_batches && !target.is_image() &&
-      IsMarkerKey(call.key, call.options.complete_marker)) {
-    auto lock = b.prefix_batches->Lock();
-    auto closed = b.prefix_batches->Close(call.bucket, KeyPrefix(call.key));
-    if (!closed.ok()) return call.Fail(FromStatus(closed.status()));
-    if (*closed) call.res.set_header("x-edgepix-batch-id", (*closed)->id);
-  }
-  call.res.status = 200;
-  call.res.set_header("ETag", row.etag);
-  if (!row.job_id.empty()) call.res.set_header("x-edgepix-job-id", row.job_id);
-  for (const char* algorithm : kChecksumAlgorithms) {
-    std::string name = std::string("x-amz-checksum-") + algorithm;
-    if (call.req.has_header(name.c_str()))
-      call.res.set_header(name, call.req.get_header_value(name.c_str()));
-  }
+  PutTarget target(b, max_bytes);
+  PayloadDigests digests(body.wanted);
+  if (auto bad = ReceiveBody(call, reader, body, target, digests)) return call.Fail(*bad);
+  auto row = StoreObject(call, target, "\"" + digests.md5_hex() + "\"",
+                         call.req.get_header_value("Content-Type"));
+  if (row) EchoChecksumHeaders(call);
 }
 
-void GetObject(S3Call& call) {
+std::variant<ObjectSource, S3Error> OpenObject(const S3Call& call, const std::string& bucket,
+                                               const std::string& key) {
   const S3Backends& b = call.backends;
-  auto exists = b.index->BucketExists(call.bucket);
-  if (!exists.ok()) return call.Fail(FromStatus(exists.status()));
-  if (!*exists) return call.Fail("NoSuchBucket", "The specified bucket does not exist");
-  auto row = b.index->Get(call.bucket, call.key);
-  if (!row.ok()) return call.Fail(FromStatus(row.status()));
-
-  std::unique_ptr<BlobReader> reader;
-  std::string variant_data;
-  ObjectRow meta;
+  const S3Error no_key{"NoSuchKey", "The specified key does not exist.", ""};
+  auto exists = b.index->BucketExists(bucket);
+  if (!exists.ok()) return FromStatus(exists.status());
+  if (!*exists) return S3Error{"NoSuchBucket", "The specified bucket does not exist", ""};
+  auto row = b.index->Get(bucket, key);
+  if (!row.ok()) return FromStatus(row.status());
+  ObjectSource source;
   if (*row) {
-    meta = **row;
+    source.meta = **row;
+    const ObjectRow& meta = source.meta;
     auto opened = meta.blob_id.empty() ? b.images->OpenOriginal(meta.job_id)
                                        : b.objects->OpenOriginal(meta.blob_id);
     if (!opened.ok()) {
-      return call.Fail(opened.status().code() == ErrorCode::kNotFound
-                           ? S3Error{"NoSuchKey", "The specified key does not exist.", ""}
-                           : FromStatus(opened.status()));
+      if (opened.status().code() == ErrorCode::kNotFound) return no_key;
+      return FromStatus(opened.status());
     }
-    reader = std::move(*opened);
-  } else {
-    auto split = SplitVariantKey(call.options.variant_key, call.key);
-    std::optional<ObjectRow> original;
-    if (split) {
-      auto found = b.index->Get(call.bucket, split->first);
-      if (found.ok() && *found && !(*found)->job_id.empty()) original = **found;
-    }
-    if (!original) return call.Fail("NoSuchKey", "The specified key does not exist.");
-    auto job = b.jobs->Get(original->job_id);
-    if (!job.ok() ||
-        std::none_of(job->variants.begin(), job->variants.end(),
-                     [&](const VariantRecord& v) { return v.name == split->second; })) {
-      return call.Fail("NoSuchKey", "The specified key does not exist.");
-    }
-    auto data = b.images->ReadVariant(original->job_id, split->second);
-    if (!data.ok()) return call.Fail("NoSuchKey", "The specified key does not exist.");
-    variant_data = std::move(*data);
-    meta.size = variant_data.size();
-    meta.etag = VariantEtag(original->job_id, split->second);
-    meta.content_type = "image/webp";
-    meta.last_modified = job->updated_at;
+    source.reader = std::move(*opened);
+    return source;
   }
+  auto split = SplitVariantKey(call.options.variant_key, key);
+  std::optional<ObjectRow> original;
+  if (split) {
+    auto found = b.index->Get(bucket, split->first);
+    if (found.ok() && *found && !(*found)->job_id.empty()) original = **found;
+  }
+  if (!original) return no_key;
+  auto job = b.jobs->Get(original->job_id);
+  if (!job.ok() || std::none_of(job->variants.begin(), job->variants.end(),
+                                [&](const VariantRecord& v) { return v.name == split->second; })) {
+    return no_key;
+  }
+  auto data = b.images->ReadVariant(original->job_id, split->second);
+  if (!data.ok()) return no_key;
+  source.data = std::move(*data);
+  source.meta.bucket = bucket;
+  source.meta.key = key;
+  source.meta.size = source.data.size();
+  source.meta.etag = VariantEtag(original->job_id, split->second);
+  source.meta.content_type = "image/webp";
+  source.meta.last_modified = job->updated_at;
+  return source;
+}
+
+void GetObject(S3Call& call) {
+  auto opened = OpenObject(call, call.bucket, call.key);
+  if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
+  ObjectSource& source = std::get<ObjectSource>(opened);
+  const ObjectRow& meta = source.meta;
+  std::unique_ptr<BlobReader>& reader = source.reader;
+  std::string& variant_data = source.data;
 
   const uint64_t size = meta.size;
   uint64_t first = 0, length = size;
@@ -388,6 +147,79 @@ void DeleteObject(S3Call& call) {
   if (!removed.ok()) return call.Fail(FromStatus(removed.status()));
   if (*removed) ForgetBytes(b, **removed);
   call.res.status = 204;
+}
+
+std::variant<std::pair<std::string, std::string>, S3Error> ParseCopySource(
+    const std::string& header) {
+  std::string source = header;
+  const size_t version = source.find("?versionId=");
+  if (version != std::string::npos) {
+    if (source.substr(version + 11) != "null") {
+      return S3Error{"InvalidArgument", "Versioning is not supported: versionId must be null", ""};
+    }
+    source.resize(version);
+  }
+  source = PercentDecode(source, false);
+  if (source.starts_with("/")) source.erase(0, 1);
+  const size_t slash = source.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == source.size()) {
+    return S3Error{"InvalidArgument", "Copy Source must mention the source bucket and key", ""};
+  }
+  return std::make_pair(source.substr(0, slash), source.substr(slash + 1));
+}
+
+void GetObjectTagging(S3Call& call) {
+  auto opened = OpenObject(call, call.bucket, call.key);
+  if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
+  call.Xml(200, std::string(kXmlHead) + "<Tagging xmlns=\"" + kS3Namespace +
+                    "\"><TagSet></TagSet></Tagging>");
+}
+
+void CopyObject(S3Call& call) {
+  const S3Backends& b = call.backends;
+  if (call.key.size() > 1024) return call.Fail("KeyTooLongError", "Your key is too long");
+  auto exists = b.index->BucketExists(call.bucket);
+  if (!exists.ok()) return call.Fail(FromStatus(exists.status()));
+  if (!*exists) return call.Fail("NoSuchBucket", "The specified bucket does not exist");
+  auto parsed = ParseCopySource(call.req.get_header_value("x-amz-copy-source"));
+  if (auto* e = std::get_if<S3Error>(&parsed)) return call.Fail(*e);
+  const auto& [src_bucket, src_key] = std::get<std::pair<std::string, std::string>>(parsed);
+  const bool replace = call.req.get_header_value("x-amz-metadata-directive") == "REPLACE";
+  if (src_bucket == call.bucket && src_key == call.key && !replace) {
+    return call.Fail("InvalidRequest",
+                     "This copy request is illegal because it is trying to copy an object to "
+                     "itself without changing the object's metadata.");
+  }
+  auto opened = OpenObject(call, src_bucket, src_key);
+  if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
+  ObjectSource& from = std::get<ObjectSource>(opened);
+  const uint64_t max_bytes = b.intake->options().max_upload_bytes;
+  if (from.meta.size > max_bytes)
+    return call.Fail(FromStatus(Status::Error(ErrorCode::kTooLarge, "")));
+  auto reservation = b.intake->Reserve(from.meta.size);
+  if (!reservation.ok()) return call.Fail(FromStatus(reservation.status()));
+
+  PutTarget target(b, max_bytes);
+  PayloadDigests digests(DigestSet{false, false, false});
+  Status poured = Status::Ok();
+  if (from.reader) {
+    poured = Pour(*from.reader, 0, from.meta.size, target, &digests);
+  } else {
+    digests.Update(from.data.data(), from.data.size());
+    target.Write(from.data.data(), from.data.size());
+  }
+  Status closed = target.Close();
+  digests.Finish();
+  if (!poured.ok()) return call.Fail(FromStatus(poured));
+  if (!closed.ok()) return call.Fail(FromStatus(closed));
+  const std::string content_type =
+      replace ? call.req.get_header_value("Content-Type") : from.meta.content_type;
+  auto row = StoreObject(call, target, "\"" + digests.md5_hex() + "\"", content_type,
+                         ObjectChangeKind::kCopy);
+  if (!row) return;
+  call.Xml(200, std::string(kXmlHead) + "<CopyObjectResult xmlns=\"" + kS3Namespace +
+                    "\"><LastModified>" + row->last_modified + "</LastModified><ETag>" +
+                    XmlEscape(row->etag) + "</ETag></CopyObjectResult>");
 }
 
 }  // namespace edgepix::s3

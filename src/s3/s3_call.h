@@ -5,14 +5,20 @@
 
 #include <httplib.h>
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 
 #include "s3/s3_errors.h"
 #include "s3/s3_server.h"
 #include "s3/sigv4.h"
 
 namespace edgepix::s3 {
+
+inline constexpr const char* kXmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+inline constexpr const char* kS3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 struct S3Call {
   const httplib::Request& req;
@@ -38,10 +44,35 @@ struct S3Call {
   void Xml(int status, const std::string& body);
 };
 
+// An object's metadata and bytes: a stored object (a plain blob or a job's
+// original, read through `reader`) or a variant of an image object (`data`).
+struct ObjectSource {
+  ObjectRow meta;
+  std::unique_ptr<BlobReader> reader;
+  std::string data;
+};
+// Finds bucket/key (a stored object or a variant key); NoSuchBucket, NoSuchKey.
+std::variant<ObjectSource, S3Error> OpenObject(const S3Call& call, const std::string& bucket,
+                                               const std::string& key);
+// The bucket and key of an x-amz-copy-source header ("bucket/key" or
+// "/bucket/key", URL-encoded, "?versionId=null" allowed).
+std::variant<std::pair<std::string, std::string>, S3Error> ParseCopySource(
+    const std::string& header);
+
 // Operations (object_ops.cpp, bucket_ops.cpp).
 void PutObject(S3Call& call, const httplib::ContentReader& reader);
 void GetObject(S3Call& call);  // GET and HEAD
 void DeleteObject(S3Call& call);
+void CopyObject(S3Call& call);        // PUT with x-amz-copy-source
+void GetObjectTagging(S3Call& call);  // always an empty tag set
+// Multipart uploads (multipart_ops.cpp).
+void CreateMultipartUpload(S3Call& call);
+void UploadPart(S3Call& call, const httplib::ContentReader& reader);
+void UploadPartCopy(S3Call& call);
+void CompleteMultipartUpload(S3Call& call);
+void AbortMultipartUpload(S3Call& call);
+void ListParts(S3Call& call);
+void ListMultipartUploads(S3Call& call);
 void CreateBucket(S3Call& call);
 void HeadBucket(S3Call& call);
 void DeleteBucket(S3Call& call);

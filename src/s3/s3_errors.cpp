@@ -6,7 +6,7 @@
 namespace edgepix::s3 {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, int>, 27> kStatuses = {{
+constexpr std::array<std::pair<std::string_view, int>, 33> kStatuses = {{
     {"AccessDenied", 403},
     {"AuthorizationHeaderMalformed", 400},
     {"AuthorizationQueryParametersError", 400},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<std::string_view, int>, 27> kStatuses = {{
     {"BucketAlreadyOwnedByYou", 409},
     {"BucketNotEmpty", 409},
     {"EntityTooLarge", 400},
+    {"EntityTooSmall", 400},
     {"IncompleteBody", 400},
     {"InsufficientStorage", 507},
     {"InternalError", 500},
@@ -21,14 +22,19 @@ constexpr std::array<std::pair<std::string_view, int>, 27> kStatuses = {{
     {"InvalidArgument", 400},
     {"InvalidBucketName", 400},
     {"InvalidDigest", 400},
+    {"InvalidPart", 400},
+    {"InvalidPartOrder", 400},
     {"InvalidRange", 416},
     {"InvalidRequest", 400},
     {"KeyTooLongError", 400},
+    {"MalformedXML", 400},
     {"MethodNotAllowed", 405},
     {"MissingContentLength", 411},
     {"NoSuchBucket", 404},
     {"NoSuchKey", 404},
+    {"NoSuchUpload", 404},
     {"NotImplemented", 501},
+    {"OperationAborted", 409},
     {"RequestTimeTooSkewed", 403},
     {"ServiceUnavailable", 503},
     {"SignatureDoesNotMatch", 403},

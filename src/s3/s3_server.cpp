@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "http/crypto.h"
 #include "s3/checksums.h"
+#include "s3/multipart_sweep.h"
 #include "s3/s3_call.h"
 #include "s3/sigv2.h"
 #include "s3/uri_encode.h"
@@ -81,6 +82,15 @@ AuthResult Authenticate(const S3Options& options, const httplib::Request& req) {
   return refused;
 }
 
+// Whether every sub-resource parameter of the request is one of `allowed`.
+bool OnlyParams(const S3Call& call, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : call.query) {
+    if (IsPlainParam(name)) continue;
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) return false;
+  }
+  return true;
+}
+
 void Dispatch(S3Call& call, const httplib::ContentReader* reader) {
   const std::string& m = call.req.method;
   bool sub_resource = false, list_params = false;
@@ -97,11 +107,17 @@ void Dispatch(S3Call& call, const httplib::ContentReader* reader) {
     call.Fail("NotImplemented",
               "A header or query you provided implies functionality that is not implemented");
   };
+  const bool copy = call.req.has_header("x-amz-copy-source");
   if (call.bucket.empty()) {
     if (m == "GET" && !sub_resource) return ListBuckets(call);
     return not_implemented();
   }
   if (call.key.empty()) {
+    if (m == "GET" && call.HasParam("uploads") &&
+        OnlyParams(call, {"uploads", "prefix", "key-marker", "upload-id-marker", "max-uploads",
+                          "encoding-type"})) {
+      return ListMultipartUploads(call);
+    }
     if (sub_resource || m == "POST") return not_implemented();
     if (m == "PUT") return CreateBucket(call);
     if (m == "HEAD") return HeadBucket(call);
@@ -113,9 +129,26 @@ void Dispatch(S3Call& call, const httplib::ContentReader* reader) {
     }
     return not_implemented();
   }
-  if (sub_resource || list_params || m == "POST" || call.req.has_header("x-amz-copy-source")) {
+  if (call.HasParam("uploadId")) {
+    if (m == "PUT" && call.HasParam("partNumber") && OnlyParams(call, {"uploadId", "partNumber"})) {
+      if (copy) return UploadPartCopy(call);
+      if (reader) return UploadPart(call, *reader);
+    }
+    if (m == "POST" && OnlyParams(call, {"uploadId"})) return CompleteMultipartUpload(call);
+    if (m == "DELETE" && OnlyParams(call, {"uploadId"})) return AbortMultipartUpload(call);
+    if (m == "GET" && OnlyParams(call, {"uploadId", "max-parts", "part-number-marker"})) {
+      return ListParts(call);
+    }
     return not_implemented();
   }
+  if (m == "POST" && call.HasParam("uploads") && OnlyParams(call, {"uploads"})) {
+    return CreateMultipartUpload(call);
+  }
+  if (m == "GET" && call.HasParam("tagging") && OnlyParams(call, {"tagging"})) {
+    return GetObjectTagging(call);
+  }
+  if (sub_resource || list_params || m == "POST") return not_implemented();
+  if (m == "PUT" && copy) return CopyObject(call);
   if (m == "PUT" && reader) return PutObject(call, *reader);
   if (m == "GET" || m == "HEAD") return GetObject(call);
   if (m == "DELETE") return DeleteObject(call);
@@ -297,6 +330,11 @@ Result<int> S3Server::Bind() {
     Status st = backends_.index->CreateBucket(name);
     if (!st.ok() && st.code() != ErrorCode::kConflict) return st;
   }
+  if (backends_.uploads && backends_.parts && !sweeper_) {
+    EDGEPIX_RETURN_IF_ERROR(RemoveOrphanParts(backends_.uploads, backends_.parts));
+    sweeper_ = std::make_unique<MultipartSweeper>(backends_.uploads, backends_.parts,
+                                                  options_.multipart_ttl);
+  }
   int port = options_.port == 0
                  ? server_->bind_to_any_port(options_.host)
                  : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
@@ -323,6 +361,7 @@ Status S3Server::Listen() {
 }
 
 void S3Server::Stop() {
+  if (sweeper_) sweeper_->Stop();
   std::unique_lock lock(mu_);
   stopping_ = true;
   // httplib's stop() does nothing before its accept loop runs, and may be

@@ -4,10 +4,14 @@
 // Every request is authenticated (SigV4 header or presigned query, SigV2
 // presigned query) before anything is read or stored; CORS preflights are the
 // only unauthenticated requests. Operations: PutObject, GetObject (Range),
-// HeadObject, DeleteObject, ListObjectsV2, CreateBucket, HeadBucket,
-// ListBuckets, DeleteBucket, GetBucketLocation; anything else is 501
-// NotImplemented. A PutObject whose bytes sniff as an image becomes a job
-// through jobs/Intake (header x-edgepix-job-id); its variants are readable
+// HeadObject, DeleteObject, CopyObject, GetObjectTagging (empty),
+// ListObjectsV2, CreateBucket, HeadBucket, ListBuckets, DeleteBucket,
+// GetBucketLocation, and multipart uploads (CreateMultipartUpload, UploadPart,
+// UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload, ListParts,
+// ListMultipartUploads: parts staged in their
+// own BlobStore, recorded in MultipartIndex, stale ones swept after
+// S3Options::multipart_ttl); anything else is 501 NotImplemented. A PutObject whose bytes sniff as
+// an image becomes a job through jobs/Intake (header x-edgepix-job-id); its variants are readable
 // (and listed) under the --s3-variant-key template. Other objects are stored
 // in their own BlobStore (fsync'd, atomic); metadata lives in ObjectIndex.
 // With --s3-complete-marker (S3Backends::prefix_batches) an image joins its
@@ -20,6 +24,7 @@
 // server.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -55,12 +60,16 @@ struct S3Options {
   std::vector<std::string> notify;
   // --s3-complete-marker: PUT PREFIX/NAME closes PREFIX/'s batch; empty = off.
   std::string complete_marker;
+  // Multipart uploads older than this are aborted by the sweep.
+  std::chrono::seconds multipart_ttl = std::chrono::hours(24);
   int http_threads = 64;
   int read_timeout_seconds = 30;
   uint64_t min_free_bytes = 64ull << 20;
 };
 
 class PrefixBatches;
+class MultipartIndex;
+class MultipartSweeper;
 
 struct S3Backends {
   ObjectIndex* index = nullptr;
@@ -72,6 +81,10 @@ struct S3Backends {
   WorkerPool* workers = nullptr;  // may be null
   // --s3-complete-marker's batches; null when the flag is not set.
   PrefixBatches* prefix_batches = nullptr;
+  // Multipart uploads: their rows and the staged parts' bytes (both or
+  // neither; without them multipart requests answer 501).
+  MultipartIndex* uploads = nullptr;
+  BlobStore* parts = nullptr;
 };
 
 // S3's bucket naming rules: 3-63 of [a-z0-9.-], alphanumeric at both ends, no "..".
@@ -81,7 +94,8 @@ class S3Server {
  public:
   S3Server(S3Backends backends, S3Options options);
   ~S3Server();
-  // Creates the --s3-bucket buckets and binds; returns the port.
+  // Creates the --s3-bucket buckets, removes orphaned parts, starts the
+  // multipart sweep and binds; returns the port.
   Result<int> Bind();
   Status Listen();
   void Stop();
@@ -90,6 +104,7 @@ class S3Server {
   S3Backends backends_;
   S3Options options_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<MultipartSweeper> sweeper_;
   std::mutex mu_;
   std::condition_variable listen_ended_;
   bool stopping_ = false;   // under mu_

@@ -15,7 +15,8 @@
 namespace edgepix::webhooks {
 
 struct S3ObjectEvent {
-  std::string event_name;  // "ObjectCreated:Put" or "ObjectRemoved:Delete"
+  std::string event_name;  // "ObjectCreated:Put" (:Copy, :CompleteMultipartUpload) or
+                           // "ObjectRemoved:Delete"
   std::string region;
   std::string event_time;  // ISO 8601 UTC with milliseconds
   std::string bucket;

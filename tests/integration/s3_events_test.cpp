@@ -1,11 +1,13 @@
 // S3 event notifications and marker batches against the real binary, driven
-// by Debian's python3-boto3 (tests/s3/s3_clients.py groups "notify" and
-// "marker") with the webhook receiver (receiver.py, which checks every
+// by Debian's python3-boto3 (tests/s3/s3_clients.py groups "notify",
+// "notify_more" and "marker") with the webhook receiver (receiver.py, which checks every
 // Standard Webhooks signature with Python's hmac):
 //  - --s3-notify gets S3-shaped events (Records[], aws:s3, ObjectCreated:Put
 //    with size and unquoted eTag, ObjectRemoved:Delete, the key URL-encoded
 //    with '+' for spaces, growing sequencers) for a plain object and an image,
 //    retried after a 503 under the same webhook-id, listed as deliveries;
+//  - CopyObject and CompleteMultipartUpload as ObjectCreated:Copy and
+//    ObjectCreated:CompleteMultipartUpload (group "notify_more");
 //  - with --s3-complete-marker _complete, three images under event1/ and the
 //    marker event1/_complete make one batch.completed with 3 jobs at the
 //    --webhook endpoint (an image under other/ is not in it);
@@ -103,6 +105,34 @@ TEST_CASE("S3 events: --s3-notify gets signed ObjectCreated:Put and ObjectRemove
   for (const auto& d : listed) ++types[d["type"].get<std::string>()];
   CHECK(types["s3:ObjectCreated:Put"] == 2);
   CHECK(types["s3:ObjectRemoved:Delete"] == 1);
+  CHECK(server.Stop());
+}
+
+TEST_CASE("S3 events: CopyObject and CompleteMultipartUpload send their own event names") {
+  WebhookReceiver receiver(kWebhookSecret);
+  const int s3_port = FreeLoopbackPort();
+  std::vector<std::string> args = S3ServerArgs(s3_port);
+  args.insert(args.end(), {"--s3-notify", receiver.url("/s3"), "--webhook-secret", kWebhookSecret});
+  ServerProcess server(args);
+  TempDir scratch;
+  const std::string image = scratch.Join("photo.jpg");
+  WriteFileOrDie(image, MakeJpeg(64, 64));
+  int code = RunS3ClientGroup(server, s3_port, "notify_more", image);
+  if (code == kSkipReturnCode) {
+    CHECK(server.Stop());
+    EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
+  }
+  REQUIRE(code == 0);
+  auto got = receiver.WaitFor([](const auto& rs) { return rs.size() >= 3; }, 30);
+  std::set<std::string> names;
+  for (const auto& r : got) {
+    CHECK(r["signature_ok"] == true);
+    names.insert(Record(r)["eventName"].get<std::string>() + " " +
+                 Record(r)["s3"]["object"]["key"].get<std::string>());
+  }
+  CHECK(names == std::set<std::string>{"ObjectCreated:Put more/a.txt",
+                                       "ObjectCreated:Copy more/b.txt",
+                                       "ObjectCreated:CompleteMultipartUpload more/c.bin"});
   CHECK(server.Stop());
 }
 

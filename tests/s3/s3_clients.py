@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Real S3 clients against edgepix's --s3-listen endpoint.
 
-Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk, slowdown)
+Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk, slowdown,
+notify, notify_more, marker, multipart, awscli_multipart, mpu_begin, mpu_finish, copy,
+job_delete, retain, sweep)
 Environment: EDGEPIX_S3_URL (http://127.0.0.1:PORT), EDGEPIX_S3_KEY, EDGEPIX_S3_SECRET,
 EDGEPIX_S3_BUCKET (exists), EDGEPIX_S3_IMAGE (a JPEG file), EDGEPIX_S3_DATA (the data dir).
 Exits 0 when every check passed, 1 on the first failure, 77 when a client is missing
@@ -72,6 +74,34 @@ def object_count():
     """Files stored for plain objects (tmp/ excluded): nothing may appear on refusals."""
     root = os.path.join(DATA, "s3-objects", "originals")
     return sum(len(files) for _, _, files in os.walk(root))
+
+
+def staged_files():
+    """Files of the multipart staging area, temp files included."""
+    root = os.path.join(DATA, "s3-multipart")
+    return sum(len(files) for _, _, files in os.walk(root))
+
+
+def client_error(call, *args, **kwargs):
+    """The (S3 error code, HTTP status) a boto3 call fails with; None when it succeeds."""
+    import botocore.exceptions
+    try:
+        call(*args, **kwargs)
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+    return None
+
+
+def wait_for_job(job, seconds=120):
+    """The job's JSON from the main API once it is COMPLETED or FAILED."""
+    import json
+    main = os.environ.get("EDGEPIX_MAIN_URL", "")
+    status, _, body = http("GET", main + "/api/jobs/%s?wait=%d" % (job, seconds))
+    check(status == 200, "GET /api/jobs/%s answers 200" % job)
+    return json.loads(body)
+
+
+MIB = 1024 * 1024
 
 
 def group_boto3():
@@ -250,7 +280,7 @@ def group_curl():
     check(b"<Code>SignatureDoesNotMatch</Code>" in out and out.endswith(b"403"), "curl, wrong secret: 403")
 
 
-def sigv4_headers(method, path, headers, payload_hash, when=None):
+def sigv4_headers(method, path, headers, payload_hash, when=None, query=""):
     """SigV4 Authorization for a request whose x-amz-content-sha256 is given as is
     (botocore replaces it), written out from the documented algorithm; returns
     (headers, seed signature, signing key, date, scope)."""
@@ -264,7 +294,7 @@ def sigv4_headers(method, path, headers, payload_hash, when=None):
     h["x-amz-content-sha256"] = payload_hash
     names = sorted(k.lower() for k in h)
     lower = {k.lower(): str(v).strip() for k, v in h.items()}
-    canonical = "\n".join([method, path, "", "".join("%s:%s\n" % (n, lower[n]) for n in names),
+    canonical = "\n".join([method, path, query, "".join("%s:%s\n" % (n, lower[n]) for n in names),
                            ";".join(names), payload_hash])
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
                          hashlib.sha256(canonical.encode()).hexdigest()])
@@ -436,6 +466,15 @@ def group_disk():
         check(e.response["ResponseMetadata"]["HTTPStatusCode"] == 507 and
               e.response["Error"]["Code"] == "InsufficientStorage", "507 InsufficientStorage")
     check("Contents" not in s3.list_objects_v2(Bucket=BUCKET), "nothing stored")
+    # Multipart: the parts count against the margin too.
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="mpu.bin")["UploadId"]
+    check(client_error(s3.upload_part, Bucket=BUCKET, Key="mpu.bin", UploadId=upload, PartNumber=1,
+                       Body=b"x" * 100) == ("InsufficientStorage", 507),
+          "UploadPart without the margin: 507 InsufficientStorage")
+    check(s3.list_parts(Bucket=BUCKET, Key="mpu.bin", UploadId=upload).get("Parts", []) == [],
+          "the refused part is not listed")
+    check(staged_files() == 0, "the refused part left no file")
+    s3.abort_multipart_upload(Bucket=BUCKET, Key="mpu.bin", UploadId=upload)
 
 
 def group_slowdown():
@@ -472,6 +511,18 @@ def group_notify():
     s3.delete_object(Bucket=BUCKET, Key="notes/my file+1.txt")
 
 
+def group_notify_more():
+    """Server with --s3-notify: a CopyObject and a CompleteMultipartUpload. The C++ side reads
+    their event names."""
+    s3 = boto3_client()
+    s3.put_object(Bucket=BUCKET, Key="more/a.txt", Body=b"hello")
+    s3.copy_object(Bucket=BUCKET, Key="more/b.txt", CopySource={"Bucket": BUCKET, "Key": "more/a.txt"})
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="more/c.bin")["UploadId"]
+    etag = s3.upload_part(Bucket=BUCKET, Key="more/c.bin", UploadId=upload, PartNumber=1, Body=b"one part")["ETag"]
+    s3.complete_multipart_upload(Bucket=BUCKET, Key="more/c.bin", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+
+
 def group_marker():
     """Server with --s3-complete-marker _complete: three images under event1/, one under
     other/, then event1/_complete. The C++ side waits for batch.completed."""
@@ -489,9 +540,298 @@ def group_marker():
     print("BATCH=" + batch)
 
 
+def group_multipart():
+    """boto3's upload_file in 5 MiB parts (a plain file, then the JPEG: a job), the multipart
+    operations one by one, S3's refusals of bad part lists, and abort leaving nothing."""
+    from boto3.s3.transfer import TransferConfig
+    s3 = boto3_client()
+    config = TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB)
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "big.bin")
+        data = os.urandom(12 * MIB + 12345)
+        with open(src, "wb") as f:
+            f.write(data)
+        s3.upload_file(src, BUCKET, "mpu/big.bin", Config=config)
+    head = s3.head_object(Bucket=BUCKET, Key="mpu/big.bin")
+    md5s = b"".join(hashlib.md5(data[i:i + 5 * MIB]).digest() for i in range(0, len(data), 5 * MIB))
+    check(head["ContentLength"] == len(data), "upload_file in parts: the whole size")
+    check(head["ETag"] == '"%s-3"' % hashlib.md5(md5s).hexdigest(), "multipart ETag: MD5 of the MD5s, -3")
+    check(s3.get_object(Bucket=BUCKET, Key="mpu/big.bin")["Body"].read() == data, "the bytes read back")
+    # An image put in parts becomes a job, like a PutObject.
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    check(len(jpeg) > 8 * MIB, "the photo is over the 8 MiB multipart threshold")
+    s3.upload_file(IMAGE, BUCKET, "mpu/photo.jpg", Config=config)
+    got = s3.get_object(Bucket=BUCKET, Key="mpu/photo.jpg")
+    check(got["Body"].read() == jpeg, "the photo read back")
+    job = got["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-job-id", "")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="mpu/").get("Contents", [])]
+    check("mpu/photo.jpg" in keys, "the photo is listed")
+    # A managed copy over the threshold: UploadPartCopy with byte ranges.
+    s3.copy({"Bucket": BUCKET, "Key": "mpu/big.bin"}, BUCKET, "mpu/big-copy.bin", Config=config)
+    copied = s3.get_object(Bucket=BUCKET, Key="mpu/big-copy.bin")
+    check(copied["Body"].read() == data and copied["ETag"] == head["ETag"],
+          "boto3 copy in parts (UploadPartCopy): the same bytes and multipart ETag")
+    check(staged_files() == 0, "completed uploads leave no staged part")
+
+    # The operations one by one, with checksums on the parts.
+    key = "mpu/by-hand.bin"
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key=key, ContentType="application/x-test")["UploadId"]
+    p1, p2, p3 = os.urandom(5 * MIB), os.urandom(5 * MIB), b"tail"
+    e1 = s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=1, Body=p1,
+                        ChecksumAlgorithm="CRC32")["ETag"]
+    check(e1 == '"%s"' % hashlib.md5(p1).hexdigest(), "UploadPart ETag is the part's MD5")
+    bad_crc = base64.b64encode(zlib.crc32(b"other").to_bytes(4, "big")).decode()
+    check(client_error(s3.upload_part, Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=2, Body=p2,
+                       ChecksumCRC32=bad_crc) == ("BadDigest", 400), "a part with a wrong CRC32: BadDigest")
+    e2 = s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=2, Body=p2)["ETag"]
+    e3 = s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=3, Body=p3)["ETag"]
+    # Parts as aws-chunked bodies, like PutObject: the signed chunk chain, then the
+    # unsigned body with a CRC32 trailer (a wrong one refused), each replacing part 2.
+    query = "partNumber=2&uploadId=" + upload
+    path = "/%s/%s" % (BUCKET, key)
+    chunked = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(p2))}
+    h, seed, skey, amz_date, scope = sigv4_headers("PUT", path, chunked, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+                                                   query=query)
+    status, headers, _ = http("PUT", URL + path + "?" + query,
+                              signed_chunks(skey, amz_date, scope, seed, [p2[:65536], p2[65536:]]), h)
+    check(status == 200 and headers.get("ETag") == e2, "UploadPart with a signed aws-chunked body")
+    for checksum, want, what in ((zlib.crc32(p2), 200, "UploadPart, unsigned body with a CRC32 trailer"),
+                                 (zlib.crc32(b"x"), 400, "UploadPart, a wrong CRC32 trailer: refused")):
+        trailer = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(p2)),
+                   "x-amz-trailer": "x-amz-checksum-crc32"}
+        h, *_ = sigv4_headers("PUT", path, trailer, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", query=query)
+        framed = (b"%x\r\n" % len(p2) + p2 + b"\r\n0\r\nx-amz-checksum-crc32:" +
+                  base64.b64encode(checksum.to_bytes(4, "big")) + b"\r\n\r\n")
+        status, headers, body = http("PUT", URL + path + "?" + query, framed, h)
+        check(status == want and (want != 200 or headers.get("ETag") == e2) and
+              (want == 200 or error_code(body) == "BadDigest"), what)
+    parts = s3.list_parts(Bucket=BUCKET, Key=key, UploadId=upload)["Parts"]
+    check([(p["PartNumber"], p["ETag"], p["Size"]) for p in parts] ==
+          [(1, e1, len(p1)), (2, e2, len(p2)), (3, e3, len(p3))], "ListParts")
+    check(staged_files() == 3, "a replaced part's file is gone")
+    page = s3.list_parts(Bucket=BUCKET, Key=key, UploadId=upload, MaxParts=2)
+    check(page["IsTruncated"] and [p["PartNumber"] for p in page["Parts"]] == [1, 2] and
+          page["NextPartNumberMarker"] == 2, "ListParts max-parts=2 is truncated")
+    rest = s3.list_parts(Bucket=BUCKET, Key=key, UploadId=upload, PartNumberMarker=2)
+    check([p["PartNumber"] for p in rest["Parts"]] == [3], "ListParts after part-number-marker 2")
+    uploads = s3.list_multipart_uploads(Bucket=BUCKET, Prefix="mpu/")["Uploads"]
+    check([(u["Key"], u["UploadId"]) for u in uploads] == [(key, upload)], "ListMultipartUploads")
+
+    def complete(parts):
+        return client_error(s3.complete_multipart_upload, Bucket=BUCKET, Key=key, UploadId=upload,
+                            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in parts]})
+    check(complete([(2, e2), (1, e1), (3, e3)]) == ("InvalidPartOrder", 400), "parts out of order: InvalidPartOrder")
+    check(complete([(1, e1), (2, e1), (3, e3)]) == ("InvalidPart", 400), "a wrong ETag: InvalidPart")
+    check(complete([(1, e1), (4, e3)]) == ("InvalidPart", 400), "a part never uploaded: InvalidPart")
+    check(complete([(1, e1), (3, e3), (2, e2)]) == ("InvalidPartOrder", 400), "3 before 2: InvalidPartOrder")
+    check(complete([(3, e3), (2, e2)]) == ("InvalidPartOrder", 400), "descending: InvalidPartOrder")
+    check(complete([(1, e1), (3, e3)]) is None, "parts 1 and 3 complete the upload")
+    got = s3.get_object(Bucket=BUCKET, Key=key)
+    check(got["Body"].read() == p1 + p3 and got["ContentType"] == "application/x-test",
+          "the object is parts 1 and 3, with the upload's Content-Type")
+    check(client_error(s3.list_parts, Bucket=BUCKET, Key=key, UploadId=upload) == ("NoSuchUpload", 404),
+          "a completed upload is gone: NoSuchUpload")
+    check(staged_files() == 0, "part 2, not used, was deleted with the upload")
+
+    # EntityTooSmall: a part under 5 MiB that is not the last.
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key=key)["UploadId"]
+    small = s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=1, Body=b"small")["ETag"]
+    last = s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=2, Body=b"last")["ETag"]
+    check(complete([(1, small), (2, last)]) == ("EntityTooSmall", 400), "a small part before the last: EntityTooSmall")
+    check(client_error(s3.upload_part, Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=10001,
+                       Body=b"x") == ("InvalidArgument", 400), "part number 10001: InvalidArgument")
+    # Abort leaves nothing: no row, no file, the object as it was.
+    check(staged_files() == 2, "two parts staged")
+    s3.abort_multipart_upload(Bucket=BUCKET, Key=key, UploadId=upload)
+    check(staged_files() == 0, "abort leaves no file")
+    check("Uploads" not in s3.list_multipart_uploads(Bucket=BUCKET), "abort leaves no upload")
+    check(client_error(s3.upload_part, Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=3,
+                       Body=b"x") == ("NoSuchUpload", 404), "a part of an aborted upload: NoSuchUpload")
+    check(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == p1 + p3, "the object is unchanged")
+    check(client_error(s3.create_multipart_upload, Bucket="no-such-bucket", Key="k") ==
+          ("NoSuchBucket", 404), "CreateMultipartUpload in a missing bucket: NoSuchBucket")
+    if job:
+        done = wait_for_job(job)
+        check(done["status"] == "COMPLETED", "the photo put in parts was processed")
+
+
+def group_awscli_multipart():
+    """aws s3 cp of a photo over the CLI's 8 MiB multipart threshold, back and removed."""
+    aws = "/usr/bin/aws"
+    if not os.path.exists(aws):
+        print("SKIP: Debian's awscli is not installed", file=sys.stderr)
+        sys.exit(SKIP)
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null",
+               AWS_SHARED_CREDENTIALS_FILE="/dev/null", HOME=tempfile.gettempdir())
+
+    def run(*args):
+        p = subprocess.run([aws, "--endpoint-url", URL] + list(args), env=env,
+                           capture_output=True, text=True, timeout=300)
+        if p.returncode != 0:
+            print(p.stdout, p.stderr, file=sys.stderr)
+        return p
+
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    check(len(jpeg) > 8 * MIB, "the photo is over the 8 MiB multipart threshold")
+    check(run("s3", "cp", "--no-progress", IMAGE, "s3://%s/cli/big.jpg" % BUCKET).returncode == 0,
+          "aws s3 cp of the big photo")
+    import json
+    head = run("s3api", "head-object", "--bucket", BUCKET, "--key", "cli/big.jpg")
+    meta = json.loads(head.stdout)
+    check(meta["ContentLength"] == len(jpeg) and meta["ETag"].endswith('-2"'),
+          "it went in two parts (multipart ETag -2)")
+    with tempfile.TemporaryDirectory() as d:
+        dst = os.path.join(d, "back.jpg")
+        check(run("s3", "cp", "--no-progress", "s3://%s/cli/big.jpg" % BUCKET, dst).returncode == 0,
+              "aws s3 cp download")
+        with open(dst, "rb") as f:
+            check(f.read() == jpeg, "downloaded bytes equal")
+    check(staged_files() == 0, "no staged part left")
+    # S3 to S3: over 8 MiB the CLI reads the tags, then copies in parts (UploadPartCopy).
+    check(run("s3", "cp", "--no-progress", "s3://%s/cli/big.jpg" % BUCKET,
+              "s3://%s/cli/copy.jpg" % BUCKET).returncode == 0, "aws s3 cp from S3 to S3")
+    meta = json.loads(run("s3api", "head-object", "--bucket", BUCKET, "--key", "cli/copy.jpg").stdout)
+    check(meta["ContentLength"] == len(jpeg) and meta["ETag"].endswith('-2"'), "the copy went in two parts")
+    check(run("s3", "rm", "s3://%s/cli/big.jpg" % BUCKET).returncode == 0, "aws s3 rm")
+
+
+def group_sweep():
+    """Server with --s3-multipart-ttl 2s: an upload left alone is aborted by the sweep, its part
+    file deleted (polled, no timing assert)."""
+    s3 = boto3_client()
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="left/alone.bin")["UploadId"]
+    s3.upload_part(Bucket=BUCKET, Key="left/alone.bin", UploadId=upload, PartNumber=1, Body=b"x" * 1000)
+    check(staged_files() == 1, "a part is staged")
+    for _ in range(1200):
+        if "Uploads" not in s3.list_multipart_uploads(Bucket=BUCKET) and staged_files() == 0:
+            break
+        time.sleep(0.1)
+    check("Uploads" not in s3.list_multipart_uploads(Bucket=BUCKET), "the stale upload was swept")
+    check(staged_files() == 0, "its part file is gone")
+    check(client_error(s3.upload_part, Bucket=BUCKET, Key="left/alone.bin", UploadId=upload, PartNumber=2,
+                       Body=b"x") == ("NoSuchUpload", 404), "a part of a swept upload: NoSuchUpload")
+
+
+RESTART_KEY = "restart/photo.jpg"
+
+
+def group_mpu_begin():
+    """Before a kill -9: an upload of the photo with its first 5 MiB part only."""
+    s3 = boto3_client()
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key=RESTART_KEY, ContentType="image/jpeg")["UploadId"]
+    s3.upload_part(Bucket=BUCKET, Key=RESTART_KEY, UploadId=upload, PartNumber=1, Body=jpeg[:5 * MIB])
+    check(staged_files() == 1, "part 1 is staged")
+
+
+def group_mpu_finish():
+    """After the kill -9 and a restart: the upload is still there, part 2 completes it."""
+    s3 = boto3_client()
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    uploads = s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", [])
+    check([u["Key"] for u in uploads] == [RESTART_KEY], "the upload survived the kill")
+    upload = uploads[0]["UploadId"]
+    parts = s3.list_parts(Bucket=BUCKET, Key=RESTART_KEY, UploadId=upload)["Parts"]
+    e1 = '"%s"' % hashlib.md5(jpeg[:5 * MIB]).hexdigest()
+    check([(p["PartNumber"], p["ETag"], p["Size"]) for p in parts] == [(1, e1, 5 * MIB)],
+          "part 1 survived the kill")
+    e2 = s3.upload_part(Bucket=BUCKET, Key=RESTART_KEY, UploadId=upload, PartNumber=2,
+                        Body=jpeg[5 * MIB:])["ETag"]
+    r = s3.complete_multipart_upload(Bucket=BUCKET, Key=RESTART_KEY, UploadId=upload, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]})
+    job = r["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-job-id", "")
+    check(len(job) == 22, "the completed photo is a job")
+    check(s3.get_object(Bucket=BUCKET, Key=RESTART_KEY)["Body"].read() == jpeg, "the photo reads back whole")
+    check(staged_files() == 0, "no staged part left")
+    check(wait_for_job(job)["status"] == "COMPLETED", "the job was processed")
+
+
+def group_copy():
+    """CopyObject: a plain object, an image (a new job), refusals."""
+    s3 = boto3_client()
+    s3.put_object(Bucket=BUCKET, Key="src/a.txt", Body=b"copy me", ContentType="text/plain")
+    r = s3.copy_object(Bucket=BUCKET, Key="dst/a.txt", CopySource={"Bucket": BUCKET, "Key": "src/a.txt"})
+    check(r["CopyObjectResult"]["ETag"] == '"%s"' % hashlib.md5(b"copy me").hexdigest(),
+          "CopyObjectResult carries the copy's ETag")
+    got = s3.get_object(Bucket=BUCKET, Key="dst/a.txt")
+    check(got["Body"].read() == b"copy me" and got["ContentType"] == "text/plain",
+          "the copy reads back, Content-Type copied")
+    s3.copy_object(Bucket=BUCKET, Key="dst/b.txt", CopySource={"Bucket": BUCKET, "Key": "src/a.txt"},
+                   MetadataDirective="REPLACE", ContentType="text/x-other")
+    check(s3.head_object(Bucket=BUCKET, Key="dst/b.txt")["ContentType"] == "text/x-other",
+          "MetadataDirective=REPLACE takes the new Content-Type")
+    s3.delete_object(Bucket=BUCKET, Key="src/a.txt")
+    check(s3.get_object(Bucket=BUCKET, Key="dst/a.txt")["Body"].read() == b"copy me",
+          "the copy outlives its source")
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    put = s3.put_object(Bucket=BUCKET, Key="src/photo.jpg", Body=jpeg)
+    original_job = put["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-job-id", "")
+    r = s3.copy_object(Bucket=BUCKET, Key="dst/photo.jpg", CopySource="%s/src/photo.jpg" % BUCKET)
+    job = r["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-job-id", "")
+    check(len(job) == 22 and job != original_job, "the copied photo is a new job")
+    check(s3.get_object(Bucket=BUCKET, Key="dst/photo.jpg")["Body"].read() == jpeg, "the copied photo reads back")
+    check(wait_for_job(job)["status"] == "COMPLETED", "the copy's job is processed")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="dst/").get("Contents", [])]
+    check(any(k.startswith("dst/photo.jpg.") and k.endswith(".webp") for k in keys),
+          "the copy's variants are listed")
+    check(client_error(s3.copy_object, Bucket=BUCKET, Key="dst/x", CopySource={"Bucket": "no-such-bucket", "Key": "k"})
+          == ("NoSuchBucket", 404), "a source in a missing bucket: NoSuchBucket")
+    check(client_error(s3.copy_object, Bucket=BUCKET, Key="dst/x", CopySource={"Bucket": BUCKET, "Key": "src/none"})
+          == ("NoSuchKey", 404), "a missing source key: NoSuchKey")
+    check(client_error(s3.copy_object, Bucket=BUCKET, Key="dst/a.txt", CopySource={"Bucket": BUCKET, "Key": "dst/a.txt"})
+          == ("InvalidRequest", 400), "a copy onto itself without REPLACE: InvalidRequest")
+
+
+def group_job_delete():
+    """DELETE /api/images/{id} of an image put through S3: its key is no longer listed or readable."""
+    s3 = boto3_client()
+    with open(IMAGE, "rb") as f:
+        jpeg = f.read()
+    put = s3.put_object(Bucket=BUCKET, Key="gone/photo.jpg", Body=jpeg)
+    job = put["ResponseMetadata"]["HTTPHeaders"].get("x-edgepix-job-id", "")
+    s3.put_object(Bucket=BUCKET, Key="gone/note.txt", Body=b"stays")
+    wait_for_job(job)
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="gone/")["Contents"]]
+    check("gone/photo.jpg" in keys and len(keys) > 2, "the photo and its variants are listed")
+    status, _, _ = http("DELETE", os.environ["EDGEPIX_MAIN_URL"] + "/api/images/" + job)
+    check(status == 204, "DELETE /api/images/{id}: 204")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="gone/")["Contents"]]
+    check(keys == ["gone/note.txt"], "ListObjectsV2 no longer lists the photo or its variants")
+    check(client_error(s3.head_object, Bucket=BUCKET, Key="gone/photo.jpg") == ("404", 404),
+          "HeadObject of the deleted photo: 404")
+    check(client_error(s3.get_object, Bucket=BUCKET, Key="gone/photo.jpg") == ("NoSuchKey", 404),
+          "GetObject of the deleted photo: NoSuchKey")
+
+
+def group_retain():
+    """Server with --retain 2s: an image put through S3 is removed by the retention sweep,
+    and its key with it (polled, no timing assert)."""
+    s3 = boto3_client()
+    with open(IMAGE, "rb") as f:
+        s3.put_object(Bucket=BUCKET, Key="old/photo.jpg", Body=f.read())
+    s3.put_object(Bucket=BUCKET, Key="old/note.txt", Body=b"plain objects are not images")
+    keys = None
+    for _ in range(1200):
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="old/")["Contents"]]
+        if "old/photo.jpg" not in keys:
+            break
+        time.sleep(0.1)
+    check(keys == ["old/note.txt"], "the retained-out photo is no longer listed")
+    check(client_error(s3.head_object, Bucket=BUCKET, Key="old/photo.jpg") == ("404", 404),
+          "HeadObject of the retained-out photo: 404")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("boto3", "awscli", "curl", "hostile", "limits", "disk",
-                                                  "slowdown", "notify", "marker"):
+    if len(sys.argv) != 2 or sys.argv[1] not in (
+            "boto3", "awscli", "curl", "hostile", "limits", "disk", "slowdown", "notify", "marker",
+            "multipart", "awscli_multipart", "mpu_begin", "mpu_finish", "copy", "job_delete", "retain",
+            "sweep", "notify_more"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     globals()["group_" + sys.argv[1]]()

@@ -1,7 +1,9 @@
 // The AWS SDK for JavaScript v3 against edgepix's S3 endpoint: presigned PUT
 // through fetch, PutObject with a Buffer and with a stream (the SDK's default
 // CRC32 checksums), GetObject, HeadObject of a missing key (NotFound),
-// DeleteObject, ListObjectsV2 with prefix, delimiter and pagination.
+// DeleteObject, ListObjectsV2 with prefix, delimiter and pagination, a
+// multipart upload (parts with the SDK's CRC32 checksums, the part list it
+// writes), CopyObject.
 // Environment as for ../s3_clients.py. Exits 77 when the npm packages are not
 // installed (scripts/setup.sh), 1 on the first failure.
 import { Readable } from "node:stream";
@@ -15,7 +17,8 @@ try {
   process.exit(77);
 }
 const { S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand,
-        ListObjectsV2Command, paginateListObjectsV2 } = sdk;
+        ListObjectsV2Command, paginateListObjectsV2, CreateMultipartUploadCommand, UploadPartCommand,
+        CompleteMultipartUploadCommand, CopyObjectCommand } = sdk;
 const env = process.env;
 const Bucket = env.EDGEPIX_S3_BUCKET;
 const s3 = new S3Client({
@@ -87,4 +90,26 @@ try {
 } catch (e) {
   check(e.name === "NoSuchKey", "DeleteObject: NoSuchKey afterwards");
 }
+
+// Multipart: a 5 MiB part and a small last one, each with the SDK's default CRC32.
+const mpuKey = "js/multipart.bin";
+const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: mpuKey }));
+check(UploadId && UploadId.length > 0, "CreateMultipartUpload");
+const part1 = Buffer.alloc(5 * 1024 * 1024, 7), part2 = Buffer.from("the end");
+const parts = [];
+for (const [i, Body] of [part1, part2].entries()) {
+  const up = await s3.send(new UploadPartCommand({ Bucket, Key: mpuKey, UploadId, PartNumber: i + 1, Body }));
+  parts.push({ PartNumber: i + 1, ETag: up.ETag, ChecksumCRC32: up.ChecksumCRC32 });
+}
+check(parts.every((p) => p.ETag && p.ETag.startsWith('"')), "UploadPart answers the part's ETag");
+const done = await s3.send(new CompleteMultipartUploadCommand({
+  Bucket, Key: mpuKey, UploadId, MultipartUpload: { Parts: parts } }));
+check(/^"[0-9a-f]{32}-2"$/.test(done.ETag), "CompleteMultipartUpload: a multipart ETag (" + done.ETag + ")");
+const whole = await s3.send(new GetObjectCommand({ Bucket, Key: mpuKey }));
+check(Buffer.from(await whole.Body.transformToByteArray()).equals(Buffer.concat([part1, part2])),
+      "the completed object reads back");
+const copied = await s3.send(new CopyObjectCommand({ Bucket, Key: "js/copy.bin", CopySource: `${Bucket}/${mpuKey}` }));
+check(copied.CopyObjectResult && copied.CopyObjectResult.ETag, "CopyObject");
+const copy = await s3.send(new GetObjectCommand({ Bucket, Key: "js/copy.bin" }));
+check((await copy.Body.transformToByteArray()).length === part1.length + part2.length, "the copy reads back");
 console.log("all checks passed");

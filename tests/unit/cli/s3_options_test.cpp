@@ -1,5 +1,6 @@
 // The --s3-* flags: off by default, credentials required, the credentials file
-// format, repeatable buckets (flag or EDGEPIX_S3_BUCKET), the variant-key template.
+// format, repeatable buckets (flag or EDGEPIX_S3_BUCKET), the variant-key template,
+// the multipart upload TTL.
 #include "cli/s3_options.h"
 
 #include <catch2/catch.hpp>
@@ -94,4 +95,23 @@ TEST_CASE("S3 options: --s3-notify URLs (repeatable, checked) and --s3-complete-
   auto from_env = Parse(base, {{"EDGEPIX_S3_NOTIFY", "http://h/1,http://h/2"}});
   REQUIRE(from_env.ok());
   CHECK((*from_env)->notify.size() == 2);
+}
+
+TEST_CASE("S3 options: --s3-multipart-ttl, 24 hours unless set, in --retain's units") {
+  const std::vector<std::string> base = {"--s3-listen", "127.0.0.1:0",     "--s3-access-key",
+                                         "AK",          "--s3-secret-key", "S"};
+  auto fallback = Parse(base);
+  REQUIRE(fallback.ok());
+  CHECK((*fallback)->multipart_ttl == std::chrono::hours(24));
+  auto args = base;
+  args.insert(args.end(), {"--s3-multipart-ttl", "90m"});
+  auto set = Parse(args);
+  REQUIRE(set.ok());
+  CHECK((*set)->multipart_ttl == std::chrono::minutes(90));
+  auto from_env = Parse(base, {{"EDGEPIX_S3_MULTIPART_TTL", "2d"}});
+  REQUIRE(from_env.ok());
+  CHECK((*from_env)->multipart_ttl == std::chrono::hours(48));
+  auto bad = base;
+  bad.insert(bad.end(), {"--s3-multipart-ttl", "soon"});
+  CHECK(Parse(bad).status().code() == ErrorCode::kBadRequest);
 }

@@ -5,6 +5,7 @@
 #include <webp/encode.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -48,8 +49,13 @@ namespace {
 // Little-endian TIFF writer for the EXIF block.
 struct TiffWriter {
   std::string out;
-  void U16(uint16_t v) { out.push_back(char(v & 0xff)); out.push_back(char(v >> 8)); }
-  void U32(uint32_t v) { for (int i = 0; i < 4; ++i) out.push_back(char((v >> (8 * i)) & 0xff)); }
+  void U16(uint16_t v) {
+    out.push_back(char(v & 0xff));
+    out.push_back(char(v >> 8));
+  }
+  void U32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(char((v >> (8 * i)) & 0xff));
+  }
 };
 
 struct IfdEntry {
@@ -59,7 +65,10 @@ struct IfdEntry {
 };
 
 std::string Rational(uint32_t num, uint32_t den) {
-  TiffWriter w; w.U32(num); w.U32(den); return w.out;
+  TiffWriter w;
+  w.U32(num);
+  w.U32(den);
+  return w.out;
 }
 
 // Serialises IFDs laid out one after another starting at `offset` (from TIFF header).
@@ -69,9 +78,13 @@ std::string WriteIfd(const std::vector<IfdEntry>& entries, uint32_t offset, uint
   std::string data_area;
   w.U16(static_cast<uint16_t>(entries.size()));
   for (const auto& e : entries) {
-    w.U16(e.tag); w.U16(e.type); w.U32(e.count);
+    w.U16(e.tag);
+    w.U16(e.type);
+    w.U32(e.count);
     if (e.data.size() <= 4) {
-      std::string v = e.data; v.resize(4, '\0'); w.out += v;
+      std::string v = e.data;
+      v.resize(4, '\0');
+      w.out += v;
     } else {
       w.U32(data_off + static_cast<uint32_t>(data_area.size()));
       data_area += e.data;
@@ -90,13 +103,22 @@ std::string Ascii(const std::string& s) { return s + std::string(1, '\0'); }
 
 std::string MakeExifApp1(const ExifFields& f) {
   std::vector<IfdEntry> ifd0, exif_ifd, gps_ifd;
-  auto short_val = [](uint16_t v) { TiffWriter w; w.U16(v); return w.out; };
-  auto long_val = [](uint32_t v) { TiffWriter w; w.U32(v); return w.out; };
+  auto short_val = [](uint16_t v) {
+    TiffWriter w;
+    w.U16(v);
+    return w.out;
+  };
+  auto long_val = [](uint32_t v) {
+    TiffWriter w;
+    w.U32(v);
+    return w.out;
+  };
   if (!f.make.empty()) ifd0.push_back({0x010F, 2, uint32_t(f.make.size() + 1), Ascii(f.make)});
   if (!f.model.empty()) ifd0.push_back({0x0110, 2, uint32_t(f.model.size() + 1), Ascii(f.model)});
   if (f.orientation) ifd0.push_back({0x0112, 3, 1, short_val(uint16_t(f.orientation))});
   if (!f.date_time_original.empty())
-    exif_ifd.push_back({0x9003, 2, uint32_t(f.date_time_original.size() + 1), Ascii(f.date_time_original)});
+    exif_ifd.push_back(
+        {0x9003, 2, uint32_t(f.date_time_original.size() + 1), Ascii(f.date_time_original)});
   if (f.with_gps) {
     auto dms = [](double v) {
       v = std::abs(v);
@@ -167,6 +189,30 @@ std::string MakeJpeg(int w, int h, const ExifFields& exif, bool progressive) {
   return jpeg;
 }
 
+std::string MakeLargeJpeg(size_t min_bytes) {
+  for (int w = 1200;; w += w / 2) {
+    const int h = w * 2 / 3;
+    auto px = TestPatternRgb(w, h);
+    uint32_t seed = 12345;
+    for (auto& v : px) {
+      seed = seed * 1664525u + 1013904223u;
+      v = static_cast<uint8_t>(
+          std::clamp(static_cast<int>(v) + static_cast<int>(seed >> 26) - 32, 0, 255));
+    }
+    tjhandle tj = tjInitCompress();
+    unsigned char* buf = nullptr;
+    unsigned long size = 0;
+    if (tjCompress2(tj, px.data(), w, 0, h, TJPF_RGB, &buf, &size, TJSAMP_444, 100, 0) != 0) {
+      tjDestroy(tj);
+      throw std::runtime_error("tjCompress2 failed");
+    }
+    std::string jpeg(reinterpret_cast<char*>(buf), size);
+    tjFree(buf);
+    tjDestroy(tj);
+    if (jpeg.size() >= min_bytes) return jpeg;
+  }
+}
+
 std::string MakePng(int w, int h, bool with_alpha) {
   auto rgb = TestPatternRgb(w, h);
   std::string out;
@@ -197,23 +243,34 @@ std::string MakeGif(int w, int h) {
   // GIF87a, global palette of 2 colours, LZW min code size 2, image of all colour 1,
   // coded as clear codes + literal runs (valid, if not compact).
   std::string g = "GIF87a";
-  g.push_back(char(w & 0xff)); g.push_back(char(w >> 8));
-  g.push_back(char(h & 0xff)); g.push_back(char(h >> 8));
+  g.push_back(char(w & 0xff));
+  g.push_back(char(w >> 8));
+  g.push_back(char(h & 0xff));
+  g.push_back(char(h >> 8));
   g.push_back(char(0x80));  // global colour table, 2 entries
-  g.push_back(0); g.push_back(0);
+  g.push_back(0);
+  g.push_back(0);
   g += std::string("\x00\x00\x00\xff\x80\x00", 6);  // black, orange
   g += ',';
   g += std::string(4, '\0');
-  g.push_back(char(w & 0xff)); g.push_back(char(w >> 8));
-  g.push_back(char(h & 0xff)); g.push_back(char(h >> 8));
+  g.push_back(char(w & 0xff));
+  g.push_back(char(w >> 8));
+  g.push_back(char(h & 0xff));
+  g.push_back(char(h >> 8));
   g.push_back(0);
   g.push_back(2);  // LZW minimum code size
   // Emit codes of 3 bits: clear(4) then pixel(1) and a clear every 2 pixels so width stays 3.
   std::string data;
-  uint32_t acc = 0; int nbits = 0;
+  uint32_t acc = 0;
+  int nbits = 0;
   auto emit = [&](uint32_t code) {
-    acc |= code << nbits; nbits += 3;
-    while (nbits >= 8) { data.push_back(char(acc & 0xff)); acc >>= 8; nbits -= 8; }
+    acc |= code << nbits;
+    nbits += 3;
+    while (nbits >= 8) {
+      data.push_back(char(acc & 0xff));
+      acc >>= 8;
+      nbits -= 8;
+    }
   };
   long total = static_cast<long>(w) * h;
   for (long i = 0; i < total; ++i) {
@@ -262,13 +319,15 @@ std::string MakePngHeaderOnly(uint32_t w, uint32_t h) {
   ihdr += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit RGB
   PutBe32(png, 13);
   png += ihdr;
-  PutBe32(png, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(ihdr.data()), ihdr.size())));
+  PutBe32(png, static_cast<uint32_t>(
+                   crc32(0, reinterpret_cast<const Bytef*>(ihdr.data()), ihdr.size())));
   // An IDAT with a few bytes of garbage and IEND.
   std::string idat = "IDAT";
   idat += std::string("\x78\x9c\x01\x00\x00\xff\xff", 7);
   PutBe32(png, 7);
   png += idat;
-  PutBe32(png, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(idat.data()), idat.size())));
+  PutBe32(png, static_cast<uint32_t>(
+                   crc32(0, reinterpret_cast<const Bytef*>(idat.data()), idat.size())));
   PutBe32(png, 0);
   png += "IEND";
   PutBe32(png, 0xAE426082u);

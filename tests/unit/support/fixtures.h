@@ -39,6 +39,9 @@ struct ExifFields {
 
 // Baseline JPEG of the test pattern, quality 90, optional EXIF APP1.
 std::string MakeJpeg(int w, int h, const ExifFields& exif = {}, bool progressive = false);
+// A photo-sized JPEG of at least `min_bytes`: the test pattern under
+// deterministic noise, quality 100, 4:4:4 (grown until it is that large).
+std::string MakeLargeJpeg(size_t min_bytes);
 // PNG; with_alpha gives an RGBA image whose right half is fully transparent
 // (and coloured pure green underneath, to detect colour bleeding).
 std::string MakePng(int w, int h, bool with_alpha = false);
