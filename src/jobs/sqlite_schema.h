@@ -12,7 +12,7 @@
 
 namespace edgepix {
 
-inline constexpr int kJobSchemaVersion = 9;
+inline constexpr int kJobSchemaVersion = 10;
 inline constexpr int kSqliteBusyTimeoutMs = 5000;
 
 void ConfigureWriter(SQLite::Database& db);
