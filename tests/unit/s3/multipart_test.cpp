@@ -47,7 +47,8 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE(
-    "CompleteMultipartUpload body: boto3's, the JS SDK's (namespace, &quot;), with checksums") {
+    "CompleteMultipartUpload body: boto3's, the JS SDK's (namespace, quote entity), with "
+    "checksums") {
   auto boto = ParseCompleteMultipartUpload(
       "<CompleteMultipartUpload><Part><ETag>\"aa\"</ETag><PartNumber>1</PartNumber></Part>"
       "<Part><ETag>\"bb\"</ETag><PartNumber>2</PartNumber></Part></CompleteMultipartUpload>");
