@@ -152,6 +152,26 @@ std::optional<std::pair<uint64_t, std::unique_ptr<DiskReservation>>> MakeRoom(
   return std::make_pair(room, std::move(*reservation));
 }
 
+// A new part: its row (a fresh blob id) and its staging writer, bounded by
+// `max_bytes`. nullopt after answering.
+struct NewPart {
+  PartRow row;
+  PartSink sink;
+};
+std::optional<NewPart> StartPart(S3Call& call, const UploadRow& upload, int number,
+                                 uint64_t max_bytes) {
+  PartRow part;
+  part.upload_id = upload.upload_id;
+  part.part_number = number;
+  part.blob_id = NewJobId();
+  auto writer = call.backends.parts->BeginOriginal(part.blob_id);
+  if (!writer.ok()) {
+    call.Fail(FromStatus(writer.status()));
+    return std::nullopt;
+  }
+  return NewPart{std::move(part), PartSink(std::move(*writer), max_bytes)};
+}
+
 // Makes the part's blob durable, then records it (replacing a part of the
 // same number, whose blob goes). False after answering the error.
 bool SavePart(S3Call& call, PartSink& sink, PartRow& part, const PayloadDigests& digests) {
@@ -200,7 +220,6 @@ void CreateMultipartUpload(S3Call& call) {
 }
 
 void UploadPart(S3Call& call, const httplib::ContentReader& reader) {
-  const S3Backends& b = call.backends;
   auto number = PartNumber(call);
   if (!number) return;
   auto upload = RequireUpload(call);
@@ -211,13 +230,10 @@ void UploadPart(S3Call& call, const httplib::ContentReader& reader) {
   auto room = MakeRoom(call, *upload, *number, body.declared);
   if (!room) return;
 
-  PartRow part;
-  part.upload_id = upload->upload_id;
-  part.part_number = *number;
-  part.blob_id = NewJobId();
-  auto writer = b.parts->BeginOriginal(part.blob_id);
-  if (!writer.ok()) return call.Fail(FromStatus(writer.status()));
-  PartSink sink(std::move(*writer), room->first);
+  auto started = StartPart(call, *upload, *number, room->first);
+  if (!started) return;
+  PartRow& part = started->row;
+  PartSink& sink = started->sink;
   PayloadDigests digests(body.wanted);
   if (auto bad = ReceiveBody(call, reader, body, sink, digests)) return call.Fail(*bad);
   if (!SavePart(call, sink, part, digests)) return;
@@ -227,7 +243,6 @@ void UploadPart(S3Call& call, const httplib::ContentReader& reader) {
 }
 
 void UploadPartCopy(S3Call& call) {
-  const S3Backends& b = call.backends;
   auto number = PartNumber(call);
   if (!number) return;
   auto upload = RequireUpload(call);
@@ -260,13 +275,10 @@ void UploadPartCopy(S3Call& call) {
   auto room = MakeRoom(call, *upload, *number, length);
   if (!room) return;
 
-  PartRow part;
-  part.upload_id = upload->upload_id;
-  part.part_number = *number;
-  part.blob_id = NewJobId();
-  auto writer = b.parts->BeginOriginal(part.blob_id);
-  if (!writer.ok()) return call.Fail(FromStatus(writer.status()));
-  PartSink sink(std::move(*writer), room->first);
+  auto started = StartPart(call, *upload, *number, room->first);
+  if (!started) return;
+  PartRow& part = started->row;
+  PartSink& sink = started->sink;
   PayloadDigests digests(DigestSet{false, false, false});
   Status poured = Status::Ok();
   if (from.reader) {
