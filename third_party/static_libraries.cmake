@@ -40,9 +40,9 @@ function(edgepix_link_pkg_statically prefix)
   set_property(TARGET PkgConfig::${prefix} PROPERTY INTERFACE_LINK_LIBRARIES ${libs})
 endfunction()
 
-# Not yet here: libqrencode, which Debian ships without a static archive; it is
-# still linked dynamically (scripts/check-static.sh names it) until it is compiled
-# from its Debian source like lcms2 below.
+# Left dynamic on purpose (scripts/check-static.sh allows exactly these): libqrencode,
+# which Debian ships without a static archive (and whose source package the mirror
+# may not hold whole), and libcurl, whose static archive needs Kerberos, LDAP and more.
 foreach(prefix TURBOJPEG LIBJPEG GIFLIB WEBP WEBPMUX WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO ZLIBPC)
   edgepix_link_pkg_statically(${prefix})
 endforeach()
