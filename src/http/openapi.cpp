@@ -2343,7 +2343,8 @@ const std::string& OpenApiDocument() {
          "required": [
           "title",
           "welcome",
-          "moderate"
+          "moderate",
+          "max_upload_bytes"
          ],
          "additionalProperties": false,
          "properties": {
@@ -2356,6 +2357,10 @@ const std::string& OpenApiDocument() {
           "moderate": {
            "type": "boolean",
            "description": "--moderate: guests' photos wait for the owner's approval"
+          },
+          "max_upload_bytes": {
+           "type": "integer",
+           "description": "largest accepted upload in bytes (--max-upload-mb, in MiB)"
           }
          }
         }
