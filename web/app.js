@@ -219,8 +219,10 @@ function loadMore() {
   return loading;
 }
 
+// How far below the screen the next page starts loading.
+const AHEAD_PX = 300;
 function nearBottom() {
-  return els.moreBox.getBoundingClientRect().top < window.innerHeight + 600;
+  return els.moreBox.getBoundingClientRect().top < window.innerHeight + AHEAD_PX;
 }
 
 async function loadPage(cursor) {
@@ -277,7 +279,7 @@ async function loadMine() {
 
 new IntersectionObserver((entries) => {
   if (entries.some((e) => e.isIntersecting) && hasMore()) loadMore();
-}, { rootMargin: '0px 0px 600px 0px' }).observe(els.moreBox);
+}, { rootMargin: `0px 0px ${AHEAD_PX}px 0px` }).observe(els.moreBox);
 els.more.addEventListener('click', () => loadMore());
 
 // ---- the viewer ---------------------------------------------------------------------------------

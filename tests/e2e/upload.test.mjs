@@ -6,7 +6,7 @@
 // delete (gone from the API too); a text file refused in words while another file carries on; a
 // file over the limit refused as too large; no
 // sideways scrolling on a 390 px phone; no console errors, CSP violations or outside requests.
-// Screenshots go to tests/e2e/artifacts/ (gitignored), with the server's log. The server is stopped
+// Screenshots go to ARTIFACTS (fixtures.mjs), with the server's log. The server is stopped
 // with SIGTERM and must exit 0 with no sanitizer report (fixtures.mjs: startServer).
 //
 // Run: (cd tests/e2e && npm ci) && node --test tests/e2e/
