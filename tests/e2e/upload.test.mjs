@@ -95,9 +95,16 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
 
     await page.setInputFiles('#file-input', photos.map((p) => ({ name: p.name, mimeType: 'image/png', buffer: p.buffer })));
     await page.waitForFunction((n) => document.querySelectorAll('#cards > li.card').length === n, photos.length);
-    // While the big one is on its way, its card shows a determinate progress bar.
+    // While the big one is on its way (it is fourth: it waits for a free slot first), its tile shows
+    // a determinate progress bar.
     const big = cardByName('grainy-sunset.png');
     await page.waitForFunction(() => window.__progressSeen.some((p) => p > 0 && p < 100), null, { timeout: 20000 });
+    await page.waitForFunction(() => {
+      const li = [...document.querySelectorAll('#cards > li.card')]
+        .find((e) => e.querySelector('.card-title').textContent === 'grainy-sunset.png');
+      const pct = Number(li.dataset.progress);
+      return li.dataset.state === 'uploading' && pct > 0 && pct < 100;
+    }, null, { timeout: 20000, polling: 50 });
     assert.equal(await big.locator('progress').isVisible(), true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-uploading.png') });
 
