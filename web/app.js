@@ -107,8 +107,8 @@ const queue = new UploadQueue({
     announce(`${item.card.name}: ${err.message}`);
   },
   onOffline: (away) => {
-    announce(away ? 'The server cannot be reached; your photos wait and go as soon as it is back'
-      : 'The server is back; uploading');
+    if (away) announce('The server cannot be reached; your photos wait and go as soon as it is back');
+    else if (queue.busy()) announce('The server is back; uploading');
   },
 });
 

@@ -124,7 +124,7 @@ export class UploadQueue {
     if (was === 'uploading' && item.handle) item.handle.abort();
     this.items = this.items.filter((i) => i !== item);
     this.onChange(item);
-    if (!this.items.some((i) => i.state === 'waiting') && this.offline && !this.busy()) this.resume();
+    if (this.offline && !this.busy()) this.resume();   // nothing left to wait for: stop asking
     this.pump();
   }
 
