@@ -256,6 +256,11 @@ export function moderate(id, decision) {
   return request('POST', `/api/images/${encodeURIComponent(id)}/${decision}`, { body: '' });
 }
 
+// Links to the ZIP of every photo that need no token (signed for a while): {url, large_url}.
+export function downloadLink() {
+  return request('GET', '/api/download-link');
+}
+
 export function deleteImage(id) {
   return request('DELETE', `/api/images/${encodeURIComponent(id)}`);
 }

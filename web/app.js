@@ -1,6 +1,7 @@
 // app.js — wires the page: picking, dropping and pasting files into the batch queue (uploads.js),
 // following each job to its end, the gallery (newest first, older pages as the visitor scrolls),
-// the viewer (viewer.js), the owner's select-and-delete, the access token.
+// the viewer (viewer.js), the owner's select-and-delete and download of everything, the access
+// token.
 
 import * as api from './api.js';
 import * as fmt from './format.js';
@@ -361,6 +362,25 @@ async function copyText(text) {
   area.remove();
   return ok;
 }
+
+// ---- the owner: download everything as one ZIP -------------------------------------------------
+
+// A fresh signed link each time (a link cannot carry the token); the browser streams the archive
+// to disk as it comes.
+$('download-all').addEventListener('click', async () => {
+  try {
+    const { url } = await api.downloadLink();
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = '';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    announce('Downloading every photo as one ZIP');
+  } catch (err) {
+    if (!handleAuthError(err)) showNotice(`Could not start the download. ${err.message}.`);
+  }
+});
 
 // ---- the owner: select several, delete them ------------------------------------------------------
 

@@ -2,7 +2,8 @@
 // --token: the owner's page on a phone (390x844, touch) pages through 30 photos as it scrolls
 // (older pages come from the list API's cursor, in the API's order); the viewer steps with the
 // arrow keys and a swipe and zooms with the wheel; the owner selects two photos and deletes them
-// (gone from the API too). On a desktop, a batch of 7 files with the upload throttled: never more
+// (gone from the API too), then downloads the rest as one ZIP (a signed link: the page holds a
+// token, a link cannot send it). On a desktop, a batch of 7 files with the upload throttled: never more
 // than SLOTS (3) uploading at once while the rest say "Queued", the overall bar counts them, one
 // queued file and then all are cancelled (the server keeps none of them). Last, the server is
 // stopped: a new batch's tiles say "Waiting for the server"; once it is started again (same port,
@@ -11,6 +12,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { DESKTOP, PHONE, landscape, noisePng, openAs, shoot, uploadViaApi, useServerAndBrowser } from './fixtures.mjs';
 
 const TOKEN = 'e2e-gallery-owner-token-0123456789';
@@ -103,6 +105,17 @@ describe('the gallery: paging, the viewer, select and delete, the batch queue', 
     await page.locator('#selection-bar').waitFor({ state: 'hidden' });
     for (const id of ids) assert.equal((await owner(`/api/jobs/${id}`)).status, 404);
     assert.equal((await listIds()).length, 28);
+  });
+
+  it('the owner downloads every photo as one ZIP from the page', async () => {
+    const { page } = phone;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-all').click()]);
+    assert.equal(download.suggestedFilename(), 'edgepix-originals.zip');
+    const zip = fs.readFileSync(await download.path());
+    // The end of central directory record: its entry count.
+    const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    assert.ok(eocd >= 0, 'not a ZIP');
+    assert.equal(zip.readUInt16LE(eocd + 10), 28);
     assert.deepEqual(phone.errors, []);
     await phone.close();
   });

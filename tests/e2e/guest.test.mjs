@@ -38,6 +38,7 @@ describe('event mode: a guest phone and the owner', { timeout: 120000 }, () => {
     assert.equal(await page.locator('#notice').isVisible(), false, 'a notice was shown to the guest');
     // No selecting, no deleting: not in the gallery, not in the viewer.
     assert.equal(await page.locator('#select-toggle').isVisible(), false, 'a guest was offered Select');
+    assert.equal(await page.locator('#download-all').isVisible(), false, 'a guest was offered Download all');
     assert.equal(await page.locator('#selection-bar').isVisible(), false);
     await page.locator(`#cards > li.card[data-job-id="${jobId}"] button.thumb`).click();
     await page.locator('#viewer-title', { hasText: photo.name }).waitFor();
