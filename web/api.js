@@ -105,52 +105,53 @@ async function request(method, url, { signal, body } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
-// At most this many uploads run at once; the rest wait their turn (see followJob on connections).
-const UPLOAD_SLOTS = 3;
-let runningUploads = 0;
-const waitingUploads = [];
+// Sends one file with real byte progress; the batch queue (uploads.js) decides when.
+// Returns { done, abort }: done resolves with the job or rejects with ApiError (status 0: the
+// server could not be reached; code 'aborted' after abort()).
+export function sendFile(file, onProgress) {
+  let xhr = null;
+  const done = new Promise((resolve, reject) => {
+    xhr = send(file, onProgress, resolve, reject);
+  });
+  return { done, abort: () => xhr.abort() };
+}
 
-// Uploads one file with real byte progress. Resolves with the job; rejects with ApiError.
-// onStart() is called when its turn comes; onProgress(loaded, total) as the bytes leave the browser.
-export async function uploadFile(file, onProgress, onStart = () => {}) {
-  if (runningUploads >= UPLOAD_SLOTS) await new Promise((resolve) => waitingUploads.push(resolve));
-  runningUploads += 1;
-  onStart();
+// True when the server answers its health check (used to resume after it went away).
+export async function reachable() {
   try {
-    return await sendFile(file, onProgress);
-  } finally {
-    runningUploads -= 1;
-    const next = waitingUploads.shift();
-    if (next) next();
+    const res = await fetch('/healthz', { cache: 'no-store' });
+    return res.ok;
+  } catch {
+    return false;
   }
 }
 
-function sendFile(file, onProgress) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', grantMode ? `/api/uploads?grant=${encodeURIComponent(GRANT)}` : '/api/uploads');
-    xhr.responseType = 'text';
-    xhr.setRequestHeader('Accept', 'application/json');
-    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
-    xhr.onload = () => {
-      if (xhr.status === 202 || xhr.status === 200 || xhr.status === 201) {
-        try {
-          const body = JSON.parse(xhr.responseText);
-          const job = body && Array.isArray(body.jobs) ? body.jobs[0] : null;
-          if (job && job.id) { resolve(job); return; }
-        } catch { /* fall through */ }
-        reject(new ApiError(xhr.status, 'bad_response', 'The server answered, but not with a job'));
-        return;
-      }
-      reject(errorFromBody(xhr.status, xhr.responseText));
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network', describeStatus(0)));
-    xhr.ontimeout = xhr.onerror;
-    const form = new FormData();
-    form.append('file', file, file.name || 'pasted-image');
-    xhr.send(form);
-  });
+function send(file, onProgress, resolve, reject) {
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', grantMode ? `/api/uploads?grant=${encodeURIComponent(GRANT)}` : '/api/uploads');
+  xhr.responseType = 'text';
+  xhr.setRequestHeader('Accept', 'application/json');
+  for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+  xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
+  xhr.onload = () => {
+    if (xhr.status === 202 || xhr.status === 200 || xhr.status === 201) {
+      try {
+        const body = JSON.parse(xhr.responseText);
+        const job = body && Array.isArray(body.jobs) ? body.jobs[0] : null;
+        if (job && job.id) { resolve(job); return; }
+      } catch { /* fall through */ }
+      reject(new ApiError(xhr.status, 'bad_response', 'The server answered, but not with a job'));
+      return;
+    }
+    reject(errorFromBody(xhr.status, xhr.responseText));
+  };
+  xhr.onerror = () => reject(new ApiError(0, 'network', describeStatus(0)));
+  xhr.ontimeout = xhr.onerror;
+  xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Cancelled'));
+  const form = new FormData();
+  form.append('file', file, file.name || 'pasted-image');
+  xhr.send(form);
+  return xhr;
 }
 
 export const TERMINAL = new Set(['COMPLETED', 'FAILED']);
@@ -165,7 +166,8 @@ let freeSlots = LONG_POLL_SLOTS;
 // Follows one job until it is COMPLETED or FAILED, calling onChange(job) for every new version.
 // Retries with backoff when the connection drops; stops (rejecting) on 4xx such as 404.
 // If the server answers at once without waiting, it degrades to polling about once a second.
-export async function followJob(job, onChange, signal) {
+// onWaiting(true) when the server cannot be reached (it keeps trying), onWaiting(false) once it can.
+export async function followJob(job, onChange, signal, onWaiting = () => {}) {
   let current = job;
   let backoff = 500;
   while (!TERMINAL.has(current.status)) {
@@ -178,12 +180,14 @@ export async function followJob(job, onChange, signal) {
     let next;
     try {
       next = await request('GET', url, { signal });
+      if (backoff > 500) onWaiting(false);
       backoff = 500;
     } catch (err) {
       if (err.name === 'AbortError') return current;
       if (err.status >= 400 && err.status < 500) throw err;
+      onWaiting(true);
       await sleep(backoff, signal);
-      backoff = Math.min(backoff * 2, 10000);
+      backoff = Math.min(backoff * 2, 4000);
       continue;
     } finally {
       if (long) freeSlots += 1;
@@ -250,6 +254,11 @@ export async function joinQrUrl(host) {
 // The owner's decision on a photo (--moderate): 'approve' or 'hide'. Resolves with the job.
 export function moderate(id, decision) {
   return request('POST', `/api/images/${encodeURIComponent(id)}/${decision}`, { body: '' });
+}
+
+// Links to the ZIP of every photo that need no token (signed for a while): {url, large_url}.
+export function downloadLink() {
+  return request('GET', '/api/download-link');
 }
 
 export function deleteImage(id) {

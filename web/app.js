@@ -1,35 +1,34 @@
-// app.js — wires the page: picking, dropping and pasting files, one upload per file, following each
-// job to its end, the gallery of recent uploads, the viewer, the access token.
+// app.js — wires the page: picking, dropping and pasting files into the batch queue (uploads.js),
+// following each job to its end, the gallery (newest first, older pages as the visitor scrolls),
+// the viewer (viewer.js), the owner's select-and-delete and download of everything, the access
+// token.
 
 import * as api from './api.js';
+import * as fmt from './format.js';
 import { Card, viewVariant } from './cards.js';
 import { startModeration } from './moderation.js';
+import { UploadQueue } from './uploads.js';
+import { createViewer } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
   input: $('file-input'), dropzone: $('dropzone'), veil: $('drag-veil'), cards: $('cards'),
-  empty: $('empty'), more: $('load-more'), count: $('gallery-count'), notice: $('notice'),
-  announcer: $('announcer'), viewer: $('viewer'), viewerImg: $('viewer-img'),
-  viewerTitle: $('viewer-title'), viewerOpen: $('viewer-open'), viewerOriginal: $('viewer-original'),
-  viewerClose: $('viewer-close'), tokenPanel: $('token-panel'), tokenForm: $('token-form'),
+  empty: $('empty'), more: $('load-more'), moreBox: $('more'), count: $('gallery-count'), notice: $('notice'),
+  announcer: $('announcer'), tokenPanel: $('token-panel'), tokenForm: $('token-form'),
   tokenInput: $('token-input'), tokenClear: $('token-clear'), galleryHeading: $('gallery-heading'),
+  batch: $('batch'), batchText: $('batch-text'), batchProgress: $('batch-progress'), cancelAll: $('cancel-all'),
+  tools: $('gallery-tools'), selectToggle: $('select-toggle'), selectionBar: $('selection-bar'),
+  selectionCount: $('selection-count'), selectAll: $('select-all'), deleteSelected: $('delete-selected'),
+  selectDone: $('select-done'), sizeLimit: $('size-limit'),
 };
 
+const PAGE = 24;
 const byJob = new Map();      // job id -> Card
-let nextCursor = '';
-let viewerOpener = null;
-
-const handlers = {
-  open: openViewer,
-  remove: removeCard,
-  retry: (card) => startUpload(card.file, card),
-  dismiss: (card) => { focusAfterRemoval(card); card.destroy(); refreshCounts(); },
-  copy: copyLinks,
-  canDelete: () => !guest,
-  // --moderate: the owner may take a photo off the wall and the gallery
-  canHide: () => !guest && moderated,
-  hide: hideCard,
-};
+const items = new Map();      // Card -> its upload queue item
+let nextCursor = '';          // the owner's gallery: the list API's cursor
+let mineLeft = null;          // a guest's gallery: the remembered ids not shown yet
+let loading = null;           // the page being loaded, if any
+let maxUploadBytes = 0;       // from GET /api/event (--max-upload-mb)
 
 // --moderate (GET /api/event): the owner's gallery shows approved photos; the rest wait in the
 // moderation panel (moderation.js).
@@ -38,6 +37,14 @@ let moderation = null;
 
 // A guest (joined through a guest link) may not list or delete: known once listing says 403.
 let guest = false;
+let listed = false;           // listing worked: this browser may see (and delete) everything
+
+const handlers = {
+  activate: (card) => (selecting ? toggleSelected(card) : viewer.open(card)),
+  retry: (card) => { card.fromFile(card.file); queue.retry(items.get(card)); },
+  dismiss: (card) => { focusAfterRemoval(card); items.delete(card); card.destroy(); refreshCounts(); },
+  cancel: (card) => { const item = items.get(card); if (item) queue.cancel(item); },
+};
 
 // ---- announcements and notices ---------------------------------------------------------------
 
@@ -66,9 +73,63 @@ function refreshCounts() {
   const n = els.cards.children.length;
   els.empty.hidden = n > 0;
   els.count.textContent = n ? `${n} shown` : '';
+  els.tools.hidden = !listed || guest || api.grantMode;
 }
 
-// ---- uploading ---------------------------------------------------------------------------------
+// ---- uploading: the batch queue and the overall bar --------------------------------------------
+
+const queue = new UploadQueue({
+  send: api.sendFile,
+  reachable: api.reachable,
+  onChange: (item, progress) => {
+    const card = item.card;
+    if (item.state === 'cancelled') {
+      focusAfterRemoval(card);
+      items.delete(card);
+      card.destroy();
+      refreshCounts();
+    } else if (progress) {
+      card.setProgress(progress.loaded, progress.total);
+    } else if (item.state === 'queued' || item.state === 'uploading' || item.state === 'waiting') {
+      card.setUploadState(item.state);
+    }
+    drawBatch();
+  },
+  onAccepted: (item, job) => {
+    items.delete(item.card);
+    item.card.setProgress(item.file.size, item.file.size);
+    api.rememberMine(job.id);
+    adopt(item.card, job);
+    announce(`${item.card.name} uploaded`);
+  },
+  onRefused: (item, err) => {
+    handleAuthError(err);
+    item.card.setRefused(err.message, item.retryable);
+    announce(`${item.card.name}: ${err.message}`);
+  },
+  onOffline: (away) => {
+    if (away) announce('The server cannot be reached; your photos wait and go as soon as it is back');
+    else if (queue.busy()) announce('The server is back; uploading');
+  },
+});
+
+let batchHideTimer = null;
+function drawBatch() {
+  const t = queue.totals();
+  clearTimeout(batchHideTimer);
+  if (!t.total) {
+    els.batch.hidden = true;
+    return;
+  }
+  els.batch.hidden = false;
+  const left = t.bytesLeft ? ` · ${fmt.bytes(t.bytesLeft)} left` : '';
+  const words = t.offline ? ' · waiting for the server' : '';
+  els.batchText.textContent = t.open ? `${t.done} of ${t.total}${left}${words}` : `${t.done} of ${t.total} uploaded`;
+  els.batchProgress.value = Math.round((t.done / t.total) * 100);
+  els.batch.dataset.offline = t.offline ? '1' : '';
+  els.cancelAll.hidden = !t.open;
+  if (!t.open) batchHideTimer = setTimeout(() => { els.batch.hidden = true; }, 4000);
+}
 
 function addFiles(fileList) {
   let files = Array.from(fileList || []);
@@ -79,29 +140,27 @@ function addFiles(fileList) {
     showNotice('This upload link takes one file: only the first was sent.');
   }
   announce(files.length === 1 ? `Uploading ${files[0].name || 'one image'}` : `Uploading ${files.length} files`);
-  // Newest first, like the gallery: the last file of a batch ends up on top.
-  for (const file of files) startUpload(file, null);
+  // The batch goes on top of the gallery (newest first), in the order chosen, and uploads in it.
+  const cards = [];
+  for (const file of files) {
+    const tooLarge = maxUploadBytes && file.size > maxUploadBytes;
+    const card = new Card(handlers).fromFile(file, { preview: !tooLarge });
+    cards.push(card);
+    if (tooLarge) {
+      card.setRefused(`Too large: ${fmt.bytes(file.size)}, this server takes up to ${fmt.bytes(maxUploadBytes)}`, false);
+      continue;
+    }
+    items.set(card, queue.add(file, card));
+  }
+  els.cards.prepend(...cards.map((c) => c.el));
+  queue.pump();
   refreshCounts();
 }
 
-// Uploads run in parallel, each with its own request, so a refusal affects only its own card.
-async function startUpload(file, existing) {
-  const card = existing || new Card(handlers);
-  card.fromFile(file);
-  if (!existing) els.cards.prepend(card.el);
-  try {
-    const job = await api.uploadFile(file, (loaded, total) => card.setProgress(loaded, total),
-      () => card.setProgress(0, file.size));
-    card.setProgress(file.size, file.size);
-    api.rememberMine(job.id);
-    adopt(card, job);
-    announce(`${card.name} uploaded`);
-  } catch (err) {
-    handleAuthError(err);
-    card.setRefused(err.message, err.status === 0 || err.status >= 500 || err.status === 401);
-    announce(`${card.name}: ${err.message}`);
-  }
-}
+els.cancelAll.addEventListener('click', () => {
+  queue.cancelAll();
+  announce('Uploads cancelled');
+});
 
 // Binds a card to its job and follows the job until it ends.
 function adopt(card, job) {
@@ -109,6 +168,7 @@ function adopt(card, job) {
   if (other && other !== card) other.destroy();   // the same job listed twice
   byJob.set(job.id, card);
   card.setJob(job);
+  card.setSelected(selected.has(card));
   follow(card);
 }
 
@@ -116,10 +176,13 @@ async function follow(card) {
   if (api.TERMINAL.has(card.job.status)) return;
   card.abort = new AbortController();
   try {
-    const last = await api.followJob(card.job, (job) => card.setJob(job), card.abort.signal);
+    const last = await api.followJob(card.job, (job) => card.setJob(job), card.abort.signal,
+      (away) => card.setServerAway(away));
+    card.setServerAway(false);
     if (last.status === 'COMPLETED') announce(`${card.name} is ready`);
     if (last.status === 'FAILED') announce(`${card.name} failed: ${(last.error && last.error.message) || 'could not process'}`);
   } catch (err) {
+    card.setServerAway(false);
     if (handleAuthError(err)) return;
     if (api.grantMode && err.status === 401) {   // the upload link may upload, not watch
       card.say('Uploaded');
@@ -135,12 +198,39 @@ async function follow(card) {
   }
 }
 
-// ---- gallery -----------------------------------------------------------------------------------
+// ---- gallery: newest first, older pages as the visitor scrolls ---------------------------------
+
+function hasMore() {
+  return guest ? !!(mineLeft && mineLeft.length) : !!nextCursor;
+}
+
+// Loads the next older page (the first when nothing is shown); resolves true if it added photos.
+function loadMore() {
+  if (!loading) {
+    const before = els.cards.children.length;
+    loading = (guest ? loadMine() : loadPage(nextCursor)).then(() => els.cards.children.length > before)
+      .finally(() => {
+        loading = null;
+        els.more.hidden = !hasMore();
+        refreshCounts();
+        // Still at the bottom (a tall screen, or a fast scroll): the next page at once.
+        if (hasMore() && nearBottom()) loadMore();
+      });
+  }
+  return loading;
+}
+
+// How far below the screen the next page starts loading.
+const AHEAD_PX = 300;
+function nearBottom() {
+  return els.moreBox.getBoundingClientRect().top < window.innerHeight + AHEAD_PX;
+}
 
 async function loadPage(cursor) {
   els.more.disabled = true;
   try {
-    const page = await api.listJobs(cursor, 24, moderated ? 'approved' : '');
+    const page = await api.listJobs(cursor, PAGE, moderated ? 'approved' : '');
+    listed = true;
     for (const job of page.jobs || []) {
       if (byJob.has(job.id)) continue;
       const card = new Card(handlers);
@@ -165,32 +255,53 @@ async function loadPage(cursor) {
   } catch (err) {
     if (err.status === 403 && !cursor) {
       guest = true;
-      for (const card of byJob.values()) card.renderActions();
+      mineLeft = api.mine().reverse();
       await loadMine();   // a guest: its own uploads only
     } else if (!handleAuthError(err)) {
-      showNotice(`Could not load earlier uploads. ${err.message}.`);
+      showNotice(`Could not load earlier photos. ${err.message}.`);
     }
   } finally {
     els.more.disabled = false;
-    els.more.hidden = !nextCursor;
-    refreshCounts();
   }
 }
 
-// A guest's gallery: the jobs this browser uploaded (newest first); forgotten ones are dropped.
+// A guest's gallery: the jobs this browser uploaded, newest first, a page at a time; forgotten
+// ones are dropped.
 async function loadMine() {
-  for (const id of api.mine().reverse()) {
-    if (byJob.has(id)) continue;
-    try {
-      const job = await api.getJob(id);
-      const card = new Card(handlers);
-      els.cards.append(card.el);
-      adopt(card, job);
-    } catch { /* deleted, or from another guest session */ }
+  const ids = mineLeft.splice(0, PAGE).filter((id) => !byJob.has(id));
+  const jobs = await Promise.all(ids.map((id) => api.getJob(id).catch(() => null)));
+  for (const job of jobs) {
+    if (!job || byJob.has(job.id)) continue;   // deleted, or from another guest session
+    const card = new Card(handlers);
+    els.cards.append(card.el);
+    adopt(card, job);
   }
 }
 
-// ---- card actions ------------------------------------------------------------------------------
+new IntersectionObserver((entries) => {
+  if (entries.some((e) => e.isIntersecting) && hasMore()) loadMore();
+}, { rootMargin: `0px 0px ${AHEAD_PX}px 0px` }).observe(els.moreBox);
+els.more.addEventListener('click', () => loadMore());
+
+// ---- the viewer ---------------------------------------------------------------------------------
+
+const readyCards = () => [...els.cards.children]
+  .map((li) => cardOf(li)).filter((c) => c && c.state === 'COMPLETED' && viewVariant(c.job));
+
+function cardOf(li) {
+  const id = li.dataset.jobId;
+  return id ? byJob.get(id) : null;
+}
+
+const viewer = createViewer({
+  photos: readyCards,
+  more: { load: loadMore, possible: hasMore },
+  owner: () => listed && !guest,
+  canHide: () => listed && !guest && moderated,
+  remove: (card) => deleteCard(card),
+  hide: (card) => hideCard(card),
+  copy: copyText,
+});
 
 // Off the wall and the gallery (it moves to the moderation panel's hidden photos).
 async function hideCard(card) {
@@ -198,34 +309,34 @@ async function hideCard(card) {
     await api.moderate(card.job.id, 'hide');
   } catch (err) {
     handleAuthError(err);
-    card.say(`Not hidden. ${err.message}.`);
-    return;
+    return false;
   }
-  byJob.delete(card.job.id);
-  focusAfterRemoval(card);
-  card.destroy();
-  refreshCounts();
+  dropCard(card);
   announce(`${card.name} hidden`);
   if (moderation) moderation.refresh();
+  return true;
 }
 
-async function removeCard(card) {
-  const job = card.job;
+async function deleteCard(card) {
   try {
-    await api.deleteImage(job.id);
+    await api.deleteImage(card.job.id);
   } catch (err) {
     if (err.status !== 404) {
       handleAuthError(err);
-      card.say(`Not deleted. ${err.message}.`);
-      card.renderActions();
-      return;
+      return false;
     }
   }
-  byJob.delete(job.id);
+  dropCard(card);
+  announce(`${card.name} deleted`);
+  return true;
+}
+
+function dropCard(card) {
+  byJob.delete(card.job.id);
+  selected.delete(card);
   focusAfterRemoval(card);
   card.destroy();
   refreshCounts();
-  announce(`${card.name} deleted`);
 }
 
 function focusAfterRemoval(card) {
@@ -235,30 +346,16 @@ function focusAfterRemoval(card) {
   (target || els.galleryHeading).focus();
 }
 
-async function copyLinks(card) {
-  const urls = (card.job.variants || []).map((v) => new URL(v.url, location.href).href);
-  const text = urls.join('\n');
-  let ok = false;
-  if (navigator.clipboard && window.isSecureContext) {
-    try { await navigator.clipboard.writeText(text); ok = true; } catch { ok = false; }
-  }
-  if (!ok) ok = legacyCopy(text);
-  if (ok) {
-    card.say(`Copied ${urls.length} links`);
-  } else {
-    const details = card.links.querySelector('details');
-    if (details) details.open = true;
-    card.say('Copying is blocked here; the links are listed above');
-  }
-}
-
 // Clipboard API needs https or localhost; phones on the event Wi-Fi use plain http.
-function legacyCopy(text) {
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try { await navigator.clipboard.writeText(text); return true; } catch { /* try the old way */ }
+  }
   const area = document.createElement('textarea');
   area.value = text;
   area.setAttribute('readonly', '');
   area.className = 'offscreen';
-  document.body.append(area);
+  (document.querySelector('dialog[open]') || document.body).append(area);
   area.select();
   let ok = false;
   try { ok = document.execCommand('copy'); } catch { ok = false; }
@@ -266,34 +363,89 @@ function legacyCopy(text) {
   return ok;
 }
 
-// ---- viewer ------------------------------------------------------------------------------------
+// ---- the owner: download everything as one ZIP -------------------------------------------------
 
-function openViewer(card) {
-  const v = viewVariant(card.job);
-  if (!v) return;
-  viewerOpener = document.activeElement;
-  els.viewerTitle.textContent = card.name;
-  els.viewerImg.alt = card.name;
-  els.viewerImg.src = v.url;
-  els.viewerOpen.href = v.url;
-  els.viewerOriginal.href = (card.job.original && card.job.original.url) || `/o/${card.job.id}`;
-  if (typeof els.viewer.showModal === 'function') {
-    els.viewer.showModal();
-    els.viewerClose.focus();
-  } else {
-    window.open(v.url, '_blank', 'noopener');
+// A fresh signed link each time (a link cannot carry the token); the browser streams the archive
+// to disk as it comes.
+$('download-all').addEventListener('click', async () => {
+  try {
+    const { url } = await api.downloadLink();
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = '';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    announce('Downloading every photo as one ZIP');
+  } catch (err) {
+    if (!handleAuthError(err)) showNotice(`Could not start the download. ${err.message}.`);
   }
+});
+
+// ---- the owner: select several, delete them ------------------------------------------------------
+
+let selecting = false;
+const selected = new Set();
+
+function setSelecting(on) {
+  selecting = on;
+  document.body.classList.toggle('selecting', on);
+  els.selectToggle.setAttribute('aria-pressed', String(on));
+  els.selectionBar.hidden = !on;
+  if (!on) selected.clear();
+  for (const card of byJob.values()) card.setSelected(selected.has(card));
+  drawSelection();
 }
 
-function closeViewer() {
-  if (els.viewer.open) els.viewer.close();
+function toggleSelected(card) {
+  if (!card.job) return;
+  if (selected.has(card)) selected.delete(card); else selected.add(card);
+  card.setSelected(selected.has(card));
+  drawSelection();
 }
 
-els.viewerClose.addEventListener('click', closeViewer);
-els.viewer.addEventListener('click', (e) => { if (e.target === els.viewer) closeViewer(); });
-els.viewer.addEventListener('close', () => {
-  els.viewerImg.removeAttribute('src');
-  if (viewerOpener && document.contains(viewerOpener)) viewerOpener.focus();
+function drawSelection() {
+  const n = selected.size;
+  els.selectionCount.textContent = n ? `${n} selected` : 'None selected';
+  disarmDelete();
+  els.deleteSelected.disabled = n === 0;
+}
+
+let deleteArm = null;
+function disarmDelete() {
+  clearTimeout(deleteArm);
+  els.deleteSelected.dataset.armed = '';
+  els.deleteSelected.textContent = selected.size ? `Delete ${selected.size}` : 'Delete';
+  els.deleteSelected.classList.remove('btn-danger');
+}
+
+els.selectToggle.addEventListener('click', () => setSelecting(!selecting));
+els.selectDone.addEventListener('click', () => setSelecting(false));
+els.selectAll.addEventListener('click', () => {
+  for (const card of byJob.values()) { selected.add(card); card.setSelected(true); }
+  drawSelection();
+});
+// Two presses: the first arms the button for a few seconds.
+els.deleteSelected.addEventListener('click', async () => {
+  if (els.deleteSelected.dataset.armed !== '1') {
+    els.deleteSelected.dataset.armed = '1';
+    els.deleteSelected.textContent = `Delete ${selected.size} for good?`;
+    els.deleteSelected.classList.add('btn-danger');
+    deleteArm = setTimeout(disarmDelete, 4000);
+    return;
+  }
+  els.deleteSelected.disabled = true;
+  const cards = [...selected];
+  let failed = 0;
+  for (const card of cards) {
+    if (!(await deleteCard(card))) failed += 1;
+  }
+  announce(failed ? `${cards.length - failed} deleted, ${failed} not` : `${cards.length} deleted`);
+  if (failed) showNotice(`${failed} could not be deleted.`);
+  setSelecting(false);
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && selecting && !document.querySelector('dialog[open]')) setSelecting(false);
 });
 
 // ---- input: picker, drag and drop, paste ------------------------------------------------------
@@ -349,7 +501,7 @@ els.tokenForm.addEventListener('submit', (e) => {
   els.tokenPanel.open = false;
   showNotice('');
   announce(els.tokenInput.value ? 'Access token saved' : 'Access token cleared');
-  if (!els.cards.children.length) loadPage('');
+  if (!byJob.size) { guest = false; nextCursor = ''; loadMore(); }
 });
 els.tokenClear.addEventListener('click', () => {
   els.tokenInput.value = '';
@@ -387,13 +539,16 @@ joinPanel.addEventListener('toggle', async () => {
   }
 });
 
-els.more.addEventListener('click', () => loadPage(nextCursor));
 if (api.grantMode) {
   // The link's holder may upload one file; the gallery needs the owner's token.
   showNotice('Upload link: choose one photo, no access token needed.');
 }
 
-// The gallery's first page once it is known whether photos are moderated.
-if (!api.grantMode) {
-  eventInfo.then((info) => { moderated = !!info.moderate; }, () => {}).finally(() => loadPage(''));
-}
+// The gallery's first page once it is known whether photos are moderated; the size limit.
+eventInfo.then((info) => {
+  moderated = !!info.moderate;
+  if (info.max_upload_bytes) {
+    maxUploadBytes = info.max_upload_bytes;
+    els.sizeLimit.textContent = `up to ${fmt.bytes(maxUploadBytes)} each`;
+  }
+}, () => {}).finally(() => { if (!api.grantMode) loadMore(); });

@@ -1,5 +1,7 @@
-// cards.js — one card per file: uploading (byte progress), refused, or a job (queued, processing,
-// ready, failed). A card owns its DOM; app.js decides when it changes and what the buttons do.
+// cards.js — one square tile per file in the gallery: queued, uploading (byte progress), waiting
+// for the server, refused, or a job (processing, ready, failed). Progress and state are an overlay
+// on the tile; facts and links live in the viewer (viewer.js). A card owns its DOM; app.js decides
+// when it changes and what a press does.
 
 import * as fmt from './format.js';
 import { thumbHashDataUrl } from './thumbhash.js';
@@ -21,8 +23,10 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 const STATE_WORDS = {
+  queued: 'Queued',
   uploading: 'Uploading',
-  PENDING: 'Queued',
+  waiting: 'Waiting',
+  PENDING: 'Processing',
   PROCESSING: 'Processing',
   COMPLETED: 'Ready',
   FAILED: 'Failed',
@@ -43,27 +47,30 @@ export function viewVariant(job) {
 }
 
 export class Card {
-  // handlers: { open(card), remove(card), retry(card), dismiss(card), copy(card) }
+  // handlers: { activate(card), retry(card), dismiss(card), cancel(card) }
   constructor(handlers) {
     this.handlers = handlers;
     this.id = `card-${++serial}`;
-    this.state = 'uploading';
+    this.state = 'queued';
     this.job = null;
     this.file = null;
     this.error = '';
     this.retryable = false;
+    this.serverAway = false;
+    this.selected = false;
     this.previewUrl = '';
     this.el = h('li', { class: 'card', id: this.id });
     this.media = h('div', { class: 'card-media' });
-    this.title = h('h3', { class: 'card-title', id: `${this.id}-title` });
+    this.title = h('h3', { class: 'card-title visually-hidden', id: `${this.id}-title` });
     this.status = h('p', { class: 'card-status' });
     this.progress = h('progress', { class: 'card-progress', max: '100' });
-    this.facts = h('dl', { class: 'facts' });
-    this.links = h('div', { class: 'card-links' });
+    this.overlay = h('div', { class: 'card-overlay' }, this.status, this.progress);
+    this.cancelButton = h('button', { type: 'button', class: 'card-cancel', 'data-action': 'cancel',
+      onclick: () => this.handlers.cancel(this) }, '×');
     this.actions = h('div', { class: 'card-actions' });
+    this.check = h('span', { class: 'card-check', 'aria-hidden': 'true' });
     this.message = h('p', { class: 'card-message', role: 'status' });
-    this.el.append(this.media, h('div', { class: 'card-body' },
-      this.title, this.status, this.progress, this.facts, this.links, this.actions, this.message));
+    this.el.append(this.media, this.title, this.overlay, this.check, this.cancelButton, this.actions, this.message);
     this.el.setAttribute('aria-labelledby', this.title.id);
   }
 
@@ -71,17 +78,23 @@ export class Card {
     return (this.job && this.job.filename) || (this.file && this.file.name) || 'image';
   }
 
-  fromFile(file) {
+  // A file chosen for upload; it waits for its turn. `preview`: show the file itself meanwhile.
+  fromFile(file, { preview = true } = {}) {
     this.file = file;
-    this.state = 'uploading';
-    if (file.type && file.type.startsWith('image/') && file.size < 30e6) {
+    this.state = 'queued';
+    if (preview && !this.previewUrl && file.type && file.type.startsWith('image/') && file.size < 30e6) {
       this.previewUrl = URL.createObjectURL(file);
     }
-    this.render();
-    this.progress.value = 0;
     this.el.dataset.progress = '0';
-    this.statusDetail.textContent = `waiting to start · ${fmt.bytes(file.size)}`;
+    this.render();
     return this;
+  }
+
+  // queued | uploading | waiting (the server went away; sent again when it is back)
+  setUploadState(state) {
+    this.state = state;
+    if (state === 'uploading') this.setProgress(0, this.file.size);
+    this.render();
   }
 
   setProgress(loaded, total) {
@@ -89,7 +102,7 @@ export class Card {
     this.progress.value = pct;
     this.progress.setAttribute('aria-label', `Uploading ${this.name}`);
     this.el.dataset.progress = String(pct);
-    this.statusDetail.textContent = `${pct} % of ${fmt.bytes(total)}`;
+    if (this.statusDetail && this.state === 'uploading') this.statusDetail.textContent = `${pct} %`;
   }
 
   setJob(job) {
@@ -107,6 +120,22 @@ export class Card {
     this.render();
   }
 
+  // While following a job: the server cannot be reached (followJob keeps trying).
+  setServerAway(away) {
+    if (this.serverAway === away) return;
+    this.serverAway = away;
+    this.render();
+  }
+
+  setSelected(on) {
+    this.selected = on;
+    this.el.classList.toggle('is-selected', on);
+    const button = this.media.querySelector('button.thumb');
+    if (!button) return;
+    if (document.body.classList.contains('selecting')) button.setAttribute('aria-pressed', String(on));
+    else button.removeAttribute('aria-pressed');
+  }
+
   say(text) {
     this.message.textContent = text;
     clearTimeout(this.sayTimer);
@@ -115,32 +144,38 @@ export class Card {
 
   render() {
     const job = this.job;
+    const away = this.serverAway && (this.state === 'PENDING' || this.state === 'PROCESSING');
     this.el.dataset.state = this.state;
+    this.el.dataset.waiting = this.state === 'waiting' || away ? '1' : '';
     this.title.textContent = this.name;
-    this.title.title = this.name;
     this.renderMedia();
 
     this.statusDetail = h('span', { class: 'status-detail' });
-    this.status.replaceChildren(h('span', { class: 'badge', text: STATE_WORDS[this.state] || this.state }),
+    const held = this.state === 'COMPLETED' && job && (job.moderation === 'pending' || job.moderation === 'hidden');
+    this.status.replaceChildren(h('span', { class: 'badge', text: held ? 'Not on the wall' : STATE_WORDS[this.state] || this.state }),
       this.statusDetail);
-    if (this.state === 'refused') {
-      this.statusDetail.textContent = this.error;
+    let detail = '';
+    if (this.state === 'queued') {
+      detail = this.file ? fmt.bytes(this.file.size) : '';
+    } else if (this.state === 'uploading') {
+      detail = `${this.el.dataset.progress || 0} %`;
+    } else if (this.state === 'waiting' || away) {
+      detail = 'Waiting for the server';
+    } else if (this.state === 'refused') {
+      detail = this.error;
     } else if (this.state === 'FAILED') {
       const e = job.error || {};
-      this.statusDetail.textContent = e.message ? `Could not process: ${e.message}` : 'Could not process this image';
-    } else if (this.state === 'PENDING') {
-      this.statusDetail.textContent = 'Stored safely, waiting for a worker';
-    } else if (this.state === 'PROCESSING') {
-      this.statusDetail.textContent = 'Making the sizes';
+      detail = e.message ? `Could not process: ${e.message}` : 'Could not process this image';
     } else if (this.state === 'COMPLETED' && job.moderation === 'pending') {
-      this.statusDetail.textContent = 'Waiting for the host to approve it';
+      detail = 'Waiting for the host to approve it';
     } else if (this.state === 'COMPLETED' && job.moderation === 'hidden') {
-      this.statusDetail.textContent = 'Hidden by the host';
-    } else if (this.state === 'COMPLETED' && job.updated_at) {
-      this.statusDetail.textContent = fmt.relativeTime(job.updated_at);
+      detail = 'Hidden by the host';
     }
+    this.statusDetail.textContent = detail;
+    this.status.title = detail;
+    // A ready photo speaks for itself; anything else says what is going on, on the tile.
+    this.overlay.hidden = this.state === 'COMPLETED' && !detail;
 
-    // Indeterminate bar while the server works; none once there is an outcome.
     if (this.state === 'uploading') {
       this.progress.hidden = false;
     } else if (this.state === 'PENDING' || this.state === 'PROCESSING') {
@@ -151,7 +186,9 @@ export class Card {
       this.progress.hidden = true;
     }
 
-    this.renderFacts();
+    const cancellable = this.state === 'queued' || this.state === 'uploading' || this.state === 'waiting';
+    this.cancelButton.hidden = !cancellable;
+    this.cancelButton.setAttribute('aria-label', `Cancel ${this.name}`);
     this.renderActions();
   }
 
@@ -171,8 +208,9 @@ export class Card {
         if (under) under.remove();
       }, { once: true });
       const button = h('button', { type: 'button', class: 'thumb', 'data-placeholder': blur ? 'thumbhash' : null,
-        'aria-label': `View ${this.name} larger`, onclick: () => this.handlers.open(this) }, under, img);
+        'aria-label': `View ${this.name}`, onclick: () => this.handlers.activate(this) }, under, img);
       this.media.replaceChildren(button);
+      this.setSelected(this.selected);
       return;
     }
     if (this.media.firstChild && this.media.firstChild.dataset.kind === this.mediaKind()) return;
@@ -196,95 +234,23 @@ export class Card {
     this.previewUrl = '';
   }
 
-  renderFacts() {
-    const job = this.job;
-    const rows = [];
-    const add = (term, ...value) => { if (value.some((v) => v)) rows.push(h('dt', { text: term }), h('dd', {}, ...value)); };
-    if (job) {
-      const o = job.original || {};
-      const size = [fmt.dimensions(o.width, o.height), fmt.formatName(o.format)].filter(Boolean).join(' · ');
-      add('Image', size);
-      const thumb = variantByName(job, 'thumb');
-      const b = fmt.bytes(o.bytes);
-      add('Bytes', thumb && b ? `${b} → ${fmt.bytes(thumb.bytes)} thumb` : b);
-      const m = job.metadata || {};
-      add('Taken', fmt.takenAt(m.taken_at));
-      add('Camera', fmt.camera(m.camera));
-      const where = fmt.gps(m.gps);
-      if (where) add('Where', h('a', { href: where.href, text: where.text, title: 'Open in a map app' }));
-    } else if (this.file) {
-      add('Size', fmt.bytes(this.file.size));
-    }
-    this.facts.replaceChildren(...rows);
-    this.facts.hidden = rows.length === 0;
-
-    const variants = job && job.status === 'COMPLETED' ? job.variants || [] : [];
-    if (variants.length) {
-      const items = variants.map((v) => h('li', {},
-        h('a', { href: v.url, target: '_blank', rel: 'noopener', text: v.name }),
-        ` ${fmt.dimensions(v.width, v.height)} · ${fmt.bytes(v.bytes)}`));
-      if (job.original && job.original.url) {
-        items.push(h('li', {}, h('a', { href: job.original.url, target: '_blank', rel: 'noopener', text: 'original' }),
-          ` ${fmt.bytes(job.original.bytes)}`));
-      }
-      const open = this.links.querySelector('details')?.open;
-      this.links.replaceChildren(h('details', { open: !!open },
-        h('summary', { text: `${variants.length} sizes` }), h('ul', { class: 'variant-list' }, items)));
-    } else {
-      this.links.replaceChildren();
-    }
-  }
-
   renderActions() {
     const buttons = [];
     const name = this.name;
-    if (this.state === 'COMPLETED') {
-      buttons.push(h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'copy',
-        'aria-label': `Copy image links for ${name}`, onclick: () => this.handlers.copy(this) }, 'Copy links'));
-    }
-    if (this.state === 'COMPLETED' && this.handlers.canHide && this.handlers.canHide()) {
-      buttons.push(h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'data-action': 'hide',
-        'aria-label': `Hide ${name} from the wall`, onclick: () => this.handlers.hide(this) }, 'Hide'));
-    }
-    if (this.job && this.handlers.canDelete()) {
-      buttons.push(h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'data-action': 'delete',
-        'aria-label': `Delete ${name}`, onclick: (e) => this.confirmDelete(e.currentTarget) }, 'Delete'));
-    }
     if (this.state === 'refused') {
       if (this.retryable) {
         buttons.push(h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'retry',
-          'aria-label': `Try ${name} again`, onclick: () => this.handlers.retry(this) }, 'Try again'));
+          'aria-label': `Try ${name} again`, onclick: () => this.handlers.retry(this) }, 'Retry'));
       }
-      buttons.push(h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'data-action': 'dismiss',
+      buttons.push(h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'dismiss',
         'aria-label': `Dismiss ${name}`, onclick: () => this.handlers.dismiss(this) }, 'Dismiss'));
     }
     this.actions.replaceChildren(...buttons);
     this.actions.hidden = buttons.length === 0;
   }
 
-  // Two presses delete: the first arms the button for a few seconds.
-  confirmDelete(button) {
-    if (button.dataset.armed === '1') {
-      button.disabled = true;
-      this.handlers.remove(this);
-      return;
-    }
-    button.dataset.armed = '1';
-    button.textContent = 'Delete for good?';
-    button.classList.add('btn-danger');
-    button.setAttribute('aria-label', `Press again to delete ${this.name} for good`);
-    clearTimeout(this.armTimer);
-    this.armTimer = setTimeout(() => {
-      button.dataset.armed = '';
-      button.textContent = 'Delete';
-      button.classList.remove('btn-danger');
-      button.setAttribute('aria-label', `Delete ${this.name}`);
-    }, 4000);
-  }
-
   destroy() {
     this.dropPreview();
-    clearTimeout(this.armTimer);
     clearTimeout(this.sayTimer);
     if (this.abort) this.abort.abort();
     this.el.remove();

@@ -1,13 +1,15 @@
 // format.js — turns the job JSON's raw values into short words for people.
 // Pure functions; missing or odd values give '' so callers can leave the row out.
 
+// One convention on the whole page: 1 KB = 1024 bytes, 1 MB = 1024 KB, as --max-upload-mb counts,
+// so "up to 50 MB each" and a file shown as "50.0 MB" mean the same bytes.
 export function bytes(n) {
   if (typeof n !== 'number' || !isFinite(n) || n < 0) return '';
-  if (n < 1000) return `${n} B`;
+  if (n < 1024) return `${n} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1000;
+  let v = n / 1024;
   let i = 0;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i += 1; }
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
 

@@ -179,6 +179,11 @@ Status Access::Authorize(RouteAccess access, const httplib::Request& req, int64_
       if (bearer.ok() || Identify(req, now).role == Role::kGuest) return Status::Ok();
       return bearer;
     }
+    case RouteAccess::kLink:
+      if (auth_enabled() && (req.has_param("sig") || req.has_param("exp"))) {
+        return CheckSignedUrl(req.path, req, now);
+      }
+      [[fallthrough]];
     case RouteAccess::kProtected: {
       if (!auth_enabled()) return Status::Ok();
       Status bearer = CheckBearer(req, now);

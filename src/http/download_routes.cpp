@@ -11,7 +11,9 @@
 // (no folders) and unique ("IMG_1.jpg", "IMG_1-2.jpg"). No ZIP64: beyond 4 GiB
 // or 65535 entries the stream stops (the client sees a truncated download);
 // the README says so. An image deleted while the archive streams is left out;
-// a read error in the middle of an entry ends the stream. Owner only.
+// a read error in the middle of an entry ends the stream. Owner only: the
+// token, or a signed URL of the path, which GET /api/download-link hands the
+// owner so a browser's plain link (which cannot carry the token) downloads it.
 #include <memory>
 #include <set>
 #include <string>
@@ -19,6 +21,7 @@
 
 #include "common/log.h"
 #include "common/name_rules.h"
+#include "http/access.h"
 #include "http/responses.h"
 #include "http/route_table.h"
 #include "http/routes.h"
@@ -154,6 +157,17 @@ void RegisterDownloadRoutes(httplib::Server& server, HttpContext* ctx) {
   server.Get(
       RoutePattern("GET", "/api/download.zip"),
       [ctx](const httplib::Request& req, httplib::Response& res) { DownloadAll(ctx, req, res); });
+  // {"url": …, "large_url": …}: links to the archive that need no token (signed
+  // for a while when auth is on; the plain path when the server is open).
+  server.Get(RoutePattern("GET", "/api/download-link"),
+             [ctx](const httplib::Request&, httplib::Response& res) {
+               const std::string path = "/api/download.zip";
+               const bool sign = ctx->access && ctx->access->auth_enabled();
+               const std::string url = sign ? ctx->access->SignPath(path, UnixNow()) : path;
+               const char* sep = sign ? "&" : "?";
+               res.set_header("Cache-Control", "no-store");
+               SendJson(res, 200, {{"url", url}, {"large_url", url + sep + "variant=large"}});
+             });
 }
 
 }  // namespace edgepix::http

@@ -1732,6 +1732,24 @@ const std::string& OpenApiDocument() {
        "pattern": "@VARIANT_NAME_PATTERN@"
       },
       "description": "a variant name (e.g. large) instead of the originals"
+     },
+     {
+      "name": "exp",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer"
+      },
+      "description": "with sig: a signed link from GET /api/download-link, which needs no token until exp (Unix seconds)"
+     },
+     {
+      "name": "sig",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "base64url HMAC-SHA256 of the path and exp"
      }
     ],
     "responses": {
@@ -2343,7 +2361,8 @@ const std::string& OpenApiDocument() {
          "required": [
           "title",
           "welcome",
-          "moderate"
+          "moderate",
+          "max_upload_bytes"
          ],
          "additionalProperties": false,
          "properties": {
@@ -2356,6 +2375,10 @@ const std::string& OpenApiDocument() {
           "moderate": {
            "type": "boolean",
            "description": "--moderate: guests' photos wait for the owner's approval"
+          },
+          "max_upload_bytes": {
+           "type": "integer",
+           "description": "largest accepted upload in bytes (--max-upload-mb, in MiB)"
           }
          }
         }
@@ -2439,6 +2462,48 @@ const std::string& OpenApiDocument() {
      },
      "304": {
       "$ref": "#/components/responses/NotModified"
+     }
+    }
+   }
+  },
+  "/api/download-link": {
+   "get": {
+    "operationId": "getDownloadLink",
+    "summary": "Links to GET /api/download.zip (the originals, and the large variants) that a browser can follow without the token: signed, valid for --signed-url-ttl (rounded up to 10 minutes); the plain path when the server is open",
+    "security": [
+     {
+      "bearerAuth": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the links",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "url",
+          "large_url"
+         ],
+         "additionalProperties": false,
+         "properties": {
+          "url": {
+           "type": "string"
+          },
+          "large_url": {
+           "type": "string"
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }

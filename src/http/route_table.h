@@ -23,6 +23,9 @@ enum class RouteAccess {
                // decides what a guest sees (its own jobs, redacted; the join link)
   kWall,       // kGuest, except that a valid wall key `?k=` is let through too
                // (http/access.h): the wall's event stream and its QR code
+  kLink,       // kProtected, except that a signed URL of the path (?exp=&sig=,
+               // Access::SignPath) is let through: a link the owner's browser
+               // can follow, which cannot send the token (the ZIP of everything)
 };
 
 struct RouteInfo {

@@ -2,18 +2,39 @@
 // small landscape "photos" as valid PNGs, written with node's zlib. Each scene differs (colours,
 // sun position, size), so no two uploads share bytes.
 //
+// The browser side (useServerAndBrowser, openAs, shoot): one chromium per test file, a fresh
+// context per role (owner with the token, guest through the guest link, a wall or an open page), on
+// a phone (390x844, touch) or a desktop, screenshots in ARTIFACTS in light and dark.
+//
 // startServer runs `edgepix serve` on a free loopback port with a fresh data dir, its stdout and
 // stderr in a log file. Its stop() is checked like the C++ harness's (tests/integration/
 // server_harness.h): SIGTERM, exit status 0 within STOP_MS, no sanitizer report in the log, or it
 // throws. Whenever that check fails or the test process ends with a failure, the log is copied to
 // $EDGEPIX_TEST_ARTIFACTS (ctest: build-*/test-artifacts) and its path printed.
 
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// Screenshots and server logs: ctest's test-artifacts/e2e (EDGEPIX_TEST_ARTIFACTS), else
+// tests/e2e/artifacts (gitignored).
+export const ARTIFACTS = process.env.EDGEPIX_TEST_ARTIFACTS
+  ? path.join(process.env.EDGEPIX_TEST_ARTIFACTS, 'e2e') : path.join(HERE, 'artifacts');
+
+// The devices of the issue: a phone held by a guest, a laptop, a projector.
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+export const PROJECTOR = { viewport: { width: 1920, height: 1080 } };
 
 // A graceful stop finishes the images in progress; more than this is a hang.
 export const STOP_MS = 60000;
@@ -63,11 +84,12 @@ function freePort() {
 // Starts the server and waits until /healthz answers. Returns { base, dataDir, logPath, stop,
 // exited }: stop() resolves when the checked stop passed and rejects with what went wrong;
 // exited() is the exit reason once the process ended ('' while it runs).
-export async function startServer({ bin, logPath, args = [], readyMs = 30000 }) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepix-e2e-'));
-  const port = await freePort();
+// port and dataDir: start again where a stopped server was (stop({ keepData: true })).
+export async function startServer({ bin, logPath, args = [], readyMs = 30000, port: wantPort = 0, dataDir: wantDir = '' }) {
+  const dataDir = wantDir || fs.mkdtempSync(path.join(os.tmpdir(), 'edgepix-e2e-'));
+  const port = wantPort || await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const log = fs.openSync(logPath, 'w');
+  const log = fs.openSync(logPath, wantDir ? 'a' : 'w');
   const child = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, ...args],
     { stdio: ['ignore', log, log] });
   fs.closeSync(log);
@@ -106,7 +128,7 @@ export async function startServer({ bin, logPath, args = [], readyMs = 30000 }) 
     await new Promise((r) => setTimeout(r, 150));
   }
 
-  async function stop() {
+  async function stop({ keepData = false } = {}) {
     const problems = [];
     if (exit) {
       problems.push(`the server had already ended (${describeExit()}) before the test stopped it`);
@@ -126,14 +148,14 @@ export async function startServer({ bin, logPath, args = [], readyMs = 30000 }) 
     }
     const report = sanitizerReport(fs.readFileSync(logPath, 'latin1'));
     if (report) problems.push(`sanitizer report: ${report}`);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     if (problems.length) {
       failed = true;
       throw new Error(`${problems.join('; ')} (server log kept at ${keepLog(logPath, 'stop')})`);
     }
   }
 
-  return { base, dataDir, logPath, stop, exited: describeExit };
+  return { base, port, dataDir, logPath, stop, exited: describeExit };
 }
 
 const CRC_TABLE = new Uint32Array(256).map((_, n) => {
@@ -239,4 +261,109 @@ export function noisePng(width, height, seed = 7) {
     rgb[i] = s >>> 24;
   }
   return encodePng(width, height, rgb);
+}
+
+// ---- browser side ------------------------------------------------------------------------------
+
+// For a describe block: before() starts one server (args) and one chromium, after() closes the
+// browser and stops the server with its checks. Returns { server, browser } filled in by before().
+// env.stopServer() stops the server (checked) and resolves with start(), which brings it back on
+// the same port with the same data dir.
+export function useServerAndBrowser({ log, args = [] }) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN} (build it, or set EDGEPIX_BIN)`);
+    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    env.server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, log), args });
+    env.browser = await chromium.launch({ executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run'] });
+  });
+  after(async () => {
+    try {
+      if (env.browser) await env.browser.close();
+    } finally {
+      if (env.server) await env.server.stop();
+    }
+  });
+  env.stopServer = async () => {
+    const { port, dataDir } = env.server;
+    await env.server.stop({ keepData: true });
+    const stopped = env.server;
+    env.server = null;
+    return async () => {
+      env.server = await startServer({ bin: BIN, logPath: stopped.logPath, args, port, dataDir });
+      return env.server;
+    };
+  };
+  return env;
+}
+
+// A fresh browser context and page for one role: { token } opens the owner link (/#token=…, which
+// the page keeps), { guestCode } the guest link (/?g=…, which sets the guest cookie), neither just
+// the server. `device`: PHONE, DESKTOP or PROJECTOR. Uncaught page errors are collected in
+// `errors`, console errors (failed requests among them) in `consoleErrors`, requests to anywhere
+// but the server in `outside`.
+// `init`: a function run in the page before its scripts (page.addInitScript); `path: null`: no
+// navigation.
+export async function openAs(browser, base, { device = DESKTOP, token = '', guestCode = '', path: where = '/',
+  colorScheme = 'light', init = null } = {}) {
+  const context = await browser.newContext({ ...device, colorScheme });
+  const page = await context.newPage();
+  if (init) await page.addInitScript(init);
+  const errors = [];
+  const consoleErrors = [];
+  const outside = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['blob:', 'data:'].includes(u.protocol) && u.origin !== base) outside.push(r.url());
+  });
+  if (token) {
+    await page.goto(`${base}/#token=${token}`);
+    await page.waitForFunction(() => location.hash === '');
+  } else if (guestCode) {
+    await page.goto(`${base}/?g=${encodeURIComponent(guestCode)}`);
+  }
+  if (where !== null && (where !== '/' || (!token && !guestCode))) await page.goto(`${base}${where}`);
+  return { context, page, errors, consoleErrors, outside, close: () => context.close() };
+}
+
+// Screenshots of what `page` shows now, as `<name>-light.png` and `<name>-dark.png` in ARTIFACTS
+// (prefers-color-scheme through emulateMedia); the page is left in the scheme it had.
+export async function shoot(page, name, { fullPage = false, schemes = ['light', 'dark'] } = {}) {
+  const files = [];
+  for (const scheme of schemes) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const file = path.join(ARTIFACTS, `${name}-${scheme}.png`);
+    await page.screenshot({ path: file, fullPage, animations: 'disabled' });
+    files.push(file);
+  }
+  await page.emulateMedia({ colorScheme: schemes[0] === 'dark' ? 'dark' : 'light' });
+  return files;
+}
+
+// Uploads through the API (as the owner when `token`), and waits until each job is COMPLETED.
+// Resolves with the jobs, in upload order.
+export async function uploadViaApi(base, files, { token = '' } = {}) {
+  const auth = token ? { Authorization: `Bearer ${token}` } : {};
+  const jobs = [];
+  for (const f of files) {
+    const res = await fetch(`${base}/api/uploads?filename=${encodeURIComponent(f.name)}`,
+      { method: 'POST', headers: { ...auth, 'Content-Type': 'image/png' }, body: f.buffer });
+    assert.equal(res.status, 202, `upload of ${f.name}: HTTP ${res.status}`);
+    jobs.push((await res.json()).jobs[0]);
+  }
+  for (let i = 0; i < jobs.length; i += 1) {
+    let job = jobs[i];
+    for (let tries = 0; job.status !== 'COMPLETED' && tries < 20; tries += 1) {
+      job = await (await fetch(`${base}/api/jobs/${job.id}?wait=30&since=${job.version}`, { headers: auth })).json();
+    }
+    assert.equal(job.status, 'COMPLETED', `${files[i].name} ended ${job.status}`);
+    jobs[i] = job;
+  }
+  return jobs;
 }

@@ -5,44 +5,19 @@
 // accepted (202) into the grant's batch without the page ever asking for a token. A second file on
 // the same link is refused in words (the link is used). Env as in upload.test.mjs.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { photoSet, startServer } from './fixtures.mjs';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { ARTIFACTS, DESKTOP, PHONE, PROJECTOR, openAs, photoSet, useServerAndBrowser } from './fixtures.mjs';
 const TOKEN = 'e2e-grant-token-0123456789';
 
 describe('upload page through an upload link', { timeout: 120000 }, () => {
-  let server = null;
-  let browser = null;
+  const env = useServerAndBrowser({ log: 'server-grant.log', args: ['--token', TOKEN, '--private'] });
   const auth = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
 
-  before(async () => {
-    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN}`);
-    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, 'server-grant.log'),
-      args: ['--token', TOKEN, '--private'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  });
-
-  after(async () => {
-    try {
-      if (browser) await browser.close();
-    } finally {
-      if (server) await server.stop();
-    }
-  });
 
   it('uploads one photo without a token into the grant\'s batch, then refuses the used link', async () => {
-    const base = server.base;
+    const base = env.server.base;
     const batch = await (await fetch(`${base}/api/batches`, { method: 'POST', headers: auth, body: '{}' })).json();
     const batchId = batch.batch.id;
     const made = await fetch(`${base}/api/upload-grants`, { method: 'POST', headers: auth,
@@ -51,10 +26,7 @@ describe('upload page through an upload link', { timeout: 120000 }, () => {
     const grantUrl = (await made.json()).grants[0].url;
     const token = new URL(grantUrl, base).searchParams.get('grant');
 
-    const page = await (await browser.newContext()).newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/?grant=${encodeURIComponent(token)}`);
+    const { page, errors } = await openAs(env.browser, base, { path: `/?grant=${encodeURIComponent(token)}` });
     await page.locator('#notice', { hasText: /upload link/i }).waitFor();
     const [photo, second] = photoSet();
     await page.setInputFiles('#file-input', { name: photo.name, mimeType: 'image/png', buffer: photo.buffer });

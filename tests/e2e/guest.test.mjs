@@ -7,48 +7,19 @@
 // (/#token=…), which the page keeps and removes from the address bar, then /join, whose QR code
 // image loads. Screenshots: guest-phone.png, join-desktop.png.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { photoSet, startServer } from './fixtures.mjs';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { ARTIFACTS, DESKTOP, PHONE, PROJECTOR, openAs, photoSet, useServerAndBrowser } from './fixtures.mjs';
 const TOKEN = 'e2e-event-owner-token-0123456789';
 const CODE = 'e2e-guests-welcome';
 
 describe('event mode: a guest phone and the owner', { timeout: 120000 }, () => {
-  let server = null;
-  let browser = null;
+  const env = useServerAndBrowser({ log: 'server-guest.log', args: ['--token', TOKEN, '--guest-code', CODE, '--event-title', 'E2E party'] });
 
-  before(async () => {
-    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN}`);
-    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, 'server-guest.log'),
-      args: ['--token', TOKEN, '--guest-code', CODE, '--event-title', 'E2E party'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  });
-
-  after(async () => {
-    try {
-      if (browser) await browser.close();
-    } finally {
-      if (server) await server.stop();
-    }
-  });
 
   it('a guest uploads through the guest link and keeps seeing its own photo', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await phone.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.base}/?g=${CODE}`);
+    const { page, context: phone, errors } = await openAs(env.browser, env.server.base, { device: PHONE, guestCode: CODE });
     assert.equal(new URL(page.url()).search, '', 'the guest code stayed in the address bar');
     await page.locator('#intro-heading', { hasText: 'E2E party' }).waitFor();
     const [photo] = photoSet();
@@ -65,7 +36,16 @@ describe('event mode: a guest phone and the owner', { timeout: 120000 }, () => {
     await page.locator(`#cards > li.card[data-job-id="${jobId}"]`).waitFor({ timeout: 20000 });
     await thumbShown();
     assert.equal(await page.locator('#notice').isVisible(), false, 'a notice was shown to the guest');
-    assert.equal(await page.locator('#cards button[data-action="delete"]').count(), 0, 'a guest was offered Delete');
+    // No selecting, no deleting: not in the gallery, not in the viewer.
+    assert.equal(await page.locator('#select-toggle').isVisible(), false, 'a guest was offered Select');
+    assert.equal(await page.locator('#download-all').isVisible(), false, 'a guest was offered Download all');
+    assert.equal(await page.locator('#selection-bar').isVisible(), false);
+    await page.locator(`#cards > li.card[data-job-id="${jobId}"] button.thumb`).click();
+    await page.locator('#viewer-title', { hasText: photo.name }).waitFor();
+    assert.equal(await page.locator('#viewer [data-action="download"]').isVisible(), true);
+    assert.equal(await page.locator('#viewer [data-action="delete"]').isVisible(), false, 'a guest was offered Delete');
+    assert.equal(await page.locator('#viewer [data-action="hide"]').isVisible(), false);
+    await page.keyboard.press('Escape');
     await page.screenshot({ path: path.join(ARTIFACTS, 'guest-phone.png'), fullPage: true });
     assert.deepEqual(errors, []);
 
@@ -73,25 +53,23 @@ describe('event mode: a guest phone and the owner', { timeout: 120000 }, () => {
     const cookies = await phone.cookies();
     const guest = cookies.find((c) => c.name === 'edgepix_guest');
     assert.ok(guest && guest.httpOnly && guest.sameSite === 'Lax', 'no HttpOnly SameSite=Lax guest cookie');
-    const listed = await fetch(`${server.base}/api/jobs`, { headers: { Cookie: `edgepix_guest=${guest.value}` } });
+    const listed = await fetch(`${env.server.base}/api/jobs`, { headers: { Cookie: `edgepix_guest=${guest.value}` } });
     assert.equal(listed.status, 403);
     await phone.close();
   });
 
   it('the owner link keeps the token and /join shows the QR code', async () => {
-    const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await desktop.newPage();
-    await page.goto(`${server.base}/#token=${TOKEN}`);
-    await page.waitForFunction(() => location.hash === '');
+    const { page, context: desktop } = await openAs(env.browser, env.server.base, { device: DESKTOP, token: TOKEN });
     assert.equal(await page.evaluate(() => localStorage.getItem('edgepix.token')), TOKEN);
     await page.locator('#cards > li.card[data-job-id]').first().waitFor({ timeout: 20000 });  // the owner lists all
-    await page.goto(`${server.base}/join`);
+    await page.locator('#select-toggle').waitFor();   // and may select and delete
+    await page.goto(`${env.server.base}/join`);
     await page.waitForFunction(() => {
       const img = document.getElementById('join-qr');
       return img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:');
     }, null, { timeout: 20000 });
     const url = await page.locator('#join-url').textContent();
-    assert.equal(url, `${server.base}/?g=${CODE}`);
+    assert.equal(url, `${env.server.base}/?g=${CODE}`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'join-desktop.png') });
     await desktop.close();
   });

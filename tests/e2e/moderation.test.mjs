@@ -4,59 +4,30 @@
 // shows it. Hide (on the owner's gallery card) takes it off the wall again.
 // Screenshots: moderation-pending.png (the owner's page with a photo waiting), moderation-phone.png.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { photoSet, startServer } from './fixtures.mjs';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { ARTIFACTS, DESKTOP, PHONE, PROJECTOR, openAs, photoSet, useServerAndBrowser } from './fixtures.mjs';
 const TOKEN = 'e2e-moderation-owner-token-0123';
 const CODE = 'e2e-moderated-guests';
 const GENEROUS_MS = 60000;
 
 describe('moderation: a guest photo reaches the wall once the owner approves it', { timeout: 240000 }, () => {
-  let server = null;
-  let browser = null;
+  const env = useServerAndBrowser({ log: 'server-moderation.log',
+    args: ['--token', TOKEN, '--guest-code', CODE, '--moderate', '--event-title', 'Moderated party'] });
 
-  before(async () => {
-    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN}`);
-    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, 'server-moderation.log'),
-      args: ['--token', TOKEN, '--guest-code', CODE, '--moderate', '--event-title', 'Moderated party'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  });
-
-  after(async () => {
-    try {
-      if (browser) await browser.close();
-    } finally {
-      if (server) await server.stop();
-    }
-  });
-
-  const owner = (url, init = {}) => fetch(`${server.base}${url}`,
+  const owner = (url, init = {}) => fetch(`${env.server.base}${url}`,
     { ...init, headers: { Authorization: `Bearer ${TOKEN}`, ...(init.headers || {}) } });
 
   it('the owner approves on the page, the wall shows it; hiding takes it off', async () => {
-    const errors = [];
     const { key } = await (await owner('/api/wall')).json();
-    const projector = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const wall = await projector.newPage();
-    wall.on('pageerror', (e) => errors.push(`wall: ${e.message}`));
-    await wall.goto(`${server.base}/wall?k=${encodeURIComponent(key)}`);
+    const projector = await openAs(env.browser, env.server.base,
+      { device: PROJECTOR, path: `/wall?k=${encodeURIComponent(key)}` });
+    const wall = projector.page;
 
     // the phone uploads one photo through the guest link
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await phone.newPage();
-    page.on('pageerror', (e) => errors.push(`phone: ${e.message}`));
-    await page.goto(`${server.base}/?g=${CODE}`);
+    const phone = await openAs(env.browser, env.server.base, { device: PHONE, guestCode: CODE });
+    const page = phone.page;
     const [photo, ownPhoto] = photoSet();
     await page.setInputFiles('#file-input', [{ name: photo.name, mimeType: 'image/png', buffer: photo.buffer }]);
     await page.waitForFunction(() => document.querySelector('#cards > li.card[data-job-id]'), null, { timeout: GENEROUS_MS });
@@ -82,10 +53,8 @@ describe('moderation: a guest photo reaches the wall once the owner approves it'
     assert.equal(await wall.locator(`#wall-stage img[data-job-id="${guestId}"]`).count(), 0);
 
     // The owner's page: the photo waits for approval, not in the gallery.
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const ownerPage = await desk.newPage();
-    ownerPage.on('pageerror', (e) => errors.push(`owner: ${e.message}`));
-    await ownerPage.goto(`${server.base}/#token=${TOKEN}`);
+    const desk = await openAs(env.browser, env.server.base, { device: DESKTOP, token: TOKEN });
+    const ownerPage = desk.page;
     const waiting = ownerPage.locator(`#moderation-pending li[data-job-id="${guestId}"]`);
     await waiting.locator('img').waitFor({ timeout: GENEROUS_MS });
     await ownerPage.locator(`#cards > li.card[data-job-id="${ownerId}"]`).waitFor({ timeout: GENEROUS_MS });
@@ -98,15 +67,18 @@ describe('moderation: a guest photo reaches the wall once the owner approves it'
     await ownerPage.locator(`#cards > li.card[data-job-id="${guestId}"]`).waitFor({ timeout: GENEROUS_MS });
     assert.equal(await waiting.count(), 0);
 
-    // Hide, from the gallery card: off the wall, live.
-    await ownerPage.locator(`#cards > li.card[data-job-id="${guestId}"] [data-action="hide"]`).click();
+    // Hide, from the viewer: off the wall, live.
+    await ownerPage.locator(`#cards > li.card[data-job-id="${guestId}"] button.thumb`).click();
+    await ownerPage.locator('#viewer-title', { hasText: photo.name }).waitFor();
+    await ownerPage.locator('#viewer [data-action="hide"]').click();
+    await ownerPage.locator(`#cards > li.card[data-job-id="${guestId}"]`).waitFor({ state: 'detached' });
     await wall.waitForFunction((id) => !document.querySelector(`#wall-stage img[data-job-id="${id}"]`),
       guestId, { timeout: GENEROUS_MS });
     await ownerPage.locator(`#moderation-hidden li[data-job-id="${guestId}"]`)
       .waitFor({ state: 'attached', timeout: GENEROUS_MS });   // in the closed "Hidden photos"
     assert.equal((await (await owner(`/api/jobs/${guestId}`)).json()).moderation, 'hidden');
 
-    assert.deepEqual(errors, []);
+    assert.deepEqual([...projector.errors, ...phone.errors, ...desk.errors], []);
     await desk.close();
     await phone.close();
     await projector.close();

@@ -6,44 +6,17 @@
 // data: PNG under a thumb <img> that has not loaded); once the thumb is let through it loads and
 // the placeholder is gone. Env as in upload.test.mjs.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { photoSet, startServer } from './fixtures.mjs';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { ARTIFACTS, openAs, photoSet, useServerAndBrowser } from './fixtures.mjs';
 
 describe('ThumbHash placeholder on the upload page', { timeout: 120000 }, () => {
-  let server = null;
-  let browser = null;
-
-  before(async () => {
-    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN}`);
-    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, 'server-placeholder.log') });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  });
-
-  after(async () => {
-    try {
-      if (browser) await browser.close();
-    } finally {
-      if (server) await server.stop();
-    }
-  });
+  const env = useServerAndBrowser({ log: 'server-placeholder.log' });
 
   it('shows the blurred placeholder while the thumb is delayed, then the thumb', async () => {
-    const page = await (await browser.newContext()).newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // Nothing loaded yet: the thumb requests are held from the start.
+    const { page, errors, consoleErrors } = await openAs(env.browser, env.server.base, { path: null });
 
     // Hold every thumb request until `release` is called.
     let release;
@@ -55,7 +28,7 @@ describe('ThumbHash placeholder on the upload page', { timeout: 120000 }, () => 
       await route.continue();
     });
 
-    await page.goto(server.base + '/');
+    await page.goto(`${env.server.base}/`);
     const [photo] = photoSet();
     await page.setInputFiles('#file-input', { name: photo.name, mimeType: 'image/png', buffer: photo.buffer });
     const card = page.locator('#cards > li.card[data-job-id]');
@@ -63,7 +36,7 @@ describe('ThumbHash placeholder on the upload page', { timeout: 120000 }, () => 
     const jobId = await card.getAttribute('data-job-id');
 
     // The job, once COMPLETED, carries the hash.
-    const job = await (await fetch(`${server.base}/api/jobs/${jobId}?wait=30`)).json();
+    const job = await (await fetch(`${env.server.base}/api/jobs/${jobId}?wait=30`)).json();
     assert.equal(job.status, 'COMPLETED');
     assert.match(job.placeholder.thumbhash, /^[A-Za-z0-9+/]+=*$/);
 
@@ -92,6 +65,6 @@ describe('ThumbHash placeholder on the upload page', { timeout: 120000 }, () => 
       const thumb = b && b.querySelector('img.thumb-img');
       return thumb && thumb.complete && thumb.naturalWidth > 0 && !b.querySelector('img.thumbhash-img');
     }, jobId, { timeout: 30000, polling: 100 });
-    assert.deepEqual(errors, []);
+    assert.deepEqual([...errors, ...consoleErrors], []);
   });
 });

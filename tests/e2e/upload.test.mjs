@@ -6,35 +6,26 @@
 // delete (gone from the API too); a text file refused in words while another file carries on; a
 // file over the limit refused as too large; no
 // sideways scrolling on a 390 px phone; no console errors, CSP violations or outside requests.
-// Screenshots go to tests/e2e/artifacts/ (gitignored), with the server's log. The server is stopped
+// Screenshots go to ARTIFACTS (fixtures.mjs), with the server's log. The server is stopped
 // with SIGTERM and must exit 0 with no sanitizer report (fixtures.mjs: startServer).
 //
 // Run: (cd tests/e2e && npm ci) && node --test tests/e2e/
 // Env: EDGEPIX_BIN (default /work/main/build/edgepix), CHROMIUM (default /usr/bin/chromium),
 //      EDGEPIX_CORPUS (optional: adds a real camera JPEG with EXIF and GPS).
 
-import { describe, it, before, after } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { photoSet, landscape, noisePng, startServer } from './fixtures.mjs';
+import { ARTIFACTS, DESKTOP, landscape, noisePng, openAs, photoSet, useServerAndBrowser } from './fixtures.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CORPUS = process.env.EDGEPIX_CORPUS || '';
 
-let server = null;
 let base = '';
-let browser = null;
 let page = null;
-const consoleErrors = [];
-const outsideRequests = [];
+let consoleErrors = [];
+let outsideRequests = [];
 
-// Cards of this page, as the test sees them.
+// Tiles of this page, as the test sees them.
 const cardCount = () => page.locator('#cards > li.card').count();
 const cardByName = (name) => page.locator('#cards > li.card', { has: page.locator('.card-title', { hasText: name }) });
 
@@ -50,46 +41,31 @@ async function jobIdsOnPage() {
   return page.$$eval('#cards > li.card[data-job-id]', (els) => els.map((e) => e.dataset.jobId).sort());
 }
 
-describe('upload page in a real browser', { timeout: 300000 }, () => {
-  before(async () => {
-    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN} (build it, or set EDGEPIX_BIN)`);
-    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    // A small upload limit, so the "too large" refusal can be seen with a 4 MB file.
-    server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, 'server.log'), args: ['--max-upload-mb', '3'] });
-    base = server.base;
+// The viewer's facts, once it shows `name`.
+async function viewerFacts(name) {
+  await page.locator('#viewer-title', { hasText: name }).waitFor();
+  return page.locator('#viewer-facts').innerText();
+}
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['blob:', 'data:'].includes(u.protocol) && u.origin !== base) outsideRequests.push(r.url());
-    });
+describe('upload page in a real browser', { timeout: 300000 }, () => {
+  // A small upload limit, so the "too large" refusal can be seen with a 4 MB file.
+  const env = useServerAndBrowser({ log: 'server.log', args: ['--max-upload-mb', '3'] });
+
+  before(async () => {
+    base = env.server.base;
     // Records every upload percentage the page shows, to prove progress was reported in steps.
-    await page.addInitScript(() => {
+    const opened = await openAs(env.browser, base, { device: DESKTOP, path: null, init: () => {
       window.__progressSeen = [];
       new MutationObserver((records) => {
         for (const r of records) {
           if (r.attributeName === 'data-progress') window.__progressSeen.push(Number(r.target.dataset.progress));
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-progress'] });
-    });
-  });
-
-  after(async () => {
-    try {
-      if (browser) await browser.close();
-    } finally {
-      // Exit status 0 within the bound and a clean log, or this hook fails the run.
-      if (server) await server.stop();
-    }
+    } });
+    page = opened.page;
+    consoleErrors = opened.errors;
+    opened.page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    outsideRequests = opened.outside;
   });
 
   it('serves the page with a CSP, an empty gallery and a keyboard-reachable picker', async () => {
@@ -119,9 +95,16 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
 
     await page.setInputFiles('#file-input', photos.map((p) => ({ name: p.name, mimeType: 'image/png', buffer: p.buffer })));
     await page.waitForFunction((n) => document.querySelectorAll('#cards > li.card').length === n, photos.length);
-    // While the big one is on its way, its card shows a determinate progress bar.
+    // While the big one is on its way (it is fourth: it waits for a free slot first), its tile shows
+    // a determinate progress bar.
     const big = cardByName('grainy-sunset.png');
     await page.waitForFunction(() => window.__progressSeen.some((p) => p > 0 && p < 100), null, { timeout: 20000 });
+    await page.waitForFunction(() => {
+      const li = [...document.querySelectorAll('#cards > li.card')]
+        .find((e) => e.querySelector('.card-title').textContent === 'grainy-sunset.png');
+      const pct = Number(li.dataset.progress);
+      return li.dataset.state === 'uploading' && pct > 0 && pct < 100;
+    }, null, { timeout: 20000, polling: 50 });
     assert.equal(await big.locator('progress').isVisible(), true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-uploading.png') });
 
@@ -133,19 +116,19 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
       const card = cardByName(p.name);
       assert.equal(await card.getAttribute('data-progress'), '100', `${p.name}: upload never reached 100 %`);
       assert.equal(await card.getAttribute('data-state'), 'COMPLETED');
-      const facts = await card.locator('.facts').innerText();
-      assert.match(facts, new RegExp(`${p.width} × ${p.height}`), `${p.name}: dimensions missing in "${facts}"`);
-      assert.match(facts, /PNG/);
-      assert.match(facts, /→ .+ thumb/, `${p.name}: original → thumb bytes missing in "${facts}"`);
       assert.equal(await card.locator('img.thumb-img').getAttribute('alt'), p.name);
+      assert.equal(await card.locator('.card-overlay').isVisible(), false, `${p.name}: a ready tile still has an overlay`);
     }
+    // The tiles are in the order chosen, on top (newest first).
+    const names = await page.$$eval('#cards > li.card .card-title', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(names.slice(0, photos.length), photos.map((p) => p.name));
     const thumbSize = await page.$eval('#cards img.thumb-img', (i) => [i.naturalWidth, i.naturalHeight]);
     assert.deepEqual(thumbSize, [150, 150]);
     await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'desktop.png'), fullPage: true });
   });
 
-  it('opens the large variant in the viewer and closes it with Escape', async () => {
+  it('opens the large variant in the viewer with its facts, steps with the arrow keys, closes with Escape', async () => {
     const card = cardByName('dawn-over-hills.png');
     await card.locator('button.thumb').click();
     await page.waitForFunction(() => {
@@ -155,20 +138,39 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     const [src, w, h] = await page.$eval('#viewer-img', (i) => [i.getAttribute('src'), i.naturalWidth, i.naturalHeight]);
     assert.match(src, /^\/v\/.+\/large\.webp$/);
     assert.deepEqual([w, h], [1200, 800], 'large fits inside 1280x1280 without upscaling a 1200x800 photo');
+    assert.equal(await page.locator('#viewer-pos').textContent(), `1 of ${photos.length}`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-viewer.png') });
+    // The facts of each photo, stepping through them in gallery order with the arrow key.
+    for (const [i, p] of photos.entries()) {
+      const facts = await viewerFacts(p.name);
+      assert.match(facts, new RegExp(`${p.width} × ${p.height}`), `${p.name}: dimensions missing in "${facts}"`);
+      assert.match(facts, /PNG/);
+      assert.match(facts, /→ .+ thumb/, `${p.name}: original → thumb bytes missing in "${facts}"`);
+      assert.equal(await page.locator('#viewer-pos').textContent(), `${i + 1} of ${photos.length}`);
+      assert.match(await page.locator('#viewer-download').getAttribute('href'), /^\/o\//);
+      if (i < photos.length - 1) await page.keyboard.press('ArrowRight');
+    }
+    await page.keyboard.press('ArrowLeft');
+    await viewerFacts(photos[photos.length - 2].name);
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.getElementById('viewer').open);
   });
 
-  it('copies absolute variant URLs', async () => {
+  it('copies the large variant\'s link, and all sizes as a second choice', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    const card = cardByName('desert-noon.png');
-    await card.locator('[data-action="copy"]').click();
-    await card.locator('.card-message', { hasText: /Copied \d+ links/ }).waitFor();
-    const text = await page.evaluate(() => navigator.clipboard.readText());
-    const urls = text.split('\n');
-    assert.ok(urls.length >= 1);
-    for (const u of urls) assert.ok(u.startsWith(`${base}/v/`), `not an absolute variant URL: ${u}`);
+    await cardByName('desert-noon.png').locator('button.thumb').click();
+    await viewerFacts('desert-noon.png');
+    await page.locator('#viewer [data-action="copy"]').click();
+    await page.locator('#viewer-message', { hasText: 'Copied the link' }).waitFor();
+    const one = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(one, new RegExp(`^${base}/v/[^/]+/large\\.webp$`), `not the large variant's URL: ${one}`);
+    await page.locator('#viewer [data-action="copy-all"]').click();
+    await page.locator('#viewer-message', { hasText: /Copied \d+ links/ }).waitFor();
+    const urls = (await page.evaluate(() => navigator.clipboard.readText())).split('\n');
+    assert.ok(urls.length >= 3, `only ${urls.length} links`);
+    for (const u of urls) assert.ok(u.startsWith(`${base}/v/`) || u.startsWith(`${base}/o/`), `not an absolute URL: ${u}`);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.getElementById('viewer').open);
   });
 
   it('keeps the history after a reload', async () => {
@@ -179,14 +181,19 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     assert.deepEqual(await jobIdsOnPage(), before);
   });
 
-  it('deletes an image: the card goes, and the API and variant URLs answer 404', async () => {
+  it('deletes an image from the viewer: the tile goes, and the API and variant URLs answer 404', async () => {
     const card = cardByName('teal-evening.png');
     const id = await card.getAttribute('data-job-id');
-    const del = card.locator('[data-action="delete"]');
+    await card.locator('button.thumb').click();
+    await viewerFacts('teal-evening.png');
+    const del = page.locator('#viewer [data-action="delete"]');
     await del.click();
-    await assert.doesNotReject(card.locator('[data-action="delete"]', { hasText: 'for good' }).waitFor());
+    await page.locator('#viewer [data-action="delete"]', { hasText: 'for good' }).waitFor();
     await del.click();
     await card.waitFor({ state: 'detached' });
+    // the viewer goes on to the next photo
+    assert.equal(await page.locator('#viewer').evaluate((d) => d.open), true);
+    await page.keyboard.press('Escape');
     assert.equal(await cardCount(), photos.length - 1);
     assert.equal((await fetch(`${base}/api/jobs/${id}`)).status, 404);
     assert.equal((await fetch(`${base}/v/${id}/thumb.webp`)).status, 404);
@@ -209,7 +216,8 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     assert.equal(await cardByName('violet-dusk.png').getAttribute('data-state'), 'COMPLETED');
   });
 
-  it('refuses a file over the upload limit as too large', async () => {
+  it('says the size limit before upload and refuses a file over it as too large', async () => {
+    assert.equal(await page.locator('#size-limit').textContent(), 'up to 3.0 MB each');
     const huge = noisePng(1200, 1100);
     assert.ok(huge.length > 3 * 1024 * 1024, `fixture is only ${huge.length} bytes`);
     await page.setInputFiles('#file-input', { name: 'huge-noise.png', mimeType: 'image/png', buffer: huge });
@@ -225,11 +233,13 @@ describe('upload page in a real browser', { timeout: 300000 }, () => {
     await page.setInputFiles('#file-input', file);
     const card = cardByName('gps_DSCN0010.jpg');
     await card.locator('img.thumb-img').waitFor({ timeout: 60000 });
-    const facts = await card.locator('.facts').innerText();
+    await card.locator('button.thumb').click();
+    const facts = await viewerFacts('gps_DSCN0010.jpg');
     assert.match(facts, /COOLPIX P6000/);
     assert.match(facts, /2008/);
-    const geo = await card.locator('.facts a[href^="geo:"]').getAttribute('href');
+    const geo = await page.locator('#viewer-facts a[href^="geo:"]').getAttribute('href');
     assert.match(geo, /^geo:43\.467\d+,11\.885\d+$/);
+    await page.keyboard.press('Escape');
   });
 
   it('fits a 390 px phone without sideways scrolling', async () => {

@@ -7,56 +7,28 @@
 // arrows step; the wall shows no file names; a guest's cookie cannot read /api/events.
 // Screenshots: wall-mosaic.png, wall-slideshow.png.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { photoSet, startServer } from './fixtures.mjs';
+import { ARTIFACTS, PHONE, PROJECTOR, openAs, photoSet, useServerAndBrowser } from './fixtures.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const BIN = process.env.EDGEPIX_BIN || '/work/main/build/edgepix';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TOKEN = 'e2e-wall-owner-token-0123456789';
 const CODE = 'e2e-wall-guests';
 const GENEROUS_MS = 60000;
 
 describe('the wall: phone uploads appear on the projector', { timeout: 240000 }, () => {
-  let server = null;
-  let browser = null;
+  const env = useServerAndBrowser({ log: 'server-wall.log', args: ['--token', TOKEN, '--guest-code', CODE,
+    '--event-title', 'Wall party', '--event-welcome', 'Scan the code, add your photos'] });
   let wallKey = '';
   let jobIds = [];
 
-  before(async () => {
-    assert.ok(fs.existsSync(BIN), `edgepix binary not found at ${BIN}`);
-    assert.ok(fs.existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer({ bin: BIN, logPath: path.join(ARTIFACTS, 'server-wall.log'),
-      args: ['--token', TOKEN, '--guest-code', CODE, '--event-title', 'Wall party',
-        '--event-welcome', 'Scan the code, add your photos'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  });
-
-  after(async () => {
-    try {
-      if (browser) await browser.close();
-    } finally {
-      if (server) await server.stop();
-    }
-  });
-
-  const owner = (url) => fetch(`${server.base}${url}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const owner = (url) => fetch(`${env.server.base}${url}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
 
   it('a projector shows each photo a phone uploads through the guest link', async () => {
-    const projector = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const wall = await projector.newPage();
-    const errors = [];
-    wall.on('pageerror', (e) => errors.push(e.message));
-    await wall.goto(`${server.base}/#token=${TOKEN}`);
-    await wall.waitForFunction(() => location.hash === '');
-    await wall.goto(`${server.base}/wall`);
+    const projector = await openAs(env.browser, env.server.base, { device: PROJECTOR, token: TOKEN, path: '/wall' });
+    const wall = projector.page;
+    const { errors } = projector;
     // the owner's browser fetched the wall key and put it in the address
     await wall.waitForFunction(() => new URLSearchParams(location.search).has('k'), null, { timeout: 20000 });
     wallKey = new URL(wall.url()).searchParams.get('k');
@@ -70,9 +42,8 @@ describe('the wall: phone uploads appear on the projector', { timeout: 240000 },
     assert.equal(await wall.locator('#wall-join').isVisible(), true, 'no join QR code on the wall');
     assert.equal(await wall.evaluate(() => getComputedStyle(document.body).cursor), 'none');
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await phone.newPage();
-    await page.goto(`${server.base}/?g=${CODE}`);
+    const phone = await openAs(env.browser, env.server.base, { device: PHONE, guestCode: CODE });
+    const { page } = phone;
     const photos = photoSet().slice(0, 3);
     await page.setInputFiles('#file-input', photos.map((p) => ({ name: p.name, mimeType: 'image/png', buffer: p.buffer })));
     const cards = page.locator('#cards > li.card[data-job-id]');
@@ -102,8 +73,8 @@ describe('the wall: phone uploads appear on the projector', { timeout: 240000 },
     assert.deepEqual(errors, []);
 
     // a guest's cookie does not open the event stream (it holds every job)
-    const guest = (await phone.cookies()).find((c) => c.name === 'edgepix_guest');
-    const res = await fetch(`${server.base}/api/events`, { headers: { Cookie: `edgepix_guest=${guest.value}` } });
+    const guest = (await phone.context.cookies()).find((c) => c.name === 'edgepix_guest');
+    const res = await fetch(`${env.server.base}/api/events`, { headers: { Cookie: `edgepix_guest=${guest.value}` } });
     assert.equal(res.status, 403);
     await res.body?.cancel();
     await phone.close();
@@ -112,15 +83,14 @@ describe('the wall: phone uploads appear on the projector', { timeout: 240000 },
 
   it('the wall key alone runs a slideshow; space pauses, arrows step', async () => {
     assert.ok(wallKey, 'the first test did not get the wall key');
-    const refused = await fetch(`${server.base}/api/events?k=not-the-key`);
+    const refused = await fetch(`${env.server.base}/api/events?k=not-the-key`);
     assert.equal(refused.status, 401);
     await refused.body?.cancel();
 
-    const tv = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const wall = await tv.newPage();
-    const errors = [];
-    wall.on('pageerror', (e) => errors.push(e.message));
-    await wall.goto(`${server.base}/wall?mode=slideshow&interval=600&k=${encodeURIComponent(wallKey)}`);
+    const tv = await openAs(env.browser, env.server.base,
+      { device: PROJECTOR, path: `/wall?mode=slideshow&interval=600&k=${encodeURIComponent(wallKey)}` });
+    const wall = tv.page;
+    const { errors } = tv;
     await wall.waitForFunction((n) => Object.keys(window.edgepixWall.shown).length >= 1 && window.edgepixWall.events >= n,
       jobIds.length, { timeout: GENEROUS_MS });
     const current = () => wall.evaluate(() => document.querySelector('#wall-stage > .wall-tile:last-child').dataset.jobId);

@@ -95,6 +95,29 @@ TEST_CASE("download.zip of 40 photos holds their exact bytes, stored") {
   auto joined = c.Get("/?g=zip-guest-code");
   REQUIRE(joined->status == 303);
   const std::string cookie = joined->get_header_value("Set-Cookie");
-  CHECK(c.Get("/api/download.zip", {{"Cookie", cookie.substr(0, cookie.find(';'))}})->status ==
-        403);
+  const httplib::Headers guest = {{"Cookie", cookie.substr(0, cookie.find(';'))}};
+  CHECK(c.Get("/api/download.zip", guest)->status == 403);
+
+  // The page's "Download all" link: signed by the owner's GET /api/download-link, it needs no
+  // token (a browser's link cannot send one); a guest gets no link; a changed signature, or the
+  // signature with another expiry, is refused.
+  CHECK(c.Get("/api/download-link", guest)->status == 403);
+  CHECK(c.Get("/api/download-link")->status == 401);
+  auto links = JsonBody(c.Get("/api/download-link", kOwner));
+  const std::string url = links["url"], large_url = links["large_url"];
+  REQUIRE(url.rfind("/api/download.zip?exp=", 0) == 0);
+  auto linked = c.Get(url);
+  REQUIRE(linked->status == 200);
+  WriteFile(temp.Join("linked.zip"), linked->body);
+  CHECK(RunShell("python3 " + temp.Join("check.py") + " " + temp.Join("linked.zip") + " " +
+                 originals + " 40") == 0);
+  auto linked_large = c.Get(large_url);
+  REQUIRE(linked_large->status == 200);
+  CHECK(linked_large->get_header_value("Content-Disposition").find("edgepix-large.zip") !=
+        std::string::npos);
+  std::string tampered = url;
+  char& inside = tampered[tampered.find("sig=") + 10];  // a character that carries 6 bits
+  inside = inside == 'A' ? 'g' : 'A';
+  CHECK(c.Get(tampered)->status == 401);
+  CHECK(c.Get("/api/download.zip?exp=1000&sig=" + url.substr(url.find("sig=") + 4))->status == 401);
 }

@@ -226,4 +226,6 @@ TEST_CASE("the event's title and welcome line reach clients as plain text") {
   auto none = JsonBody(p.Get("/api/event"));
   CHECK(none["title"] == "");
   CHECK(none["welcome"] == "");
+  // the page shows the limit before upload: --max-upload-mb's default, 50 MiB
+  CHECK(none["max_upload_bytes"] == 50ull << 20);
 }

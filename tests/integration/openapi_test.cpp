@@ -120,6 +120,10 @@ TEST_CASE("every documented route answers as documented") {
     // Event mode: the archive, the event stream's refusal (a stream never ends by
     // itself), the join links and page, the branding.
     check.Check("/api/download.zip", "get", c.Get("/api/download.zip", h));
+    auto link = c.Get("/api/download-link", h);
+    check.Check("/api/download-link", "get", link);
+    check.Check("/api/download.zip", "get",
+                c.Get(nlohmann::json::parse(link->body)["url"].get<std::string>()));
     httplib::Headers bad_resume = h;
     bad_resume.emplace("Last-Event-ID", "not-a-seq");
     check.Check("/api/events", "get", c.Get("/api/events", bad_resume));
@@ -150,6 +154,8 @@ TEST_CASE("every documented route answers as documented") {
                {"/metrics", "get", "/metrics"},
                {"/api/events", "get", "/api/events"},
                {"/api/download.zip", "get", "/api/download.zip"},
+               {"/api/download.zip", "get", "/api/download.zip?exp=99999999999&sig=AAAA"},
+               {"/api/download-link", "get", "/api/download-link"},
                {"/api/join", "get", "/api/join"}}) {
         check.Check(path, method, c.Get(target));
       }
@@ -160,8 +166,8 @@ TEST_CASE("every documented route answers as documented") {
     // Every documented operation was exercised at least once.
     int operations = 0;
     for (auto& [p, item] : doc["paths"].items()) operations += static_cast<int>(item.size());
-    // with the batch, upload-grant, webhook delivery, event, wall and moderation routes
-    CHECK(operations == 32);
+    // with the batch, upload-grant, webhook delivery, event, wall, moderation and download routes
+    CHECK(operations == 33);
     CHECK(check.checked >= operations);
   }
 }

@@ -76,6 +76,37 @@ TEST_CASE("a guest passes upload and own-job routes, and is forbidden the owner'
         edgepix::ErrorCode::kUnauthorized);
 }
 
+TEST_CASE("a link route takes a signed URL of its own path instead of the token") {
+  Access access(EventOptions());
+  const int64_t now = 1'800'000'000;
+  const std::string signed_url = access.SignPath("/api/download.zip", now);
+  auto request = [](const std::string& path, const std::string& query) {
+    httplib::Request req;
+    req.path = path;
+    httplib::detail::parse_query_text(query, req.params);
+    return req;
+  };
+  const std::string query = signed_url.substr(signed_url.find('?') + 1);
+  CHECK(access.Authorize(RouteAccess::kLink, request("/api/download.zip", query), now).ok());
+  // another path's signature (an original's link) does not open it, nor does a late one
+  const std::string other = access.SignPath("/o/AAAAAAAAAAAAAAAAAAAAAA", now);
+  CHECK(access
+            .Authorize(RouteAccess::kLink,
+                       request("/api/download.zip", other.substr(other.find('?') + 1)), now)
+            .code() == edgepix::ErrorCode::kUnauthorized);
+  CHECK(access.Authorize(RouteAccess::kLink, request("/api/download.zip", query), now + 86400)
+            .code() == edgepix::ErrorCode::kUnauthorized);
+  // without a signature it is a protected route: the token, and a guest is forbidden
+  CHECK(access.Authorize(RouteAccess::kLink, httplib::Request{}, now).code() ==
+        edgepix::ErrorCode::kUnauthorized);
+  httplib::Request guest = WithCookie(CookiePair(*access.GuestCookieFor("party-guests")));
+  CHECK(access.Authorize(RouteAccess::kLink, guest, now).code() == edgepix::ErrorCode::kForbidden);
+  // the signature does not open the protected routes
+  CHECK(
+      access.Authorize(RouteAccess::kProtected, request("/api/download.zip", query), now).code() ==
+      edgepix::ErrorCode::kUnauthorized);
+}
+
 TEST_CASE("guest codes are 8 to 128 URL-safe characters") {
   AccessOptions o = EventOptions();
   CHECK(Access::Validate(o).ok());
