@@ -72,15 +72,6 @@ class S3Fixture : public StoreFixture {
   explicit S3Fixture(S3BlobConfig config) : config_(std::move(config)), client_(config_) {}
 
   bool Open(std::string* error) {
-    s3client::S3Request make_bucket;
-    make_bucket.method = "PUT";
-    auto made = client_.Send(make_bucket);
-    if (!made.ok() || made->status != 200) {
-      *error =
-          "creating bucket " + config_.bucket + ": " +
-          (made.ok() ? std::to_string(made->status) + " " + made->body : made.status().ToString());
-      return false;
-    }
     auto store = OpenS3BlobStore(config_);
     if (!store.ok()) {
       *error = store.status().ToString();
@@ -161,26 +152,41 @@ std::unique_ptr<StoreFixture> S3Store::Make(std::string* skip, std::string* erro
   return MakeWith([](S3BlobConfig*) {}, skip, error);
 }
 
-std::unique_ptr<StoreFixture> S3Store::MakeWith(void (*adjust)(S3BlobConfig*), std::string* skip,
-                                                std::string* error) {
+bool FreshRgwBucket(S3BlobConfig* config, std::string* skip, std::string* error) {
   CephRgw& rgw = SharedCephRgw();
   if (rgw.state() == CephRgw::State::kMissing) {
     *skip = rgw.message();
-    return nullptr;
+    return false;
   }
   if (rgw.state() == CephRgw::State::kFailed) {
     *error = rgw.message();
-    return nullptr;
+    return false;
   }
+  config->endpoint = rgw.endpoint();
+  config->region = rgw.region();
+  config->access_key = rgw.access_key();
+  config->secret_key = rgw.secret_key();
+  config->bucket = "edgepix-test-" + RandomName(10);
+  config->prefix = "nodes/" + RandomName(6);
+  config->part_size = 5u << 20;
+  config->multipart_threshold = 5u << 20;
+  s3client::S3Client client(*config);
+  s3client::S3Request make_bucket;
+  make_bucket.method = "PUT";
+  auto made = client.Send(make_bucket);
+  if (!made.ok() || made->status != 200) {
+    *error =
+        "creating bucket " + config->bucket + ": " +
+        (made.ok() ? std::to_string(made->status) + " " + made->body : made.status().ToString());
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<StoreFixture> S3Store::MakeWith(void (*adjust)(S3BlobConfig*), std::string* skip,
+                                                std::string* error) {
   S3BlobConfig config;
-  config.endpoint = rgw.endpoint();
-  config.region = rgw.region();
-  config.access_key = rgw.access_key();
-  config.secret_key = rgw.secret_key();
-  config.bucket = "edgepix-test-" + RandomName(10);
-  config.prefix = "nodes/" + RandomName(6);
-  config.part_size = 5u << 20;
-  config.multipart_threshold = 5u << 20;
+  if (!FreshRgwBucket(&config, skip, error)) return nullptr;
   config.stale_after_seconds = 0;  // every temp is stale: no other node here
   adjust(&config);
   auto f = std::make_unique<S3Fixture>(config);

@@ -53,6 +53,10 @@ struct S3Store {
                                                 std::string* error);
 };
 
+// A config for a fresh bucket (created) in the process's Ceph RGW, with the
+// fixture's small parts; false with *skip or *error set otherwise.
+bool FreshRgwBucket(S3BlobConfig* config, std::string* skip, std::string* error);
+
 }  // namespace edgepix::testing
 
 // In a TEMPLATE_TEST_CASE body: `f` is the fixture of TestType, or the test
