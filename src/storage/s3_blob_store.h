@@ -43,15 +43,12 @@
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <string>
 
 #include "storage/blob_store.h"
 
 namespace edgepix {
-
-inline constexpr uint64_t kFreeBytesUnbounded = uint64_t{1} << 62;
 
 struct S3BlobConfig {
   std::string endpoint;  // "http://host:port" (http or https)

@@ -1,7 +1,8 @@
 // A node keeping its blobs in a real S3 (Ceph's RGW, started by the harness)
 // with --blobs-url: an upload is COMPLETED with its original and variants as
 // objects in the bucket, served with Range, and DELETE removes every object of
-// the image. SKIPPED without Debian's ceph packages.
+// the image; /readyz probes the bucket and /metrics has the store's latency.
+// SKIPPED without Debian's ceph packages.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -122,4 +123,30 @@ TEST_CASE(
   auto gone = c.Get("/o/" + id);
   REQUIRE(gone);
   CHECK(gone->status == 404);
+
+  // /metrics: the store's latency per operation; no free-disk gauge for a bucket.
+  auto metrics = c.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("edgepix_blob_store_seconds_count{store=\"s3\",op=\"put_original\"}") !=
+        std::string::npos);
+  CHECK(metrics->body.find("edgepix_blob_store_seconds_bucket{store=\"s3\",op=\"get_range\"") !=
+        std::string::npos);
+  CHECK(metrics->body.find("edgepix_disk_free_bytes ") == std::string::npos);
+
+  // /readyz writes, reads and removes a probe object in the bucket.
+  auto ready = c.Get("/readyz");
+  REQUIRE(ready);
+  CHECK(ready->status == 200);
+  CHECK(JsonBody(ready)["checks"]["disk"] == "ok");
+  CHECK(ListBucket(client).empty());
+  S3Request drop_bucket;
+  drop_bucket.method = "DELETE";
+  auto dropped = client.Send(drop_bucket);
+  REQUIRE(dropped.ok());
+  REQUIRE(dropped->status == 204);
+  auto not_ready = c.Get("/readyz");
+  REQUIRE(not_ready);
+  CHECK(not_ready->status == 503);
+  CHECK_THAT(JsonBody(not_ready)["checks"]["disk"].get<std::string>(),
+             Catch::Contains("NoSuchBucket"));
 }
