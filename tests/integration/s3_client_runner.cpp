@@ -21,9 +21,10 @@ std::string Quote(const std::string& s) {
 // (tests/s3/js, 77 without node), the others groups of tests/s3/s3_clients.py.
 std::string RunnerFor(const std::string& group) {
   const std::string dir = std::string(EDGEPIX_TEST_SOURCE_DIR) + "/s3";
-  if (group == "js") {
+  if (group == "js" || group == "js_seeds") {
+    const std::string program = group == "js" ? "s3_sdk.mjs" : "seeds_flow.mjs";
     return "sh -c " + Quote("command -v node >/dev/null || exit 77; exec node " +
-                            Quote(dir + "/js/s3_sdk.mjs"));
+                            Quote(dir + "/js/" + program));
   }
   return "/usr/bin/python3 " + Quote(dir + "/s3_clients.py") + " " + group;
 }
@@ -59,8 +60,9 @@ int RunS3Client(const S3Target& target, const std::string& group, const std::str
       " EDGEPIX_S3_SECRET=" + Quote(target.secret) + " EDGEPIX_S3_BUCKET=" + Quote(target.bucket) +
       " EDGEPIX_S3_IMAGE=" + Quote(image) + " EDGEPIX_S3_DATA=" + Quote(target.data_dir) +
       " EDGEPIX_MAIN_URL=" + Quote(target.main_url) +
-      " EDGEPIX_S3_TARGET=" + (target.reference ? "rgw" : "edgepix") + " " + RunnerFor(group) +
-      " > " + Quote(log) + " 2>&1";
+      " EDGEPIX_S3_TARGET=" + (target.reference ? "rgw" : "edgepix") + " ";
+  for (const auto& [name, value] : target.env) command += name + "=" + Quote(value) + " ";
+  command += RunnerFor(group) + " > " + Quote(log) + " 2>&1";
   int status = std::system(command.c_str());
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
   std::string out = ReadFileOrDie(log);

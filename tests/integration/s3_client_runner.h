@@ -18,10 +18,10 @@ inline constexpr const char* kS3TestSecret = "edgepix/test+secret";
 
 // --s3-listen on `s3_port` with the test credentials, bucket "photos", one worker.
 std::vector<std::string> S3ServerArgs(int s3_port);
-// Runs `group` ("js" = the AWS SDK for JavaScript v3, otherwise a group of
-// s3_clients.py) with EDGEPIX_S3_IMAGE = `image`; returns its exit code
-// (kSkipReturnCode when the client is missing). Its output goes to the test
-// log (UNSCOPED_INFO) on failure; `output`, when given, receives it.
+// Runs `group` ("js" = the AWS SDK for JavaScript v3 (s3_sdk.mjs), "js_seeds" =
+// its seeds' flow (seeds_flow.mjs), otherwise a group of s3_clients.py) with EDGEPIX_S3_IMAGE =
+// `image`; returns its exit code (kSkipReturnCode when the client is missing). Its output goes to
+// the test log (UNSCOPED_INFO) on failure; `output`, when given, receives it.
 int RunS3ClientGroup(const ServerProcess& server, int s3_port, const std::string& group,
                      const std::string& image, std::string* output = nullptr);
 
@@ -32,6 +32,7 @@ struct S3Target {
   std::string key, secret, bucket;
   std::string data_dir, main_url;  // edgepix only
   bool reference = false;
+  std::vector<std::pair<std::string, std::string>> env;  // more variables for the group
 };
 // As RunS3ClientGroup, for any target.
 int RunS3Client(const S3Target& target, const std::string& group, const std::string& image,
