@@ -3,7 +3,7 @@
 
 Usage: s3_clients.py GROUP   (GROUP: boto3, awscli, curl, hostile, limits, disk, slowdown,
 notify, notify_more, marker, multipart, awscli_multipart, mpu_begin, mpu_finish, copy,
-job_delete, retain, sweep)
+job_delete, retain, sweep, conditions)
 Environment: EDGEPIX_S3_URL (http://127.0.0.1:PORT), EDGEPIX_S3_KEY, EDGEPIX_S3_SECRET,
 EDGEPIX_S3_BUCKET (exists), EDGEPIX_S3_IMAGE (a JPEG file), EDGEPIX_S3_DATA (the data dir).
 EDGEPIX_S3_TARGET=rgw runs a group against another S3 implementation (the reference: Ceph's
@@ -939,11 +939,73 @@ def group_retain():
           "HeadObject of the retained-out photo: 404")
 
 
+def group_conditions():
+    """x-amz-copy-source-if-match/-none-match/-modified-since/-unmodified-since on CopyObject
+    and UploadPartCopy (S3's 412 PreconditionFailed), and ListMultipartUploads with a delimiter.
+    RGW 16 evaluates none of these conditions and lists no CommonPrefixes of uploads: on it the
+    calls are made (and observed), their outcomes checked on edgepix only (README)."""
+    import datetime
+    s3 = boto3_client()
+    src = {"Bucket": BUCKET, "Key": "cond/src.txt"}
+    etag = s3.put_object(Body=b"a condition", **src)["ETag"]
+    modified = s3.head_object(**src)["LastModified"]
+    before, after = modified - datetime.timedelta(hours=1), modified + datetime.timedelta(hours=1)
+    failed = ("PreconditionFailed", 412)
+    cases = [
+        ("if-match the ETag", {"CopySourceIfMatch": etag}, None),
+        ("if-match another ETag", {"CopySourceIfMatch": '"0123"'}, failed),
+        ("if-match *", {"CopySourceIfMatch": "*"}, None),
+        ("if-none-match the ETag", {"CopySourceIfNoneMatch": etag}, failed),
+        ("if-none-match another ETag", {"CopySourceIfNoneMatch": '"0123"'}, None),
+        ("if-modified-since an hour before", {"CopySourceIfModifiedSince": before}, None),
+        ("if-modified-since an hour after", {"CopySourceIfModifiedSince": after}, failed),
+        ("if-unmodified-since an hour before", {"CopySourceIfUnmodifiedSince": before}, failed),
+        ("if-unmodified-since an hour after", {"CopySourceIfUnmodifiedSince": after}, None),
+        ("if-match true wins over if-unmodified-since false",
+         {"CopySourceIfMatch": etag, "CopySourceIfUnmodifiedSince": before}, None),
+        ("if-none-match false with if-modified-since true",
+         {"CopySourceIfNoneMatch": etag, "CopySourceIfModifiedSince": before}, failed),
+    ]
+    for what, conditions, want in cases:
+        got = client_error(s3.copy_object, Bucket=BUCKET, Key="cond/dst.txt", CopySource=src, **conditions)
+        if EDGEPIX:
+            check(got == want, "CopyObject, %s: %s" % (what, want or "copied"))
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="cond/parts.bin")["UploadId"]
+    for what, conditions, want in cases:
+        got = client_error(s3.upload_part_copy, Bucket=BUCKET, Key="cond/parts.bin", UploadId=upload,
+                           PartNumber=1, CopySource=src, **conditions)
+        if EDGEPIX:
+            check(got == want, "UploadPartCopy, %s: %s" % (what, want or "copied"))
+    s3.abort_multipart_upload(Bucket=BUCKET, Key="cond/parts.bin", UploadId=upload)
+
+    # ListMultipartUploads with a delimiter: uploads under d/a/ and d/b/x/ roll up.
+    keys = ["d/a/1", "d/a/2", "d/b/x/1", "d/c"]
+    uploads = {k: s3.create_multipart_upload(Bucket=BUCKET, Key=k)["UploadId"] for k in keys}
+    page = s3.list_multipart_uploads(Bucket=BUCKET, Prefix="d/", Delimiter="/")
+    got = ([u["Key"] for u in page.get("Uploads", [])], [p["Prefix"] for p in page.get("CommonPrefixes", [])])
+    if EDGEPIX:
+        check(got == (["d/c"], ["d/a/", "d/b/"]), "ListMultipartUploads prefix d/, delimiter /: %s" % (got,))
+    listed, prefixes = [], []
+    for p in s3.get_paginator("list_multipart_uploads").paginate(
+            Bucket=BUCKET, Prefix="d/", Delimiter="/", PaginationConfig={"PageSize": 1}):
+        listed += [u["Key"] for u in p.get("Uploads", [])]
+        prefixes += [c["Prefix"] for c in p.get("CommonPrefixes", [])]
+    if EDGEPIX:
+        check((listed, prefixes) == (["d/c"], ["d/a/", "d/b/"]),
+              "the same one entry per page (a prefix counts as one): %s" % ((listed, prefixes),))
+    page = s3.list_multipart_uploads(Bucket=BUCKET, Prefix="d/a/", Delimiter="/")
+    if EDGEPIX:
+        check([u["Key"] for u in page.get("Uploads", [])] == ["d/a/1", "d/a/2"] and
+              "CommonPrefixes" not in page, "inside a common prefix the uploads are listed")
+    for k, u in uploads.items():
+        s3.abort_multipart_upload(Bucket=BUCKET, Key=k, UploadId=u)
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in (
             "boto3", "awscli", "curl", "hostile", "limits", "disk", "slowdown", "notify", "marker",
             "multipart", "awscli_multipart", "mpu_begin", "mpu_finish", "copy", "job_delete", "retain",
-            "sweep", "notify_more"):
+            "sweep", "notify_more", "conditions"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     if not EDGEPIX:
