@@ -4,11 +4,12 @@
 // InvalidPart, EntityTooSmall, NoSuchUpload), abort leaving no file, Debian's
 // awscli copying a photo over its 8 MiB multipart threshold, an upload that
 // survives kill -9 between its parts and completes after the restart, the
-// sweep of uploads older than --s3-multipart-ttl,
-// CopyObject and its x-amz-copy-source-if-* conditions (with UploadPartCopy),
-// ListMultipartUploads with a delimiter, and an image's key gone once its job is deleted through
-// DELETE /api/images/{id} or --retain. A missing client reports the test skipped. Every server is
-// stopped with SIGTERM and must exit 0 with a clean log.
+// sweep of uploads older than --s3-multipart-ttl, CopyObject and its
+// x-amz-copy-source-if-* conditions (with UploadPartCopy), ListMultipartUploads
+// with a delimiter, and an image's key gone once its job is deleted through
+// DELETE /api/images/{id} or --retain. A missing client reports the test
+// skipped. Every server is stopped with SIGTERM and must exit 0 with a clean
+// log.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
