@@ -5,7 +5,7 @@
 
 Starts `edgepix serve` with --s3-listen on loopback (one worker, so processing competes
 little), then sends the same photo N times (default 100) sequentially on one keep-alive
-connection each way:
+connection each way, the three ways interleaved in rounds of 10 (rotating which goes first):
   - api:       POST /api/uploads?filename=… with the raw body (what the upload page does)
   - s3-sigv4:  boto3 put_object (SigV4, x-amz-content-sha256 = the body's SHA-256, as the SDK sends it)
   - s3-presig: PUT to a presigned SigV4 URL (UNSIGNED-PAYLOAD; only the server's cost)
@@ -23,6 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+
+ROUND = 10
 
 
 def main():
@@ -73,34 +76,43 @@ def main():
                         break
                 except OSError:
                     time.sleep(0.1)
-            results = []
-            # api
-            c = http.client.HTTPConnection("127.0.0.1", api_port, timeout=60)
-            t = time.monotonic()
-            for i in range(count):
-                c.request("POST", "/api/uploads?filename=p%d.jpg" % i, body=body,
-                          headers={"Content-Type": "image/jpeg"})
-                r = c.getresponse()
-                r.read()
-                assert 200 <= r.status < 300, r.status
-            results.append(("api", time.monotonic() - t))
             s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:%d" % s3_port, region_name="us-east-1",
                               aws_access_key_id="AKIDBENCH", aws_secret_access_key="bench-secret",
                               config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
-            t = time.monotonic()
-            for i in range(count):
-                s3.put_object(Bucket="bench", Key="sdk/p%d.jpg" % i, Body=body)
-            results.append(("s3-sigv4", time.monotonic() - t))
             urls = [s3.generate_presigned_url("put_object", Params={"Bucket": "bench", "Key": "pre/p%d.jpg" % i})
                     for i in range(count)]
-            c = http.client.HTTPConnection("127.0.0.1", s3_port, timeout=60)
-            t = time.monotonic()
-            for url in urls:
-                c.request("PUT", url[url.index("/bench/"):], body=body)
-                r = c.getresponse()
+            api = http.client.HTTPConnection("127.0.0.1", api_port, timeout=60)
+            pre = http.client.HTTPConnection("127.0.0.1", s3_port, timeout=60)
+
+            def send_api(i):
+                api.request("POST", "/api/uploads?filename=p%d.jpg" % i, body=body,
+                            headers={"Content-Type": "image/jpeg"})
+                r = api.getresponse()
+                r.read()
+                assert 200 <= r.status < 300, r.status
+
+            def send_sigv4(i):
+                s3.put_object(Bucket="bench", Key="sdk/p%d.jpg" % i, Body=body)
+
+            def send_presigned(i):
+                url = urls[i]
+                pre.request("PUT", url[url.index("/bench/"):], body=body)
+                r = pre.getresponse()
                 r.read()
                 assert r.status == 200, r.status
-            results.append(("s3-presig", time.monotonic() - t))
+
+            # Interleaved in rounds of ROUND, the order rotating, so each path meets the
+            # same backlog of images for the worker (which competes for the CPU) and the
+            # same moments of a shared machine's load.
+            paths = [("api", send_api), ("s3-sigv4", send_sigv4), ("s3-presig", send_presigned)]
+            seconds = {name: 0.0 for name, _ in paths}
+            for r, first in enumerate(range(0, count, ROUND)):
+                for name, send in paths[r % 3:] + paths[:r % 3]:
+                    t = time.monotonic()
+                    for i in range(first, min(first + ROUND, count)):
+                        send(i)
+                    seconds[name] += time.monotonic() - t
+            results = [(name, seconds[name]) for name, _ in paths]
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=120)

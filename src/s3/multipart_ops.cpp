@@ -253,6 +253,7 @@ void UploadPartCopy(S3Call& call) {
   auto opened = OpenObject(call, src_bucket, src_key);
   if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
   ObjectSource& from = std::get<ObjectSource>(opened);
+  if (auto failed = CopySourcePreconditions(call, from.meta)) return call.Fail(*failed);
   // x-amz-copy-source-range: bytes=first-last (inclusive), else the whole object.
   uint64_t first = 0, length = from.meta.size;
   if (call.req.has_header("x-amz-copy-source-range")) {
@@ -452,27 +453,73 @@ void ListMultipartUploads(S3Call& call) {
   if (call.HasParam("encoding-type") && !url) {
     return call.Fail("InvalidArgument", "Invalid Encoding Method specified in Request");
   }
-  auto uploads = call.backends.uploads->List(call.bucket, request);
-  if (!uploads.ok()) return call.Fail(FromStatus(uploads.status()));
-  const bool truncated = static_cast<int>(uploads->size()) > *max;
-  if (truncated) uploads->resize(*max);
+  const std::string delimiter = call.Param("delimiter");
+  // A key marker that is a common prefix (a NextKeyMarker we gave) skips the
+  // whole prefix: "\xff" sorts after every UTF-8 key that starts with it.
+  auto past_prefix = [&](const std::string& key) {
+    if (delimiter.empty() || !key.starts_with(request.prefix)) return false;
+    const size_t at = key.find(delimiter, request.prefix.size());
+    return at != std::string::npos && at + delimiter.size() == key.size();
+  };
+  UploadListRequest page = request;
+  if (past_prefix(page.key_marker)) {
+    page.key_marker += '\xff';
+    page.upload_id_marker.clear();
+  }
+  // Uploads and common prefixes, each counting against max-uploads, in key order.
+  std::vector<UploadRow> uploads;
+  std::vector<std::string> prefixes;
+  bool truncated = false;
+  std::string next_key, next_upload_id;
+  for (bool more = true; more && !truncated;) {
+    auto rows = call.backends.uploads->List(call.bucket, page);
+    if (!rows.ok()) return call.Fail(FromStatus(rows.status()));
+    more = static_cast<int>(rows->size()) > page.max_uploads;
+    for (auto& u : *rows) {
+      if (static_cast<int>(uploads.size() + prefixes.size()) == *max) {
+        truncated = true;
+        break;
+      }
+      const size_t at =
+          delimiter.empty() ? std::string::npos : u.key.find(delimiter, request.prefix.size());
+      if (at != std::string::npos) {
+        prefixes.push_back(u.key.substr(0, at + delimiter.size()));
+        next_key = prefixes.back();
+        next_upload_id.clear();
+        page.key_marker = prefixes.back() + '\xff';
+        page.upload_id_marker.clear();
+        more = true;  // the rest of this prefix is skipped: ask again past it
+        break;
+      }
+      next_key = u.key;
+      next_upload_id = u.upload_id;
+      page.key_marker = u.key;
+      page.upload_id_marker = u.upload_id;
+      uploads.push_back(std::move(u));
+    }
+  }
   auto enc = [url](const std::string& s) { return XmlEscape(url ? sigv4::UriEncode(s, true) : s); };
   std::string xml = std::string(kXmlHead) + "<ListMultipartUploadsResult xmlns=\"" + kS3Namespace +
                     "\"><Bucket>" + XmlEscape(call.bucket) + "</Bucket><KeyMarker>" +
                     enc(request.key_marker) + "</KeyMarker><UploadIdMarker>" +
                     XmlEscape(request.upload_id_marker) + "</UploadIdMarker>";
   if (truncated) {
-    xml += "<NextKeyMarker>" + enc(uploads->back().key) + "</NextKeyMarker><NextUploadIdMarker>" +
-           uploads->back().upload_id + "</NextUploadIdMarker>";
+    xml += "<NextKeyMarker>" + enc(next_key) + "</NextKeyMarker><NextUploadIdMarker>" +
+           next_upload_id + "</NextUploadIdMarker>";
   }
-  xml += "<Prefix>" + enc(request.prefix) + "</Prefix><MaxUploads>" + std::to_string(*max) +
-         "</MaxUploads><IsTruncated>" + (truncated ? "true" : "false") + "</IsTruncated>";
+  xml += "<Prefix>" + enc(request.prefix) + "</Prefix>";
+  if (!delimiter.empty()) xml += "<Delimiter>" + enc(delimiter) + "</Delimiter>";
+  xml += "<MaxUploads>" + std::to_string(*max) + "</MaxUploads><IsTruncated>" +
+         (truncated ? "true" : "false") + "</IsTruncated>";
   if (url) xml += "<EncodingType>url</EncodingType>";
-  for (const auto& u : *uploads) {
+  for (const auto& u : uploads) {
     xml += "<Upload><Key>" + enc(u.key) + "</Key><UploadId>" + u.upload_id +
            "</UploadId><Initiator>" + Owner() + "</Initiator><Owner>" + Owner() +
            "</Owner><StorageClass>STANDARD</StorageClass><Initiated>" + u.initiated +
            "</Initiated></Upload>";
+  }
+  for (const auto& p : prefixes) {
+    xml += "<CommonPrefixes><Prefix>" + enc(p) + "</Prefix></CommonPrefixes>";
   }
   call.Xml(200, xml + "</ListMultipartUploadsResult>");
 }

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "s3/checksums.h"
+#include "s3/copy_conditions.h"
 #include "s3/put_target.h"
 #include "s3/request_body.h"
 #include "s3/s3_call.h"
@@ -168,6 +169,18 @@ std::variant<std::pair<std::string, std::string>, S3Error> ParseCopySource(
   return std::make_pair(source.substr(0, slash), source.substr(slash + 1));
 }
 
+std::optional<S3Error> CopySourcePreconditions(const S3Call& call, const ObjectRow& source) {
+  auto header = [&call](const char* name) -> std::optional<std::string> {
+    if (!call.req.has_header(name)) return std::nullopt;
+    return call.req.get_header_value(name);
+  };
+  CopyConditions conditions{header("x-amz-copy-source-if-match"),
+                            header("x-amz-copy-source-if-none-match"),
+                            header("x-amz-copy-source-if-modified-since"),
+                            header("x-amz-copy-source-if-unmodified-since")};
+  return CheckCopyConditions(conditions, source.etag, source.last_modified);
+}
+
 void GetObjectTagging(S3Call& call) {
   auto opened = OpenObject(call, call.bucket, call.key);
   if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
@@ -193,6 +206,7 @@ void CopyObject(S3Call& call) {
   auto opened = OpenObject(call, src_bucket, src_key);
   if (auto* e = std::get_if<S3Error>(&opened)) return call.Fail(*e);
   ObjectSource& from = std::get<ObjectSource>(opened);
+  if (auto failed = CopySourcePreconditions(call, from.meta)) return call.Fail(*failed);
   const uint64_t max_bytes = b.intake->options().max_upload_bytes;
   if (from.meta.size > max_bytes)
     return call.Fail(FromStatus(Status::Error(ErrorCode::kTooLarge, "")));

@@ -58,6 +58,9 @@ std::variant<ObjectSource, S3Error> OpenObject(const S3Call& call, const std::st
 // "/bucket/key", URL-encoded, "?versionId=null" allowed).
 std::variant<std::pair<std::string, std::string>, S3Error> ParseCopySource(
     const std::string& header);
+// The request's x-amz-copy-source-if-* conditions against the source's
+// metadata (copy_conditions.h): PreconditionFailed when one does not hold.
+std::optional<S3Error> CopySourcePreconditions(const S3Call& call, const ObjectRow& source);
 
 // Operations (object_ops.cpp, bucket_ops.cpp).
 void PutObject(S3Call& call, const httplib::ContentReader& reader);

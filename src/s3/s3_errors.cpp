@@ -6,7 +6,7 @@
 namespace edgepix::s3 {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, int>, 33> kStatuses = {{
+constexpr std::array<std::pair<std::string_view, int>, 34> kStatuses = {{
     {"AccessDenied", 403},
     {"AuthorizationHeaderMalformed", 400},
     {"AuthorizationQueryParametersError", 400},
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<std::string_view, int>, 33> kStatuses = {{
     {"NoSuchUpload", 404},
     {"NotImplemented", 501},
     {"OperationAborted", 409},
+    {"PreconditionFailed", 412},
     {"RequestTimeTooSkewed", 403},
     {"ServiceUnavailable", 503},
     {"SignatureDoesNotMatch", 403},

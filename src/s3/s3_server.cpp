@@ -114,8 +114,8 @@ void Dispatch(S3Call& call, const httplib::ContentReader* reader) {
   }
   if (call.key.empty()) {
     if (m == "GET" && call.HasParam("uploads") &&
-        OnlyParams(call, {"uploads", "prefix", "key-marker", "upload-id-marker", "max-uploads",
-                          "encoding-type"})) {
+        OnlyParams(call, {"uploads", "prefix", "delimiter", "key-marker", "upload-id-marker",
+                          "max-uploads", "encoding-type"})) {
       return ListMultipartUploads(call);
     }
     if (sub_resource || m == "POST") return not_implemented();

@@ -12,12 +12,19 @@
 //    marker event1/_complete make one batch.completed with 3 jobs at the
 //    --webhook endpoint (an image under other/ is not in it);
 //  - events written while the receiver is down survive kill -9 (they are
-//    outbox rows committed with the objects) and arrive after the restart.
+//    outbox rows committed with the objects) and arrive after the restart;
+//  - the seeds' flow through the AWS SDK for JavaScript v3 (tests/s3/js/
+//    seeds_flow.mjs): presigned PUTs of corpus photos (read in place) and of
+//    the _complete marker, a node receiver checking every signature gets a
+//    job.completed with every variant per photo and the batch.completed, and
+//    every variant reads back through S3.
 // The server is stopped with SIGTERM and must exit 0 with a clean log.
 #include <signal.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -219,5 +226,46 @@ TEST_CASE("S3 events: an event acknowledged before kill -9 is delivered after th
   CHECK(names == std::set<std::string>{"ObjectCreated:Put notes/my+file%2B1.txt",
                                        "ObjectCreated:Put notes/photo.jpg",
                                        "ObjectRemoved:Delete notes/my+file%2B1.txt"});
+  CHECK(server.Stop());
+}
+
+TEST_CASE(
+    "S3 events: the seeds' flow through the JS SDK, presigned photo and marker PUTs, "
+    "job.completed with every variant and batch.completed at a node receiver") {
+  const char* corpus_env = std::getenv("EDGEPIX_CORPUS");
+  const std::string corpus =
+      corpus_env ? corpus_env : std::string(EDGEPIX_SOURCE_DIR) + "/../shared/corpus";
+  std::string photos;
+  for (const char* name : {"photos/33-type_error.jpg", "photos/plasma_Grey_2560x1600.jpg",
+                           "photos/plasma_DarkestHour_2560x1600.jpg"}) {
+    const std::string path = corpus + "/" + name;
+    if (!std::filesystem::exists(path)) EDGEPIX_SKIP("the corpus photo " + path + " is missing");
+    photos += path + "\n";
+  }
+  const int hook_port = FreeLoopbackPort();
+  const int s3_port = FreeLoopbackPort();
+  std::vector<std::string> args = S3ServerArgs(s3_port);
+  args.insert(args.end(),
+              {"--s3-complete-marker", "_complete", "--webhook",
+               "http://127.0.0.1:" + std::to_string(hook_port) + "/hooks", "--webhook-secret",
+               kWebhookSecret, "--webhook-retry-schedule", "1s,1s,1s,1s,1s"});
+  ServerProcess server(args);
+  S3Target target;
+  target.url = "http://127.0.0.1:" + std::to_string(s3_port);
+  target.key = kS3TestKey;
+  target.secret = kS3TestSecret;
+  target.bucket = "photos";
+  target.data_dir = server.data_dir();
+  target.main_url = "http://127.0.0.1:" + std::to_string(server.port());
+  target.env = {{"EDGEPIX_SEED_PHOTOS", photos},
+                {"EDGEPIX_WEBHOOK_PORT", std::to_string(hook_port)},
+                {"EDGEPIX_WEBHOOK_SECRET", kWebhookSecret},
+                {"EDGEPIX_SEED_VARIANTS", "thumb,medium,large"}};
+  const int code = RunS3Client(target, "js_seeds", "");
+  if (code == kSkipReturnCode) {
+    CHECK(server.Stop());
+    EDGEPIX_SKIP("node or the npm packages of tests/s3/js are missing (scripts/setup.sh)");
+  }
+  CHECK(code == 0);
   CHECK(server.Stop());
 }
