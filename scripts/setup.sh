@@ -16,6 +16,7 @@ TEST_PACKAGES=(
   catch2 clang libclang-rt-14-dev curl chromium openssl
   python3 python3-jsonschema libheif-examples zbar-tools librsvg2-bin
   python3-boto3 awscli
+  ceph-mon ceph-osd radosgw ceph-common
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -11,10 +11,12 @@ namespace {
 
 Status Bad(const std::string& message) { return Status::Error(ErrorCode::kBadRequest, message); }
 
-// One "ACCESS_KEY SECRET" (or ACCESS_KEY:SECRET) per line; '#' starts a comment.
-Status ReadCredentialsFile(const std::string& path, std::map<std::string, std::string>* out) {
+}  // namespace
+
+Status ReadCredentialsFile(const std::string& flag, const std::string& path,
+                           std::map<std::string, std::string>* out) {
   std::ifstream in(path);
-  if (!in) return Bad("--s3-credentials-file: cannot read " + path);
+  if (!in) return Bad("--" + flag + ": cannot read " + path);
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
@@ -33,11 +35,9 @@ Status ReadCredentialsFile(const std::string& path, std::map<std::string, std::s
     while (!secret.empty() && (secret.back() == ' ' || secret.back() == '\t')) secret.pop_back();
     (*out)[key] = secret;
   }
-  if (out->empty()) return Bad("--s3-credentials-file: no credentials in " + path);
+  if (out->empty()) return Bad("--" + flag + ": no credentials in " + path);
   return Status::Ok();
 }
-
-}  // namespace
 
 std::vector<OptionDef> S3OptionDefs() {
   return {
@@ -84,8 +84,8 @@ Result<std::optional<s3::S3Options>> S3OptionsFrom(const ParsedOptions& parsed) 
   if (key.empty() != secret.empty()) return Bad("--s3-access-key and --s3-secret-key go together");
   if (!key.empty()) options.credentials[key] = secret;
   if (!parsed.Get("s3-credentials-file").empty()) {
-    EDGEPIX_RETURN_IF_ERROR(
-        ReadCredentialsFile(parsed.Get("s3-credentials-file"), &options.credentials));
+    EDGEPIX_RETURN_IF_ERROR(ReadCredentialsFile(
+        "s3-credentials-file", parsed.Get("s3-credentials-file"), &options.credentials));
   }
   if (options.credentials.empty()) {
     return Bad(

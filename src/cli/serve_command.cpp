@@ -12,6 +12,7 @@
 #include <thread>
 #include <tuple>
 
+#include "cli/blob_options.h"
 #include "cli/client_urls.h"
 #include "cli/commands.h"
 #include "cli/data_secret.h"
@@ -43,6 +44,7 @@
 #include "s3/s3_server.h"
 #include "storage/blob_store.h"
 #include "storage/env.h"
+#include "storage/s3_blob_store.h"
 #include "webhooks/dispatcher.h"
 #include "webhooks/sender.h"
 
@@ -76,6 +78,7 @@ std::vector<OptionDef> ServeOptionDefs() {
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
   for (auto& d : WebhookOptionDefs()) defs.push_back(d);
   for (auto& d : S3OptionDefs()) defs.push_back(d);
+  for (auto& d : BlobOptionDefs()) defs.push_back(d);
   return defs;
 }
 
@@ -211,6 +214,8 @@ int RunServe(const std::vector<std::string>& args) {
   if (!listen.ok()) return Fail(listen.status());
   auto s3_options = S3OptionsFrom(*parsed);
   if (!s3_options.ok()) return Fail(s3_options.status());
+  auto blobs_config = BlobsConfigFrom(*parsed, ProcessEnvironment());
+  if (!blobs_config.ok()) return Fail(blobs_config.status());
   auto image = ImageSettingsFrom(*parsed);
   if (!image.ok()) return Fail(image.status());
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -249,7 +254,7 @@ int RunServe(const std::vector<std::string>& args) {
   const std::string data_dir = parsed->Get("data");
   Env* env = Env::Default();
   if (Status st = env->CreateDirs(data_dir); !st.ok()) return Fail(st);
-  auto blobs = OpenLocalBlobStore(env, data_dir);
+  auto blobs = *blobs_config ? OpenS3BlobStore(**blobs_config) : OpenLocalBlobStore(env, data_dir);
   if (!blobs.ok()) return Fail(blobs.status());
   auto webhook_config = WebhookConfigFrom(*parsed, data_dir);
   if (!webhook_config.ok()) return Fail(webhook_config.status());

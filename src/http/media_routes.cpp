@@ -102,7 +102,7 @@ void ServeVariant(HttpContext* ctx, const httplib::Request& req, httplib::Respon
     res.status = 304;
     return;
   }
-  res.status = 200;
+  // Status left unset: httplib answers 200, or 206 with the bytes a Range asks for.
   res.set_content(std::move(*bytes), "image/webp");
 }
 
@@ -146,7 +146,8 @@ void ServeOriginal(HttpContext* ctx, const httplib::Request& req, httplib::Respo
     return;
   }
   std::shared_ptr<BlobReader> blob = std::move(*reader);
-  res.status = 200;
+  // Status left unset: httplib answers 200, or 206 and asks the provider for
+  // the Range's bytes only (a ranged read of the blob, in S3 a ranged GET).
   res.set_content_provider(blob->size(), ContentTypeForFormat(job->original.format),
                            [blob](size_t offset, size_t length, httplib::DataSink& sink) {
                              std::string chunk;

@@ -31,7 +31,7 @@ void ServeMetrics(HttpContext* ctx, httplib::Response& res) {
   }
   if (ctx->blobs) {
     auto free_bytes = ctx->blobs->FreeBytes();
-    if (free_bytes.ok()) {
+    if (free_bytes.ok() && *free_bytes != kFreeBytesUnbounded) {  // a bucket has no such gauge
       registry.Gauge("edgepix_disk_free_bytes", "Free bytes on the data volume")
           .Set({}, static_cast<double>(*free_bytes));
     }

@@ -5,7 +5,7 @@
 
 #include "s3/checksums.h"
 #include "s3/s3_call.h"
-#include "s3/uri_encode.h"
+#include "sigv4/uri_encode.h"
 
 namespace edgepix::s3 {
 namespace {
@@ -132,7 +132,7 @@ void ListObjectsV2(S3Call& call) {
   std::sort(objects.begin(), objects.end(),
             [](const ObjectRow& a, const ObjectRow& b) { return a.key < b.key; });
 
-  auto enc = [url](const std::string& s) { return XmlEscape(url ? UriEncode(s, true) : s); };
+  auto enc = [url](const std::string& s) { return XmlEscape(url ? sigv4::UriEncode(s, true) : s); };
   std::string xml = std::string(kXmlHead) + "<ListBucketResult xmlns=\"" + kS3Namespace +
                     "\"><Name>" + XmlEscape(call.bucket) + "</Name><Prefix>" + enc(request.prefix) +
                     "</Prefix>";

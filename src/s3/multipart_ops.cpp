@@ -16,7 +16,7 @@
 #include "s3/put_target.h"
 #include "s3/request_body.h"
 #include "s3/s3_call.h"
-#include "s3/uri_encode.h"
+#include "sigv4/uri_encode.h"
 
 namespace edgepix::s3 {
 namespace {
@@ -385,7 +385,7 @@ void CompleteMultipartUpload(S3Call& call) {
   auto removed = b.uploads->Remove(upload->upload_id);
   if (removed.ok() && *removed) DeleteParts(b, **removed);
   const std::string location =
-      "/" + UriEncode(call.bucket, false) + "/" + UriEncode(call.key, true);
+      "/" + sigv4::UriEncode(call.bucket, false) + "/" + sigv4::UriEncode(call.key, true);
   call.Xml(200, std::string(kXmlHead) + "<CompleteMultipartUploadResult xmlns=\"" + kS3Namespace +
                     "\"><Location>" + XmlEscape(location) + "</Location><Bucket>" +
                     XmlEscape(call.bucket) + "</Bucket><Key>" + XmlEscape(call.key) +
@@ -456,7 +456,7 @@ void ListMultipartUploads(S3Call& call) {
   if (!uploads.ok()) return call.Fail(FromStatus(uploads.status()));
   const bool truncated = static_cast<int>(uploads->size()) > *max;
   if (truncated) uploads->resize(*max);
-  auto enc = [url](const std::string& s) { return XmlEscape(url ? UriEncode(s, true) : s); };
+  auto enc = [url](const std::string& s) { return XmlEscape(url ? sigv4::UriEncode(s, true) : s); };
   std::string xml = std::string(kXmlHead) + "<ListMultipartUploadsResult xmlns=\"" + kS3Namespace +
                     "\"><Bucket>" + XmlEscape(call.bucket) + "</Bucket><KeyMarker>" +
                     enc(request.key_marker) + "</KeyMarker><UploadIdMarker>" +

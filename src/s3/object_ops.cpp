@@ -6,7 +6,7 @@
 #include "s3/put_target.h"
 #include "s3/request_body.h"
 #include "s3/s3_call.h"
-#include "s3/uri_encode.h"
+#include "sigv4/uri_encode.h"
 
 namespace edgepix::s3 {
 
@@ -159,7 +159,7 @@ std::variant<std::pair<std::string, std::string>, S3Error> ParseCopySource(
     }
     source.resize(version);
   }
-  source = PercentDecode(source, false);
+  source = sigv4::PercentDecode(source, false);
   if (source.starts_with("/")) source.erase(0, 1);
   const size_t slash = source.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == source.size()) {

@@ -12,7 +12,7 @@
 #include "s3/multipart_sweep.h"
 #include "s3/s3_call.h"
 #include "s3/sigv2.h"
-#include "s3/uri_encode.h"
+#include "sigv4/uri_encode.h"
 
 namespace edgepix::s3 {
 namespace {
@@ -275,9 +275,10 @@ S3Server::S3Server(S3Backends backends, S3Options options)
     if (raw_path.empty() || raw_path[0] != '/')
       return call.Fail("InvalidRequest", "path-style requests only");
     const size_t slash = raw_path.find('/', 1);
-    call.bucket = PercentDecode(
+    call.bucket = sigv4::PercentDecode(
         raw_path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1), false);
-    if (slash != std::string::npos) call.key = PercentDecode(raw_path.substr(slash + 1), false);
+    if (slash != std::string::npos)
+      call.key = sigv4::PercentDecode(raw_path.substr(slash + 1), false);
 
     if (req.method == "OPTIONS") {
       if (origin.empty())

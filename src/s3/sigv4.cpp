@@ -2,39 +2,20 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
-#include <map>
 
 #include "http/crypto.h"
-#include "jobs/sha256.h"
-#include "s3/uri_encode.h"
+#include "sigv4/uri_encode.h"
 
 namespace edgepix::s3 {
 namespace {
 
-constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using sigv4::kAlgorithm;
+using sigv4::Lower;
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string ToHex(std::string_view bytes) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
 }
 
 std::vector<std::string> Split(std::string_view s, char sep) {
@@ -176,144 +157,6 @@ std::optional<Claim> ParseQueryClaim(const NameValues& q, int64_t max_expires, s
 
 }  // namespace
 
-std::string Scope::Text() const { return date + "/" + region + "/" + service + "/aws4_request"; }
-
-NameValues ParseQuery(std::string_view raw_query) {
-  NameValues out;
-  if (raw_query.empty()) return out;
-  for (const auto& item : Split(raw_query, '&')) {
-    if (item.empty()) continue;
-    size_t eq = item.find('=');
-    std::string_view name = std::string_view(item).substr(0, eq);
-    std::string_view value =
-        eq == std::string::npos ? std::string_view() : std::string_view(item).substr(eq + 1);
-    out.emplace_back(PercentDecode(name, true), PercentDecode(value, true));
-  }
-  return out;
-}
-
-std::string CanonicalQuery(const NameValues& query, std::string_view skip) {
-  std::vector<std::pair<std::string, std::string>> encoded;
-  encoded.reserve(query.size());
-  for (const auto& [n, v] : query) {
-    if (!skip.empty() && n == skip) continue;
-    encoded.emplace_back(UriEncode(n, false), UriEncode(v, false));
-  }
-  std::sort(encoded.begin(), encoded.end());
-  std::string out;
-  for (const auto& [n, v] : encoded) {
-    if (!out.empty()) out.push_back('&');
-    out += n;
-    out.push_back('=');
-    out += v;
-  }
-  return out;
-}
-
-std::string CanonicalHeaderValue(std::string_view value) {
-  std::string out;
-  bool space = false;
-  for (char c : value) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
-std::optional<std::string> CanonicalHeaders(const NameValues& headers,
-                                            const std::vector<std::string>& signed_names) {
-  std::map<std::string, std::string> joined;
-  for (const auto& [name, value] : headers) {
-    std::string lower = Lower(name);
-    if (std::find(signed_names.begin(), signed_names.end(), lower) == signed_names.end()) continue;
-    auto [it, inserted] = joined.emplace(lower, CanonicalHeaderValue(value));
-    if (!inserted) it->second += "," + CanonicalHeaderValue(value);
-  }
-  std::vector<std::string> names = signed_names;
-  std::sort(names.begin(), names.end());
-  std::string out;
-  for (const auto& n : names) {
-    auto it = joined.find(n);
-    if (it == joined.end()) return std::nullopt;
-    out += n + ":" + it->second + "\n";
-  }
-  return out;
-}
-
-std::string CanonicalRequest(std::string_view method, std::string_view canonical_uri,
-                             std::string_view canonical_query, std::string_view canonical_headers,
-                             std::string_view signed_headers, std::string_view payload_hash) {
-  std::string out;
-  out.append(method).append("\n");
-  out.append(canonical_uri).append("\n");
-  out.append(canonical_query).append("\n");
-  out.append(canonical_headers).append("\n");
-  out.append(signed_headers).append("\n");
-  out.append(payload_hash);
-  return out;
-}
-
-std::string HexSha256(std::string_view data) {
-  auto digest = Sha256::Of(data);
-  return digest.ok() ? digest.value() : std::string();
-}
-
-std::string StringToSign(std::string_view amz_date, const Scope& scope,
-                         std::string_view canonical_request) {
-  std::string out(kAlgorithm);
-  out.append("\n").append(amz_date).append("\n").append(scope.Text()).append("\n");
-  out.append(HexSha256(canonical_request));
-  return out;
-}
-
-std::string SigningKey(std::string_view secret, const Scope& scope) {
-  std::string k = http::HmacSha256("AWS4" + std::string(secret), scope.date);
-  k = http::HmacSha256(k, scope.region);
-  k = http::HmacSha256(k, scope.service);
-  return http::HmacSha256(k, "aws4_request");
-}
-
-std::string HexSignature(std::string_view signing_key, std::string_view string_to_sign) {
-  return ToHex(http::HmacSha256(signing_key, string_to_sign));
-}
-
-std::optional<int64_t> ParseAmzDate(std::string_view d) {
-  if (d.size() != 16 || d[8] != 'T' || d[15] != 'Z') return std::nullopt;
-  for (size_t i = 0; i < 15; ++i) {
-    if (i != 8 && (d[i] < '0' || d[i] > '9')) return std::nullopt;
-  }
-  auto num = [&](size_t at, size_t len) { return std::stoi(std::string(d.substr(at, len))); };
-  std::tm tm{};
-  tm.tm_year = num(0, 4) - 1900;
-  tm.tm_mon = num(4, 2) - 1;
-  tm.tm_mday = num(6, 2);
-  tm.tm_hour = num(9, 2);
-  tm.tm_min = num(11, 2);
-  tm.tm_sec = num(13, 2);
-  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-      tm.tm_sec > 60) {
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(timegm(&tm));
-}
-
-std::optional<std::string> FindHeader(const NameValues& headers, std::string_view name) {
-  for (const auto& [n, v] : headers) {
-    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
-  }
-  return std::nullopt;
-}
-
 bool HasSigV4(const SignedRequest& request) {
   auto auth = FindHeader(request.headers, "authorization");
   if (auth && auth->starts_with(kAlgorithm)) return true;
@@ -406,10 +249,10 @@ AuthResult VerifySigV4(const SignedRequest& request, const SecretLookup& secrets
     result.message = "A header named in SignedHeaders is not present in the request";
     return result;
   }
-  result.canonical_request =
-      CanonicalRequest(request.method, CanonicalUri(request.raw_path, options.normalize_path),
-                       CanonicalQuery(query, claim->presigned ? "X-Amz-Signature" : ""),
-                       *canonical_headers, signed_joined, payload_hash);
+  result.canonical_request = CanonicalRequest(
+      request.method, sigv4::CanonicalUri(request.raw_path, options.normalize_path),
+      CanonicalQuery(query, claim->presigned ? "X-Amz-Signature" : ""), *canonical_headers,
+      signed_joined, payload_hash);
   result.string_to_sign = StringToSign(claim->amz_date, claim->scope, result.canonical_request);
   std::string expected = HexSignature(result.signing_key, result.string_to_sign);
   if (!http::ConstantTimeEquals(expected, Lower(claim->signature))) {

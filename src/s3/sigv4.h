@@ -1,5 +1,7 @@
 // AWS Signature Version 4 verification, as S3 applies it (a pure library: no
-// I/O, no clock; the caller passes "now" and a secret lookup).
+// I/O, no clock; the caller passes "now" and a secret lookup). The canonical
+// request, string to sign and key come from sigv4/canonical.h, the same code
+// the S3 blob store signs its requests with (sigv4/signer.h).
 //
 // Promises:
 // - The canonical request, string to sign and signing key are built exactly as
@@ -23,58 +25,32 @@
 #include <utility>
 #include <vector>
 
+#include "sigv4/canonical.h"
+#include "sigv4/signer.h"
+
 namespace edgepix::s3 {
 
-using NameValues = std::vector<std::pair<std::string, std::string>>;
+// The shared core (sigv4/canonical.h), named here for the listener's code.
+using sigv4::CanonicalHeaders;
+using sigv4::CanonicalHeaderValue;
+using sigv4::CanonicalQuery;
+using sigv4::CanonicalRequest;
+using sigv4::FindHeader;
+using sigv4::HexSha256;
+using sigv4::HexSignature;
+using sigv4::kEmptySha256;
+using sigv4::kUnsignedPayload;
+using sigv4::NameValues;
+using sigv4::ParseAmzDate;
+using sigv4::ParseQuery;
+using sigv4::Scope;
+using sigv4::SigningKey;
+using sigv4::StringToSign;
+// A request as the verifier sees it (the signer's type).
+using SignedRequest = sigv4::Request;
 
-inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 inline constexpr std::string_view kStreamingSigned = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
 inline constexpr std::string_view kStreamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
-inline constexpr std::string_view kEmptySha256 =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-// A request as the verifier sees it. Header names in any case; a name may repeat.
-struct SignedRequest {
-  std::string method;
-  std::string raw_path;   // as on the wire, without the query
-  std::string raw_query;  // as on the wire, without '?'
-  NameValues headers;
-};
-
-// The credential scope: "date/region/service/aws4_request".
-struct Scope {
-  std::string date;  // YYYYMMDD
-  std::string region;
-  std::string service;
-  std::string Text() const;
-};
-
-// Decoded name/value pairs of a query string ('+' is a space, a name without
-// '=' has an empty value), in wire order.
-NameValues ParseQuery(std::string_view raw_query);
-// Sorted, each name and value encoded once; `skip` (e.g. X-Amz-Signature) left out.
-std::string CanonicalQuery(const NameValues& query, std::string_view skip = {});
-// Trimmed, inner runs of spaces/tabs/newlines collapsed to one space.
-std::string CanonicalHeaderValue(std::string_view value);
-// "name:value\n" for each of `signed_names` (lower-case, sorted), repeated
-// headers joined with ','. nullopt when a signed header is absent.
-std::optional<std::string> CanonicalHeaders(const NameValues& headers,
-                                            const std::vector<std::string>& signed_names);
-std::string CanonicalRequest(std::string_view method, std::string_view canonical_uri,
-                             std::string_view canonical_query, std::string_view canonical_headers,
-                             std::string_view signed_headers, std::string_view payload_hash);
-std::string StringToSign(std::string_view amz_date, const Scope& scope,
-                         std::string_view canonical_request);
-// Raw 32 bytes.
-std::string SigningKey(std::string_view secret, const Scope& scope);
-// Lowercase hex HMAC-SHA256 of `string_to_sign` under `signing_key`.
-std::string HexSignature(std::string_view signing_key, std::string_view string_to_sign);
-// Lowercase hex SHA-256 ("" if OpenSSL refuses).
-std::string HexSha256(std::string_view data);
-// Seconds since the epoch of "YYYYMMDDTHHMMSSZ"; nullopt when malformed.
-std::optional<int64_t> ParseAmzDate(std::string_view amz_date);
-// The value of the first header named `name` (case-insensitive).
-std::optional<std::string> FindHeader(const NameValues& headers, std::string_view name);
 
 // Each refusal maps to one S3 error code (see s3/s3_errors.h for the status).
 enum class AuthCode {

@@ -1,8 +1,8 @@
-#include "s3/uri_encode.h"
+#include "sigv4/uri_encode.h"
 
 #include <vector>
 
-namespace edgepix::s3 {
+namespace edgepix::sigv4 {
 namespace {
 
 bool Unreserved(unsigned char c) {
@@ -95,4 +95,4 @@ std::string CanonicalUri(std::string_view raw_path, bool normalize) {
   return out;
 }
 
-}  // namespace edgepix::s3
+}  // namespace edgepix::sigv4

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace edgepix::s3 {
+namespace edgepix::sigv4 {
 
 std::string UriEncode(std::string_view bytes, bool keep_slash);
 // %XX to bytes; with `plus_is_space` a '+' becomes ' ' (query strings).
@@ -21,4 +21,4 @@ std::string PercentDecode(std::string_view text, bool plus_is_space);
 // S3 signs the path as it is.
 std::string CanonicalUri(std::string_view raw_path, bool normalize);
 
-}  // namespace edgepix::s3
+}  // namespace edgepix::sigv4

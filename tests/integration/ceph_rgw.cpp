@@ -1,0 +1,111 @@
+#include "integration/ceph_rgw.h"
+
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "unit/support/skip.h"
+
+namespace edgepix::testing {
+namespace {
+
+std::string Script() { return std::string(EDGEPIX_TEST_SOURCE_DIR) + "/support/ceph_rgw.sh"; }
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs `command` with stdout+stderr into a string; returns the exit code.
+int Run(const std::string& command, std::string* output) {
+  output->clear();
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return 127;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) output->append(buf, n);
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+CephRgw::CephRgw() {
+  if (!Env("EDGEPIX_RGW_ENDPOINT").empty()) {
+    endpoint_ = Env("EDGEPIX_RGW_ENDPOINT");
+    access_key_ = Env("EDGEPIX_RGW_ACCESS_KEY");
+    secret_key_ = Env("EDGEPIX_RGW_SECRET_KEY");
+    state_ = State::kRunning;
+    return;
+  }
+  char tmpl[] = "/tmp/edgepix-rgw-XXXXXX";
+  if (!mkdtemp(tmpl)) {
+    message_ = "mkdtemp failed";
+    return;
+  }
+  std::string output;
+  const int code = Run(
+      "bash " + Quote(Script()) + " start " + Quote(tmpl) + " --owner " + std::to_string(getpid()),
+      &output);
+  if (code == kSkipReturnCode) {
+    state_ = State::kMissing;
+    message_ = output;
+    rmdir(tmpl);
+    return;
+  }
+  dir_ = tmpl;
+  if (code != 0) {
+    message_ = "Ceph RGW did not start (tests/support/ceph_rgw.sh, exit " + std::to_string(code) +
+               "):\n" + output;
+    return;
+  }
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string k = line.substr(0, eq), v = line.substr(eq + 1);
+    if (k == "RGW_ENDPOINT") endpoint_ = v;
+    if (k == "RGW_ACCESS_KEY") access_key_ = v;
+    if (k == "RGW_SECRET_KEY") secret_key_ = v;
+    if (k == "RGW_REGION") region_ = v;
+  }
+  if (endpoint_.empty()) {
+    message_ = "ceph_rgw.sh start printed no RGW_ENDPOINT:\n" + output;
+    return;
+  }
+  state_ = State::kRunning;
+}
+
+CephRgw::~CephRgw() {
+  if (dir_.empty()) return;
+  std::string output;
+  if (Run("bash " + Quote(Script()) + " stop " + Quote(dir_), &output) != 0) {
+    std::fprintf(stderr, "ceph_rgw.sh stop %s failed:\n%s\n", dir_.c_str(), output.c_str());
+  }
+}
+
+std::string CephRgw::LogTail() const {
+  if (dir_.empty()) return "";
+  std::string output;
+  Run("bash " + Quote(Script()) + " logs " + Quote(dir_), &output);
+  return output;
+}
+
+CephRgw& SharedCephRgw() {
+  // Destroyed at exit (static destructor): the cluster stops with the process.
+  static CephRgw rgw;
+  return rgw;
+}
+
+}  // namespace edgepix::testing
