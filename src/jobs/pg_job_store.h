@@ -51,6 +51,9 @@ struct PgJobStoreOptions {
   // Counted attempts at which a job interrupted alone ends FAILED "poison"
   // (lease reclaims; RequeueInterrupted takes its own argument).
   int max_attempts = 5;
+  // How often a node's waiters read the store again without a NOTIFY (one
+  // lost while the listener reconnected); for PgChangeListener.
+  std::chrono::milliseconds recheck{std::chrono::seconds(5)};
   // Whether to run the heartbeat thread (renew + reclaim); tests that drive
   // reclaims themselves turn it off.
   bool heartbeat = true;

@@ -182,6 +182,10 @@ std::string PgCluster::CreateDatabase() {
 }
 
 void PgCluster::Exec(const std::string& sql, const std::string& database) const {
+  Query(sql, database);
+}
+
+std::string PgCluster::Query(const std::string& sql, const std::string& database) const {
   PGconn* conn = PQconnectdb(Url(database).c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string why = PQerrorMessage(conn);
@@ -191,9 +195,14 @@ void PgCluster::Exec(const std::string& sql, const std::string& database) const 
   PGresult* res = PQexec(conn, sql.c_str());
   const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
   std::string why = ok ? "" : PQresultErrorMessage(res);
+  std::string value;
+  if (ok && PQntuples(res) > 0 && PQnfields(res) > 0 && !PQgetisnull(res, 0, 0)) {
+    value = PQgetvalue(res, 0, 0);
+  }
   PQclear(res);
   PQfinish(conn);
   if (!ok) throw std::runtime_error(sql + ": " + why);
+  return value;
 }
 
 }  // namespace edgepix::testing

@@ -52,6 +52,9 @@ class PgCluster {
   // Runs one SQL statement (or several, separated by ';') on `database`;
   // throws with PostgreSQL's message on error.
   void Exec(const std::string& sql, const std::string& database = "postgres") const;
+  // The first column of the first row of `sql`'s answer ("" when no row, or
+  // NULL); throws like Exec.
+  std::string Query(const std::string& sql, const std::string& database = "postgres") const;
   const std::string& dir() const { return temp_.path(); }
   std::string log_path() const { return temp_.Join("postgres.log"); }
 
