@@ -135,19 +135,20 @@ class PgJobStore : public JobStore {
       PgParams p = RowParams(row);
       p.push_back(row.batch_id);
       p.push_back(row.uploader);
+      p.push_back(std::string(kPgChangeChannel));
       PgTransaction txn(c);
       PgResult r = c.Exec(
-          "INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
+          "WITH i AS (INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
           "original_bytes, original_format, original_width, original_height, sha256, "
           "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
           "suspect, warnings_json, thumbhash, moderation, batch_id, uploader, seq) "
           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-          "$18, $19, $20, $21, $22, $23, nextval('job_seq')) ON CONFLICT (id) DO NOTHING",
+          "$18, $19, $20, $21, $22, $23, nextval('job_seq')) ON CONFLICT (id) DO NOTHING "
+          "RETURNING id) SELECT pg_notify($24, id) FROM i",
           p);
-      if (r.affected() != 1) {
+      if (r.rows() != 1) {
         return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
       }
-      NotifyJob(c, row.id);
       txn.Commit();
       return Status::Ok();
     });
@@ -210,14 +211,15 @@ class PgJobStore : public JobStore {
         "publish variant",
         [&](PgConn& c) -> Result<Job> {
           PgTransaction txn(c);
-          auto job = SelectJob(c, id, true);
+          std::string leased_by;
+          auto job = SelectJob(c, id, true, &leased_by);
           if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
           if (job->status != JobStatus::kProcessing) {
             return Status::Error(
                 ErrorCode::kConflict,
                 "job " + id + " is " + JobStatusName(job->status) + ", not PROCESSING");
           }
-          EDGEPIX_RETURN_IF_ERROR(CheckLease(c, id));
+          EDGEPIX_RETURN_IF_ERROR(CheckLease(id, leased_by));
           EDGEPIX_RETURN_IF_ERROR(publish());
           auto same = std::find_if(job->variants.begin(), job->variants.end(),
                                    [&](const VariantRecord& v) { return v.name == variant.name; });
@@ -227,8 +229,7 @@ class PgJobStore : public JobStore {
             job->variants.push_back(variant);
           }
           Touch(&*job);
-          WriteJob(c, *job);
-          NotifyJob(c, id);
+          WriteJob(c, *job, Lease::kTake);
           txn.Commit();
           return std::move(*job);
         },
@@ -278,10 +279,11 @@ class PgJobStore : public JobStore {
     return Run("delete job", [&](PgConn& c) -> Status {
       PgTransaction txn(c);
       // Waits for a PublishVariant holding the row: serialised with it.
-      PgResult r = c.Exec("DELETE FROM jobs WHERE id = $1", {id});
-      if (r.affected() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      PgResult r = c.Exec(
+          "WITH d AS (DELETE FROM jobs WHERE id = $1 RETURNING id) SELECT pg_notify($2, id) FROM d",
+          {id, std::string(kPgChangeChannel)});
+      if (r.rows() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
       AppendEvent(c, JobEventKind::kDeleted, id);
-      NotifyJob(c, id);
       txn.Commit();
       return Status::Ok();
     });
@@ -298,11 +300,10 @@ class PgJobStore : public JobStore {
       if (job->moderation == moderation) return std::move(*job);
       job->moderation = moderation;
       Touch(&*job);
-      WriteJob(c, *job);
+      WriteJob(c, *job, Lease::kKeep);
       AppendEvent(
           c, moderation == Moderation::kApproved ? JobEventKind::kApproved : JobEventKind::kHidden,
           id);
-      NotifyJob(c, id);
       txn.Commit();
       return std::move(*job);
     });
@@ -399,44 +400,56 @@ class PgJobStore : public JobStore {
     }
   }
 
-  std::optional<Job> SelectJob(PgConn& c, const std::string& id, bool for_update) {
-    PgResult r = c.Exec(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = $1" +
-                            (for_update ? " FOR UPDATE" : ""),
-                        {id});
+  // The job (locked FOR UPDATE when asked) and, into *leased_by, its lease holder.
+  std::optional<Job> SelectJob(PgConn& c, const std::string& id, bool for_update,
+                               std::string* leased_by = nullptr) {
+    PgResult r =
+        c.Exec(std::string("SELECT ") + kJobColumns + ", leased_by FROM jobs WHERE id = $1" +
+                   (for_update ? " FOR UPDATE" : ""),
+               {id});
     if (r.rows() == 0) return std::nullopt;
+    if (leased_by) *leased_by = r.text(0, kJobColumnCount);
     return ReadJob(r, 0);
   }
 
-  // Writes every mutable column; a PROCESSING job is leased to this node
-  // (renewed), any other state holds no lease.
-  void WriteJob(PgConn& c, const Job& job) {
+  // What a write does to the job's lease: kTake leases it to this node (a
+  // claim; renews it when this node holds it), kRelease clears it (the job
+  // left PROCESSING), kKeep leaves it to whoever holds it (moderation).
+  enum class Lease { kTake, kRelease, kKeep };
+
+  // Writes every mutable column and sends the change's NOTIFY, in one
+  // statement. `to_back`: a new seq (the back of the queue).
+  void WriteJob(PgConn& c, const Job& job, Lease lease, bool to_back = false) {
     PgParams p = RowParams(job);
-    const bool leased = job.status == JobStatus::kProcessing;
-    p.push_back(leased ? options_.node_id : "");
-    p.push_back(leased ? std::optional<std::string>(lease_) : std::nullopt);
+    p.push_back(lease == Lease::kKeep   ? std::nullopt
+                : lease == Lease::kTake ? std::optional<std::string>(options_.node_id)
+                                        : std::optional<std::string>(""));
+    p.push_back(lease == Lease::kTake ? std::optional<std::string>(lease_) : std::nullopt);
+    p.push_back(std::string(to_back ? "true" : "false"));
+    p.push_back(std::string(kPgChangeChannel));
     PgResult r = c.Exec(
-        "UPDATE jobs SET status = $2, version = $3, filename = $4, created_at = $5, "
+        "WITH u AS (UPDATE jobs SET status = $2, version = $3, filename = $4, created_at = $5, "
         "updated_at = $6, original_bytes = $7, original_format = $8, original_width = $9, "
         "original_height = $10, sha256 = $11, metadata_json = $12, variants_json = $13, "
         "error_code = $14, error_message = $15, attempts = $16, spec_key = $17, suspect = $18, "
-        "warnings_json = $19, thumbhash = $20, moderation = $21, leased_by = $22, "
-        "leased_until = now() + $23::float8 * interval '1 second' WHERE id = $1",
+        "warnings_json = $19, thumbhash = $20, moderation = $21, "
+        "leased_by = COALESCE($22::text, leased_by), "
+        "leased_until = CASE WHEN $22::text IS NULL THEN leased_until "
+        "ELSE now() + $23::float8 * interval '1 second' END, "
+        "seq = CASE WHEN $24::boolean THEN nextval('job_seq') ELSE seq END "
+        "WHERE id = $1 RETURNING id) SELECT pg_notify($25, id) FROM u",
         p);
-    if (r.affected() != 1) throw std::runtime_error("job " + job.id + " vanished during an update");
+    if (r.rows() != 1) throw std::runtime_error("job " + job.id + " vanished during an update");
   }
 
   // A PROCESSING job may be changed only by the node holding its lease.
-  Status CheckLease(PgConn& c, const std::string& id) {
-    PgResult r = c.Exec("SELECT leased_by FROM jobs WHERE id = $1", {id});
-    if (r.rows() == 1 && r.text(0, 0) != options_.node_id) {
+  Status CheckLease(const std::string& id, const std::string& leased_by) const {
+    if (leased_by != options_.node_id) {
       return Status::Error(ErrorCode::kConflict, "job " + id + " is now processed by " +
-                                                     r.text(0, 0) + " (this node's lease expired)");
+                                                     (leased_by.empty() ? "no node" : leased_by) +
+                                                     " (this node's lease expired)");
     }
     return Status::Ok();
-  }
-
-  void NotifyJob(PgConn& c, const std::string& key) {
-    c.Exec("SELECT pg_notify($1, $2)", {std::string(kPgChangeChannel), key});
   }
 
   void AppendEvent(PgConn& c, JobEventKind kind, const std::string& job_id) {
@@ -476,8 +489,7 @@ class PgJobStore : public JobStore {
     job.status = JobStatus::kProcessing;
     job.attempts += 1;
     Touch(&job);
-    WriteJob(c, job);
-    NotifyJob(c, job.id);
+    WriteJob(c, job, Lease::kTake);
     txn.Commit();
     return job;
   }
@@ -505,15 +517,13 @@ class PgJobStore : public JobStore {
       // Alone: the only job the stopped node was running, the likely cause.
       const bool alone = held[holder] == 1;
       if (SettleInterruptedJob(&job, alone, max_attempts)) {
-        WriteJob(c, job);
+        WriteJob(c, job, Lease::kRelease);
         AppendEvent(c, JobEventKind::kFailed, job.id);
         out.poisoned.push_back(job.id);
       } else {
-        WriteJob(c, job);
-        c.Exec("UPDATE jobs SET seq = nextval('job_seq') WHERE id = $1", {job.id});
+        WriteJob(c, job, Lease::kRelease, true);
         out.requeued.push_back(job.id);
       }
-      NotifyJob(c, job.id);
     }
     txn.Commit();
     return out;
@@ -525,19 +535,21 @@ class PgJobStore : public JobStore {
   Result<Job> Transition(const std::string& id, JobStatus to, Change&& change) {
     return Run(std::string("mark job ") + JobStatusName(to), [&](PgConn& c) -> Result<Job> {
       PgTransaction txn(c);
-      auto job = SelectJob(c, id, true);
+      std::string leased_by;
+      auto job = SelectJob(c, id, true, &leased_by);
       if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
       if (!IsAllowedTransition(job->status, to)) return TransitionError(*job, to);
-      if (job->status == JobStatus::kProcessing) EDGEPIX_RETURN_IF_ERROR(CheckLease(c, id));
+      if (job->status == JobStatus::kProcessing) {
+        EDGEPIX_RETURN_IF_ERROR(CheckLease(id, leased_by));
+      }
       change(&*job);
       job->status = to;
       Touch(&*job);
-      WriteJob(c, *job);
+      WriteJob(c, *job, Lease::kRelease);
       if (to == JobStatus::kCompleted || to == JobStatus::kFailed) {
         AppendEvent(
             c, to == JobStatus::kCompleted ? JobEventKind::kCompleted : JobEventKind::kFailed, id);
       }
-      NotifyJob(c, id);
       txn.Commit();
       return std::move(*job);
     });

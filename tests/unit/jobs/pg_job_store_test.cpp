@@ -191,3 +191,24 @@ TEST_CASE("PostgreSQL: nodes starting together migrate the schema once", "[pg][m
   REQUIRE_FALSE(newer.ok());
   CHECK(newer.status().message().find("newer") != std::string::npos);
 }
+
+TEST_CASE("PostgreSQL: another node's change to a running job leaves its lease alone",
+          "[pg][lease]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  auto a = fx.Open("node-a", false);
+  auto b = fx.Open("node-b", false);
+  REQUIRE(a->Insert(NewJob("m1")).ok());
+  REQUIRE((*a->ClaimNext())->id == "m1");
+  // The owner hides it through node b while node a processes it.
+  REQUIRE(b->SetModeration("m1", edgepix::Moderation::kHidden).ok());
+  CHECK(fx.cluster->Query("SELECT leased_by FROM jobs WHERE id = 'm1'", fx.database) == "node-a");
+  auto published =
+      a->PublishVariant("m1", {"thumb", 1, 1, 1}, [] { return edgepix::Status::Ok(); });
+  INFO(published.status().ToString());
+  REQUIRE(published.ok());
+  // Node b never held it: it cannot finish it.
+  CHECK(b->MarkFailed("m1", {"x", "y"}).status().code() == ErrorCode::kConflict);
+  REQUIRE(a->MarkCompleted("m1", {}, {}, {}, "k", {}, {}).ok());
+  CHECK(fx.cluster->Query("SELECT leased_by FROM jobs WHERE id = 'm1'", fx.database).empty());
+}
