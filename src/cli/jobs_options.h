@@ -5,8 +5,8 @@
 //
 // With PostgreSQL, what is still kept only in the SQLite file is refused at
 // start, naming the flag: --webhook (the outbox), --s3-listen (the object
-// index). Batches and upload grants are not served then (their routes answer
-// 503 "unavailable").
+// index); a batch's callback_url is refused when the batch is created (422
+// callback_not_allowed). Jobs, batches and upload grants live in PostgreSQL.
 #pragma once
 
 #include <optional>

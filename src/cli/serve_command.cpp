@@ -280,14 +280,16 @@ int RunServe(const std::vector<std::string>& args) {
   webhook_dispatcher.InstallHooks(&hooks);
   hooks.on_job_event = [&notifier] { notifier.Notify(kJobEventsTopic); };
   // The embedded SQLite file, or one PostgreSQL shared by several nodes (no
-  // batches, grants or webhook outbox there yet: jobs_options.h).
+  // webhook outbox there yet: jobs_options.h).
   SqliteStores stores;
   std::unique_ptr<JobStore> pg_store;
   std::unique_ptr<PgChangeListener> pg_listener;
   if (*pg_options) {
-    auto opened = OpenPgJobStore(**pg_options);
+    auto opened = OpenPgStores(**pg_options);
     if (!opened.ok()) return Fail(opened.status());
-    pg_store = std::move(*opened);
+    pg_store = std::move(opened->jobs);
+    stores.batches = std::move(opened->batches);
+    stores.grants = std::move(opened->grants);
     // Changes made on any node wake this node's waiters; every few seconds
     // they read again anyway, as a NOTIFY lost in a reconnect is not replayed.
     pg_listener = std::make_unique<PgChangeListener>(
@@ -353,11 +355,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (retain) {
     retention = std::make_unique<RetentionSweeper>(store->get(), blobs->get(), &notifier, *retain);
   }
-  std::unique_ptr<BatchCloser> batch_closer;
-  if (stores.batches) {
-    batch_closer =
-        std::make_unique<BatchCloser>(stores.batches.get(), stores.grants.get(), *batch_ttl);
-  }
+  BatchCloser batch_closer(stores.batches.get(), stores.grants.get(), *batch_ttl);
 
   auto branding = BrandingFrom(*parsed);
   if (!branding.ok()) return Fail(branding.status());
@@ -371,7 +369,14 @@ int RunServe(const std::vector<std::string>& args) {
   context.grants = stores.grants.get();
   context.grant_tokens = &grant_tokens;
   context.webhooks = pg_store ? nullptr : &webhook_dispatcher;
-  context.check_callback_url = [config = *webhook_config](const std::string& url) {
+  context.check_callback_url = [config = *webhook_config,
+                                shared = pg_store != nullptr](const std::string& url) {
+    // Nothing would deliver it: the outbox lives in the SQLite file only.
+    if (shared) {
+      return Status::Error(ErrorCode::kCallbackNotAllowed,
+                           "batch callbacks are not available on a server with --jobs-url "
+                           "postgres://... (no webhook outbox there yet)");
+    }
     return webhooks::CheckCallbackUrl(config, url);
   };
   context.branding = *branding;
@@ -479,7 +484,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (s3_thread.joinable()) s3_thread.join();
   if (deferred_requeue) deferred_requeue->Stop();
   if (retention) retention->Stop();
-  if (batch_closer) batch_closer->Stop();
+  batch_closer.Stop();
   pool.Stop();
   webhook_dispatcher.Stop();
   if (!served.ok()) return Fail(served);

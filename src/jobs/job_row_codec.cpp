@@ -30,6 +30,11 @@ const char* const kJobColumns = kColumns;
 const int kJobColumnCount = CountColumns(kColumns);
 static_assert(CountColumns(kColumns) == 23, "the stores read columns 0..22");
 
+const char* const kBatchColumns =
+    "id, status, version, metadata_json, callback_url, created_at, updated_at, closed_at, "
+    "total, pending, processing, completed, failed";
+const char* const kGrantColumns = "id, batch_id, max_bytes, expires_at, used_at, job_id";
+
 std::string VariantsToJson(const std::vector<VariantRecord>& variants) {
   nlohmann::json out = nlohmann::json::array();
   for (const VariantRecord& v : variants) {

@@ -1,6 +1,7 @@
 // How a Job's fields are written into the columns of a `jobs` row, shared by
 // every job store (SQLite, PostgreSQL), so each encoding is written once: the
-// column list, the variants / metadata / warnings as JSON text. Status and
+// column lists (jobs, batches, upload grants), the variants / metadata /
+// warnings as JSON text. Status and
 // moderation use their names (JobStatusName, ModerationName).
 //
 // The *FromJson / *FromColumn readers throw (nlohmann::json's exceptions, or
@@ -20,6 +21,10 @@ namespace edgepix {
 extern const char* const kJobColumns;
 // How many columns kJobColumns lists: the index of a column selected after them.
 extern const int kJobColumnCount;
+
+// The same for batches (kBatchColumns) and upload grants (kGrantColumns).
+extern const char* const kBatchColumns;
+extern const char* const kGrantColumns;
 
 std::string VariantsToJson(const std::vector<VariantRecord>& variants);
 std::vector<VariantRecord> VariantsFromJson(const std::string& text);

@@ -12,8 +12,10 @@
 
 #include "common/log.h"
 #include "jobs/job_row_codec.h"
+#include "jobs/pg_batch_rows.h"
 #include "jobs/pg_conn.h"
 #include "jobs/pg_schema.h"
+#include "jobs/pg_shared.h"
 
 namespace edgepix {
 namespace {
@@ -107,8 +109,8 @@ void Touch(Job* job) {
 
 class PgJobStore : public JobStore {
  public:
-  PgJobStore(const PgJobStoreOptions& options, std::unique_ptr<PgPool> pool)
-      : options_(options), pool_(std::move(pool)), lease_(Seconds(options.lease)) {
+  explicit PgJobStore(std::shared_ptr<PgShared> shared)
+      : s_(std::move(shared)), options_(s_->options), lease_(Seconds(options_.lease)) {
     if (options_.heartbeat) heartbeat_ = std::thread([this] { HeartbeatLoop(); });
   }
 
@@ -121,22 +123,22 @@ class PgJobStore : public JobStore {
     if (heartbeat_.joinable()) heartbeat_.join();
   }
 
-  Status Insert(const Job& job) override {
+  Status Insert(const Job& job) override { return InsertWithGrant(job, ""); }
+
+  Status InsertWithGrant(const Job& job, const std::string& grant_id) override {
     return Run("insert job", [&](PgConn& c) -> Status {
       Job row = job;
       row.status = JobStatus::kPending;
       row.version = 1;
       if (row.created_at.empty()) row.created_at = NowIso8601();
       if (row.updated_at.empty()) row.updated_at = row.created_at;
-      if (!row.batch_id.empty()) {
-        return Status::Error(ErrorCode::kNotFound,
-                             "no batch " + row.batch_id + " (this job store keeps no batches)");
-      }
       PgParams p = RowParams(row);
       p.push_back(row.batch_id);
       p.push_back(row.uploader);
       p.push_back(std::string(kPgChangeChannel));
       PgTransaction txn(c);
+      if (!grant_id.empty()) EDGEPIX_RETURN_IF_ERROR(UseGrant(c, grant_id, row.id));
+      if (!row.batch_id.empty()) EDGEPIX_RETURN_IF_ERROR(CheckBatchOpen(c, row.batch_id));
       PgResult r = c.Exec(
           "WITH i AS (INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
           "original_bytes, original_format, original_width, original_height, sha256, "
@@ -149,6 +151,7 @@ class PgJobStore : public JobStore {
       if (r.rows() != 1) {
         return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
       }
+      RefreshBatch(c, row.batch_id);
       txn.Commit();
       return Status::Ok();
     });
@@ -280,10 +283,12 @@ class PgJobStore : public JobStore {
       PgTransaction txn(c);
       // Waits for a PublishVariant holding the row: serialised with it.
       PgResult r = c.Exec(
-          "WITH d AS (DELETE FROM jobs WHERE id = $1 RETURNING id) SELECT pg_notify($2, id) FROM d",
+          "WITH d AS (DELETE FROM jobs WHERE id = $1 RETURNING id, batch_id) "
+          "SELECT batch_id, pg_notify($2, id) FROM d",
           {id, std::string(kPgChangeChannel)});
       if (r.rows() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
       AppendEvent(c, JobEventKind::kDeleted, id);
+      RefreshBatch(c, r.text(0, 0));
       txn.Commit();
       return Status::Ok();
     });
@@ -381,23 +386,22 @@ class PgJobStore : public JobStore {
   }
 
  private:
-  // Runs `fn` on a pooled connection, turning what it throws into a Status.
-  // A lost connection is retried once on a fresh one (a database restart);
-  // `fn` must then be safe to run twice (each is one transaction).
   template <typename Fn>
   auto Run(const std::string& what, Fn&& fn, bool retry_lost = true)
       -> decltype(fn(std::declval<PgConn&>())) {
-    for (int attempt = 0;; ++attempt) {
-      try {
-        auto lease = pool_->Acquire();
-        return fn(lease.conn());
-      } catch (const PgError& e) {
-        if (e.lost() && retry_lost && attempt == 0) continue;
-        return StatusFromPgError(what, e);
-      } catch (const std::exception& e) {
-        return StatusFromPgError(what, e);
-      }
-    }
+    return RunPg(*s_->pool, what, std::forward<Fn>(fn), retry_lost);
+  }
+
+  // Marks the grant used by job `job_id`; kGrantInvalid when another upload
+  // used it first (the row was checked, unused, before the upload began).
+  Status UseGrant(PgConn& c, const std::string& grant_id, const std::string& job_id) {
+    PgResult r =
+        c.Exec("UPDATE upload_grants SET used_at = $2, job_id = $3 WHERE id = $1 AND used_at = ''",
+               {grant_id, NowIso8601(), job_id});
+    if (r.affected() == 1) return Status::Ok();
+    return Status::Error(ErrorCode::kGrantInvalid,
+                         SelectGrant(c, grant_id) ? "used: this upload grant has been used already"
+                                                  : "unknown: no such upload grant");
   }
 
   // The job (locked FOR UPDATE when asked) and, into *leased_by, its lease holder.
@@ -490,6 +494,7 @@ class PgJobStore : public JobStore {
     job.attempts += 1;
     Touch(&job);
     WriteJob(c, job, Lease::kTake);
+    RefreshBatch(c, job.batch_id);
     txn.Commit();
     return job;
   }
@@ -525,6 +530,7 @@ class PgJobStore : public JobStore {
         out.requeued.push_back(job.id);
       }
     }
+    for (const auto& [job, holder] : stuck) RefreshBatch(c, job.batch_id);
     txn.Commit();
     return out;
   }
@@ -550,6 +556,7 @@ class PgJobStore : public JobStore {
         AppendEvent(
             c, to == JobStatus::kCompleted ? JobEventKind::kCompleted : JobEventKind::kFailed, id);
       }
+      RefreshBatch(c, job->batch_id);
       txn.Commit();
       return std::move(*job);
     });
@@ -582,8 +589,8 @@ class PgJobStore : public JobStore {
     }
   }
 
-  const PgJobStoreOptions options_;
-  std::unique_ptr<PgPool> pool_;
+  std::shared_ptr<PgShared> s_;
+  const PgJobStoreOptions& options_;
   const std::string lease_;  // the lease length in seconds, as SQL text
   std::mutex mu_;
   std::condition_variable cv_;
@@ -597,18 +604,33 @@ bool IsPostgresUrl(const std::string& url) {
   return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
 }
 
-Result<std::unique_ptr<JobStore>> OpenPgJobStore(const PgJobStoreOptions& options) {
+std::unique_ptr<JobStore> MakePgJobStore(std::shared_ptr<PgShared> shared) {
+  return std::make_unique<PgJobStore>(std::move(shared));
+}
+
+Result<PgStores> OpenPgStores(const PgJobStoreOptions& options) {
   try {
+    auto shared = std::make_shared<PgShared>();
+    shared->options = options;
     // The heartbeat has a connection of its own to draw on.
-    auto pool = std::make_unique<PgPool>(options.url, options.connections + 1);
+    shared->pool = std::make_unique<PgPool>(options.url, options.connections + 1);
     {
-      auto lease = pool->Acquire();
+      auto lease = shared->pool->Acquire();
       MigratePgJobSchema(lease.conn());
     }
-    return std::unique_ptr<JobStore>(std::make_unique<PgJobStore>(options, std::move(pool)));
+    PgStores stores;
+    stores.jobs = MakePgJobStore(shared);
+    stores.batches = MakePgBatchStore(shared);
+    stores.grants = MakePgGrantStore(shared);
+    return stores;
   } catch (const std::exception& e) {
     return StatusFromPgError("open the PostgreSQL job database", e);
   }
+}
+
+Result<std::unique_ptr<JobStore>> OpenPgJobStore(const PgJobStoreOptions& options) {
+  EDGEPIX_ASSIGN_OR_RETURN(auto stores, OpenPgStores(options));
+  return std::move(stores.jobs);
 }
 
 }  // namespace edgepix

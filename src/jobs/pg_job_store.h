@@ -21,8 +21,12 @@
 //  - Event log seqs are allocated under a transaction advisory lock held to
 //    the commit, so they become visible in order (a reader never sees seq n+1
 //    before n).
-//  - Batches and upload grants are not kept here: a job naming a batch is
-//    refused (kNotFound), InsertWithGrant answers kInternal.
+//  - Batches and upload grants (OpenPgStores) live in the same database, with
+//    the SQLite store's guarantees: a job's change recounts its batch in the
+//    same transaction (the batch row locked, so concurrent changes on several
+//    nodes end with the right counts), a grant is used up in the transaction
+//    inserting its job. There are no store hooks: batch changes are NOTIFYed
+//    (payload the batch id); the webhook outbox is not kept here.
 //
 // A lost connection (database restart) fails the calls that were using it
 // with kUnavailable (transient: workers and the processor retry) after one
@@ -35,6 +39,8 @@
 #include <string>
 
 #include "common/status.h"
+#include "jobs/batch_store.h"
+#include "jobs/grant_store.h"
 #include "jobs/job_store.h"
 
 namespace edgepix {
@@ -59,8 +65,17 @@ struct PgJobStoreOptions {
   bool heartbeat = true;
 };
 
+struct PgStores {
+  std::unique_ptr<JobStore> jobs;
+  std::unique_ptr<BatchStore> batches;
+  std::unique_ptr<GrantStore> grants;
+};
+
 // Connects, applies the schema migrations and starts the heartbeat.
-// kUnavailable when the database cannot be reached.
+// kUnavailable when the database cannot be reached. The stores share one
+// pool and may be destroyed in any order.
+Result<PgStores> OpenPgStores(const PgJobStoreOptions& options);
+// The job store alone.
 Result<std::unique_ptr<JobStore>> OpenPgJobStore(const PgJobStoreOptions& options);
 
 // Whether `url` names a PostgreSQL database (postgres:// or postgresql://).

@@ -58,6 +58,39 @@ CREATE TABLE job_events (
   created_at TEXT NOT NULL
 );
 )sql",
+    // 1 -> 2: batches (jobs/batch.h) and upload grants (jobs/grant_store.h),
+    // as in the SQLite store; a batch's counts are recomputed in every
+    // transaction that changes one of its jobs.
+    R"sql(
+CREATE TABLE batches (
+  id            TEXT PRIMARY KEY,
+  seq           BIGINT NOT NULL UNIQUE,
+  status        TEXT NOT NULL
+                CHECK (status IN ('OPEN', 'PROCESSING', 'COMPLETED', 'PARTIAL', 'FAILED')),
+  version       BIGINT NOT NULL,
+  metadata_json TEXT NOT NULL DEFAULT 'null',
+  callback_url  TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  closed_at     TEXT NOT NULL DEFAULT '',
+  total         BIGINT NOT NULL DEFAULT 0,
+  pending       BIGINT NOT NULL DEFAULT 0,
+  processing    BIGINT NOT NULL DEFAULT 0,
+  completed     BIGINT NOT NULL DEFAULT 0,
+  failed        BIGINT NOT NULL DEFAULT 0
+);
+CREATE SEQUENCE batch_seq;
+CREATE INDEX batches_status_created ON batches (status, created_at);
+CREATE TABLE upload_grants (
+  id         TEXT PRIMARY KEY,
+  batch_id   TEXT NOT NULL DEFAULT '',
+  max_bytes  BIGINT NOT NULL DEFAULT 0,
+  expires_at BIGINT NOT NULL,
+  used_at    TEXT NOT NULL DEFAULT '',
+  job_id     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX upload_grants_expires ON upload_grants (expires_at);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kPgJobSchemaVersion, "one migration per schema version");

@@ -10,7 +10,7 @@
 
 namespace edgepix {
 
-inline constexpr int kPgJobSchemaVersion = 1;
+inline constexpr int kPgJobSchemaVersion = 2;
 
 void MigratePgJobSchema(PgConn& conn);
 

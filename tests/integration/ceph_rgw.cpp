@@ -49,27 +49,35 @@ CephRgw::CephRgw() {
     state_ = State::kRunning;
     return;
   }
-  char tmpl[] = "/tmp/edgepix-rgw-XXXXXX";
-  if (!mkdtemp(tmpl)) {
-    message_ = "mkdtemp failed";
-    return;
-  }
+  // Two tries: the script picks free ports before the daemons bind them, so a
+  // port taken in between (tests run in parallel) fails one start, not the test.
   std::string output;
-  const int code = Run(
-      "bash " + Quote(Script()) + " start " + Quote(tmpl) + " --owner " + std::to_string(getpid()),
-      &output);
-  if (code == kSkipReturnCode) {
-    state_ = State::kMissing;
-    message_ = output;
-    rmdir(tmpl);
-    return;
-  }
-  dir_ = tmpl;
-  if (code != 0) {
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    char tmpl[] = "/tmp/edgepix-rgw-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+      message_ = "mkdtemp failed";
+      return;
+    }
+    const int code = Run("bash " + Quote(Script()) + " start " + Quote(tmpl) + " --owner " +
+                             std::to_string(getpid()),
+                         &output);
+    if (code == kSkipReturnCode) {
+      state_ = State::kMissing;
+      message_ = output;
+      rmdir(tmpl);
+      return;
+    }
+    dir_ = tmpl;
+    if (code == 0) break;
     message_ = "Ceph RGW did not start (tests/support/ceph_rgw.sh, exit " + std::to_string(code) +
-               "):\n" + output;
-    return;
+               ", try " + std::to_string(attempt) + " of 2):\n" + output;
+    std::fprintf(stderr, "%s\n", message_.c_str());
+    if (attempt == 2) return;
+    std::string ignored;
+    Run("bash " + Quote(Script()) + " stop " + Quote(dir_), &ignored);
+    dir_.clear();
   }
+  message_.clear();
   std::istringstream lines(output);
   for (std::string line; std::getline(lines, line);) {
     auto eq = line.find('=');

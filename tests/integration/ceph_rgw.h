@@ -2,7 +2,8 @@
 // Gateway (Debian's ceph-mon, ceph-osd, radosgw, ceph-common) as a single-node
 // cluster on 127.0.0.1, started by tests/support/ceph_rgw.sh (which holds the
 // settings and why) in a temp dir and stopped and removed by the destructor.
-// Start takes ~3 s; it returns once a signed ListBuckets answered 200.
+// Start takes ~3 s; it returns once a signed ListBuckets answered 200. A
+// failed start is tried once more (ports are picked before they are bound).
 //
 // Promises: after construction state() is kRunning (endpoint() and the keys
 // are usable), kMissing (the packages are not installed: the test SKIPs) or

@@ -104,6 +104,44 @@ TEST_CASE("Three nodes on one PostgreSQL share the queue, long-polls and crash r
     CHECK(WebpSize(got->body).first > 0);
   }
 
+  // A batch spread over the nodes: created on one, filled on two others (one
+  // upload through a grant made on the first), completed on the third; its
+  // counts are right wherever they are read.
+  {
+    auto ac = api.Client(), bc = b.Client(), cc = c.Client();
+    auto created = ac.Post("/api/batches", "{}", "application/json");
+    REQUIRE(created);
+    REQUIRE(created->status == 201);
+    const std::string batch = JsonBody(created)["batch"]["id"];
+    auto into =
+        bc.Post("/api/uploads?filename=in.jpg&batch=" + batch, MakeJpeg(131, 97), "image/jpeg");
+    REQUIRE(into);
+    CHECK(into->status == 202);
+    auto grant =
+        ac.Post("/api/upload-grants", nlohmann::json{{"batch", batch}}.dump(), "application/json");
+    REQUIRE(grant);
+    REQUIRE(grant->status == 201);
+    const std::string grant_url = JsonBody(grant)["grants"][0]["url"];
+    auto granted = cc.Post(grant_url + "&filename=g.jpg", MakeJpeg(133, 99), "image/jpeg");
+    REQUIRE(granted);
+    CHECK(granted->status == 202);
+    auto again = bc.Post(grant_url + "&filename=g2.jpg", MakeJpeg(135, 99), "image/jpeg");
+    REQUIRE(again);
+    CHECK(again->status == 403);  // a grant is good for one upload, on any node
+    auto done = api.Client().Post("/api/batches/" + batch + "/complete", "", "application/json");
+    REQUIRE(done);
+    REQUIRE(done->status == 200);
+    nlohmann::json status;
+    for (int polls = 0; polls < 10; ++polls) {
+      status = JsonBody(cc.Get("/api/batches/" + batch + "?wait=25"));
+      if (status["status"] != "PROCESSING" && status["status"] != "OPEN") break;
+    }
+    INFO(status.dump());
+    CHECK(status["status"] == "COMPLETED");
+    CHECK(status["counts"]["completed"] == 2);
+    CHECK(status["counts"]["total"] == 2);
+  }
+
   // A node killed while it holds a lease: its job completes on the other.
   for (int round = 0; round < 2; ++round) {
     std::vector<std::string> round_ids;

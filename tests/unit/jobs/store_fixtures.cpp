@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "jobs/pg_job_store.h"
+#include "jobs/sqlite_stores.h"
 
 namespace edgepix::testing {
 
@@ -13,6 +14,13 @@ std::unique_ptr<JobStore> SqliteStore::Open() {
   INFO(store.status().ToString());
   REQUIRE(store.ok());
   return std::move(*store);
+}
+
+StoreSet SqliteStore::OpenAll() {
+  auto stores = OpenSqliteStores(tmp.Join("jobs.db"));
+  INFO(stores.status().ToString());
+  REQUIRE(stores.ok());
+  return {std::move(stores->jobs), std::move(stores->batches), std::move(stores->grants)};
 }
 
 void SqliteStore::Exec(const std::string& sql) {
@@ -44,6 +52,17 @@ std::unique_ptr<JobStore> PgStore::Open(const std::string& node_id, bool heartbe
   INFO(store.status().ToString());
   REQUIRE(store.ok());
   return std::move(*store);
+}
+
+StoreSet PgStore::OpenAll(const std::string& node_id) {
+  PgJobStoreOptions options;
+  options.url = url;
+  options.node_id = node_id;
+  options.heartbeat = false;
+  auto stores = OpenPgStores(options);
+  INFO(stores.status().ToString());
+  REQUIRE(stores.ok());
+  return {std::move(stores->jobs), std::move(stores->batches), std::move(stores->grants)};
 }
 
 void PgStore::Exec(const std::string& sql) { cluster->Exec(sql, database); }

@@ -16,15 +16,25 @@
 #include <memory>
 #include <string>
 
+#include "jobs/batch_store.h"
+#include "jobs/grant_store.h"
 #include "jobs/job_store.h"
 #include "unit/support/fixtures.h"
 #include "unit/support/pg_cluster.h"
 
 namespace edgepix::testing {
 
+// The job, batch and grant stores of one database, opened together.
+struct StoreSet {
+  std::unique_ptr<JobStore> jobs;
+  std::unique_ptr<BatchStore> batches;
+  std::unique_ptr<GrantStore> grants;
+};
+
 struct SqliteStore {
   std::string Unavailable() { return ""; }
   std::unique_ptr<JobStore> Open();
+  StoreSet OpenAll();
   void Exec(const std::string& sql);
   TempDir tmp;
 };
@@ -32,6 +42,7 @@ struct SqliteStore {
 struct PgStore {
   std::string Unavailable();
   std::unique_ptr<JobStore> Open() { return Open("node-a", false); }
+  StoreSet OpenAll(const std::string& node_id = "node-a");
   std::unique_ptr<JobStore> Open(const std::string& node_id, bool heartbeat,
                                  std::chrono::milliseconds lease = std::chrono::seconds(30));
   void Exec(const std::string& sql);
