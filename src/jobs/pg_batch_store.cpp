@@ -48,6 +48,24 @@ class PgBatchStore : public BatchStore {
     });
   }
 
+  Status Import(const Batch& b) override {
+    return RunPg(*s_->pool, "import batch", [&](PgConn& c) -> Status {
+      PgResult r = c.Exec(
+          "INSERT INTO batches (id, seq, status, version, metadata_json, callback_url, "
+          "created_at, updated_at, closed_at, total, pending, processing, completed, failed) "
+          "VALUES ($1, nextval('batch_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+          "ON CONFLICT (id) DO NOTHING",
+          {b.id, std::string(BatchStatusName(b.status)), std::to_string(b.version),
+           b.metadata.dump(), b.callback_url, b.created_at, b.updated_at, b.closed_at,
+           std::to_string(b.counts.total), std::to_string(b.counts.pending),
+           std::to_string(b.counts.processing), std::to_string(b.counts.completed),
+           std::to_string(b.counts.failed)});
+      if (r.affected() != 1)
+        return Status::Error(ErrorCode::kConflict, "batch " + b.id + " exists");
+      return Status::Ok();
+    });
+  }
+
   Result<Batch> Get(const std::string& id) override {
     return RunPg(*s_->pool, "get batch", [&](PgConn& c) -> Result<Batch> {
       auto b = SelectBatch(c, id, false);
@@ -159,6 +177,20 @@ class PgGrantStore : public GrantStore {
             {g.id, g.batch_id, std::to_string(g.max_bytes), std::to_string(g.expires_at)});
       }
       txn.Commit();
+      return Status::Ok();
+    });
+  }
+
+  Status Import(const UploadGrant& g) override {
+    return RunPg(*s_->pool, "import upload grant", [&](PgConn& c) -> Status {
+      PgResult r = c.Exec(
+          "INSERT INTO upload_grants (id, batch_id, max_bytes, expires_at, used_at, job_id) "
+          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+          {g.id, g.batch_id, std::to_string(g.max_bytes), std::to_string(g.expires_at), g.used_at,
+           g.job_id});
+      if (r.affected() != 1) {
+        return Status::Error(ErrorCode::kConflict, "upload grant " + g.id + " exists");
+      }
       return Status::Ok();
     });
   }

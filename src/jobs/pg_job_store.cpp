@@ -132,26 +132,54 @@ class PgJobStore : public JobStore {
       row.version = 1;
       if (row.created_at.empty()) row.created_at = NowIso8601();
       if (row.updated_at.empty()) row.updated_at = row.created_at;
-      PgParams p = RowParams(row);
-      p.push_back(row.batch_id);
-      p.push_back(row.uploader);
-      p.push_back(std::string(kPgChangeChannel));
       PgTransaction txn(c);
       if (!grant_id.empty()) EDGEPIX_RETURN_IF_ERROR(UseGrant(c, grant_id, row.id));
       if (!row.batch_id.empty()) EDGEPIX_RETURN_IF_ERROR(CheckBatchOpen(c, row.batch_id));
-      PgResult r = c.Exec(
-          "WITH i AS (INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
-          "original_bytes, original_format, original_width, original_height, sha256, "
-          "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
-          "suspect, warnings_json, thumbhash, moderation, batch_id, uploader, seq) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-          "$18, $19, $20, $21, $22, $23, nextval('job_seq')) ON CONFLICT (id) DO NOTHING "
-          "RETURNING id) SELECT pg_notify($24, id) FROM i",
-          p);
-      if (r.rows() != 1) {
+      if (!InsertRow(c, row)) {
         return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
       }
       RefreshBatch(c, row.batch_id);
+      txn.Commit();
+      return Status::Ok();
+    });
+  }
+
+  Status Import(const Job& job) override {
+    if (job.status == JobStatus::kProcessing) {
+      return Status::Error(ErrorCode::kBadRequest,
+                           "job " + job.id + " is PROCESSING: settle it before importing");
+    }
+    return Run("import job", [&](PgConn& c) -> Status {
+      PgTransaction txn(c);
+      if (!InsertRow(c, job)) {
+        return Status::Error(ErrorCode::kConflict, "job " + job.id + " already exists");
+      }
+      txn.Commit();
+      return Status::Ok();
+    });
+  }
+
+  Status ImportEvent(const JobEvent& event) override {
+    return Run("import job event", [&](PgConn& c) -> Status {
+      PgTransaction txn(c);
+      c.Exec("SELECT pg_advisory_xact_lock($1)", {kEventLock});
+      c.Exec(
+          "INSERT INTO job_events (seq, kind, job_id, created_at) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (seq) DO NOTHING",
+          {std::to_string(event.seq), std::string(JobEventKindName(event.kind)), event.job_id,
+           event.created_at});
+      PgResult r = c.Exec("SELECT kind, job_id, created_at FROM job_events WHERE seq = $1",
+                          {std::to_string(event.seq)});
+      if (r.rows() != 1 || r.text(0, 0) != JobEventKindName(event.kind) ||
+          r.text(0, 1) != event.job_id || r.text(0, 2) != event.created_at) {
+        return Status::Error(ErrorCode::kConflict, "job event " + std::to_string(event.seq) +
+                                                       " is already taken by another event");
+      }
+      // Later seqs continue above it (setval only moves forward here).
+      c.Exec(
+          "SELECT setval('job_events_seq_seq', GREATEST($1::bigint, "
+          "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM job_events_seq_seq)))",
+          {std::to_string(event.seq)});
       txn.Commit();
       return Status::Ok();
     });
@@ -420,6 +448,25 @@ class PgJobStore : public JobStore {
   // claim; renews it when this node holds it), kRelease clears it (the job
   // left PROCESSING), kKeep leaves it to whoever holds it (moderation).
   enum class Lease { kTake, kRelease, kKeep };
+
+  // Inserts `row` as it is at the back of the queue and sends its NOTIFY;
+  // false (nothing written) when the id exists.
+  bool InsertRow(PgConn& c, const Job& row) {
+    PgParams p = RowParams(row);
+    p.push_back(row.batch_id);
+    p.push_back(row.uploader);
+    p.push_back(std::string(kPgChangeChannel));
+    PgResult r = c.Exec(
+        "WITH i AS (INSERT INTO jobs (id, status, version, filename, created_at, updated_at, "
+        "original_bytes, original_format, original_width, original_height, sha256, "
+        "metadata_json, variants_json, error_code, error_message, attempts, spec_key, "
+        "suspect, warnings_json, thumbhash, moderation, batch_id, uploader, seq) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+        "$18, $19, $20, $21, $22, $23, nextval('job_seq')) ON CONFLICT (id) DO NOTHING "
+        "RETURNING id) SELECT pg_notify($24, id) FROM i",
+        p);
+    return r.rows() == 1;
+  }
 
   // Writes every mutable column and sends the change's NOTIFY, in one
   // statement. `to_back`: a new seq (the back of the queue).

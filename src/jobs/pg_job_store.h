@@ -27,6 +27,8 @@
 //    nodes end with the right counts), a grant is used up in the transaction
 //    inserting its job. There are no store hooks: batch changes are NOTIFYed
 //    (payload the batch id); the webhook outbox is not kept here.
+//    Import (for `edgepix migrate`) writes a copied job as it is, its batch
+//    neither checked nor recounted (the batch is imported with its counts).
 //
 // A lost connection (database restart) fails the calls that were using it
 // with kUnavailable (transient: workers and the processor retry) after one
