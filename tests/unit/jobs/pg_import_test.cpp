@@ -1,10 +1,13 @@
 // JobStore::Import and ImportEvent on the PostgreSQL store (what `edgepix
 // migrate` writes with): a job is written exactly as given, an existing id is
 // a conflict that changes nothing, a PROCESSING job is refused, and imported
-// events keep their seqs with later ones continuing above them. On a real
-// PostgreSQL the test starts (skipped when it is not installed).
+// events keep their seqs with later ones continuing above them; batches and
+// grants keep every field. On a real PostgreSQL the test starts (skipped when
+// it is not installed).
 #include <catch2/catch.hpp>
 
+#include "jobs/batch_store.h"
+#include "jobs/grant_store.h"
 #include "jobs/migration.h"
 #include "jobs/pg_job_store.h"
 #include "unit/jobs/store_fixtures.h"
@@ -95,4 +98,52 @@ TEST_CASE("PostgreSQL: Import writes a job as it is, ImportEvent keeps seqs", "[
   CHECK((*events)[1].seq == 5);
   CHECK((*events)[2].seq == 6);
   CHECK((*events)[2].job_id == "j3");
+}
+
+TEST_CASE("PostgreSQL: batches and upload grants are imported as they are", "[pg][import]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  fx.Open().reset();  // makes the database and its schema
+  edgepix::PgJobStoreOptions options;
+  options.url = fx.url;
+  options.heartbeat = false;
+  auto stores = edgepix::OpenPgStores(options);
+  REQUIRE(stores.ok());
+
+  edgepix::Batch batch;
+  batch.id = "Bimported";
+  batch.status = edgepix::BatchStatus::kPartial;
+  batch.version = 6;
+  batch.counts = {3, 0, 0, 2, 1};
+  batch.metadata = {{"album", "x"}};
+  batch.created_at = "2026-11-25T02:37:09.123Z";
+  batch.updated_at = "2026-11-25T02:38:00.000Z";
+  batch.closed_at = "2026-11-25T02:37:30.000Z";
+  REQUIRE(stores->batches->Import(batch).ok());
+  auto got = stores->batches->Get("Bimported");
+  REQUIRE(got.ok());
+  CHECK(got->status == edgepix::BatchStatus::kPartial);
+  CHECK(got->version == 6);
+  CHECK(got->counts == batch.counts);
+  CHECK(got->metadata == batch.metadata);
+  CHECK(got->closed_at == batch.closed_at);
+  CHECK(stores->batches->Import(batch).code() == ErrorCode::kConflict);
+
+  edgepix::UploadGrant used{"Gused", "Bimported", 1000, 4102444800, "2026-11-25T02:37:10.000Z",
+                            "j1"};
+  edgepix::UploadGrant fresh{"Gfresh", "", 0, 4102444800, "", ""};
+  REQUIRE(stores->grants->Import(used).ok());
+  REQUIRE(stores->grants->Import(fresh).ok());
+  CHECK(stores->grants->Import(fresh).code() == ErrorCode::kConflict);
+  auto g = stores->grants->Get("Gused");
+  REQUIRE(g.ok());
+  CHECK(g->used_at == used.used_at);
+  CHECK(g->job_id == "j1");
+  CHECK(g->max_bytes == 1000);
+  // An imported unused grant is used up by an upload like any other.
+  Job job;
+  job.id = "j2";
+  job.original.sha256 = std::string(64, 'd');
+  REQUIRE(stores->jobs->InsertWithGrant(job, "Gfresh").ok());
+  CHECK(stores->grants->Get("Gfresh")->job_id == "j2");
 }
