@@ -10,7 +10,8 @@ std::vector<OptionDef> JobsOptionDefs() {
   return {
       {"jobs-url", "the SQLite file in --data",
        "job database: postgres://USER@HOST:PORT/DB (libpq URI) to share one PostgreSQL between "
-       "several nodes"},
+       "several nodes (a password in it shows in ps: prefer this variable, or PGPASSWORD / "
+       "~/.pgpass, which libpq reads)"},
       {"lease-seconds", "30",
        "with PostgreSQL: how long a node's claim on a job lasts without a heartbeat; another "
        "node takes over the job of a node that stopped after this long"},

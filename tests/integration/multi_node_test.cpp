@@ -140,6 +140,12 @@ TEST_CASE("Three nodes on one PostgreSQL share the queue, long-polls and crash r
     CHECK(status["status"] == "COMPLETED");
     CHECK(status["counts"]["completed"] == 2);
     CHECK(status["counts"]["total"] == 2);
+    // No webhook outbox on PostgreSQL yet: a callback nobody would send is refused.
+    auto callback = ac.Post("/api/batches", R"({"callback_url":"http://127.0.0.1:9/hook"})",
+                            "application/json");
+    REQUIRE(callback);
+    CHECK(callback->status == 422);
+    CHECK(JsonBody(callback)["error"]["code"] == "callback_not_allowed");
   }
 
   // A node killed while it holds a lease: its job completes on the other.

@@ -27,7 +27,7 @@ auto From(const std::vector<std::string>& args, std::map<std::string, std::strin
 
 }  // namespace
 
-TEST_CASE("--jobs-url: default SQLite, postgres:// selects PostgreSQL", "[cli][pg]") {
+TEST_CASE("The job store flag: default SQLite, postgres:// selects PostgreSQL", "[cli][pg]") {
   auto none = From({});
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
@@ -49,7 +49,8 @@ TEST_CASE("--jobs-url: default SQLite, postgres:// selects PostgreSQL", "[cli][p
   CHECK((*env)->node_id == "edge-1");
 }
 
-TEST_CASE("--jobs-url: what PostgreSQL cannot serve yet is refused, naming the flag", "[cli][pg]") {
+TEST_CASE("The job store flag: what PostgreSQL cannot serve yet is refused, naming it",
+          "[cli][pg]") {
   const std::string url = "postgres://db/jobs";
   auto webhook = From({"--jobs-url", url, "--webhook", "http://127.0.0.1:9/hook"});
   REQUIRE_FALSE(webhook.ok());
