@@ -255,7 +255,8 @@ TEST_CASE("migrate moves an embedded install to PostgreSQL and Ceph RGW, rerunna
   CHECK_FALSE(std::filesystem::exists(data + "/originals"));
 }
 
-TEST_CASE("migrate to PostgreSQL alone moves the jobs, the blobs stay in the data dir", "[migrate][pg]") {
+TEST_CASE("migrate to PostgreSQL alone moves the jobs, the blobs stay in the data dir",
+          "[migrate][pg]") {
   if (const std::string why = PgCluster::Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   PgCluster pg;
   const std::string jobs_url = pg.CreateDatabase();
