@@ -288,7 +288,28 @@ TEST_CASE("migrate to PostgreSQL alone moves the jobs, the blobs stay in the dat
   CHECK(moved.out.find("jobs 4 (imported 4, already there 0, verified 4)") != std::string::npos);
   CHECK(moved.out.find("originals copied 0, already there 0, verified 4") != std::string::npos);
 
-  ServerProcess node({"--jobs-url", jobs_url, "--workers", "1"}, data);
-  CheckSame(install.seen, Observe(node, install.ids));
-  CHECK(node.Stop());
+  {
+    ServerProcess node({"--jobs-url", jobs_url, "--workers", "1"}, data);
+    CheckSame(install.seen, Observe(node, install.ids));
+    CHECK(node.Stop());
+  }
+
+  // What the checks catch on a rerun: a job row changed in the target (left
+  // alone, reported), an original on disk that no longer matches its sha256.
+  const std::string& changed = install.ids[1];
+  pg.Exec("UPDATE jobs SET version = version + 10 WHERE id = '" + changed + "'", database);
+  const std::string& damaged = install.ids[3];
+  const std::string original = data + "/originals/" + damaged.substr(0, 2) + "/" + damaged;
+  std::string bytes = ReadFileOrDie(original);
+  bytes[bytes.size() / 2] ^= 0x01;
+  WriteFileOrDie(original, bytes);
+  Run checked = Migrate({"--from-data", data, "--to-jobs", jobs_url, "--leave-behind"}, "", tmp);
+  INFO(checked.out << checked.err);
+  CHECK(checked.exit_code == 1);
+  CHECK(checked.out.find("problem: job " + changed + " is already in the target with other") !=
+        std::string::npos);
+  CHECK(checked.out.find("problem: original of " + damaged +
+                         " does not match its recorded sha256") != std::string::npos);
+  CHECK(checked.out.find("jobs 4 (imported 0, already there 2, verified 2)") != std::string::npos);
+  CHECK(checked.out.find("NOT verified") != std::string::npos);
 }
