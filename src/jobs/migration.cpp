@@ -111,9 +111,9 @@ class Migration {
       const bool blobs_ok = Blobs(row);
       if (blobs_ok && targets_.jobs) Row(row);
       if (blobs_ok && !targets_.jobs) report_.jobs_verified += 1;
-      Say("job " + std::to_string(n) + "/" + std::to_string(report_.jobs) + " " + job.id + " " +
-          JobStatusName(row.status) +
-          (report_.problems.size() == problems_before ? " ok" : " FAILED"));
+      Say("job " + std::to_string(n) + "/" + std::to_string(report_.jobs) + " " + job.id + " (" +
+          JobStatusName(row.status) + ")" +
+          (report_.problems.size() == problems_before ? " ok" : " not verified"));
     }
     if (targets_.jobs && targets_.grants) Grants();
     if (targets_.jobs) Events();
