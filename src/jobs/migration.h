@@ -1,8 +1,7 @@
 // Migration: copies every job of one job store, its event log, its batches and
 // upload grants, and the blobs of its jobs (originals, variants) into other
-// stores, and verifies the copy:
-// what `edgepix migrate` runs to move an embedded install (SQLite + disk) to
-// PostgreSQL and/or an S3 bucket.
+// stores, and verifies the copy: what `edgepix migrate` runs to move an
+// embedded install (SQLite + disk) to PostgreSQL and/or an S3 bucket.
 //
 // Promises:
 //  - Either target may be absent: its part stays where it is (and is only
@@ -17,13 +16,17 @@
 //    a different row under the same id is a problem, never overwritten.
 //  - A job the source left PROCESSING (a node that stopped mid-job) is
 //    imported PENDING with its variants dropped, as a restart would have done
-//    (the crash is not counted against it).
+//    (the crash is not counted against it); its batch's counts, imported as
+//    they were, catch up at the job's next change (every change recounts).
 //  - Batches are copied before the jobs, grants after them, as they are
 //    (BatchStore::Import, GrantStore::Import), when both sides have them.
 //  - The event log is copied under its own seqs (JobStore::ImportEvent), so
 //    a client resuming a live view with its last seq misses nothing.
 //  - Counts: at the end the number of source jobs found equal in the target
 //    is compared with the number of source jobs.
+//  - A problem (an unreadable blob, a mismatch, a conflicting row) is
+//    recorded and the run goes on with the next job; verified() only when
+//    none was met.
 // Nothing is deleted from the source. The source must not change meanwhile
 // (its node stopped). Runs on the calling thread; the stores must outlive the
 // call.
