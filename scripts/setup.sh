@@ -10,12 +10,12 @@ BUILD_PACKAGES=(
   build-essential cmake pkg-config dpkg-dev patch python3 libbrotli-dev
   libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev libpng-dev
   nlohmann-json3-dev libturbojpeg0-dev libjpeg62-turbo-dev libgif-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
-  libheif-dev libcurl4-openssl-dev libqrencode-dev
+  libheif-dev libcurl4-openssl-dev libqrencode-dev libpq-dev
 )
 TEST_PACKAGES=(
   catch2 clang libclang-rt-14-dev curl chromium openssl
   python3 python3-jsonschema libheif-examples zbar-tools librsvg2-bin
-  python3-boto3 awscli
+  python3-boto3 awscli postgresql
   ceph-mon ceph-osd radosgw ceph-common
 )
 

@@ -65,6 +65,13 @@ add_library(edgepix_curl INTERFACE)
 target_link_libraries(edgepix_curl INTERFACE PkgConfig::LIBCURL)
 add_library(edgepix::curl ALIAS edgepix_curl)
 
+# libpq: the PostgreSQL job store (--jobs-url postgres://...). Stays a shared
+# library in EDGEPIX_STATIC builds, like libcurl.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+add_library(edgepix_pq INTERFACE)
+target_link_libraries(edgepix_pq INTERFACE PkgConfig::LIBPQ)
+add_library(edgepix::pq ALIAS edgepix_pq)
+
 # Fetched Debian source packages (scripts/fetch-debian-source.sh), never committed.
 set(EDGEPIX_DEBIAN_SRC_DIR "${CMAKE_SOURCE_DIR}/build-debian-src" CACHE PATH
     "Where the Debian sources of cpp-httplib (and, for EDGEPIX_STATIC, lcms2) are unpacked")

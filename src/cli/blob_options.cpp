@@ -17,11 +17,12 @@ std::vector<OptionDef> BlobOptionDefs() {
 }
 
 Result<std::optional<S3BlobConfig>> BlobsConfigFrom(const ParsedOptions& parsed,
-                                                    const std::map<std::string, std::string>& env) {
-  const std::string url = parsed.Get("blobs-url");
+                                                    const std::map<std::string, std::string>& env,
+                                                    const std::string& url_flag) {
+  const std::string url = parsed.Get(url_flag);
   if (url.empty()) {
     if (!parsed.Get("blobs-credentials-file").empty()) {
-      return Status::Error(ErrorCode::kBadRequest, "--blobs-credentials-file needs --blobs-url");
+      return Status::Error(ErrorCode::kBadRequest, "--blobs-credentials-file needs --" + url_flag);
     }
     return std::optional<S3BlobConfig>();
   }
@@ -41,8 +42,9 @@ Result<std::optional<S3BlobConfig>> BlobsConfigFrom(const ParsedOptions& parsed,
     auto secret = env.find("EDGEPIX_S3_SECRET_KEY");
     if (key == env.end() || secret == env.end() || key->second.empty() || secret->second.empty()) {
       return Status::Error(ErrorCode::kBadRequest,
-                           "--blobs-url needs credentials: EDGEPIX_S3_ACCESS_KEY and "
-                           "EDGEPIX_S3_SECRET_KEY, or --blobs-credentials-file");
+                           "--" + url_flag +
+                               " needs credentials: EDGEPIX_S3_ACCESS_KEY and "
+                               "EDGEPIX_S3_SECRET_KEY, or --blobs-credentials-file");
     }
     config.access_key = key->second;
     config.secret_key = secret->second;

@@ -19,8 +19,10 @@ namespace edgepix::cli {
 
 std::vector<OptionDef> BlobOptionDefs();
 // nullopt when --blobs-url is unset. kBadRequest for a malformed URL or
-// missing credentials. `env` is the process environment.
+// missing credentials. `env` is the process environment. `url_flag` names
+// the flag holding the URL (`edgepix migrate` calls it --to-blobs).
 Result<std::optional<S3BlobConfig>> BlobsConfigFrom(const ParsedOptions& parsed,
-                                                    const std::map<std::string, std::string>& env);
+                                                    const std::map<std::string, std::string>& env,
+                                                    const std::string& url_flag = "blobs-url");
 
 }  // namespace edgepix::cli

@@ -20,10 +20,13 @@ const char* kUsage =
     "Usage:\n"
     "  edgepix serve   [--listen 127.0.0.1:8080] [--data ./edgepix-data] [--workers N] ...\n"
     "  edgepix process --out DIR [--workers N] FILE|DIR...   the pipeline without a server\n"
+    "  edgepix migrate --from-data DIR --to-jobs postgres://... --to-blobs s3://...\n"
+    "                  moves an embedded install to PostgreSQL and S3, verified\n"
     "  edgepix webhook-secret --data DIR   prints the secret webhooks are signed with\n"
     "  edgepix version\n"
     "\n"
-    "Run 'edgepix serve --help' or 'edgepix process --help' for every option.\n";
+    "Run 'edgepix serve --help', 'edgepix process --help' or 'edgepix migrate --help' for every\n"
+    "option.\n";
 
 }  // namespace
 
@@ -38,6 +41,7 @@ int Main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "serve") return RunServe(args);
   if (command == "process") return RunProcess(args);
+  if (command == "migrate") return RunMigrate(args);
   if (command == "webhook-secret") return RunWebhookSecret(args);
   if (command == "version" || command == "--version") {
     std::printf("edgepix %s\n", EDGEPIX_VERSION);

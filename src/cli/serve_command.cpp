@@ -18,6 +18,7 @@
 #include "cli/data_secret.h"
 #include "cli/event_access.h"
 #include "cli/image_options.h"
+#include "cli/jobs_options.h"
 #include "cli/options.h"
 #include "cli/s3_notify.h"
 #include "cli/s3_options.h"
@@ -34,6 +35,8 @@
 #include "jobs/job_notifier.h"
 #include "jobs/job_processor.h"
 #include "jobs/job_store.h"
+#include "jobs/pg_change_listener.h"
+#include "jobs/pg_job_store.h"
 #include "jobs/retention.h"
 #include "jobs/sqlite_stores.h"
 #include "jobs/startup_recovery.h"
@@ -55,7 +58,8 @@ std::vector<OptionDef> ServeOptionDefs() {
   std::vector<OptionDef> defs = {
       {"listen", "127.0.0.1:8080", "address and port to listen on (port 0 = any free port)"},
       {"data", "./edgepix-data", "directory for the database, originals and variants"},
-      {"workers", "number of cores", "image worker threads"},
+      {"workers", "number of cores",
+       "image worker threads (0, with --jobs-url postgres: a node that only serves the API)"},
       {"http-threads", "1024", "HTTP connection threads (each long-poll/SSE holds one)"},
       {"http-backlog", "256", "connections waiting for a thread; beyond it: 503"},
       {"read-timeout", "30", "seconds a client may stay silent while sending a request"},
@@ -74,6 +78,7 @@ std::vector<OptionDef> ServeOptionDefs() {
        "the wall, the gallery and the download of everything show them",
        false, true},
   };
+  for (auto& d : JobsOptionDefs()) defs.push_back(d);
   for (auto& d : ImageOptionDefs()) defs.push_back(d);
   for (auto& d : SecurityOptionDefs()) defs.push_back(d);
   for (auto& d : WebhookOptionDefs()) defs.push_back(d);
@@ -220,7 +225,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (!image.ok()) return Fail(image.status());
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Result<int64_t> workers =
-      parsed->Has("workers") ? parsed->GetInt("workers", 1, 256) : Result<int64_t>(cores);
+      parsed->Has("workers") ? parsed->GetInt("workers", 0, 256) : Result<int64_t>(cores);
   auto http_threads = parsed->GetInt("http-threads", 4, 10000);
   auto max_upload_mb = parsed->GetInt("max-upload-mb", 1, 1 << 20);
   auto max_queue = parsed->GetInt("max-queue", 1, 100000000);
@@ -242,6 +247,15 @@ int RunServe(const std::vector<std::string>& args) {
   for (const auto* r : {&workers, &http_threads, &max_upload_mb, &max_queue, &min_free_mb,
                         &http_backlog, &read_timeout, &max_attempts}) {
     if (!r->ok()) return Fail(r->status());
+  }
+  auto pg_options =
+      PgJobStoreOptionsFrom(*parsed, static_cast<int>(*workers), static_cast<int>(*http_threads),
+                            static_cast<int>(*max_attempts), listen->second);
+  if (!pg_options.ok()) return Fail(pg_options.status());
+  // Alone, a node without workers would never finish a job.
+  if (*workers == 0 && !*pg_options) {
+    return Fail(Status::Error(ErrorCode::kBadRequest,
+                              "--workers 0 needs --jobs-url postgres://... (other nodes process)"));
   }
 
   // SIGINT/SIGTERM end up as a byte on a pipe the shutdown thread reads (see
@@ -265,15 +279,46 @@ int RunServe(const std::vector<std::string>& args) {
   hooks.on_batch_changed = [&notifier](const std::string& id) { notifier.Notify(id); };
   webhook_dispatcher.InstallHooks(&hooks);
   hooks.on_job_event = [&notifier] { notifier.Notify(kJobEventsTopic); };
-  auto stores = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
-  if (!stores.ok()) return Fail(stores.status());
-  if (Status st = webhook_dispatcher.Start(data_dir + "/jobs.db", stores->write); !st.ok())
-    return Fail(st);
-  std::unique_ptr<JobStore>* store = &stores->jobs;
+  // The embedded SQLite file, or one PostgreSQL shared by several nodes (no
+  // webhook outbox there yet: jobs_options.h).
+  SqliteStores stores;
+  std::unique_ptr<JobStore> pg_store;
+  std::unique_ptr<PgChangeListener> pg_listener;
+  if (*pg_options) {
+    auto opened = OpenPgStores(**pg_options);
+    if (!opened.ok()) return Fail(opened.status());
+    pg_store = std::move(opened->jobs);
+    stores.batches = std::move(opened->batches);
+    stores.grants = std::move(opened->grants);
+    // Changes made on any node wake this node's waiters; every few seconds
+    // they read again anyway, as a NOTIFY lost in a reconnect is not replayed.
+    pg_listener = std::make_unique<PgChangeListener>(
+        (*pg_options)->url, [&notifier](const std::string& key) { notifier.Notify(key); },
+        [&notifier] { notifier.NotifyAll(); }, (*pg_options)->recheck);
+    log::Diagnostic("job_store", {{"kind", "postgresql"}, {"node", (*pg_options)->node_id}});
+  } else {
+    auto opened = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
+    if (!opened.ok()) return Fail(opened.status());
+    stores = std::move(*opened);
+    if (Status st = webhook_dispatcher.Start(data_dir + "/jobs.db", stores.write); !st.ok())
+      return Fail(st);
+  }
+  std::unique_ptr<JobStore>* store = pg_store ? &pg_store : &stores.jobs;
   auto grant_key = LoadOrCreateSecret(data_dir + "/grant.key");
   if (!grant_key.ok()) return Fail(grant_key.status());
   const http::GrantTokens grant_tokens(*grant_key);
-  auto recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts));
+  // Several nodes share the blob directory: a node starting must not sweep
+  // temp files and "orphan" originals of uploads in flight on the others, so
+  // it only requeues its own interrupted jobs (other nodes' come back by
+  // lease expiry).
+  Result<RecoveryReport> recovered = RecoveryReport{};
+  if (pg_store) {
+    Status st =
+        RequeueAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts), &*recovered);
+    if (!st.ok()) recovered = st;
+  } else {
+    recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts));
+  }
   // A full disk must not keep the server down: it serves (reads, deletes)
   // with its workers held until the requeue lands (jobs/startup_recovery.h).
   const bool requeue_pending = !recovered.ok() && recovered.status().code() == ErrorCode::kDiskFull;
@@ -310,7 +355,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (retain) {
     retention = std::make_unique<RetentionSweeper>(store->get(), blobs->get(), &notifier, *retain);
   }
-  BatchCloser batch_closer(stores->batches.get(), stores->grants.get(), *batch_ttl);
+  BatchCloser batch_closer(stores.batches.get(), stores.grants.get(), *batch_ttl);
 
   auto branding = BrandingFrom(*parsed);
   if (!branding.ok()) return Fail(branding.status());
@@ -320,11 +365,18 @@ int RunServe(const std::vector<std::string>& args) {
   context.notifier = &notifier;
   context.intake = &intake;
   context.workers = &pool;
-  context.batches = stores->batches.get();
-  context.grants = stores->grants.get();
+  context.batches = stores.batches.get();
+  context.grants = stores.grants.get();
   context.grant_tokens = &grant_tokens;
-  context.webhooks = &webhook_dispatcher;
-  context.check_callback_url = [config = *webhook_config](const std::string& url) {
+  context.webhooks = pg_store ? nullptr : &webhook_dispatcher;
+  context.check_callback_url = [config = *webhook_config,
+                                shared = pg_store != nullptr](const std::string& url) {
+    // Nothing would deliver it: the outbox lives in the SQLite file only.
+    if (shared) {
+      return Status::Error(ErrorCode::kCallbackNotAllowed,
+                           "batch callbacks are not available on a server with --jobs-url "
+                           "postgres://... (no webhook outbox there yet)");
+    }
     return webhooks::CheckCallbackUrl(config, url);
   };
   context.branding = *branding;
@@ -382,7 +434,7 @@ int RunServe(const std::vector<std::string>& args) {
     backends.uploads = s3_uploads.get();
     backends.parts = s3_parts.get();
     if (!(*s3_options)->complete_marker.empty()) {
-      s3_prefix_batches = std::make_unique<s3::PrefixBatches>(stores->batches.get());
+      s3_prefix_batches = std::make_unique<s3::PrefixBatches>(stores.batches.get());
       backends.prefix_batches = s3_prefix_batches.get();
     }
     s3::S3Options options = **s3_options;

@@ -39,4 +39,27 @@ BatchStatus DeriveBatchStatus(bool closed, const BatchCounts& c) {
   return BatchStatus::kPartial;
 }
 
+void AddToCounts(BatchCounts* c, const std::string& status, int64_t n) {
+  c->total += n;
+  if (status == "PENDING") c->pending += n;
+  if (status == "PROCESSING") c->processing += n;
+  if (status == "COMPLETED") c->completed += n;
+  if (status == "FAILED") c->failed += n;
+}
+
+bool AdvanceBatch(Batch* b, const BatchCounts& counts, bool close, const std::string& now) {
+  const Batch before = *b;
+  b->counts = counts;
+  if (close && b->closed_at.empty()) b->closed_at = now;
+  // A terminal status is final: the batch ends once.
+  if (!IsTerminal(b->status)) b->status = DeriveBatchStatus(!b->closed_at.empty(), b->counts);
+  if (b->counts == before.counts && b->status == before.status &&
+      b->closed_at == before.closed_at) {
+    return false;
+  }
+  b->version += 1;
+  b->updated_at = now;
+  return true;
+}
+
 }  // namespace edgepix

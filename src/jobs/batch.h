@@ -52,4 +52,13 @@ struct Batch {
 // terminal status is made sticky (the store keeps a terminal status as is).
 BatchStatus DeriveBatchStatus(bool closed, const BatchCounts& counts);
 
+// Adds `n` jobs in status `status` (a JobStatus name) to `counts`.
+void AddToCounts(BatchCounts* counts, const std::string& status, int64_t n);
+
+// Applies freshly counted `counts` (and, with `close`, closes it at `now` if
+// open) to `b`: its status follows unless terminal already (a batch ends
+// once); when anything changed, bumps version and sets updated_at = `now`.
+// Returns whether it changed. Every store's recount applies this rule.
+bool AdvanceBatch(Batch* b, const BatchCounts& counts, bool close, const std::string& now);
+
 }  // namespace edgepix

@@ -58,6 +58,15 @@ class BatchStore {
   // Removes the batch row. kNotFound if unknown; kConflict while it still has
   // jobs (close it and delete them first, so none joins meanwhile).
   virtual Status Delete(const std::string& id) = 0;
+  // Migration (`edgepix migrate`): writes `batch` as it is (status, version,
+  // counts, times), a copy of another store's batch whose jobs are imported
+  // as they are too (JobStore::Import), so nothing is recounted. kConflict
+  // when the id exists (nothing written). Stores that cannot import answer
+  // kUnavailable.
+  virtual Status Import(const Batch& batch) {
+    (void)batch;
+    return Status::Error(ErrorCode::kUnavailable, "this batch store cannot import batches");
+  }
 };
 
 }  // namespace edgepix

@@ -38,6 +38,13 @@ class GrantStore {
   virtual Status Release(const std::string& id, const std::string& job_id) = 0;
   // Removes grants that expired before `unix_seconds`; returns how many.
   virtual Result<int64_t> DeleteExpiredBefore(int64_t unix_seconds) = 0;
+  // Migration (`edgepix migrate`): writes `grant` as it is (used or not), its
+  // batch unchecked. kConflict when the id exists (nothing written). Stores
+  // that cannot import answer kUnavailable.
+  virtual Status Import(const UploadGrant& grant) {
+    (void)grant;
+    return Status::Error(ErrorCode::kUnavailable, "this grant store cannot import grants");
+  }
 };
 
 }  // namespace edgepix

@@ -44,6 +44,14 @@ void JobNotifier::Notify(const std::string& id) {
   it->second->cv.notify_all();
 }
 
+void JobNotifier::NotifyAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [id, entry] : entries_) {
+    ++entry->counter;
+    entry->cv.notify_all();
+  }
+}
+
 void JobNotifier::Shutdown() {
   std::lock_guard<std::mutex> lock(mu_);
   shutdown_ = true;

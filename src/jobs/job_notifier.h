@@ -44,6 +44,9 @@ class JobNotifier {
 
   std::unique_ptr<Subscription> Subscribe(const std::string& id);
   void Notify(const std::string& id);
+  // Wakes every current waiter once, as if each id were notified: they read
+  // the store again (a change made elsewhere whose hint was lost).
+  void NotifyAll();
   // Wakes every waiter for good (server shutdown).
   void Shutdown();
   // Number of ids with at least one subscriber (for tests and metrics).

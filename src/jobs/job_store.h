@@ -127,6 +127,26 @@ class JobStore {
   // made with `spec_key`, if any (for dedup).
   virtual Result<std::optional<Job>> FindCompletedBySha256(const std::string& sha256,
                                                            const std::string& spec_key) = 0;
+  // Migration (`edgepix migrate`): writes `job` as it is, a copy of a job of
+  // another store: status, version, timestamps, attempts, variants, batch id
+  // and the rest unchanged, so a client sees the same job. No event is
+  // appended (ImportEvent copies the log) and no batch is looked up or
+  // recounted. It joins the back of the queue (import oldest first to keep
+  // the order). kBadRequest for a PROCESSING job (nobody holds its lease:
+  // settle it first); kConflict when the id exists (nothing written; the
+  // caller compares). Stores that cannot import answer kUnavailable.
+  virtual Status Import(const Job& job) {
+    (void)job;
+    return Status::Error(ErrorCode::kUnavailable, "this job store cannot import jobs");
+  }
+  // Copies one event of another store's log under its own seq; seqs given
+  // out later continue above the highest imported. Rerunnable: an event
+  // already there with the same kind, job and time is OK; a different event
+  // under that seq is kConflict. kUnavailable as for Import.
+  virtual Status ImportEvent(const JobEvent& event) {
+    (void)event;
+    return Status::Error(ErrorCode::kUnavailable, "this job store cannot import events");
+  }
   // Readiness: OK when the store would accept a write right now (nothing is
   // written); otherwise kUnavailable naming what failed. May wait a couple of
   // seconds for a lock held elsewhere.

@@ -2,10 +2,6 @@
 
 namespace edgepix {
 
-const char* const kBatchColumns =
-    "id, status, version, metadata_json, callback_url, created_at, updated_at, closed_at, "
-    "total, pending, processing, completed, failed";
-
 Batch ReadBatchRow(SQLite::Statement& row) {
   Batch b;
   b.id = row.getColumn(0).getString();
@@ -67,13 +63,7 @@ BatchCounts CountJobs(SQLite::Database& db, const std::string& id) {
   SQLite::Statement st(db, "SELECT status, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY status");
   st.bind(1, id);
   while (st.executeStep()) {
-    const std::string status = st.getColumn(0).getString();
-    const int64_t n = st.getColumn(1).getInt64();
-    c.total += n;
-    if (status == "PENDING") c.pending = n;
-    if (status == "PROCESSING") c.processing = n;
-    if (status == "COMPLETED") c.completed = n;
-    if (status == "FAILED") c.failed = n;
+    AddToCounts(&c, st.getColumn(0).getString(), st.getColumn(1).getInt64());
   }
   return c;
 }
@@ -86,16 +76,7 @@ void RefreshBatch(SqliteShared& shared, const std::string& id, bool close) {
   auto batch = SelectBatchById(db, id);
   if (!batch) return;
   Batch b = *batch;
-  b.counts = CountJobs(db, id);
-  const std::string now = NowIso8601();
-  if (close && b.closed_at.empty()) b.closed_at = now;
-  // A terminal status is final: the batch ends once.
-  if (!IsTerminal(b.status)) b.status = DeriveBatchStatus(!b.closed_at.empty(), b.counts);
-  if (b.counts == batch->counts && b.status == batch->status && b.closed_at == batch->closed_at) {
-    return;
-  }
-  b.version += 1;
-  b.updated_at = now;
+  if (!AdvanceBatch(&b, CountJobs(db, id), close, NowIso8601())) return;
   SQLite::Statement st(db,
                        "UPDATE batches SET status = ?2, version = ?3, updated_at = ?4, "
                        "closed_at = ?5, total = ?6, pending = ?7, processing = ?8, "
@@ -117,8 +98,6 @@ void RefreshBatch(SqliteShared& shared, const std::string& id, bool close) {
   }
   shared.changed_batches.push_back(id);
 }
-
-const char* const kGrantColumns = "id, batch_id, max_bytes, expires_at, used_at, job_id";
 
 UploadGrant ReadGrantRow(SQLite::Statement& row) {
   UploadGrant g;

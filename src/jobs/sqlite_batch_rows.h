@@ -15,8 +15,6 @@
 
 namespace edgepix {
 
-// The column list every batch SELECT uses, in ReadBatchRow's order.
-extern const char* const kBatchColumns;
 Batch ReadBatchRow(SQLite::Statement& row);
 std::optional<Batch> SelectBatchById(SQLite::Database& db, const std::string& id);
 void InsertBatchRow(SQLite::Database& db, const Batch& batch, int64_t seq);
@@ -32,7 +30,6 @@ Status CheckBatchOpen(SQLite::Database& db, const std::string& id);
 // transaction of the change that may have moved the counts.
 void RefreshBatch(SqliteShared& shared, const std::string& id, bool close = false);
 
-extern const char* const kGrantColumns;
 UploadGrant ReadGrantRow(SQLite::Statement& row);
 std::optional<UploadGrant> SelectGrantById(SQLite::Database& db, const std::string& id);
 

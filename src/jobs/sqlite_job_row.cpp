@@ -4,89 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jobs/job_row_codec.h"
+
 namespace edgepix {
 
 namespace {
-
-constexpr char kColumns[] =
-    "id, status, version, filename, created_at, updated_at, original_bytes, original_format, "
-    "original_width, original_height, sha256, metadata_json, variants_json, error_code, "
-    "error_message, attempts, spec_key, suspect, warnings_json, batch_id, uploader, thumbhash, "
-    "moderation";
-
-// Counted from the list itself, so a column added there moves every index
-// selected after the list (a hand-kept count went stale once).
-constexpr int CountColumns(const char* s) {
-  int n = 1;
-  for (; *s; ++s) n += *s == ',';
-  return n;
-}
-
-}  // namespace
-
-const char* const kJobColumns = kColumns;
-const int kJobColumnCount = CountColumns(kColumns);
-static_assert(CountColumns(kColumns) == 23, "ReadJobRow reads columns 0..22");
-
-namespace {
-
-std::string VariantsToJson(const std::vector<VariantRecord>& variants) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const VariantRecord& v : variants) {
-    out.push_back({{"name", v.name}, {"width", v.width}, {"height", v.height}, {"bytes", v.bytes}});
-  }
-  return out.dump();
-}
-
-std::vector<VariantRecord> VariantsFromJson(const std::string& text) {
-  std::vector<VariantRecord> out;
-  for (const nlohmann::json& v : nlohmann::json::parse(text)) {
-    VariantRecord r;
-    r.name = v.at("name").get<std::string>();
-    r.width = v.at("width").get<int>();
-    r.height = v.at("height").get<int>();
-    r.bytes = v.at("bytes").get<uint64_t>();
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-// The metadata column: the image's facts as a JSON object, '{}' while unknown.
-std::optional<std::string> Text(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_string()) return std::nullopt;
-  return j[key].get<std::string>();
-}
-
-std::string MetadataToColumn(const std::optional<image::ImageMetadata>& m) {
-  nlohmann::json j = nlohmann::json::object();
-  if (!m) return j.dump();
-  if (m->taken_at) j["taken_at"] = *m->taken_at;
-  if (m->camera_make) j["camera_make"] = *m->camera_make;
-  if (m->camera_model) j["camera_model"] = *m->camera_model;
-  if (m->gps) j["gps"] = {{"lat", m->gps->lat}, {"lon", m->gps->lon}};
-  j["orientation"] = m->orientation;
-  return j.dump();
-}
-
-std::optional<image::ImageMetadata> MetadataFromColumn(const std::string& text) {
-  const nlohmann::json j = nlohmann::json::parse(text);
-  if (!j.is_object() || !j.contains("orientation")) return std::nullopt;
-  image::ImageMetadata m;
-  m.taken_at = Text(j, "taken_at");
-  // Rows written before the metadata was typed nest the camera as the API does.
-  if (j.contains("camera") && j["camera"].is_object()) {
-    m.camera_make = Text(j["camera"], "make");
-    m.camera_model = Text(j["camera"], "model");
-  } else {
-    m.camera_make = Text(j, "camera_make");
-    m.camera_model = Text(j, "camera_model");
-  }
-  if (j.contains("gps") && j["gps"].is_object()) {
-    m.gps = image::GpsPoint{j["gps"].at("lat").get<double>(), j["gps"].at("lon").get<double>()};
-  }
-  m.orientation = j["orientation"].get<int>();
-  return m;
-}
 
 // Binds columns 2.. of both INSERT and UPDATE (see the statements below).
 void BindMutableColumns(SQLite::Statement& st, const Job& job) {
@@ -112,7 +34,7 @@ void BindMutableColumns(SQLite::Statement& st, const Job& job) {
   st.bind(16, job.attempts);
   st.bind(17, job.spec_key);
   st.bind(18, job.suspect ? 1 : 0);
-  st.bind(19, nlohmann::json(job.warnings).dump());
+  st.bind(19, WarningsToJson(job.warnings));
   st.bind(20, job.thumbhash.data(), static_cast<int>(job.thumbhash.size()));
 }
 
@@ -141,8 +63,7 @@ Job ReadJobRow(SQLite::Statement& row) {
   job.attempts = row.getColumn(15).getInt();
   job.spec_key = row.getColumn(16).getString();
   job.suspect = row.getColumn(17).getInt() != 0;
-  job.warnings =
-      nlohmann::json::parse(row.getColumn(18).getString()).get<std::vector<std::string>>();
+  job.warnings = WarningsFromJson(row.getColumn(18).getString());
   job.batch_id = row.getColumn(19).getString();
   job.uploader = row.getColumn(20).getString();
   const SQLite::Column thumbhash = row.getColumn(21);

@@ -1,8 +1,8 @@
 // Mapping between a Job and a row of the `jobs` table, and between SQLite
 // exceptions and Status.
 //
-// kJobColumns is the column list every SELECT uses, in the order ReadJobRow
-// expects. WriteJobRow updates every mutable column of an existing row from a
+// kJobColumns (jobs/job_row_codec.h) is the column list every SELECT uses, in
+// the order ReadJobRow expects. WriteJobRow updates every mutable column of an existing row from a
 // Job; InsertJobRow adds one with the given seq (batch_id is set only there). Read and write
 // functions throw (SQLite::Exception, or nlohmann::json's on a corrupt JSON column);
 // StatusFromException maps what was thrown to a Status.
@@ -16,12 +16,9 @@
 
 #include "common/status.h"
 #include "jobs/job.h"
+#include "jobs/job_row_codec.h"
 
 namespace edgepix {
-
-extern const char* const kJobColumns;
-// How many columns kJobColumns lists: the index of a column selected after them.
-extern const int kJobColumnCount;
 
 Job ReadJobRow(SQLite::Statement& row);
 std::optional<Job> SelectJobById(SQLite::Database& db, const std::string& id);

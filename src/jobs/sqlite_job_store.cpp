@@ -213,25 +213,13 @@ class SqliteJobStore : public JobStore {
       const bool alone = stuck.size() == 1;
       InterruptedJobs out;
       for (Job& job : stuck) {
-        job.variants.clear();
-        Touch(&job);
-        if (alone && job.attempts >= max_attempts) {
-          job.status = JobStatus::kFailed;
-          job.error = JobError{ErrorCodeName(ErrorCode::kPoison),
-                               "processing was interrupted " + std::to_string(job.attempts) +
-                                   " times while this image was the only one being processed (the "
-                                   "server stopped while working on it); given up"};
+        if (SettleInterruptedJob(&job, alone, max_attempts)) {
           WriteJobRow(s_->writer, job);
           JobBecameTerminal(*s_, job);
           AppendJobEvent(s_->writer, JobEventKind::kFailed, job.id);
           s_->event_appended = true;
           out.poisoned.push_back(job.id);
           continue;
-        }
-        job.status = JobStatus::kPending;
-        if (!alone) {
-          job.attempts = std::max(0, job.attempts - 1);
-          job.suspect = true;
         }
         WriteJobRow(s_->writer, job);
         SQLite::Statement to_back(s_->writer, "UPDATE jobs SET seq = ?2 WHERE id = ?1");

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -14,7 +15,7 @@ namespace edgepix {
 WorkerPool::WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment,
                        bool held)
     : store_(store), processor_(processor), held_(held) {
-  if (threads < 1) threads = 1;
+  threads = std::max(0, threads);
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this, nice_increment] { Loop(nice_increment); });
   }

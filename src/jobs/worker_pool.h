@@ -25,7 +25,9 @@ namespace edgepix {
 
 class WorkerPool {
  public:
-  // `threads` >= 1; `nice_increment` applied to each worker thread (0 = none).
+  // `threads` >= 0 (0: a node that only serves the API while other nodes
+  // sharing its job store process); `nice_increment` applied to each worker
+  // thread (0 = none).
   WorkerPool(JobStore* store, JobProcessor* processor, int threads, int nice_increment = 10,
              bool held = false);
   ~WorkerPool();

@@ -1,4 +1,9 @@
-// The SQLite JobStore on real database files in a temp directory.
+// The JobStore suite: every promise of jobs/job_store.h, checked against each
+// implementation (unit/jobs/store_fixtures.h): SQLite on a real database file
+// in a temp directory, PostgreSQL on a real server the test starts. Tests of
+// one implementation's own matters (SQLite's file, its schema history) name it.
+#include "jobs/job_store.h"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
@@ -7,8 +12,9 @@
 #include <set>
 #include <thread>
 
-#include "jobs/job_store.h"
+#include "unit/jobs/store_fixtures.h"
 #include "unit/support/fixtures.h"
+#include "unit/support/skip.h"
 
 using edgepix::ErrorCode;
 using edgepix::Job;
@@ -19,6 +25,8 @@ using edgepix::JobStore;
 using edgepix::OpenSqliteJobStore;
 using edgepix::OriginalRecord;
 using edgepix::VariantRecord;
+using edgepix::testing::PgStore;
+using edgepix::testing::SqliteStore;
 using edgepix::testing::TempDir;
 
 namespace {
@@ -52,9 +60,9 @@ std::string Id(int i) { return "job" + std::to_string(1000 + i); }
 
 }  // namespace
 
-TEST_CASE("Insert then Get returns the job as stored", "[store]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("Insert then Get returns the job as stored", "[store]", SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   Job job = NewJob("AbCdEfGh01");
   job.filename = "it's \"quoted\"; DROP TABLE jobs;--.jpg";
   job.status = JobStatus::kCompleted;  // ignored: a new job is PENDING, version 1
@@ -83,9 +91,9 @@ TEST_CASE("Insert then Get returns the job as stored", "[store]") {
   CHECK(store->Get("nope").status().code() == ErrorCode::kNotFound);
 }
 
-TEST_CASE("List is newest first, paginated, filterable", "[store]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("List is newest first, paginated, filterable", "[store]", SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   for (int i = 0; i < 7; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
 
   JobListQuery q;
@@ -153,9 +161,10 @@ TEST_CASE("List is newest first, paginated, filterable", "[store]") {
   }
 }
 
-TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store]",
+                   SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
 
   auto c0 = store->ClaimNext();
@@ -233,9 +242,10 @@ TEST_CASE("ClaimNext is FIFO and every change bumps the version by one", "[store
   CHECK(*store->CountByStatus(JobStatus::kPending) == 0);
 }
 
-TEST_CASE("Transitions the state machine forbids are conflicts", "[store]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("Transitions the state machine forbids are conflicts", "[store]", SqliteStore,
+                   PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   REQUIRE(store->Insert(NewJob(Id(0))).ok());
   // PENDING -> COMPLETED / PENDING are not allowed.
   CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).status().code() ==
@@ -250,9 +260,10 @@ TEST_CASE("Transitions the state machine forbids are conflicts", "[store]") {
   CHECK(store->MarkFailed("ghost", {"x", "y"}).status().code() == ErrorCode::kNotFound);
 }
 
-TEST_CASE("Concurrent claims never hand out the same job twice", "[store][threads]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("Concurrent claims never hand out the same job twice", "[store][threads]",
+                   SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   constexpr int kJobs = 60;
   for (int i = 0; i < kJobs; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
 
@@ -285,18 +296,18 @@ TEST_CASE("Concurrent claims never hand out the same job twice", "[store][thread
   CHECK(*store->CountByStatus(JobStatus::kProcessing) == kJobs);
 }
 
-TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeued", "[store][recovery]") {
-  TempDir tmp;
-  const std::string path = tmp.Join("jobs.db");
+TEMPLATE_TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeued",
+                   "[store][recovery]", SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
   {
-    auto store = Open(path);
+    auto store = fx.Open();
     for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
     REQUIRE((*store->ClaimNext())->id == Id(0));
     REQUIRE((*store->ClaimNext())->id == Id(1));
     REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}, "k", {}, {}).ok());
     // Destroyed with Id(0) still PROCESSING: the "crash".
   }
-  auto store = Open(path);
+  auto store = fx.Open();
   CHECK(store->Get(Id(0))->status == JobStatus::kProcessing);
   CHECK(store->Get(Id(1))->status == JobStatus::kCompleted);
   CHECK(store->Get(Id(2))->status == JobStatus::kPending);
@@ -339,9 +350,10 @@ TEST_CASE("The database is in WAL mode with the current schema", "[store]") {
   CHECK(std::ifstream(path + "-wal").good());
 }
 
-TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]", SqliteStore,
+                   PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   const std::string sha1(64, '1'), sha2(64, '2');
   REQUIRE(store->Insert(NewJob(Id(0), sha1)).ok());
   REQUIRE(store->Insert(NewJob(Id(1), sha2)).ok());
@@ -362,9 +374,9 @@ TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]") {
   CHECK_FALSE(store->FindCompletedBySha256(sha1, "")->has_value());
 }
 
-TEST_CASE("Delete removes the job", "[store]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("Delete removes the job", "[store]", SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   REQUIRE(store->Insert(NewJob(Id(0))).ok());
   REQUIRE(store->Insert(NewJob(Id(1))).ok());
   REQUIRE(store->Delete(Id(0)).ok());
@@ -388,10 +400,11 @@ TEST_CASE("Opening a database that is not one fails cleanly", "[store]") {
   CHECK(missing_dir.status().code() == ErrorCode::kIoError);
 }
 
-TEST_CASE("A crash among several running jobs counts against none, suspects then run alone",
-          "[store][recovery]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE(
+    "A crash among several running jobs counts against none, suspects then run alone",
+    "[store][recovery]", SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   for (int i = 0; i < 4; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
   REQUIRE((*store->ClaimNext())->id == Id(0));
   REQUIRE((*store->ClaimNext())->id == Id(1));
@@ -425,9 +438,10 @@ TEST_CASE("A crash among several running jobs counts against none, suspects then
   CHECK(store->Get(Id(1))->status == JobStatus::kPending);
 }
 
-TEST_CASE("PublishVariant lists each variant as it lands, never after Delete", "[store]") {
-  TempDir tmp;
-  auto store = Open(tmp.Join("jobs.db"));
+TEMPLATE_TEST_CASE("PublishVariant lists each variant as it lands, never after Delete", "[store]",
+                   SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
+  auto store = fx.Open();
   REQUIRE(store->Insert(NewJob(Id(0))).ok());
   REQUIRE(store->Insert(NewJob(Id(1))).ok());
   int published = 0;
@@ -466,20 +480,17 @@ TEST_CASE("PublishVariant lists each variant as it lands, never after Delete", "
   CHECK(store->MarkPending(Id(0))->variants.empty());
 }
 
-TEST_CASE("Metadata written before it was typed (the API's nested camera) still reads", "[store]") {
-  TempDir tmp;
-  const std::string path = tmp.Join("jobs.db");
+TEMPLATE_TEST_CASE("Metadata written before it was typed (the API's nested camera) still reads",
+                   "[store]", SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
   {
-    auto store = Open(path);
+    auto store = fx.Open();
     REQUIRE(store->Insert(NewJob(Id(0))).ok());
   }
-  {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec(
-        "UPDATE jobs SET metadata_json = '{\"taken_at\":null,\"camera\":{\"make\":\"Canon\","
-        "\"model\":null},\"gps\":{\"lat\":1.5,\"lon\":-2.0},\"orientation\":8}'");
-  }
-  auto store = Open(path);
+  fx.Exec(
+      "UPDATE jobs SET metadata_json = '{\"taken_at\":null,\"camera\":{\"make\":\"Canon\","
+      "\"model\":null},\"gps\":{\"lat\":1.5,\"lon\":-2.0},\"orientation\":8}'");
+  auto store = fx.Open();
   auto got = store->Get(Id(0));
   REQUIRE(got.ok());
   REQUIRE(got->metadata);
@@ -491,11 +502,11 @@ TEST_CASE("Metadata written before it was typed (the API's nested camera) still 
   CHECK(got->metadata->gps->lon == -2.0);
 }
 
-TEST_CASE("The event log numbers completions, failures and deletions, across reopening",
-          "[store][events]") {
-  TempDir tmp;
+TEMPLATE_TEST_CASE("The event log numbers completions, failures and deletions, across reopening",
+                   "[store][events]", SqliteStore, PgStore) {
+  EDGEPIX_STORE_FIXTURE(fx);
   {
-    auto store = Open(tmp.Join("jobs.db"));
+    auto store = fx.Open();
     CHECK(*store->LastEventSeq() == 0);
     CHECK(store->EventsAfter(0, 10)->empty());
     for (int i = 0; i < 2; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
@@ -519,25 +530,24 @@ TEST_CASE("The event log numbers completions, failures and deletions, across reo
     CHECK(*store->LastEventSeq() == (*events)[2].seq);
     CHECK(store->EventsAfter(0, 2)->size() == 2);
   }
-  auto reopened = Open(tmp.Join("jobs.db"));
+  auto reopened = fx.Open();
   auto after_first = reopened->EventsAfter(1, 10);
   REQUIRE(after_first.ok());
   REQUIRE(after_first->size() == 2);
   CHECK((*after_first)[0].job_id == Id(1));
   // A seq is never reused, even when the log's newest rows are gone.
-  SQLite::Database db(tmp.Join("jobs.db"), SQLite::OPEN_READWRITE);
-  db.exec("DELETE FROM job_events");
-  auto again = Open(tmp.Join("jobs.db"));
+  fx.Exec("DELETE FROM job_events");
+  auto again = fx.Open();
   CHECK(*again->LastEventSeq() == 3);
 }
 
-TEST_CASE("Moderation is stored, filtered on, logged as events and survives reopening",
-          "[store][moderation]") {
+TEMPLATE_TEST_CASE("Moderation is stored, filtered on, logged as events and survives reopening",
+                   "[store][moderation]", SqliteStore, PgStore) {
   using edgepix::JobEventKind;
   using edgepix::Moderation;
-  TempDir tmp;
+  EDGEPIX_STORE_FIXTURE(fx);
   {
-    auto store = Open(tmp.Join("jobs.db"));
+    auto store = fx.Open();
     Job guest = NewJob(Id(0));
     guest.moderation = Moderation::kPending;
     REQUIRE(store->Insert(guest).ok());
@@ -569,7 +579,7 @@ TEST_CASE("Moderation is stored, filtered on, logged as events and survives reop
     CHECK((*events)[1].kind == JobEventKind::kHidden);
     CHECK((*events)[1].job_id == Id(1));
   }
-  auto reopened = Open(tmp.Join("jobs.db"));
+  auto reopened = fx.Open();
   CHECK(reopened->Get(Id(0))->moderation == Moderation::kApproved);
   CHECK(reopened->Get(Id(1))->moderation == Moderation::kHidden);
 }

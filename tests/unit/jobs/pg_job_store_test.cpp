@@ -1,0 +1,214 @@
+// What the PostgreSQL job store adds for several nodes: leases and their
+// reclaim, NOTIFY across nodes, migrations raced by nodes starting together,
+// a database restart under a running store. On a real PostgreSQL the test
+// starts (skipped when it is not installed).
+#include "jobs/pg_job_store.h"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "jobs/job_notifier.h"
+#include "jobs/pg_change_listener.h"
+#include "unit/jobs/store_fixtures.h"
+#include "unit/support/skip.h"
+
+using edgepix::ErrorCode;
+using edgepix::Job;
+using edgepix::JobStatus;
+using edgepix::JobStore;
+using edgepix::testing::PgStore;
+using namespace std::chrono_literals;
+
+namespace {
+
+Job NewJob(const std::string& id) {
+  Job job;
+  job.id = id;
+  job.filename = id + ".jpg";
+  job.original.sha256 = std::string(64, 'a');
+  return job;
+}
+
+// Polls `store` until job `id` has `status` or 30 s pass (a wait, not a
+// timing assertion: the lease is short, the deadline generous).
+bool WaitForStatus(JobStore* store, const std::string& id, JobStatus status) {
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto job = store->Get(id);
+    if (job.ok() && job->status == status) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: a stopped node's jobs are reclaimed by another after the lease",
+          "[pg][lease]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  auto a = fx.Open("node-a", false, 1s);  // no heartbeat: its leases run out
+  auto b = fx.Open("node-b", true, 1s);
+  for (const char* id : {"j1", "j2", "j3"}) REQUIRE(a->Insert(NewJob(id)).ok());
+  REQUIRE((*a->ClaimNext())->id == "j1");
+  REQUIRE((*a->ClaimNext())->id == "j2");
+  REQUIRE((*b->ClaimNext())->id == "j3");  // b renews its own lease
+
+  // Two jobs interrupted together: neither is blamed, both become suspects.
+  REQUIRE(WaitForStatus(b.get(), "j1", JobStatus::kPending));
+  REQUIRE(WaitForStatus(b.get(), "j2", JobStatus::kPending));
+  for (const char* id : {"j1", "j2"}) {
+    auto job = b->Get(id);
+    CHECK(job->attempts == 0);
+    CHECK(job->suspect);
+    CHECK(job->version == 3);
+  }
+  // b's job kept its lease all along.
+  CHECK(b->Get("j3")->status == JobStatus::kProcessing);
+  // The node that lost its leases can no longer finish those jobs, even
+  // once another node holds them again.
+  CHECK(a->MarkCompleted("j1", {}, {}, {}, "k", {}, {}).status().code() == ErrorCode::kConflict);
+  REQUIRE(b->MarkCompleted("j3", {}, {}, {}, "k", {}, {}).ok());
+  auto again = b->ClaimNext();
+  REQUIRE(again.ok());
+  REQUIRE(again->has_value());
+  CHECK((*again)->id == "j1");
+  CHECK(a->MarkCompleted("j1", {}, {}, {}, "k", {}, {}).status().code() == ErrorCode::kConflict);
+  CHECK(b->Get("j1")->status == JobStatus::kProcessing);
+  // A suspect runs alone, across nodes too.
+  CHECK_FALSE(a->ClaimNext()->has_value());
+}
+
+TEST_CASE("PostgreSQL: a job a node ran alone counts against it, and ends poison", "[pg][lease]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  auto b = fx.Open("node-b", true, 1s);
+  REQUIRE(b->Insert(NewJob("p1")).ok());
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto a = fx.Open("node-a-" + std::to_string(attempt), false, 1s);
+    auto claimed = a->ClaimNext();
+    REQUIRE(claimed.ok());
+    REQUIRE(claimed->has_value());
+    CHECK((*claimed)->attempts == attempt);
+    // node a "dies" here (the store closes; its lease is never renewed).
+    a.reset();
+    // Reclaimed by b's heartbeat (max_attempts 5): pending again, the
+    // attempt counted (it was the only job node a ran).
+    REQUIRE(WaitForStatus(b.get(), "p1", JobStatus::kPending));
+    CHECK(b->Get("p1")->attempts == attempt);
+    CHECK_FALSE(b->Get("p1")->suspect);
+  }
+  // At start, a node's own earlier jobs are requeued at once, by the same
+  // rule: alone at max_attempts, poison.
+  {
+    auto a = fx.Open("node-c", false, 30s);
+    REQUIRE((*a->ClaimNext())->id == "p1");
+  }
+  auto restarted = fx.Open("node-c", false, 30s);
+  auto out = restarted->RequeueInterrupted(3);
+  REQUIRE(out.ok());
+  CHECK(out->poisoned == std::vector<std::string>{"p1"});
+  auto job = restarted->Get("p1");
+  CHECK(job->status == JobStatus::kFailed);
+  CHECK(job->error->code == "poison");
+  auto events = restarted->EventsAfter(0, 10);
+  REQUIRE(events->size() == 1);
+  CHECK((*events)[0].kind == edgepix::JobEventKind::kFailed);
+}
+
+TEST_CASE("PostgreSQL: a change made on one node wakes a waiter on another", "[pg][notify]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  auto a = fx.Open("node-a", false);
+  auto b = fx.Open("node-b", false);
+  REQUIRE(a->Insert(NewJob("n1")).ok());
+  edgepix::JobNotifier notifier;  // node a's
+  std::atomic<int> rechecks{0};
+  edgepix::PgChangeListener listener(
+      fx.url, [&](const std::string& key) { notifier.Notify(key); },
+      [&] {
+        ++rechecks;
+        notifier.NotifyAll();
+      },
+      1h);
+  // The listener is connected once it has run its first re-check.
+  for (int i = 0; i < 600 && rechecks.load() == 0; ++i) std::this_thread::sleep_for(50ms);
+  REQUIRE(rechecks.load() == 1);
+  auto job_sub = notifier.Subscribe("n1");
+  auto events_sub = notifier.Subscribe(edgepix::kJobEventsTopic);
+  auto other_sub = notifier.Subscribe("someone-else");
+  REQUIRE((*b->ClaimNext())->id == "n1");
+  CHECK(job_sub->WaitFor(30s));
+  REQUIRE(b->MarkCompleted("n1", {}, {}, {}, "k", {}, {}).ok());
+  CHECK(job_sub->WaitFor(30s));
+  CHECK(events_sub->WaitFor(30s));
+  CHECK_FALSE(other_sub->WaitFor(0ms));
+
+  SECTION("a database restart: the store reconnects, the listener re-checks") {
+    fx.cluster->Stop();
+    CHECK(b->Get("n1").status().code() == ErrorCode::kUnavailable);
+    fx.cluster->Start();
+    // One lost connection per pooled connection is retried on a fresh one.
+    auto got = b->Get("n1");
+    INFO(got.status().ToString());
+    REQUIRE(got.ok());
+    CHECK(got->status == JobStatus::kCompleted);
+    REQUIRE(b->Insert(NewJob("n2")).ok());
+    for (int i = 0; i < 600 && rechecks.load() < 2; ++i) std::this_thread::sleep_for(50ms);
+    CHECK(rechecks.load() == 2);
+    CHECK(job_sub->WaitFor(30s));  // the re-check woke every waiter
+    auto n2 = notifier.Subscribe("n2");
+    REQUIRE((*a->ClaimNext())->id == "n2");
+    CHECK(n2->WaitFor(30s));
+  }
+}
+
+TEST_CASE("PostgreSQL: nodes starting together migrate the schema once", "[pg][migration]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  std::vector<std::thread> nodes;
+  std::atomic<int> opened{0};
+  for (int i = 0; i < 4; ++i) {
+    nodes.emplace_back([&, i] {
+      edgepix::PgJobStoreOptions options;
+      options.url = fx.url;
+      options.node_id = "node-" + std::to_string(i);
+      options.heartbeat = false;
+      if (edgepix::OpenPgJobStore(options).ok()) ++opened;
+    });
+  }
+  for (auto& t : nodes) t.join();
+  CHECK(opened.load() == 4);
+  auto store = fx.Open();
+  REQUIRE(store->Insert(NewJob("m1")).ok());
+  // A database from a newer edgepix is refused, not used.
+  fx.Exec("INSERT INTO edgepix_schema (version) VALUES (999)");
+  edgepix::PgJobStoreOptions options;
+  options.url = fx.url;
+  auto newer = edgepix::OpenPgJobStore(options);
+  REQUIRE_FALSE(newer.ok());
+  CHECK(newer.status().message().find("newer") != std::string::npos);
+}
+
+TEST_CASE("PostgreSQL: another node's change to a running job leaves its lease alone",
+          "[pg][lease]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  auto a = fx.Open("node-a", false);
+  auto b = fx.Open("node-b", false);
+  REQUIRE(a->Insert(NewJob("m1")).ok());
+  REQUIRE((*a->ClaimNext())->id == "m1");
+  // The owner hides it through node b while node a processes it.
+  REQUIRE(b->SetModeration("m1", edgepix::Moderation::kHidden).ok());
+  CHECK(fx.cluster->Query("SELECT leased_by FROM jobs WHERE id = 'm1'", fx.database) == "node-a");
+  auto published =
+      a->PublishVariant("m1", {"thumb", 1, 1, 1}, [] { return edgepix::Status::Ok(); });
+  INFO(published.status().ToString());
+  REQUIRE(published.ok());
+  // Node b never held it: it cannot finish it.
+  CHECK(b->MarkFailed("m1", {"x", "y"}).status().code() == ErrorCode::kConflict);
+  REQUIRE(a->MarkCompleted("m1", {}, {}, {}, "k", {}, {}).ok());
+  CHECK(fx.cluster->Query("SELECT leased_by FROM jobs WHERE id = 'm1'", fx.database).empty());
+}

@@ -1,0 +1,208 @@
+// PgCluster: initdb + postgres in forked children, as the `postgres` user
+// when the test runs as root; readiness by PQping on the socket.
+#include "unit/support/pg_cluster.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace edgepix::testing {
+namespace {
+
+constexpr int kPort = 5432;  // names the socket file only: the socket dir is private
+constexpr int kStartSeconds = 30;
+
+std::string BinDir() {
+  const char* env = std::getenv("EDGEPIX_PG_BIN");
+  return env && *env ? env : "/usr/lib/postgresql/15/bin";
+}
+
+std::string ReadLog(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The user the server runs as: `postgres` when we are root, else ourselves.
+const passwd* ServerUser() { return geteuid() == 0 ? getpwnam("postgres") : nullptr; }
+
+// Forks `argv` with stdout+stderr appended to `log`, as ServerUser(); the
+// child gets `death_signal` when the test process dies (0 = none).
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log, int death_signal) {
+  const passwd* user = ServerUser();
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+      close(fd);
+    }
+    setpgid(0, 0);  // a ^C at the terminal reaches the test, which stops the server
+    if (user != nullptr &&
+        (setgroups(0, nullptr) != 0 || setgid(user->pw_gid) != 0 || setuid(user->pw_uid) != 0)) {
+      _exit(126);
+    }
+    // After setuid, which clears it.
+    if (death_signal != 0) prctl(PR_SET_PDEATHSIG, death_signal);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+bool WaitPid(pid_t pid, int seconds, int* status) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string PgCluster::Unavailable() {
+  for (const char* tool : {"initdb", "postgres"}) {
+    if (access((BinDir() + "/" + tool).c_str(), X_OK) != 0) {
+      return "PostgreSQL 15 is not installed (no " + BinDir() + "/" + tool +
+             "; scripts/setup.sh installs Debian's `postgresql`)";
+    }
+  }
+  if (geteuid() == 0 && getpwnam("postgres") == nullptr) {
+    return "running as root and there is no `postgres` user to run PostgreSQL as";
+  }
+  return "";
+}
+
+PgCluster::PgCluster() {
+  if (const passwd* user = ServerUser()) {
+    if (chown(temp_.path().c_str(), user->pw_uid, user->pw_gid) != 0) {
+      throw std::runtime_error("cannot hand " + temp_.path() + " to the postgres user");
+    }
+  }
+  chmod(temp_.path().c_str(), 0700);
+  int status = 0;
+  pid_t initdb = Spawn({BinDir() + "/initdb", "-D", temp_.Join("data"), "-U", "postgres", "-A",
+                        "trust", "-E", "UTF8", "--no-locale", "--no-sync"},
+                       temp_.Join("initdb.log"), SIGKILL);
+  if (!WaitPid(initdb, 120, &status) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    kill(initdb, SIGKILL);
+    throw std::runtime_error("initdb failed:\n" + ReadLog(temp_.Join("initdb.log")));
+  }
+  Start();
+}
+
+PgCluster::~PgCluster() {
+  try {
+    Stop();
+  } catch (...) {
+    Kill();
+  }
+}
+
+void PgCluster::Start() {
+  if (pid_ > 0) return;
+  pid_ =
+      Spawn({BinDir() + "/postgres", "-D", temp_.Join("data"), "-k", temp_.path(), "-p",
+             std::to_string(kPort), "-c", "listen_addresses=", "-c", "fsync=off", "-c",
+             "full_page_writes=off", "-c", "max_connections=200", "-c", "log_min_messages=warning"},
+            log_path(), SIGQUIT);
+  WaitUntilReady();
+}
+
+void PgCluster::WaitUntilReady() {
+  const std::string url = Url();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kStartSeconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (PQping(url.c_str()) == PQPING_OK) return;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("postgres exited at start:\n" + ReadLog(log_path()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  Kill();
+  throw std::runtime_error("postgres did not accept connections within " +
+                           std::to_string(kStartSeconds) + " s:\n" + ReadLog(log_path()));
+}
+
+void PgCluster::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGINT);  // fast shutdown: clients are disconnected, data is kept
+  int status = 0;
+  if (!WaitPid(pid_, 60, &status)) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
+  pid_ = -1;
+}
+
+void PgCluster::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  // The backends notice the postmaster is gone and exit; a new postmaster
+  // refuses to start while they hold the shared memory, so wait for them.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+}
+
+std::string PgCluster::Url(const std::string& database) const {
+  return "postgresql:///" + database + "?host=" + temp_.path() + "&port=" + std::to_string(kPort) +
+         "&user=postgres";
+}
+
+std::string PgCluster::CreateDatabase() {
+  const std::string name = "edgepix_test_" + std::to_string(++databases_);
+  Exec("CREATE DATABASE " + name);
+  return Url(name);
+}
+
+void PgCluster::Exec(const std::string& sql, const std::string& database) const {
+  Query(sql, database);
+}
+
+std::string PgCluster::Query(const std::string& sql, const std::string& database) const {
+  PGconn* conn = PQconnectdb(Url(database).c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string why = PQerrorMessage(conn);
+    PQfinish(conn);
+    throw std::runtime_error("cannot connect to the test PostgreSQL: " + why);
+  }
+  PGresult* res = PQexec(conn, sql.c_str());
+  const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+  std::string why = ok ? "" : PQresultErrorMessage(res);
+  std::string value;
+  if (ok && PQntuples(res) > 0 && PQnfields(res) > 0 && !PQgetisnull(res, 0, 0)) {
+    value = PQgetvalue(res, 0, 0);
+  }
+  PQclear(res);
+  PQfinish(conn);
+  if (!ok) throw std::runtime_error(sql + ": " + why);
+  return value;
+}
+
+}  // namespace edgepix::testing
