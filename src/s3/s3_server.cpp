@@ -249,6 +249,9 @@ S3Server::S3Server(S3Backends backends, S3Options options)
   server_->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
+  // As on the main listener (http/server.cpp): a small answer after a long body
+  // must not wait for the client's delayed ACK under Nagle's algorithm.
+  server_->set_tcp_nodelay(true);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.read_timeout_seconds, 0);
   server_->set_payload_max_length(backends_.intake->options().max_upload_bytes + (16u << 20));
