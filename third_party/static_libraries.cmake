@@ -42,7 +42,8 @@ endfunction()
 
 # Left dynamic on purpose (scripts/check-static.sh allows exactly these): libqrencode,
 # which Debian ships without a static archive (and whose source package the mirror
-# may not hold whole), and libcurl, whose static archive needs Kerberos, LDAP and more.
+# may not hold whole); libcurl and libpq, whose static archives need Kerberos, LDAP
+# and more (libpq also libpgcommon/libpgport, which libpq-dev does not ship).
 foreach(prefix TURBOJPEG LIBJPEG GIFLIB WEBP WEBPMUX WEBPDEMUX LIBPNG LIBEXIF SQLITE3 LIBCRYPTO ZLIBPC)
   edgepix_link_pkg_statically(${prefix})
 endforeach()
