@@ -130,7 +130,10 @@ done
 
 # ---- 3. the photo set (symlinks with unique stems) ------------------------
 WORK="$(mktemp -d /tmp/edgepix-bench.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+# A failure names the command and line that failed and keeps what the run
+# collected, so that it can be read afterwards (a run is 20+ minutes).
+trap 'echo "bench/run.sh: \"$BASH_COMMAND\" failed (line $LINENO)" >&2' ERR
+trap 'rc=$?; if [[ $rc == 0 ]]; then rm -rf "$WORK"; else echo "bench/run.sh: exit $rc; work dir kept: $WORK" >&2; fi' EXIT
 case $SET in
   custom) bash "$HERE/photo_set.sh" "$WORK/photos" "$PHOTO_DIR" ;;
   *) bash "$HERE/photo_set.sh" "$WORK/photos" "$SET" ;;
