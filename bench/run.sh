@@ -257,7 +257,13 @@ fi
 
 # ---- 8. report -------------------------------------------------------------
 mkdir -p "$HERE/results"
-[[ -n "$OUT" ]] || OUT="$HERE/results/$(date +%Y-%m-%d)-$SET$([[ $QUALITY_ONLY == 1 ]] && echo -quality).md"
+# (not `$([[ ... ]] && echo ...)`: false when not quality-only, which under set -e
+# ended every full run here, after the latency step, without a report)
+if [[ -z "$OUT" ]]; then
+  suffix=""
+  if [[ $QUALITY_ONLY == 1 ]]; then suffix=-quality; fi
+  OUT="$HERE/results/$(date +%Y-%m-%d)-$SET$suffix.md"
+fi
 node "$HERE/report.js" --set "$SET" --photos "$N" --rounds "$ROUNDS" \
   --runs "$RUNS_TSV" --bytes "$BYTES_TSV" --ssim "$SSIM_TSV" --floor "$WORK/floor.tsv" --floor-fresh "$WORK/floor-fresh.tsv" \
   --latency "$LAT_TXT" --edgepix "$EDGEPIX" --args "$ARGS" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --photo-list <(printf '%s\n' "${PHOTOS[@]}") >"$OUT"

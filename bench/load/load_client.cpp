@@ -128,14 +128,17 @@ int RawPost(int port, const std::string& path, const std::string& body, std::str
   for (const std::string* part : {static_cast<const std::string*>(&head), &body}) {
     for (size_t off = 0; sent && off < part->size();) {
       ssize_t n = ::send(fd, part->data() + off, part->size() - off, MSG_NOSIGNAL);
-      if (n <= 0) sent = false;
-      else off += static_cast<size_t>(n);
+      if (n <= 0)
+        sent = false;
+      else
+        off += static_cast<size_t>(n);
     }
   }
   *body_sent = Clock::now();
   std::string in;
   char buf[16384];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;) in.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;)
+    in.append(buf, static_cast<size_t>(n));
   ::close(fd);
   if (!sent && in.empty()) return 0;
   if (in.rfind("HTTP/1.1 ", 0) != 0) return 0;
