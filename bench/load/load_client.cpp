@@ -4,7 +4,10 @@
 // changes, (2) keeps the image workers saturated by uploading large photos
 // (backing off on 503), and (3) probes GET /api/jobs/{id} at a steady rate.
 // It reports p50/p99/max of upload acknowledgement (202) and of the GET, the
-// error counts, and the server's RSS if --pid is given.
+// error counts, and the server's RSS if --pid is given. Requests go out on a
+// fixed schedule and each latency counts from its intended send time, so a
+// stalled server is not hidden by the client waiting for it (coordinated
+// omission); "late" counts answers that arrived after the next request was due.
 //
 //   load_client --port P --photos a.jpg,b.jpg [--longpolls 500] [--seconds 30]
 //               [--uploaders 2] [--upload-rate 3] [--getters 4] [--pid PID]
@@ -38,6 +41,7 @@ struct Samples {
   std::vector<double> ms;
   std::atomic<int> errors{0};
   std::atomic<int> refused{0};  // 503 (queue full): expected backpressure, not an error
+  std::atomic<int> late{0};     // answered after the next one was due
   void Add(double v) {
     std::lock_guard<std::mutex> lock(mu);
     ms.push_back(v);
@@ -53,9 +57,10 @@ double Pct(std::vector<double> v, double p) {
 
 void Report(const char* name, Samples& s) {
   std::lock_guard<std::mutex> lock(s.mu);
-  std::printf("%-22s n=%-6zu p50=%7.2f ms  p99=%7.2f ms  max=%7.2f ms  errors=%d  503=%d\n", name,
-              s.ms.size(), Pct(s.ms, 0.5), Pct(s.ms, 0.99), Pct(s.ms, 1.0), s.errors.load(),
-              s.refused.load());
+  std::printf(
+      "%-22s n=%-6zu p50=%7.2f ms  p99=%7.2f ms  max=%7.2f ms  errors=%d  503=%d  late=%d\n", name,
+      s.ms.size(), Pct(s.ms, 0.5), Pct(s.ms, 0.99), Pct(s.ms, 1.0), s.errors.load(),
+      s.refused.load(), s.late.load());
 }
 
 std::string ReadFile(const std::string& path) {
@@ -123,14 +128,17 @@ int RawPost(int port, const std::string& path, const std::string& body, std::str
   for (const std::string* part : {static_cast<const std::string*>(&head), &body}) {
     for (size_t off = 0; sent && off < part->size();) {
       ssize_t n = ::send(fd, part->data() + off, part->size() - off, MSG_NOSIGNAL);
-      if (n <= 0) sent = false;
-      else off += static_cast<size_t>(n);
+      if (n <= 0)
+        sent = false;
+      else
+        off += static_cast<size_t>(n);
     }
   }
   *body_sent = Clock::now();
   std::string in;
   char buf[16384];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;) in.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;)
+    in.append(buf, static_cast<size_t>(n));
   ::close(fd);
   if (!sent && in.empty()) return 0;
   if (in.rfind("HTTP/1.1 ", 0) != 0) return 0;
@@ -235,20 +243,26 @@ int main(int argc, char** argv) {
   std::atomic<int> counter{0};
   for (int u = 0; u < uploaders; ++u) {
     threads.emplace_back([&] {
-      const auto gap = std::chrono::duration<double>(uploaders / upload_rate);
+      // Open-loop schedule: upload k is due at start + k * gap, and its latency
+      // counts from that intended send time, not from when a slow previous
+      // answer let this thread send it (no coordinated omission: a server stall
+      // shows in every upload that should have been sent during it).
+      const auto gap = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(uploaders / upload_rate));
       auto next = Clock::now();
       while (!stop.load()) {
         std::this_thread::sleep_until(next);
-        next += std::chrono::duration_cast<Clock::duration>(gap);
+        const auto intended = next;
+        next += gap;
         const int n = counter++;
         // Trailing bytes after the JPEG end marker make every upload unique, so
         // dedup (sha256) does not spare the workers any work.
         std::string photo = photos[n % photos.size()] + "edgepix-load-" + std::to_string(n);
-        auto t0 = Clock::now();
         std::string answer;
         Clock::time_point sent;
         int status = RawPost(port, "/api/uploads?filename=photo.jpg", photo, &answer, &sent);
-        double ms = Ms(t0);
+        double ms = Ms(intended);
+        if (Clock::now() - intended > gap) ++uploads.late;
         if (status == 202) {
           uploads.Add(ms);
           after_send.Add(Ms(sent));
@@ -256,8 +270,11 @@ int main(int argc, char** argv) {
           std::lock_guard<std::mutex> lock(ids_mu);
           ids.push_back(JobId(answer));
         } else if (status == 503) {
+          // Backpressure the server asked for: the client waits, and the slots
+          // that fall in the wait are not sent (not counted as late either).
           ++uploads.refused;
           std::this_thread::sleep_for(std::chrono::milliseconds(500));
+          next = Clock::now();
         } else {
           ++uploads.errors;
         }
@@ -269,20 +286,25 @@ int main(int argc, char** argv) {
       httplib::Client c("127.0.0.1", port);
       c.set_tcp_nodelay(true);
       unsigned n = static_cast<unsigned>(g);
+      // Every 20 ms per getter, timed from the intended send time (as uploads).
+      const auto gap = std::chrono::milliseconds(20);
+      auto next = Clock::now();
       while (!stop.load()) {
+        std::this_thread::sleep_until(next);
+        const auto intended = next;
+        next += gap;
         std::string id;
         {
           std::lock_guard<std::mutex> lock(ids_mu);
           id = ids[(n++ * 2654435761u) % ids.size()];
         }
-        auto t0 = Clock::now();
         auto r = c.Get("/api/jobs/" + id);
-        double ms = Ms(t0);
+        double ms = Ms(intended);
+        if (Clock::now() - intended > gap) ++gets.late;
         if (r && r->status == 200)
           gets.Add(ms);
         else
           ++gets.errors;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     });
   }

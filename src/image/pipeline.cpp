@@ -202,7 +202,10 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   std::vector<size_t> main_idx;  // the variants made from the full decode
   std::vector<VariantOutput> early_out;
   std::shared_ptr<const PixelBuffer> early_px;
-  const std::optional<size_t> early = EarlyVariantIndex(h, swap, specs);
+  // Only where someone sees variants as they come (on_variant: the server): a
+  // batch (edgepix process) would pay the second, reduced decode for nothing.
+  const std::optional<size_t> early =
+      options.on_variant ? EarlyVariantIndex(h, swap, specs) : std::nullopt;
   for (size_t i = 0; i < specs.size(); ++i) {
     if (i != early) main_idx.push_back(i);
   }

@@ -85,7 +85,9 @@ struct PipelineOptions {
   bool animated_thumb = true;  // false: the smallest variant is a still (--animated-thumb)
   // Called on the calling thread as soon as each variant is encoded, smallest
   // (pixel count) first, before ProcessImage returns; the result still lists
-  // every variant in spec order. A later error still fails the whole call, so
+  // every variant in spec order. Set, it also makes a baseline JPEG's thumb
+  // first from its own reduced decode (early_variant.h); unset, nobody sees
+  // the order, and that extra decode is skipped. A later error still fails the whole call, so
   // anything published from here must be retractable.
   std::function<void(const VariantOutput&)> on_variant;
 };

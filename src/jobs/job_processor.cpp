@@ -98,11 +98,18 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
 }
 
 Status JobProcessor::PublishVariant(const std::string& id, const VariantRecord& record,
-                                    const std::string& data) {
-  EDGEPIX_ASSIGN_OR_RETURN(auto staged, blobs_->StageVariant(id, record.name, data));
+                                    const std::string& data, Published* published) {
+  EDGEPIX_ASSIGN_OR_RETURN(
+      auto staged, blobs_->StageVariant(id, record.name, data, VariantDurability::kDeferred));
   auto updated = store_->PublishVariant(id, record, [&] { return staged->Publish(); });
   if (!updated.ok()) return updated.status();
+  published->push_back(std::move(staged));
   notifier_->Notify(id);
+  return Status::Ok();
+}
+
+Status JobProcessor::MakeDurable(const Published& published) {
+  for (const auto& staged : published) EDGEPIX_RETURN_IF_ERROR(staged->MakeDurable());
   return Status::Ok();
 }
 
@@ -150,12 +157,17 @@ bool JobProcessor::CompleteFromDuplicate(const Job& job) {
     if (!bytes.ok()) return false;  // deleted meanwhile: process afresh
     copies.emplace_back(v, std::move(*bytes));
   }
+  Published published;
   for (const auto& [record, bytes] : copies) {
-    Status st = PublishVariant(job.id, record, bytes);
+    Status st = PublishVariant(job.id, record, bytes, &published);
     if (!st.ok()) {
       PublishFailed(job, st);
       return true;
     }
+  }
+  if (Status st = MakeDurable(published); !st.ok()) {
+    PublishFailed(job, st);
+    return true;
   }
   OriginalRecord original = source.original;
   original.bytes = job.original.bytes;
@@ -183,11 +195,12 @@ void JobProcessor::Run(const Job& job) {
   // Each variant is published as soon as it is encoded, smallest first, so the
   // thumb can be fetched (and is listed in the job) before the large one is done.
   Status store_error;
+  Published published;
   image::PipelineOptions pipeline = options_.pipeline;
   pipeline.on_variant = [&](const image::VariantOutput& v) {
     if (!store_error.ok()) return;
-    store_error =
-        PublishVariant(job.id, VariantRecord{v.name, v.width, v.height, v.webp.size()}, v.webp);
+    store_error = PublishVariant(job.id, VariantRecord{v.name, v.width, v.height, v.webp.size()},
+                                 v.webp, &published);
     if (store_error.ok()) observe::VariantStored(v.name, v.webp.size());
   };
   const auto pipeline_start = std::chrono::steady_clock::now();
@@ -201,6 +214,7 @@ void JobProcessor::Run(const Job& job) {
     Record(job.id, [&] { return store_->MarkFailed(job.id, error); });
     return;
   }
+  if (Status st = MakeDurable(published); !st.ok()) return PublishFailed(job, st);
   std::vector<VariantRecord> records;
   for (const auto& v : result->variants) {
     records.push_back(VariantRecord{v.name, v.width, v.height, v.webp.size()});

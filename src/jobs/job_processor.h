@@ -3,9 +3,12 @@
 // Reads the original from the BlobStore, runs the image pipeline and publishes
 // each variant as soon as it is encoded (listed in the job, version bumped,
 // waiters notified), then records COMPLETED (or FAILED with the pipeline's
-// reason). A job that has the same bytes (sha256) as a COMPLETED job whose
-// variants were made with the same settings (VariantSpecKey) is not processed
-// again: the earlier variants are copied under the new id.
+// reason). A variant is servable from its rename on; its fsyncs wait until
+// every variant is published and happen before COMPLETED is recorded
+// (VariantDurability::kDeferred): what COMPLETED promises is durable, and a
+// crash before it requeues the job, whose variants the restart deletes. A job that has the same
+// bytes (sha256) as a COMPLETED job whose variants were made with the same settings
+// (VariantSpecKey) is not processed again: the earlier variants are copied under the new id.
 //
 // A job deleted while it runs: each variant is published through
 // JobStore::PublishVariant, which refuses once the row is gone, so nothing of
@@ -67,9 +70,13 @@ class JobProcessor {
   // cleans up after a delete and notifies.
   void Record(const std::string& id, const std::function<Result<Job>()>& write);
   void Finish(const Result<Job>& updated, const std::string& id);
-  // Stages `data`, then publishes it under the job's row (see JobStore).
-  Status PublishVariant(const std::string& id, const VariantRecord& record,
-                        const std::string& data);
+  using Published = std::vector<std::unique_ptr<StagedVariant>>;
+  // Stages `data`, then publishes it under the job's row (see JobStore); adds
+  // it to `published`, whose MakeDurable() is due before COMPLETED.
+  Status PublishVariant(const std::string& id, const VariantRecord& record, const std::string& data,
+                        Published* published);
+  // fsyncs what PublishVariant published; the first error.
+  static Status MakeDurable(const Published& published);
   void FailOrRetry(const Job& job, const Status& st);
   void PublishFailed(const Job& job, const Status& st);
   // True if the job was completed from an earlier job with the same bytes.

@@ -47,13 +47,28 @@ class BlobReader {
   virtual Status ReadAt(uint64_t offset, size_t n, std::string* out) = 0;
 };
 
-// A variant written and fsync'd under a temporary name, not visible yet.
-// Publish() moves it into place (atomic, durable); destroying an unpublished
-// one removes its temp file. Used by one thread at a time.
+// When a staged variant's bytes and name reach the disk.
+//   kAtPublish  written and fsync'd when staged; Publish() makes the rename
+//               durable before it returns.
+//   kDeferred   written without fsync; Publish() only renames (visible at once,
+//               atomic for readers, not yet durable); MakeDurable() later
+//               fsyncs the file and its directories. For variants of a job that
+//               is not COMPLETED yet: a crash before MakeDurable leaves a job
+//               whose variants the restart deletes and makes again, so no
+//               promise depends on them, and the fsyncs leave the path to the
+//               first visible variant and the store's write lock.
+enum class VariantDurability { kAtPublish, kDeferred };
+
+// A variant written under a temporary name, not visible yet. Publish() moves
+// it into place (atomic); destroying an unpublished one removes its temp file.
+// Used by one thread at a time.
 class StagedVariant {
  public:
   virtual ~StagedVariant() = default;
   virtual Status Publish() = 0;
+  // After Publish: makes the published file and its name durable (nothing left
+  // to do for kAtPublish). kNotFound when the variant was deleted meanwhile.
+  virtual Status MakeDurable() = 0;
 };
 
 class BlobStore {
@@ -67,12 +82,13 @@ class BlobStore {
   // Atomic and durable write of one variant (StageVariant + Publish).
   virtual Status PutVariant(const std::string& id, const std::string& name,
                             const std::string& data) = 0;
-  // Writes a variant without making it visible: the slow part (write, fsync)
-  // happens here, so Publish can run under a lock that decides whether the
-  // variant may appear at all (see JobStore::PublishVariant).
+  // Writes a variant without making it visible: the slow part (write, and
+  // fsync for kAtPublish) happens here, so Publish can run under a lock that
+  // decides whether the variant may appear at all (see JobStore::PublishVariant).
   virtual Result<std::unique_ptr<StagedVariant>> StageVariant(const std::string& id,
                                                               const std::string& name,
-                                                              const std::string& data) = 0;
+                                                              const std::string& data,
+                                                              VariantDurability durability) = 0;
   virtual Result<std::string> ReadVariant(const std::string& id, const std::string& name) = 0;
 
   // Removes the original and every variant of `id`. Missing is not an error.

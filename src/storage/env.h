@@ -44,6 +44,9 @@ class Env {
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
   // fsync of a directory, so a rename or unlink inside it is durable.
   virtual Status SyncDir(const std::string& dir) = 0;
+  // fsync of a file written and closed earlier (e.g. renamed since): its data is
+  // durable when this returns OK. A missing file is kNotFound.
+  virtual Status SyncFile(const std::string& path) = 0;
   // Missing file is not an error.
   virtual Status RemoveFile(const std::string& path) = 0;
   // rm -r; missing directory is not an error.

@@ -13,12 +13,13 @@ namespace {
 class LocalStagedVariant : public StagedVariant {
  public:
   LocalStagedVariant(Env* env, std::string temp, std::string dir, std::string parent,
-                     std::string final_path)
+                     std::string final_path, VariantDurability durability)
       : env_(env),
         temp_(std::move(temp)),
         dir_(std::move(dir)),
         parent_(std::move(parent)),
-        final_(std::move(final_path)) {}
+        final_(std::move(final_path)),
+        deferred_(durability == VariantDurability::kDeferred) {}
   ~LocalStagedVariant() override {
     if (!published_) env_->RemoveFile(temp_).IgnoreError();  // tmp/ is swept at start
   }
@@ -26,23 +27,35 @@ class LocalStagedVariant : public StagedVariant {
   Status Publish() override {
     if (!env_->FileExists(dir_)) {
       EDGEPIX_RETURN_IF_ERROR(env_->CreateDirs(dir_));
-      EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(parent_));
+      created_dir_ = true;
+      if (!deferred_) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(parent_));
     }
     EDGEPIX_RETURN_IF_ERROR(env_->RenameFile(temp_, final_));
     published_ = true;
+    if (deferred_) return Status::Ok();
+    return env_->SyncDir(dir_);
+  }
+
+  Status MakeDurable() override {
+    if (!deferred_) return Status::Ok();
+    if (!published_) return Status::Error(ErrorCode::kInternal, "MakeDurable before Publish");
+    EDGEPIX_RETURN_IF_ERROR(env_->SyncFile(final_));
+    if (created_dir_) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(parent_));
     return env_->SyncDir(dir_);
   }
 
  private:
   Env* env_;
   const std::string temp_, dir_, parent_, final_;
+  const bool deferred_;
   bool published_ = false;
+  bool created_dir_ = false;
 };
 
-Status WriteSynced(Env* env, const std::string& path, const std::string& data) {
+Status WriteFile(Env* env, const std::string& path, const std::string& data, bool sync) {
   EDGEPIX_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(path));
   Status st = file->Append(data.data(), data.size());
-  if (st.ok()) st = file->Sync();
+  if (st.ok() && sync) st = file->Sync();
   if (st.ok()) st = file->Close();
   return st;
 }
@@ -85,21 +98,25 @@ class LocalBlobStore : public BlobStore {
 
   Status PutVariant(const std::string& id, const std::string& name,
                     const std::string& data) override {
-    EDGEPIX_ASSIGN_OR_RETURN(auto staged, StageVariant(id, name, data));
+    EDGEPIX_ASSIGN_OR_RETURN(auto staged,
+                             StageVariant(id, name, data, VariantDurability::kAtPublish));
     return staged->Publish();
   }
 
   Result<std::unique_ptr<StagedVariant>> StageVariant(const std::string& id,
                                                       const std::string& name,
-                                                      const std::string& data) override {
+                                                      const std::string& data,
+                                                      VariantDurability durability) override {
     EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
     EDGEPIX_RETURN_IF_ERROR(ValidateVariantName(name));
     // In tmp/, not the image's directory: a delete meanwhile removes that
     // directory, and nothing may recreate it unless Publish is allowed.
     const std::string temp = tmp_ + "/" + id + "." + name + "." + RandomSuffix() + ".variant";
     auto staged = std::make_unique<LocalStagedVariant>(env_, temp, VariantDir(id), variants_,
-                                                       VariantPath(id, name));
-    EDGEPIX_RETURN_IF_ERROR(WriteSynced(env_, temp, data));  // ~staged removes the temp file
+                                                       VariantPath(id, name), durability);
+    // ~staged removes the temp file on failure
+    EDGEPIX_RETURN_IF_ERROR(
+        WriteFile(env_, temp, data, durability == VariantDurability::kAtPublish));
     return std::unique_ptr<StagedVariant>(std::move(staged));
   }
 

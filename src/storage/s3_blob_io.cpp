@@ -157,14 +157,26 @@ class S3StagedVariant : public StagedVariant {
       : bucket_(bucket), temp_(std::move(temp)), final_(std::move(final_key)) {}
   // After Publish too: the copy is in place, the temp object is garbage. Here,
   // outside the lock Publish ran under.
-  ~S3StagedVariant() override {
-    bucket_->Delete(temp_).IgnoreError();  // RemoveStaleTempFiles sweeps a failure
-  }
+  ~S3StagedVariant() override { DropTemp(); }
   Status Publish() override { return bucket_->Copy(temp_, final_); }
+  // A bucket's object is durable once the request that made it answered: there
+  // is nothing to defer. The temp object goes now, before the job is COMPLETED,
+  // so a finished job leaves nothing under tmp/.
+  Status MakeDurable() override {
+    DropTemp();
+    return Status::Ok();
+  }
 
  private:
+  void DropTemp() {
+    if (dropped_) return;
+    dropped_ = true;
+    bucket_->Delete(temp_).IgnoreError();  // RemoveStaleTempFiles sweeps a failure
+  }
+
   S3Bucket* bucket_;
   const std::string temp_, final_;
+  bool dropped_ = false;
 };
 
 }  // namespace

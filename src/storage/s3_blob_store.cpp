@@ -62,7 +62,9 @@ class S3BlobStore : public BlobStore {
 
   Result<std::unique_ptr<StagedVariant>> StageVariant(const std::string& id,
                                                       const std::string& name,
-                                                      const std::string& data) override {
+                                                      const std::string& data,
+                                                      VariantDurability durability) override {
+    (void)durability;  // the bucket makes an object durable before it answers
     EDGEPIX_RETURN_IF_ERROR(ValidateImageId(id));
     EDGEPIX_RETURN_IF_ERROR(ValidateVariantName(name));
     const std::string temp = bucket_.Key("tmp/" + id + "." + name + "." + RandomSuffix());

@@ -66,6 +66,12 @@ TEST_CASE("The early thumb is published first and matches the full decode's thum
   double diff = 0;
   for (size_t i = 0; i < a.rgba.size(); ++i) diff += std::abs(int(a.rgba[i]) - int(b.rgba[i]));
   CHECK(diff / double(a.rgba.size()) < 2.0);  // mean absolute difference per sample
+  // Without on_variant nobody sees the order: no early decode, the baseline's
+  // thumb comes from the full decode, as the progressive one's does.
+  auto batch = ei::ProcessImage(et::MakeJpeg(4000, 3000), ei::DefaultVariants(), {});
+  REQUIRE(batch.ok());
+  CHECK(et::DecodeWebpRgba(batch->variants[0].webp).rgba == b.rgba);
+  CHECK(et::DecodeWebpRgba(baseline->variants[0].webp).rgba != b.rgba);
   // EXIF orientation 6 swaps the axes: the early thumb is oriented too.
   const std::vector<ei::VariantSpec> specs = {{"thumb", 60, 40, ei::Fit::kCover, 85},
                                               {"large", 1280, 1280, ei::Fit::kInside, 85}};
@@ -73,7 +79,7 @@ TEST_CASE("The early thumb is published first and matches the full decode's thum
   auto h = ei::ReadHeader(upright, true);
   REQUIRE(h.ok());
   CHECK(ei::EarlyVariantIndex(*h, true, specs) == std::optional<size_t>(0));
-  auto rotated = ei::ProcessImage(upright, specs, {});
+  auto rotated = ei::ProcessImage(upright, specs, opt);
   REQUIRE(rotated.ok());
   CHECK(rotated->variants[0].width == 60);
   CHECK(rotated->variants[0].height == 40);

@@ -47,6 +47,25 @@ TEST_CASE("processor: a failed variant write is retried and the job completes") 
   for (const auto& f : p.Files()) CHECK(f.find(".tmp-") == std::string::npos);
 }
 
+TEST_CASE("processor: every variant is fsync'd before COMPLETED, a failed fsync is retried") {
+  PipelineEnv p(3);
+  auto job = p.Upload(MakeJpeg(800, 600));
+  REQUIRE(job.ok());
+  const int syncs = p.env.Calls(FaultOp::kSync), renames = p.env.Calls(FaultOp::kRename);
+  // Variants are published without an fsync: the first one the run makes is
+  // the first variant's, after all three are visible. It fails: no COMPLETED.
+  p.env.FailNth(FaultOp::kSync, 1);
+  CHECK(p.Drain() == 2);
+  Job done = Get(p, job->id);
+  CHECK(done.status == JobStatus::kCompleted);
+  CHECK(done.attempts == 2);
+  REQUIRE(done.variants.size() == 3);
+  // The failed attempt had renamed (published) all three before its fsync.
+  CHECK(p.env.Calls(FaultOp::kRename) == renames + 3 + 3);
+  // The failed attempt's one, then one per variant of the attempt that completed.
+  CHECK(p.env.Calls(FaultOp::kSync) == syncs + 1 + 3);
+}
+
 TEST_CASE("processor: a disk that stays full ends the job FAILED after max_attempts") {
   PipelineEnv p(3);
   auto job = p.Upload(MakePng(300, 200));

@@ -14,6 +14,7 @@
 
 using edgepix::BlobStore;
 using edgepix::ErrorCode;
+using edgepix::VariantDurability;
 using edgepix::testing::LocalStore;
 using edgepix::testing::S3Store;
 using Names = std::vector<std::string>;
@@ -151,14 +152,16 @@ TEMPLATE_TEST_CASE("BlobStore contract: a staged variant appears only at Publish
   BlobStore* store = f->store();
   REQUIRE(store->PutVariant(kId, "thumb", "v1").ok());
   {
-    auto staged = store->StageVariant(kId, "thumb", "v2");
+    auto staged = store->StageVariant(kId, "thumb", "v2", VariantDurability::kDeferred);
     REQUIRE(staged.ok());
     CHECK(*store->ReadVariant(kId, "thumb") == "v1");
     REQUIRE((*staged)->Publish().ok());
     CHECK(*store->ReadVariant(kId, "thumb") == "v2");
+    REQUIRE((*staged)->MakeDurable().ok());
+    CHECK(*store->ReadVariant(kId, "thumb") == "v2");
   }
   {
-    auto unpublished = store->StageVariant(kId, "medium", "never");
+    auto unpublished = store->StageVariant(kId, "medium", "never", VariantDurability::kAtPublish);
     REQUIRE(unpublished.ok());
   }
   CHECK(store->ReadVariant(kId, "medium").status().code() == ErrorCode::kNotFound);
@@ -190,7 +193,8 @@ TEMPLATE_TEST_CASE("BlobStore contract: ids and variant names that could become 
     CHECK(store->ReadOriginal(id).status().code() == ErrorCode::kBadRequest);
     CHECK(store->OpenOriginal(id).status().code() == ErrorCode::kBadRequest);
     CHECK(store->PutVariant(id, "thumb", "x").code() == ErrorCode::kBadRequest);
-    CHECK(store->StageVariant(id, "thumb", "x").status().code() == ErrorCode::kBadRequest);
+    CHECK(store->StageVariant(id, "thumb", "x", VariantDurability::kAtPublish).status().code() ==
+          ErrorCode::kBadRequest);
     CHECK(store->ReadVariant(id, "thumb").status().code() == ErrorCode::kBadRequest);
     CHECK(store->DeleteImage(id).code() == ErrorCode::kBadRequest);
     CHECK(store->DeleteVariants(id).code() == ErrorCode::kBadRequest);

@@ -150,6 +150,58 @@ TEST_CASE("A failed variant write keeps the previous one", "[blob][fault]") {
   CHECK(List(tmp.Join("variants/" + kId)) == std::vector<std::string>{"thumb.webp"});
 }
 
+TEST_CASE("A deferred variant is visible at Publish and durable after MakeDurable", "[blob]") {
+  TempDir tmp;
+  FaultInjectionEnv env;
+  auto store = Open(&env, tmp.path());
+  const int syncs = env.Calls(FaultOp::kSync), dir_syncs = env.Calls(FaultOp::kSyncDir);
+
+  auto staged = store->StageVariant(kId, "thumb", "t1", edgepix::VariantDurability::kDeferred);
+  REQUIRE(staged.ok());
+  CHECK(store->ReadVariant(kId, "thumb").status().code() == ErrorCode::kNotFound);
+  REQUIRE((*staged)->Publish().ok());
+  CHECK(*store->ReadVariant(kId, "thumb") == "t1");
+  // Nothing fsync'd on the way to visible.
+  CHECK(env.Calls(FaultOp::kSync) == syncs);
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs);
+
+  REQUIRE((*staged)->MakeDurable().ok());
+  CHECK(env.Calls(FaultOp::kSync) == syncs + 1);
+  // The new variants/<id>/ in variants/, and the name in variants/<id>/.
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 2);
+
+  // A second variant in the existing directory: its file and that directory.
+  auto second = store->StageVariant(kId, "medium", "m1", edgepix::VariantDurability::kDeferred);
+  REQUIRE(second.ok());
+  REQUIRE((*second)->Publish().ok());
+  REQUIRE((*second)->MakeDurable().ok());
+  CHECK(env.Calls(FaultOp::kSync) == syncs + 2);
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 3);
+
+  // kAtPublish: fsync'd when staged, the rename durable at Publish.
+  auto now = store->StageVariant(kId, "large", "l1", edgepix::VariantDurability::kAtPublish);
+  REQUIRE(now.ok());
+  CHECK(env.Calls(FaultOp::kSync) == syncs + 3);
+  REQUIRE((*now)->Publish().ok());
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 4);
+  REQUIRE((*now)->MakeDurable().ok());
+  CHECK(env.Calls(FaultOp::kSync) == syncs + 3);
+}
+
+TEST_CASE("MakeDurable reports a failed fsync and a variant deleted meanwhile", "[blob][fault]") {
+  TempDir tmp;
+  FaultInjectionEnv env;
+  auto store = Open(&env, tmp.path());
+  auto staged = store->StageVariant(kId, "thumb", "t1", edgepix::VariantDurability::kDeferred);
+  REQUIRE(staged.ok());
+  REQUIRE((*staged)->Publish().ok());
+  env.FailNth(FaultOp::kSync, 1);
+  CHECK((*staged)->MakeDurable().code() == ErrorCode::kIoError);
+
+  REQUIRE(store->DeleteVariants(kId).ok());
+  CHECK((*staged)->MakeDurable().code() == ErrorCode::kNotFound);
+}
+
 TEST_CASE("RemoveStaleTempFiles clears what a crash left behind", "[blob]") {
   TempDir tmp;
   auto store = Open(Env::Default(), tmp.path());

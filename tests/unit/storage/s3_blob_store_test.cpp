@@ -171,7 +171,8 @@ TEST_CASE("S3 store: RemoveStaleTempFiles leaves recent temp objects (other node
   EDGEPIX_FRESH_BUCKET(config);
   auto store = OpenS3BlobStore(config);  // the default age: an hour
   REQUIRE(store.ok());
-  auto staged = (*store)->StageVariant(kId, "thumb", "staged by another node");
+  auto staged = (*store)->StageVariant(kId, "thumb", "staged by another node",
+                                       edgepix::VariantDurability::kDeferred);
   REQUIRE(staged.ok());
   REQUIRE((*store)->RemoveStaleTempFiles().ok());
   REQUIRE((*staged)->Publish().ok());

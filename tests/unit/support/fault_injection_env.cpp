@@ -99,6 +99,11 @@ Status FaultInjectionEnv::SyncDir(const std::string& dir) {
   return base_->SyncDir(dir);
 }
 
+Status FaultInjectionEnv::SyncFile(const std::string& path) {
+  EDGEPIX_RETURN_IF_ERROR(MaybeFail(FaultOp::kSync, "fsync " + path));
+  return base_->SyncFile(path);
+}
+
 Status FaultInjectionEnv::RemoveFile(const std::string& path) {
   EDGEPIX_RETURN_IF_ERROR(MaybeFail(FaultOp::kRemove, "unlink " + path));
   return base_->RemoveFile(path);

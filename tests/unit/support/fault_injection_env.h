@@ -43,6 +43,7 @@ class FaultInjectionEnv : public Env {
   Result<std::string> ReadFile(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status SyncDir(const std::string& dir) override;
+  Status SyncFile(const std::string& path) override;  // counted and failed as kSync
   Status RemoveFile(const std::string& path) override;
   Status RemoveDirRecursive(const std::string& dir) override;
   Status CreateDirs(const std::string& dir) override;
