@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "jobs/job_row_codec.h"
+#include "jobs/job_transitions.h"
 #include "jobs/pg_batch_rows.h"
 #include "jobs/pg_conn.h"
 #include "jobs/pg_schema.h"
@@ -273,31 +274,16 @@ class PgJobStore : public JobStore {
                             const std::vector<std::string>& warnings,
                             const std::string& thumbhash) override {
     return Transition(id, JobStatus::kCompleted, [&](Job* job) {
-      job->thumbhash = thumbhash;
-      job->original = original;
-      job->metadata = metadata;
-      job->variants = variants;
-      job->spec_key = spec_key;
-      job->warnings = warnings;
-      job->error.reset();
+      SetCompleted(job, original, metadata, variants, spec_key, warnings, thumbhash);
     });
   }
 
   Result<Job> MarkFailed(const std::string& id, const JobError& error) override {
-    return Transition(id, JobStatus::kFailed, [&](Job* job) {
-      job->error = error;
-      job->variants.clear();
-      job->warnings.clear();
-      job->thumbhash.clear();
-    });
+    return Transition(id, JobStatus::kFailed, [&](Job* job) { SetFailed(job, error); });
   }
 
   Result<Job> MarkPending(const std::string& id) override {
-    return Transition(id, JobStatus::kPending, [](Job* job) {
-      job->variants.clear();
-      job->warnings.clear();
-      job->thumbhash.clear();
-    });
+    return Transition(id, JobStatus::kPending, [](Job* job) { ClearOutputs(job); });
   }
 
   Result<InterruptedJobs> RequeueInterrupted(int max_attempts) override {

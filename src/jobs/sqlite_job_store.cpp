@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "jobs/job_store.h"
+#include "jobs/job_transitions.h"
 #include "jobs/sqlite_batch_rows.h"
 #include "jobs/sqlite_event_rows.h"
 #include "jobs/sqlite_job_row.h"
@@ -172,31 +173,16 @@ class SqliteJobStore : public JobStore {
                             const std::vector<std::string>& warnings,
                             const std::string& thumbhash) override {
     return Transition(id, JobStatus::kCompleted, [&](Job* job) {
-      job->thumbhash = thumbhash;
-      job->original = original;
-      job->metadata = metadata;
-      job->variants = variants;
-      job->spec_key = spec_key;
-      job->warnings = warnings;
-      job->error.reset();
+      SetCompleted(job, original, metadata, variants, spec_key, warnings, thumbhash);
     });
   }
 
   Result<Job> MarkFailed(const std::string& id, const JobError& error) override {
-    return Transition(id, JobStatus::kFailed, [&](Job* job) {
-      job->error = error;
-      job->variants.clear();
-      job->warnings.clear();
-      job->thumbhash.clear();
-    });
+    return Transition(id, JobStatus::kFailed, [&](Job* job) { SetFailed(job, error); });
   }
 
   Result<Job> MarkPending(const std::string& id) override {
-    return Transition(id, JobStatus::kPending, [](Job* job) {
-      job->variants.clear();
-      job->warnings.clear();
-      job->thumbhash.clear();
-    });
+    return Transition(id, JobStatus::kPending, [](Job* job) { ClearOutputs(job); });
   }
 
   Result<InterruptedJobs> RequeueInterrupted(int max_attempts) override {
