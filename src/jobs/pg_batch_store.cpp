@@ -10,23 +10,12 @@
 #include "jobs/grant_store.h"
 #include "jobs/intake.h"
 #include "jobs/job_row_codec.h"
+#include "jobs/list_cursor.h"
 #include "jobs/pg_batch_rows.h"
 #include "jobs/pg_shared.h"
 
 namespace edgepix {
 namespace {
-
-constexpr int kMaxListLimit = 200;
-
-Result<int64_t> ParseCursor(const std::string& cursor) {
-  if (cursor.empty()) return std::numeric_limits<int64_t>::max();
-  int64_t seq = 0;
-  auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), seq);
-  if (ec != std::errc() || end != cursor.data() + cursor.size() || seq <= 0 || cursor[0] == '+') {
-    return Status::Error(ErrorCode::kBadRequest, "malformed cursor");
-  }
-  return seq;
-}
 
 class PgBatchStore : public BatchStore {
  public:
@@ -75,7 +64,7 @@ class PgBatchStore : public BatchStore {
   }
 
   Result<BatchListPage> List(const BatchListQuery& query) override {
-    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseCursor(query.cursor));
+    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseListCursor(query.cursor));
     const int limit = std::clamp(query.limit, 1, kMaxListLimit);
     return RunPg(*s_->pool, "list batches", [&](PgConn& c) -> Result<BatchListPage> {
       std::string sql =

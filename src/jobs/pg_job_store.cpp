@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "jobs/job_row_codec.h"
 #include "jobs/job_transitions.h"
+#include "jobs/list_cursor.h"
 #include "jobs/pg_batch_rows.h"
 #include "jobs/pg_conn.h"
 #include "jobs/pg_schema.h"
@@ -21,22 +22,10 @@
 namespace edgepix {
 namespace {
 
-constexpr int kMaxListLimit = 200;
 // Transaction advisory lock keys (arbitrary constants, edgepix's own).
 constexpr const char* kClaimLock = "4542500002";
 constexpr const char* kEventLock = "4542500003";
 constexpr const char* kReclaimLock = "4542500004";
-
-// Same cursor as the SQLite store: the seq of the previous page's last job.
-Result<int64_t> ParseCursor(const std::string& cursor) {
-  if (cursor.empty()) return std::numeric_limits<int64_t>::max();
-  int64_t seq = 0;
-  auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), seq);
-  if (ec != std::errc() || end != cursor.data() + cursor.size() || seq <= 0 || cursor[0] == '+') {
-    return Status::Error(ErrorCode::kBadRequest, "malformed cursor");
-  }
-  return seq;
-}
 
 Status TransitionError(const Job& job, JobStatus to) {
   return Status::Error(ErrorCode::kConflict, "job " + job.id + " is " + JobStatusName(job.status) +
@@ -195,7 +184,7 @@ class PgJobStore : public JobStore {
   }
 
   Result<JobListPage> List(const JobListQuery& query) override {
-    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseCursor(query.cursor));
+    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseListCursor(query.cursor));
     const int limit = std::clamp(query.limit, 1, kMaxListLimit);
     return Run("list jobs", [&](PgConn& c) -> Result<JobListPage> {
       std::string sql = std::string("SELECT ") + kJobColumns + ", seq FROM jobs WHERE seq < $1";

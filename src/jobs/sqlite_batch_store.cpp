@@ -6,24 +6,12 @@
 
 #include "jobs/batch_store.h"
 #include "jobs/intake.h"
+#include "jobs/list_cursor.h"
 #include "jobs/sqlite_batch_rows.h"
 #include "jobs/sqlite_shared.h"
 
 namespace edgepix {
 namespace {
-
-constexpr int kMaxListLimit = 200;
-
-// The cursor is the seq of the last batch of the previous page, in base 10.
-Result<int64_t> ParseCursor(const std::string& cursor) {
-  if (cursor.empty()) return std::numeric_limits<int64_t>::max();
-  int64_t seq = 0;
-  auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), seq);
-  if (ec != std::errc() || end != cursor.data() + cursor.size() || seq <= 0 || cursor[0] == '+') {
-    return Status::Error(ErrorCode::kBadRequest, "malformed cursor");
-  }
-  return seq;
-}
 
 class SqliteBatchStore : public BatchStore {
  public:
@@ -55,7 +43,7 @@ class SqliteBatchStore : public BatchStore {
   }
 
   Result<BatchListPage> List(const BatchListQuery& query) override {
-    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseCursor(query.cursor));
+    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseListCursor(query.cursor));
     const int limit = std::clamp(query.limit, 1, kMaxListLimit);
     return Guarded("list batches", [&]() -> Result<BatchListPage> {
       auto lease = s_->readers->Acquire();

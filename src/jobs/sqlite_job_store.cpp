@@ -10,6 +10,7 @@
 
 #include "jobs/job_store.h"
 #include "jobs/job_transitions.h"
+#include "jobs/list_cursor.h"
 #include "jobs/sqlite_batch_rows.h"
 #include "jobs/sqlite_event_rows.h"
 #include "jobs/sqlite_job_row.h"
@@ -19,20 +20,8 @@
 namespace edgepix {
 namespace {
 
-constexpr int kMaxListLimit = 200;
 // How long a readiness probe waits for a write lock held elsewhere.
 constexpr int kReadinessLockWaitMs = 2000;
-
-// The cursor is the seq of the last job of the previous page, in base 10.
-Result<int64_t> ParseCursor(const std::string& cursor) {
-  if (cursor.empty()) return std::numeric_limits<int64_t>::max();
-  int64_t seq = 0;
-  auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), seq);
-  if (ec != std::errc() || end != cursor.data() + cursor.size() || seq <= 0 || cursor[0] == '+') {
-    return Status::Error(ErrorCode::kBadRequest, "malformed cursor");
-  }
-  return seq;
-}
 
 Status TransitionError(const Job& job, JobStatus to) {
   return Status::Error(ErrorCode::kConflict, "job " + job.id + " is " + JobStatusName(job.status) +
@@ -77,7 +66,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Result<JobListPage> List(const JobListQuery& query) override {
-    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseCursor(query.cursor));
+    EDGEPIX_ASSIGN_OR_RETURN(auto before, ParseListCursor(query.cursor));
     const int limit = std::clamp(query.limit, 1, kMaxListLimit);
     return Guarded("list jobs", [&]() -> Result<JobListPage> {
       auto lease = s_->readers->Acquire();
