@@ -4,10 +4,12 @@
 // `<view>-<device>-<scheme>.png` in ARTIFACTS (fixtures.mjs). One server with --moderate: six
 // photos from the owner (on the wall at once), one from a guest (waiting for approval).
 // What is asserted is what the screenshots need to be worth looking at: every view has loaded its
-// images, and no page overflows sideways on the phone.
+// images, no page overflows sideways on the phone, and the join page's screenshots decode (zbarimg)
+// to the guest link.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { DESKTOP, PHONE, landscape, openAs, shoot, uploadViaApi, useServerAndBrowser } from './fixtures.mjs';
 
 const TOKEN = 'e2e-screens-owner-token-0123456789';
@@ -89,7 +91,14 @@ describe('screenshots: gallery, viewer, wall, join, moderation; phone and deskto
         await page.goto(`${env.server.base}/join`);
         await imagesLoaded(page, '#join-qr', 1);
         await noSidewaysScroll(page, `join on a ${device}`);
-        await shoot(page, `join-${device}`);
+        const joinShots = await shoot(page, `join-${device}`);
+        // What a phone's camera sees on the projector: the screenshot itself decodes to the guest
+        // link (Debian zbar-tools), in light and dark alike.
+        const want = `${env.server.base}/?g=${CODE}`;
+        for (const file of joinShots) {
+          const got = execFileSync('zbarimg', ['--raw', '-q', file], { encoding: 'utf8' }).trim();
+          assert.equal(got, want, `${file} decodes to ${got}`);
+        }
 
         for (const mode of ['mosaic', 'slideshow']) {
           await page.goto(`${env.server.base}/wall?mode=${mode}&interval=600&k=${encodeURIComponent(key)}`);
