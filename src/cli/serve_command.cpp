@@ -439,6 +439,8 @@ int RunServe(const std::vector<std::string>& args) {
     }
     s3::S3Options options = **s3_options;
     options.read_timeout_seconds = static_cast<int>(*read_timeout);
+    options.keep_alive_seconds = server_options.keep_alive_seconds;
+    options.keep_alive_max_requests = server_options.keep_alive_max_requests;
     options.min_free_bytes = intake_options.min_free_bytes;
     s3_server = std::make_unique<s3::S3Server>(backends, options);
     auto s3_port = s3_server->Bind();

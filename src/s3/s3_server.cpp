@@ -254,6 +254,11 @@ S3Server::S3Server(S3Backends backends, S3Options options)
   server_->set_tcp_nodelay(true);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.read_timeout_seconds, 0);
+  if (options_.keep_alive_seconds >= 0)
+    server_->set_keep_alive_timeout(options_.keep_alive_seconds);
+  if (options_.keep_alive_max_requests > 0) {
+    server_->set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_max_requests));
+  }
   server_->set_payload_max_length(backends_.intake->options().max_upload_bytes + (16u << 20));
 
   auto handle = [this](const httplib::Request& req, httplib::Response& res,

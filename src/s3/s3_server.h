@@ -64,6 +64,11 @@ struct S3Options {
   std::chrono::seconds multipart_ttl = std::chrono::hours(24);
   int http_threads = 64;
   int read_timeout_seconds = 30;
+  // Keep-alive as on the main listener (serve copies http::ServerOptions'):
+  // SDKs send many requests on one connection, and so S3 lets them. -1 leaves
+  // cpp-httplib's own (5 s, and a close after every 5th answer).
+  int keep_alive_seconds = -1;
+  int keep_alive_max_requests = -1;
   uint64_t min_free_bytes = 64ull << 20;
 };
 

@@ -17,6 +17,7 @@ Run by tests/integration/s3_clients_test.cpp, which owns the server.
 """
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -354,6 +355,14 @@ def group_curl():
         check(out.endswith(b"200"), "curl --aws-sigv4 PUT")
     out = subprocess.run(base + [URL + "/%s/curl/x.txt" % BUCKET], capture_output=True, timeout=60).stdout
     check(out == b"from curl\n200", "curl --aws-sigv4 GET")
+    # An SDK keeps one connection for many requests, and so does S3: 20 GETs in one curl run
+    # open one connection (the listener used to close it after every 5th answer).
+    many = base[:base.index("-o")] + ["-w", "\nconnects=%{num_connects}\n"]
+    out = subprocess.run(many + [URL + "/%s/curl/x.txt" % BUCKET] * 20, capture_output=True,
+                         timeout=60).stdout
+    connects = [int(n) for n in re.findall(rb"connects=(\d+)", out)]
+    check(len(connects) == 20 and sum(connects) == 1,
+          "20 GETs on one keep-alive connection (new connections per GET: %s)" % connects)
     out = subprocess.run(base + [URL + "/%s?list-type=2&prefix=curl%%2F" % BUCKET], capture_output=True,
                          timeout=60).stdout
     check(b"<Key>curl/x.txt</Key>" in out and out.endswith(b"200"), "curl --aws-sigv4 ListObjectsV2")
