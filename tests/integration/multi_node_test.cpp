@@ -134,9 +134,10 @@ std::string ReadLog(const std::string& path) { return ReadFileOrDie(path); }
 
 }  // namespace
 
-TEST_CASE("Three nodes on one PostgreSQL and one Ceph RGW bucket: spread, kill -9, SIGSTOP, "
-          "database restart, identical variants, no orphans",
-          "[multinode][pg][s3]") {
+TEST_CASE(
+    "Three nodes on one PostgreSQL and one Ceph RGW bucket: spread, kill -9, SIGSTOP, "
+    "database restart, identical variants, no orphans",
+    "[multinode][pg][s3]") {
   if (const std::string why = PgCluster::Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   EDGEPIX_REQUIRE_CEPH_RGW(rgw);
   const auto test_start = Clock::now();
@@ -289,10 +290,11 @@ TEST_CASE("Three nodes on one PostgreSQL and one Ceph RGW bucket: spread, kill -
         }
         bool held = false;
         for (int i = 0; i < 1500 && !held; ++i) {
-          held = pg.Query("SELECT count(*) FROM jobs WHERE status = 'PROCESSING' AND "
-                          "leased_by = '" +
-                              victim_id + "'",
-                          database) != "0";
+          held = pg.Query(
+                     "SELECT count(*) FROM jobs WHERE status = 'PROCESSING' AND "
+                     "leased_by = '" +
+                         victim_id + "'",
+                     database) != "0";
           if (!held) std::this_thread::sleep_for(10ms);
         }
         REQUIRE(held);
@@ -362,7 +364,8 @@ TEST_CASE("Three nodes on one PostgreSQL and one Ceph RGW bucket: spread, kill -
       const std::string metrics_c = Get(c, "/metrics") + Get(a, "/metrics");
       CHECK(metrics_c.find("edgepix_lease_reclaims_total{outcome=\"requeued\"}") !=
             std::string::npos);
-      CHECK(metrics_c.find("edgepix_job_store_seconds_count{store=\"postgresql\",op=\"claim_next\"}") !=
+      CHECK(metrics_c.find(
+                "edgepix_job_store_seconds_count{store=\"postgresql\",op=\"claim_next\"}") !=
             std::string::npos);
     }
 
@@ -370,7 +373,8 @@ TEST_CASE("Three nodes on one PostgreSQL and one Ceph RGW bucket: spread, kill -
     // they reconnect, every acknowledged upload completes.
     {
       std::vector<std::pair<std::string, int>> ids;
-      for (int i = 0; i < 3; ++i) ids.emplace_back(upload(*nodes[i], "before.jpg", next_photo()), i);
+      for (int i = 0; i < 3; ++i)
+        ids.emplace_back(upload(*nodes[i], "before.jpg", next_photo()), i);
       pg.Stop();
       pg.Start();
       for (int i = 0; i < 3; ++i) ids.emplace_back(upload(*nodes[i], "after.jpg", next_photo()), i);
@@ -424,14 +428,14 @@ TEST_CASE("Three nodes on one PostgreSQL and one Ceph RGW bucket: spread, kill -
                         std::back_inserter(extra));
     std::set_difference(live.begin(), live.end(), listed.begin(), listed.end(),
                         std::back_inserter(missing));
-    INFO("objects no job references: " << extra.size() << ", first: "
-                                       << (extra.empty() ? "" : extra[0]));
+    INFO("objects no job references: " << extra.size()
+                                       << ", first: " << (extra.empty() ? "" : extra[0]));
     CHECK(extra.empty());
-    INFO("live objects missing: " << missing.size() << ", first: "
-                                  << (missing.empty() ? "" : missing[0]));
+    INFO("live objects missing: " << missing.size()
+                                  << ", first: " << (missing.empty() ? "" : missing[0]));
     CHECK(missing.empty());
     CHECK(ReadLog(sweeper.log_path()).find("orphans_removed") != std::string::npos);
   }
-  WARN("multi-node test took "
-       << std::chrono::duration<double>(Clock::now() - test_start).count() << " s");
+  WARN("multi-node test took " << std::chrono::duration<double>(Clock::now() - test_start).count()
+                               << " s");
 }
