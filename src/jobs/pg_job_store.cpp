@@ -256,9 +256,9 @@ class PgJobStore : public JobStore {
           auto job = SelectJob(c, id, true, &leased_by);
           if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
           if (job->status != JobStatus::kProcessing) {
-            return Status::Error(
-                ErrorCode::kConflict,
-                "job " + id + " is " + JobStatusName(job->status) + ", not PROCESSING");
+            // Only a worker holding a claim publishes: the job was reclaimed.
+            return LeaseLost(id,
+                             "is " + std::string(JobStatusName(job->status)) + ", not PROCESSING");
           }
           EDGEPIX_RETURN_IF_ERROR(CheckLease(id, leased_by));
           EDGEPIX_RETURN_IF_ERROR(publish());
@@ -604,7 +604,13 @@ class PgJobStore : public JobStore {
       if (job->status == JobStatus::kPending && leased_by == kReclaimedMark) {
         return LeaseLost(id, "was reclaimed and is PENDING again");
       }
-      if (!IsAllowedTransition(job->status, to)) return TransitionError(*job, to);
+      if (!IsAllowedTransition(job->status, to)) {
+        // A worker's write after another node reclaimed and finished the job.
+        if (job->status == JobStatus::kCompleted || job->status == JobStatus::kFailed) {
+          LeaseReclaims().Add({"lost"});
+        }
+        return TransitionError(*job, to);
+      }
       if (job->status == JobStatus::kProcessing) {
         EDGEPIX_RETURN_IF_ERROR(CheckLease(id, leased_by));
       }

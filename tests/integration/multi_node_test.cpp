@@ -143,7 +143,9 @@ TEST_CASE(
   const auto test_start = Clock::now();
   PgCluster pg;  // declared first: outlives the nodes
   const std::string url = pg.CreateDatabase();
-  const std::string database = url.substr(url.rfind('/') + 1, url.find('?') - url.rfind('/') - 1);
+  // postgresql:///NAME?host=...
+  const size_t name_at = url.find(":///") + 4;
+  const std::string database = url.substr(name_at, url.find('?') - name_at);
 
   S3BlobConfig config;
   config.endpoint = rgw.endpoint();
