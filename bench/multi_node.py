@@ -212,8 +212,9 @@ def statements(pg, db):
 def round_trips(binary, body, count, pg, blobs):
     db = pg.new_db()
     url = pg.url(db)
+    bucket = blobs()  # one bucket for both nodes
     with tempfile.TemporaryDirectory() as data:
-        api = Node(binary, data, ["--jobs-url", url, "--workers", "0", "--node-id", "api"] + blobs())
+        api = Node(binary, data, ["--jobs-url", url, "--workers", "0", "--node-id", "api"] + bucket)
         try:
             pg.sql("SELECT pg_stat_statements_reset()", db)
             before = statements(pg, db)
@@ -224,7 +225,7 @@ def round_trips(binary, body, count, pg, blobs):
             per_upload = (statements(pg, db) - before) / count
             mid = statements(pg, db)
             t1 = time.monotonic()
-            worker = Node(binary, data, ["--jobs-url", url, "--workers", "2", "--node-id", "w"] + blobs())
+            worker = Node(binary, data, ["--jobs-url", url, "--workers", "2", "--node-id", "w"] + bucket)
             while pg.sql("SELECT /*bench*/ count(*) FROM jobs WHERE status = 'COMPLETED'", db) != str(count):
                 time.sleep(0.2)
             job_window = time.monotonic() - t1
