@@ -280,6 +280,19 @@ class Rgw:
                                aws_secret_access_key=self.conf["RGW_SECRET_KEY"],
                                config=Config(s3={"addressing_style": "path"}))
         self.n = 0
+        self.buckets = []
+
+    def drop_buckets(self):
+        """Empties and removes every bucket made so far: the single OSD is a memstore (1 GiB by
+        default), and a full OSD blocks every PUT (a run of 5 rounds of 30 photos filled it)."""
+        for name in self.buckets:
+            while True:
+                listed = self.s3.list_objects_v2(Bucket=name).get("Contents", [])
+                if not listed:
+                    break
+                self.s3.delete_objects(Bucket=name, Delete={"Objects": [{"Key": o["Key"]} for o in listed]})
+            self.s3.delete_bucket(Bucket=name)
+        self.buckets = []
 
     def env(self):
         return dict(os.environ, EDGEPIX_S3_ACCESS_KEY=self.conf["RGW_ACCESS_KEY"],
@@ -289,6 +302,7 @@ class Rgw:
         self.n += 1
         name = "bench%d" % self.n
         self.s3.create_bucket(Bucket=name)
+        self.buckets.append(name)
         return ["--blobs-url", "s3://%s/n?endpoint=%s&region=%s" % (name, self.conf["RGW_ENDPOINT"],
                                                                      self.conf["RGW_REGION"])]
 
@@ -341,6 +355,7 @@ def main():
                  ["--jobs-url", pg.url(db), "--workers", "1", "--node-id", "n2"] + blobs]))
             trips.append(round_trips(binary, body, count, pg, rgw.new_bucket_args))
             reclaims.append(lease_reclaim(binary, body, pg, rgw.new_bucket_args))
+            rgw.drop_buckets()
             print("round %d done: %s" % (r + 1, uptime()), file=sys.stderr)
     finally:
         rgw.stop()
