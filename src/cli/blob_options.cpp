@@ -13,6 +13,12 @@ std::vector<OptionDef> BlobOptionDefs() {
        "share a bucket and prefix only when they share the job store too"},
       {"blobs-credentials-file", "",
        "file with one 'ACCESS_KEY SECRET' line: the credentials for --blobs-url"},
+      {"blobs-grace-seconds", "3600",
+       "an image in the blob store that no job references (an upload whose job was never "
+       "committed) is removed at start only when its newest object is older than this: "
+       "younger ones may be uploads in flight on another node. Also the age past which a "
+       "bucket's temp objects and unfinished multipart uploads are removed. A lone node on "
+       "SQLite and a local --data removes its orphans at start whatever their age"},
   };
 }
 

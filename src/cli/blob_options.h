@@ -17,6 +17,8 @@
 
 namespace edgepix::cli {
 
+// --blobs-url, --blobs-credentials-file, --blobs-grace-seconds (read by
+// `edgepix serve` itself: jobs/orphan_sweep.h).
 std::vector<OptionDef> BlobOptionDefs();
 // nullopt when --blobs-url is unset. kBadRequest for a malformed URL or
 // missing credentials. `env` is the process environment. `url_flag` names

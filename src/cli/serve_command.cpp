@@ -40,6 +40,7 @@
 #include "jobs/retention.h"
 #include "jobs/sqlite_stores.h"
 #include "jobs/startup_recovery.h"
+#include "jobs/timed_job_store.h"
 #include "jobs/worker_pool.h"
 #include "s3/multipart_index.h"
 #include "s3/object_index.h"
@@ -149,10 +150,11 @@ struct BannerLinks {
 };
 
 void LogRecovery(const RecoveryReport& r) {
-  if (r.requeued + r.poisoned + r.orphans_removed == 0) return;
+  if (r.requeued + r.poisoned + r.orphans_removed + r.orphans_young == 0) return;
   log::Diagnostic("recovery", {{"requeued", static_cast<int64_t>(r.requeued)},
                                {"poisoned", static_cast<int64_t>(r.poisoned)},
-                               {"orphans_removed", static_cast<int64_t>(r.orphans_removed)}});
+                               {"orphans_removed", static_cast<int64_t>(r.orphans_removed)},
+                               {"orphans_young", static_cast<int64_t>(r.orphans_young)}});
 }
 
 // Where to point a browser. Text: for people, on stdout. JSON: one event through
@@ -221,6 +223,9 @@ int RunServe(const std::vector<std::string>& args) {
   if (!s3_options.ok()) return Fail(s3_options.status());
   auto blobs_config = BlobsConfigFrom(*parsed, ProcessEnvironment());
   if (!blobs_config.ok()) return Fail(blobs_config.status());
+  auto blobs_grace = parsed->GetInt("blobs-grace-seconds", 0, int64_t{1} << 40);
+  if (!blobs_grace.ok()) return Fail(blobs_grace.status());
+  if (*blobs_config) (*blobs_config)->stale_after_seconds = *blobs_grace;
   auto image = ImageSettingsFrom(*parsed);
   if (!image.ok()) return Fail(image.status());
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -304,20 +309,25 @@ int RunServe(const std::vector<std::string>& args) {
       return Fail(st);
   }
   std::unique_ptr<JobStore>* store = pg_store ? &pg_store : &stores.jobs;
+  // Every call timed: edgepix_job_store_seconds{store,op} (jobs/timed_job_store.h).
+  const std::string store_label = pg_store ? "postgresql" : "sqlite";
+  *store = NewTimedJobStore(std::move(*store), store_label);
   auto grant_key = LoadOrCreateSecret(data_dir + "/grant.key");
   if (!grant_key.ok()) return Fail(grant_key.status());
   const http::GrantTokens grant_tokens(*grant_key);
-  // Several nodes share the blob directory: a node starting must not sweep
-  // temp files and "orphan" originals of uploads in flight on the others, so
-  // it only requeues its own interrupted jobs (other nodes' come back by
-  // lease expiry).
+  // Several nodes share the blob store: a node starting must not sweep temp
+  // files and "orphan" originals of uploads in flight on the others, so it
+  // requeues its own interrupted jobs only (other nodes' come back by lease
+  // expiry) and removes what is older than --blobs-grace-seconds
+  // (jobs/startup_recovery.h). A lone node on its own directory removes every
+  // orphan; in a bucket it keeps the grace too.
   Result<RecoveryReport> recovered = RecoveryReport{};
   if (pg_store) {
-    Status st =
-        RequeueAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts), &*recovered);
-    if (!st.ok()) recovered = st;
+    recovered = RecoverSharedAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts),
+                                     *blobs_grace, /*sweep_temps=*/blobs_config->has_value());
   } else {
-    recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts));
+    recovered = RecoverAtStart(store->get(), blobs->get(), static_cast<int>(*max_attempts),
+                               *blobs_config ? *blobs_grace : 0);
   }
   // A full disk must not keep the server down: it serves (reads, deletes)
   // with its workers held until the requeue lands (jobs/startup_recovery.h).

@@ -87,6 +87,10 @@ void JobProcessor::Finish(const Result<Job>& updated, const std::string& id) {
     if (updated.status().code() == ErrorCode::kNotFound) {
       // Deleted while processing: remove whatever this run wrote.
       WarnIfNotRemoved(blobs_->DeleteImage(id), id);
+    } else if (updated.status().code() == ErrorCode::kConflict) {
+      // The lease was lost (another node runs it now) or the job moved on:
+      // nothing of this run is recorded, nothing of the other's touched.
+      log::Warning("job left to another run: " + updated.status().ToString(), {{"id", id}});
     } else {
       log::Error("cannot record the job's result: " + updated.status().ToString(), {{"id", id}});
     }
@@ -113,9 +117,23 @@ Status JobProcessor::MakeDurable(const Published& published) {
   return Status::Ok();
 }
 
-void JobProcessor::FailOrRetry(const Job& job, const Status& st) {
+bool JobProcessor::DiscardAttempt(const Job& job) {
+  Status claim = store_->CheckClaim(job.id);
+  if (claim.code() == ErrorCode::kConflict || claim.code() == ErrorCode::kNotFound) {
+    Finish(claim, job.id);
+    return false;
+  }
   // Variants a failed attempt wrote are not served: a retry makes them again.
-  WarnIfNotRemoved(blobs_->DeleteVariants(job.id), job.id);
+  if (claim.ok()) WarnIfNotRemoved(blobs_->DeleteVariants(job.id), job.id);
+  return true;
+}
+
+void JobProcessor::FailOrRetry(const Job& job, const Status& st) {
+  if (st.code() == ErrorCode::kConflict) {
+    Finish(st, job.id);  // the lease was lost: the job is another run's now
+    return;
+  }
+  if (!DiscardAttempt(job)) return;
   if (IsTransient(st.code()) && job.attempts < options_.max_attempts) {
     log::Warning("attempt failed, retrying: " + st.ToString(),
                  {{"id", job.id}, {"attempt", static_cast<int64_t>(job.attempts)}});
@@ -209,7 +227,7 @@ void JobProcessor::Run(const Job& job) {
   if (!store_error.ok()) return PublishFailed(job, store_error);
   if (!result.ok()) {
     // Nothing of a failed attempt stays servable.
-    WarnIfNotRemoved(blobs_->DeleteVariants(job.id), job.id);
+    if (!DiscardAttempt(job)) return;
     const JobError error{ErrorCodeName(result.status().code()), result.status().message()};
     Record(job.id, [&] { return store_->MarkFailed(job.id, error); });
     return;

@@ -21,6 +21,12 @@
 // disk) is retried with the same backoff until it lands, so a job is never left
 // PROCESSING while the server runs. Interrupt() cuts every backoff short and
 // stops those retries (shutdown; the next start requeues the job).
+// A node that stalled past its lease (jobs/pg_job_store.h) and comes back
+// finds its writes refused (kConflict): it then stops the run without
+// recording anything, and removes the files of a failed attempt only after
+// JobStore::CheckClaim said the job is still its own, so it never fails,
+// retries or empties a job another node reclaimed.
+//
 // Run() may be called from several threads at once, Interrupt() from any thread.
 #pragma once
 
@@ -78,6 +84,11 @@ class JobProcessor {
   // fsyncs what PublishVariant published; the first error.
   static Status MakeDurable(const Published& published);
   void FailOrRetry(const Job& job, const Status& st);
+  // Before a failed attempt's variants are removed: true when the job is
+  // still this run's to change (then they are removed); false when the run
+  // must stop (lease lost, or deleted: then what it wrote is removed). When
+  // the store cannot tell (unavailable) the files stay and the run goes on.
+  bool DiscardAttempt(const Job& job);
   void PublishFailed(const Job& job, const Status& st);
   // True if the job was completed from an earlier job with the same bytes.
   bool CompleteFromDuplicate(const Job& job);

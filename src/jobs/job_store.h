@@ -93,10 +93,27 @@ class JobStore {
                                     const std::string& spec_key,
                                     const std::vector<std::string>& warnings,
                                     const std::string& thumbhash) = 0;
-  // -> FAILED with the reason; its variant list is emptied.
+  // -> FAILED with the reason; its variant list is emptied. A store with
+  // leases (PostgreSQL) accepts it only for a PROCESSING job whose lease this
+  // node holds (kConflict otherwise): a worker that stalled past its lease
+  // must not fail a job another node reclaimed.
   virtual Result<Job> MarkFailed(const std::string& id, const JobError& error) = 0;
   // PROCESSING -> PENDING (a retry after a transient failure); variants emptied.
   virtual Result<Job> MarkPending(const std::string& id) = 0;
+  // Whether this node may still change the PROCESSING job `id` it claimed:
+  // OK, or kConflict when its lease was lost (another node reclaimed it, or
+  // it is no longer PROCESSING), kNotFound when deleted. A worker asks before
+  // it removes the files of a failed attempt, which by then may be another
+  // node's. Stores without leases answer OK for a PROCESSING job.
+  virtual Status CheckClaim(const std::string& id) {
+    auto job = Get(id);
+    if (!job.ok()) return job.status();
+    if (job->status != JobStatus::kProcessing) {
+      return Status::Error(ErrorCode::kConflict,
+                           "job " + id + " is " + JobStatusName(job->status) + ", not PROCESSING");
+    }
+    return Status::Ok();
+  }
   // At start, for the jobs a crash left PROCESSING, in one transaction. The
   // crash counts against a job (its attempt stays counted) only when it was
   // the only job PROCESSING, i.e. the likely cause; then, at `max_attempts`

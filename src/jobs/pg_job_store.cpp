@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/metrics.h"
 #include "jobs/job_row_codec.h"
 #include "jobs/job_transitions.h"
 #include "jobs/list_cursor.h"
@@ -26,6 +27,25 @@ namespace {
 constexpr const char* kClaimLock = "4542500002";
 constexpr const char* kEventLock = "4542500003";
 constexpr const char* kReclaimLock = "4542500004";
+// leased_by of a job a lease reclaim put back to PENDING, until a node claims
+// it again: the node that lost the lease can then neither fail it (PENDING ->
+// FAILED is otherwise allowed) nor finish it. Not a node id (parentheses).
+constexpr const char* kReclaimedMark = "(reclaimed)";
+
+metrics::Family& LeaseReclaims() {
+  static metrics::Family& family = metrics::Registry::Default().Counter(
+      "edgepix_lease_reclaims_total",
+      "Job leases reclaimed: by this node from a node whose leases expired (requeued, poisoned), "
+      "or found lost by this node's worker when it came back (lost)",
+      {"outcome"});
+  return family;
+}
+
+Status LeaseLost(const std::string& id, const std::string& why) {
+  LeaseReclaims().Add({"lost"});
+  return Status::Error(ErrorCode::kConflict,
+                       "job " + id + " " + why + " (this node's lease expired)");
+}
 
 Status TransitionError(const Job& job, JobStatus to) {
   return Status::Error(ErrorCode::kConflict, "job " + job.id + " is " + JobStatusName(job.status) +
@@ -236,9 +256,9 @@ class PgJobStore : public JobStore {
           auto job = SelectJob(c, id, true, &leased_by);
           if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
           if (job->status != JobStatus::kProcessing) {
-            return Status::Error(
-                ErrorCode::kConflict,
-                "job " + id + " is " + JobStatusName(job->status) + ", not PROCESSING");
+            // Only a worker holding a claim publishes: the job was reclaimed.
+            return LeaseLost(id,
+                             "is " + std::string(JobStatusName(job->status)) + ", not PROCESSING");
           }
           EDGEPIX_RETURN_IF_ERROR(CheckLease(id, leased_by));
           EDGEPIX_RETURN_IF_ERROR(publish());
@@ -421,8 +441,9 @@ class PgJobStore : public JobStore {
 
   // What a write does to the job's lease: kTake leases it to this node (a
   // claim; renews it when this node holds it), kRelease clears it (the job
-  // left PROCESSING), kKeep leaves it to whoever holds it (moderation).
-  enum class Lease { kTake, kRelease, kKeep };
+  // left PROCESSING), kKeep leaves it to whoever holds it (moderation),
+  // kReclaimed marks it taken back from its node (kReclaimedMark).
+  enum class Lease { kTake, kRelease, kKeep, kReclaimed };
 
   // Inserts `row` as it is at the back of the queue and sends its NOTIFY;
   // false (nothing written) when the id exists.
@@ -447,9 +468,10 @@ class PgJobStore : public JobStore {
   // statement. `to_back`: a new seq (the back of the queue).
   void WriteJob(PgConn& c, const Job& job, Lease lease, bool to_back = false) {
     PgParams p = RowParams(job);
-    p.push_back(lease == Lease::kKeep   ? std::nullopt
-                : lease == Lease::kTake ? std::optional<std::string>(options_.node_id)
-                                        : std::optional<std::string>(""));
+    p.push_back(lease == Lease::kKeep        ? std::nullopt
+                : lease == Lease::kTake      ? std::optional<std::string>(options_.node_id)
+                : lease == Lease::kReclaimed ? std::optional<std::string>(kReclaimedMark)
+                                             : std::optional<std::string>(""));
     p.push_back(lease == Lease::kTake ? std::optional<std::string>(lease_) : std::nullopt);
     p.push_back(std::string(to_back ? "true" : "false"));
     p.push_back(std::string(kPgChangeChannel));
@@ -471,13 +493,24 @@ class PgJobStore : public JobStore {
   // A PROCESSING job may be changed only by the node holding its lease.
   Status CheckLease(const std::string& id, const std::string& leased_by) const {
     if (leased_by != options_.node_id) {
-      return Status::Error(ErrorCode::kConflict, "job " + id + " is now processed by " +
-                                                     (leased_by.empty() ? "no node" : leased_by) +
-                                                     " (this node's lease expired)");
+      return LeaseLost(id, "is now processed by " + (leased_by.empty() ? "no node" : leased_by));
     }
     return Status::Ok();
   }
 
+ public:
+  Status CheckClaim(const std::string& id) override {
+    return Run("check job claim", [&](PgConn& c) -> Status {
+      PgResult r = c.Exec("SELECT status, leased_by FROM jobs WHERE id = $1", {id});
+      if (r.rows() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
+      if (r.text(0, 0) != JobStatusName(JobStatus::kProcessing)) {
+        return LeaseLost(id, "is " + r.text(0, 0) + " again");
+      }
+      return CheckLease(id, r.text(0, 1));
+    });
+  }
+
+ private:
   void AppendEvent(PgConn& c, JobEventKind kind, const std::string& job_id) {
     // Held to the commit: seqs become visible in the order they were given.
     c.Exec("SELECT pg_advisory_xact_lock($1)", {kEventLock});
@@ -548,7 +581,7 @@ class PgJobStore : public JobStore {
         AppendEvent(c, JobEventKind::kFailed, job.id);
         out.poisoned.push_back(job.id);
       } else {
-        WriteJob(c, job, Lease::kRelease, true);
+        WriteJob(c, job, Lease::kReclaimed, true);
         out.requeued.push_back(job.id);
       }
     }
@@ -566,7 +599,18 @@ class PgJobStore : public JobStore {
       std::string leased_by;
       auto job = SelectJob(c, id, true, &leased_by);
       if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);
-      if (!IsAllowedTransition(job->status, to)) return TransitionError(*job, to);
+      // Taken back from a node that stalled past its lease: that node's late
+      // MarkFailed must not end the job another node is about to run.
+      if (job->status == JobStatus::kPending && leased_by == kReclaimedMark) {
+        return LeaseLost(id, "was reclaimed and is PENDING again");
+      }
+      if (!IsAllowedTransition(job->status, to)) {
+        // A worker's write after another node reclaimed and finished the job.
+        if (job->status == JobStatus::kCompleted || job->status == JobStatus::kFailed) {
+          LeaseReclaims().Add({"lost"});
+        }
+        return TransitionError(*job, to);
+      }
       if (job->status == JobStatus::kProcessing) {
         EDGEPIX_RETURN_IF_ERROR(CheckLease(id, leased_by));
       }
@@ -603,6 +647,8 @@ class PgJobStore : public JobStore {
       if (!reclaimed.ok()) {
         log::Warning("cannot reclaim expired job leases: " + reclaimed.status().ToString());
       } else if (!reclaimed->requeued.empty() || !reclaimed->poisoned.empty()) {
+        LeaseReclaims().Add({"requeued"}, static_cast<double>(reclaimed->requeued.size()));
+        LeaseReclaims().Add({"poisoned"}, static_cast<double>(reclaimed->poisoned.size()));
         log::Diagnostic("lease_reclaimed",
                         {{"requeued", static_cast<int64_t>(reclaimed->requeued.size())},
                          {"poisoned", static_cast<int64_t>(reclaimed->poisoned.size())}});

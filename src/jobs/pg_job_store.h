@@ -10,8 +10,15 @@
 //    lease this node holds each lease/3 and reclaims the jobs of nodes whose
 //    every lease expired (a node that died): the same rule as
 //    RequeueInterrupted, with "alone" meaning the only job that node was
-//    running. A node that lost a lease can no longer publish or finish that
-//    job (kConflict), so a job reclaimed from a stalled node is finished once.
+//    running. A node that lost a lease can no longer publish, finish, fail or
+//    retry that job (kConflict), also while the reclaimed job waits PENDING
+//    (its leased_by is then "(reclaimed)"), so a job reclaimed from a stalled
+//    node is finished once; CheckClaim tells its worker before it removes the
+//    files of a failed attempt. Reclaims are counted in
+//    edgepix_lease_reclaims_total{outcome="requeued|poisoned"} by the
+//    reclaiming node, {outcome="lost"} by the node that finds it lost a lease.
+//    A node's own stale worker and a fresh claim of the same job on that same
+//    node (same node id) are not told apart.
 //    RequeueInterrupted (at start) also reclaims this node id's own jobs
 //    from its previous run, without waiting for their leases.
 //  - Every change sends NOTIFY on channel kPgChangeChannel (delivered at

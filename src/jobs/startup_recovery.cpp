@@ -1,6 +1,7 @@
 #include "jobs/startup_recovery.h"
 
 #include "common/log.h"
+#include "jobs/orphan_sweep.h"
 
 namespace edgepix {
 
@@ -15,19 +16,35 @@ Status RequeueAtStart(JobStore* store, BlobStore* blobs, int max_attempts, Recov
   return Status::Ok();
 }
 
-Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max_attempts) {
+Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max_attempts,
+                                      int64_t orphan_grace_seconds) {
   RecoveryReport report;
   EDGEPIX_RETURN_IF_ERROR(blobs->RemoveStaleTempFiles());
   EDGEPIX_RETURN_IF_ERROR(RequeueAtStart(store, blobs, max_attempts, &report));
 
-  EDGEPIX_ASSIGN_OR_RETURN(auto ids, blobs->ListImageIds());
-  for (const std::string& id : ids) {
-    auto job = store->Get(id);
-    if (job.ok()) continue;
-    if (job.status().code() != ErrorCode::kNotFound) return job.status();
-    EDGEPIX_RETURN_IF_ERROR(blobs->DeleteImage(id));
-    ++report.orphans_removed;
+  EDGEPIX_ASSIGN_OR_RETURN(auto swept, SweepOrphans(store, blobs, orphan_grace_seconds));
+  report.orphans_removed = swept.removed;
+  report.orphans_young = swept.young;
+  return report;
+}
+
+Result<RecoveryReport> RecoverSharedAtStart(JobStore* store, BlobStore* blobs, int max_attempts,
+                                            int64_t orphan_grace_seconds, bool sweep_temps) {
+  RecoveryReport report;
+  EDGEPIX_RETURN_IF_ERROR(RequeueAtStart(store, blobs, max_attempts, &report));
+  // Housekeeping only: the other nodes serve meanwhile, so a failed sweep is
+  // logged and the node starts (the next start sweeps again).
+  if (sweep_temps) {
+    Status st = blobs->RemoveStaleTempFiles();
+    if (!st.ok()) log::Warning("recovery: cannot remove stale temp objects: " + st.ToString());
   }
+  auto swept = SweepOrphans(store, blobs, orphan_grace_seconds);
+  if (!swept.ok()) {
+    log::Warning("recovery: cannot sweep orphan images: " + swept.status().ToString());
+    return report;
+  }
+  report.orphans_removed = swept->removed;
+  report.orphans_young = swept->young;
   return report;
 }
 

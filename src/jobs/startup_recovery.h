@@ -11,7 +11,14 @@
 //  3. originals and variant directories with no job row are removed: an upload
 //     whose original was renamed into place but whose row was never committed
 //     (never acknowledged), or an image whose row was deleted just before a
-//     crash.
+//     crash (jobs/orphan_sweep.h; `orphan_grace_seconds` 0 for a lone node on
+//     its own directory, the grace when the blobs are in a bucket).
+//
+// A node sharing its job store with others (PostgreSQL) runs
+// RecoverSharedAtStart instead: its own interrupted jobs only (other nodes'
+// come back by lease expiry), temp objects older than the grace (a bucket's;
+// a shared directory's tmp/ is left alone) and orphans older than the grace,
+// since the other nodes keep serving while it starts.
 //
 // On a full disk step 2 cannot write. The server must still start (a crash
 // loop would leave no way to delete anything): it serves with its workers
@@ -37,11 +44,20 @@ struct RecoveryReport {
   int64_t requeued = 0;         // PROCESSING -> PENDING
   int64_t poisoned = 0;         // PROCESSING -> FAILED ("poison")
   int64_t orphans_removed = 0;  // image ids removed from the blob store
+  int64_t orphans_young = 0;    // image ids without a job kept: inside the grace
 };
 
 // Steps 1 to 3. On an error the steps before it have been done; kDiskFull
 // from step 2 means: serve, hold the workers, and retry with DeferredRequeue.
-Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max_attempts);
+Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max_attempts,
+                                      int64_t orphan_grace_seconds = 0);
+
+// For a node that shares its job store (see above); only the requeue's
+// errors are returned (the sweeps' are logged). `sweep_temps`: the blob
+// store's RemoveStaleTempFiles is age-limited (the S3 store's), so it may run
+// while other nodes write.
+Result<RecoveryReport> RecoverSharedAtStart(JobStore* store, BlobStore* blobs, int max_attempts,
+                                            int64_t orphan_grace_seconds, bool sweep_temps);
 
 // Step 2 alone: fills report->requeued and report->poisoned.
 [[nodiscard]] Status RequeueAtStart(JobStore* store, BlobStore* blobs, int max_attempts,

@@ -71,6 +71,14 @@ class StagedVariant {
   virtual Status MakeDurable() = 0;
 };
 
+// One image in the store and the time of its newest object (original or
+// variant), in seconds since the epoch: what an orphan sweep's grace period
+// is measured against.
+struct StoredImage {
+  std::string id;
+  int64_t newest = 0;
+};
+
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
@@ -99,6 +107,10 @@ class BlobStore {
   virtual Status RemoveStaleTempFiles() = 0;
   // Ids that have an original or a variant directory (for orphan cleanup at start).
   virtual Result<std::vector<std::string>> ListImageIds() = 0;
+  // The same images with the modification time of their newest object (the
+  // local store: the files' and the variant directory's mtime; the S3 store:
+  // LastModified from ListObjectsV2), sorted by id.
+  virtual Result<std::vector<StoredImage>> ListImages() = 0;
   // Free bytes on the volume holding the blobs; kFreeBytesUnbounded for a
   // store without such a limit (a bucket).
   virtual Result<uint64_t> FreeBytes() = 0;

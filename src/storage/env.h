@@ -55,6 +55,9 @@ class Env {
   virtual Status CreateDirs(const std::string& dir) = 0;
   virtual bool FileExists(const std::string& path) = 0;
   virtual Result<uint64_t> FileSize(const std::string& path) = 0;
+  // Last modification time (st_mtime) in seconds since the epoch; a missing
+  // file is kNotFound.
+  virtual Result<int64_t> ModifiedSeconds(const std::string& path) = 0;
   // Names (not paths) of the entries of a directory, without "." and "..".
   virtual Result<std::vector<std::string>> ListDir(const std::string& dir) = 0;
   // Bytes available to an unprivileged writer on the filesystem holding `path`.

@@ -1,4 +1,5 @@
 // The local-disk BlobStore: originals/<ab>/<id>, variants/<id>/<name>.webp, tmp/.
+#include <algorithm>
 #include <memory>
 #include <set>
 
@@ -185,6 +186,29 @@ class LocalBlobStore : public BlobStore {
       if (ValidateImageId(d).ok()) ids.insert(d);
     }
     return std::vector<std::string>(ids.begin(), ids.end());
+  }
+
+  Result<std::vector<StoredImage>> ListImages() override {
+    EDGEPIX_ASSIGN_OR_RETURN(auto ids, ListImageIds());
+    std::vector<StoredImage> out;
+    for (const std::string& id : ids) {
+      StoredImage image{id, 0};
+      auto Newer = [&](const std::string& path) {
+        auto t = env_->ModifiedSeconds(path);
+        if (t.ok()) image.newest = std::max(image.newest, *t);
+        return t.ok();
+      };
+      Newer(OriginalPath(id));
+      // The directory's mtime moves with every file added or removed in it.
+      if (Newer(VariantDir(id))) {
+        auto files = env_->ListDir(VariantDir(id));
+        if (files.ok()) {
+          for (const std::string& f : *files) Newer(VariantDir(id) + "/" + f);
+        }
+      }
+      out.push_back(std::move(image));
+    }
+    return out;
   }
 
   Result<uint64_t> FreeBytes() override { return env_->FreeBytes(root_); }

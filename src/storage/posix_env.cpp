@@ -223,6 +223,12 @@ class PosixEnv : public Env {
     return static_cast<uint64_t>(st.st_size);
   }
 
+  Result<int64_t> ModifiedSeconds(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) < 0) return PosixError("stat", path, errno, true);
+    return static_cast<int64_t>(st.st_mtime);
+  }
+
   Result<std::vector<std::string>> ListDir(const std::string& dir) override {
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr) return PosixError("opendir", dir, errno, true);

@@ -1,6 +1,8 @@
 // The S3 BlobStore (contract in storage/s3_blob_store.h).
 #include "storage/s3_blob_store.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "storage/blob_names.h"
@@ -129,6 +131,25 @@ class S3BlobStore : public BlobStore {
       if (ValidateImageId(d).ok()) ids.insert(d);
     }
     return std::vector<std::string>(ids.begin(), ids.end());
+  }
+
+  // One listing of images/ (page by page), not one per image.
+  Result<std::vector<StoredImage>> ListImages() override {
+    const std::string root = bucket_.Key("images/");
+    EDGEPIX_ASSIGN_OR_RETURN(auto items, bucket_.List(root));
+    std::map<std::string, int64_t> newest;
+    for (const Listed& item : items) {
+      const std::string rest = item.key.substr(root.size());
+      const size_t slash = rest.find('/');
+      if (slash == std::string::npos) continue;
+      const std::string id = rest.substr(0, slash);
+      if (!ValidateImageId(id).ok()) continue;
+      int64_t& t = newest[id];
+      t = std::max(t, item.modified);
+    }
+    std::vector<StoredImage> out;
+    for (const auto& [id, t] : newest) out.push_back(StoredImage{id, t});
+    return out;
   }
 
   Result<uint64_t> FreeBytes() override { return kFreeBytesUnbounded; }

@@ -81,6 +81,49 @@ TEST_CASE("PostgreSQL: a stopped node's jobs are reclaimed by another after the 
   CHECK_FALSE(a->ClaimNext()->has_value());
 }
 
+TEST_CASE(
+    "PostgreSQL: a node back from a stall past its lease cannot fail, retry or finish the "
+    "job another node reclaimed",
+    "[pg][lease]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  auto a = fx.Open("node-a", false, 1s);  // stalled: no heartbeat, its lease runs out
+  auto b = fx.Open("node-b", true, 1s);
+  REQUIRE(a->Insert(NewJob("s1")).ok());
+  REQUIRE((*a->ClaimNext())->id == "s1");
+  CHECK(a->CheckClaim("s1").ok());
+  REQUIRE(WaitForStatus(b.get(), "s1", JobStatus::kPending));
+  const int64_t version = b->Get("s1")->version;
+  // Reclaimed and waiting: PENDING -> FAILED is allowed in general, not for
+  // the node that lost the job.
+  CHECK(a->CheckClaim("s1").code() == ErrorCode::kConflict);
+  CHECK(a->MarkFailed("s1", {"io_error", "late"}).status().code() == ErrorCode::kConflict);
+  CHECK(a->MarkPending("s1").status().code() == ErrorCode::kConflict);
+  CHECK(a->MarkCompleted("s1", {}, {}, {}, "k", {}, {}).status().code() == ErrorCode::kConflict);
+  CHECK(b->Get("s1")->status == JobStatus::kPending);
+  CHECK(b->Get("s1")->version == version);
+  // Claimed again by b: still refused to a, allowed to b.
+  REQUIRE((*b->ClaimNext())->id == "s1");
+  CHECK(a->CheckClaim("s1").code() == ErrorCode::kConflict);
+  CHECK(a->MarkFailed("s1", {"io_error", "late"}).status().code() == ErrorCode::kConflict);
+  bool published = false;
+  CHECK(a->PublishVariant("s1", {"thumb", 1, 1, 1},
+                          [&] {
+                            published = true;
+                            return edgepix::Status::Ok();
+                          })
+            .status()
+            .code() == ErrorCode::kConflict);
+  CHECK_FALSE(published);
+  CHECK(b->CheckClaim("s1").ok());
+  REQUIRE(b->MarkCompleted("s1", {}, {}, {}, "k", {}, {}).ok());
+  CHECK(a->MarkFailed("s1", {"io_error", "late"}).status().code() == ErrorCode::kConflict);
+  CHECK(b->Get("s1")->status == JobStatus::kCompleted);
+  // A job refused before any processing may still end FAILED from PENDING.
+  REQUIRE(a->Insert(NewJob("s2")).ok());
+  CHECK(a->MarkFailed("s2", {"too_many_pixels", "no"}).ok());
+}
+
 TEST_CASE("PostgreSQL: a job a node ran alone counts against it, and ends poison", "[pg][lease]") {
   PgStore fx;
   if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);

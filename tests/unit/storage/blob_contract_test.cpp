@@ -5,6 +5,7 @@
 // the local store stay in blob_store_test.cpp.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <thread>
 
 #include "storage/blob_store.h"
@@ -276,6 +277,20 @@ TEMPLATE_TEST_CASE("BlobStore contract: ListImageIds names images with an origin
   auto ids = store->ListImageIds();
   REQUIRE(ids.ok());
   CHECK(*ids == Names{"AAAAoriginal", "BBBBvariant", "CCCCboth"});
+  // ListImages: the same ids, each with its newest object's time (the
+  // bucket's LastModified, the disk's mtime), which the orphan sweep's grace
+  // is measured against: within a minute of now here.
+  auto images = store->ListImages();
+  REQUIRE(images.ok());
+  REQUIRE(images->size() == 3);
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (size_t i = 0; i < images->size(); ++i) {
+    CHECK((*images)[i].id == (*ids)[i]);
+    CHECK((*images)[i].newest > now - 60);
+    CHECK((*images)[i].newest < now + 60);
+  }
 }
 
 TEMPLATE_TEST_CASE("BlobStore contract: CheckWritable succeeds and leaves nothing",

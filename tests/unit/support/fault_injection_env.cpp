@@ -122,6 +122,10 @@ Result<uint64_t> FaultInjectionEnv::FileSize(const std::string& path) {
   return base_->FileSize(path);
 }
 
+Result<int64_t> FaultInjectionEnv::ModifiedSeconds(const std::string& path) {
+  return base_->ModifiedSeconds(path);
+}
+
 Result<std::vector<std::string>> FaultInjectionEnv::ListDir(const std::string& dir) {
   return base_->ListDir(dir);
 }

@@ -49,6 +49,7 @@ class FaultInjectionEnv : public Env {
   Status CreateDirs(const std::string& dir) override;
   bool FileExists(const std::string& path) override;
   Result<uint64_t> FileSize(const std::string& path) override;
+  Result<int64_t> ModifiedSeconds(const std::string& path) override;
   Result<std::vector<std::string>> ListDir(const std::string& dir) override;
   Result<uint64_t> FreeBytes(const std::string& path) override;
 
