@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -64,21 +65,38 @@ void VerticalRgbSse2(int16_t* mid, const uint8_t* const* rows, const int16_t* w,
                      size_t n) {
   const __m128i zero = _mm_setzero_si128();
   const __m128i round = _mm_set1_epi32(1 << (kMidShift - 1));
+  // The weight pairs broadcast once per row, not once per 16 bytes.
+  const int pairs = (taps + 1) / 2;
+  struct Pair {
+    __m128i v;
+  };
+  Pair small[32];
+  std::vector<Pair> big;
+  Pair* wp = small;
+  if (pairs > 32) {
+    big.resize(static_cast<size_t>(pairs));
+    wp = big.data();
+  }
+  for (int j = 0; j < pairs; ++j) wp[j].v = WeightPair(w + 2 * j);  // w[taps] is 0 if taps is odd
+  const int even = taps & ~1;
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     // Sums of bytes i..i+3, i+4..i+7, i+8..i+11, i+12..i+15.
     __m128i s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-    for (int k = 0; k < taps; k += 2) {
-      const __m128i wp = WeightPair(w + k);  // w[k + 1] is 0 past the last tap
-      const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[k] + i));
-      const __m128i r1 =
-          k + 1 < taps ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[k + 1] + i)) : zero;
+    auto add = [&](__m128i r0, __m128i r1, __m128i weights) {
       const __m128i lo = _mm_unpacklo_epi8(r0, r1);  // r0[i], r1[i], r0[i+1], ...
       const __m128i hi = _mm_unpackhi_epi8(r0, r1);
-      s0 = _mm_add_epi32(s0, _mm_madd_epi16(_mm_unpacklo_epi8(lo, zero), wp));
-      s1 = _mm_add_epi32(s1, _mm_madd_epi16(_mm_unpackhi_epi8(lo, zero), wp));
-      s2 = _mm_add_epi32(s2, _mm_madd_epi16(_mm_unpacklo_epi8(hi, zero), wp));
-      s3 = _mm_add_epi32(s3, _mm_madd_epi16(_mm_unpackhi_epi8(hi, zero), wp));
+      s0 = _mm_add_epi32(s0, _mm_madd_epi16(_mm_unpacklo_epi8(lo, zero), weights));
+      s1 = _mm_add_epi32(s1, _mm_madd_epi16(_mm_unpackhi_epi8(lo, zero), weights));
+      s2 = _mm_add_epi32(s2, _mm_madd_epi16(_mm_unpacklo_epi8(hi, zero), weights));
+      s3 = _mm_add_epi32(s3, _mm_madd_epi16(_mm_unpackhi_epi8(hi, zero), weights));
+    };
+    for (int k = 0; k < even; k += 2) {
+      add(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[k] + i)),
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[k + 1] + i)), wp[k / 2].v);
+    }
+    if (even < taps) {  // the odd last tap, paired with zeros
+      add(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[even] + i)), zero, wp[even / 2].v);
     }
     s0 = _mm_srai_epi32(_mm_add_epi32(s0, round), kMidShift);
     s1 = _mm_srai_epi32(_mm_add_epi32(s1, round), kMidShift);
