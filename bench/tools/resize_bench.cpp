@@ -2,16 +2,16 @@
 // portable kernels) against the float one it replaced, on a 12 MP photo-like
 // image, in one run so the ratios share the machine's state.
 //
-//   build-rel/resize_bench [--reps N] [--only NAME]
+//   BUILD/tests/resize_bench [--reps N] [--only CASE/IMPL]   (EDGEPIX_TESTS=ON, Release)
 //
 // Cases: 4000x3000 -> 2048x1536 (the kernel straight from the full size, as
 // the pipeline runs it for a reduction < 4x); 4000x3000 -> 150x113 (the
 // kernel alone over 12 MP, a 27x reduction); 307x230 -> 150x150 cover (what
 // the kernel does for a 150 px thumb once the pipeline's 13x box shrink has
 // run). Per case and implementation: thread CPU time, min and median of N
-// repetitions. --only runs one "case/impl" once (for callgrind:
-//   valgrind --tool=callgrind --toggle-collect='*Lanczos3Resample*' \
-//     build-rel/resize_bench --only 2048/fixed).
+// repetitions. --only runs one "case/impl" once, for instruction counts:
+//   valgrind --tool=callgrind --toggle-collect='*Lanczos3Resample*'
+//     build-rel/tests/resize_bench --only 2048/fixed     (one command line)
 // Every fixed-point output is checked against the float one (max |diff|).
 
 #include <time.h>

@@ -23,8 +23,7 @@ Result<PixelBuffer> Lanczos3Resample(const uint8_t* src, size_t stride, int src_
   const FixedTaps tx = MakeFixedTaps(src_w, win.x0, win.width, out_w);
   const FixedTaps ty = MakeFixedTaps(src_h, win.y0, win.height, out_h);
   const size_t span_px = static_cast<size_t>(tx.hi - tx.lo);
-  // + 2 pixels: HorizontalRgb reads taps in pairs, 4 int16 at a time.
-  std::vector<int16_t> mid_rgb(channels == 3 ? (span_px + 2) * 3 : 0);
+  std::vector<int16_t> mid_rgb(channels == 3 ? MidRgbSize(span_px) : 0);
   std::vector<int64_t> mid_rgba(channels == 4 ? span_px * 4 : 0);
   std::vector<const uint8_t*> rows;
   for (int y = 0; y < out_h; ++y) {
@@ -41,7 +40,7 @@ Result<PixelBuffer> Lanczos3Resample(const uint8_t* src, size_t stride, int src_
       HorizontalRgba(dst.row(y), mid_rgba.data(), tx, out_w);
     } else {
       VerticalRgb(kernels, mid_rgb.data(), rows.data(), w, taps, span_px * 3);
-      HorizontalRgb(kernels, dst.row(y), mid_rgb.data(), tx, out_w);
+      HorizontalRgb(kernels, dst.row(y), mid_rgb.data(), span_px, tx, out_w);
     }
   }
   return dst;

@@ -110,28 +110,39 @@ void VerticalRgbSse2(int16_t* mid, const uint8_t* const* rows, const int16_t* w,
   VerticalRgbScalar(mid, rows, w, taps, i, n);
 }
 
-void HorizontalRgbSse2(uint8_t* out, const int16_t* mid, const FixedTaps& tx, int out_w) {
+// The pair copy's start in mid: after the vertical output, 16-byte aligned.
+int16_t* PairsOf(int16_t* mid, size_t span_px) {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(mid + (span_px + 2) * 3);
+  return reinterpret_cast<int16_t*>((p + 15) & ~uintptr_t{15});
+}
+
+void HorizontalRgbSse2(uint8_t* out, int16_t* mid, size_t span_px, const FixedTaps& tx, int out_w) {
   const __m128i zero = _mm_setzero_si128();
   const __m128i round = _mm_set1_epi32(1 << (kOutShift - 1));
-  auto pair_sum = [](const int16_t* p, const int16_t* w) {
-    // p[0..3] = R G B R' of pixel k, p[3..6] of pixel k + 1; interleaved to
-    // (R_k, R_k+1), (G_k, G_k+1), (B_k, B_k+1), (junk) for one pmaddwd.
-    const __m128i a = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
-    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + 3));
-    return _mm_madd_epi16(_mm_unpacklo_epi16(a, b), WeightPair(w));
-  };
+  // pairs[j] = (R_j, R_j+1), (G_j, G_j+1), (B_j, B_j+1), (R_j+1, R_j+2): one
+  // pmaddwd with two taps' weights gives R, G, B (and junk) of taps j, j + 1.
+  __m128i* pairs = reinterpret_cast<__m128i*>(PairsOf(mid, span_px));
+  for (size_t j = 0; j < span_px; ++j) {
+    const __m128i a = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(mid + j * 3));
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(mid + j * 3 + 3));
+    _mm_store_si128(pairs + j, _mm_unpacklo_epi16(a, b));
+  }
   for (int x = 0; x < out_w; ++x) {
-    const int16_t* p = mid + static_cast<size_t>(tx.first[static_cast<size_t>(x)] - tx.lo) * 3;
+    const __m128i* p = pairs + (tx.first[static_cast<size_t>(x)] - tx.lo);
     const int16_t* w = &tx.weights[static_cast<size_t>(x) * static_cast<size_t>(tx.stride)];
     const int n = tx.count[static_cast<size_t>(x)];
     // Two independent sums: one chain would wait on paddd's latency.
     __m128i s0 = zero, s1 = zero;
     int k = 0;
     for (; k + 4 <= n; k += 4) {
-      s0 = _mm_add_epi32(s0, pair_sum(p + k * 3, w + k));
-      s1 = _mm_add_epi32(s1, pair_sum(p + (k + 2) * 3, w + k + 2));
+      s0 = _mm_add_epi32(s0, _mm_madd_epi16(_mm_load_si128(p + k), WeightPair(w + k)));
+      s1 = _mm_add_epi32(s1, _mm_madd_epi16(_mm_load_si128(p + k + 2), WeightPair(w + k + 2)));
     }
-    for (; k < n; k += 2) s0 = _mm_add_epi32(s0, pair_sum(p + k * 3, w + k));
+    // The odd last tap pairs with pixel n, inside the span or its zero padding,
+    // under a zero weight.
+    for (; k < n; k += 2) {
+      s0 = _mm_add_epi32(s0, _mm_madd_epi16(_mm_load_si128(p + k), WeightPair(w + k)));
+    }
     __m128i s = _mm_srai_epi32(_mm_add_epi32(_mm_add_epi32(s0, s1), round), kOutShift);
     s = _mm_packs_epi32(s, s);
     s = _mm_packus_epi16(s, s);  // with packs: the scalar clamp to 0..255
@@ -161,11 +172,15 @@ void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const i
   VerticalRgbScalar(mid, rows, w, taps, 0, n);
 }
 
-void HorizontalRgb(RowKernels k, uint8_t* out, const int16_t* mid, const FixedTaps& tx, int out_w) {
+size_t MidRgbSize(size_t span_px) { return (span_px + 2) * 3 + 8 + span_px * 8; }
+
+void HorizontalRgb(RowKernels k, uint8_t* out, int16_t* mid, size_t span_px, const FixedTaps& tx,
+                   int out_w) {
 #if defined(__SSE2__)
-  if (k == RowKernels::kBest) return HorizontalRgbSse2(out, mid, tx, out_w);
+  if (k == RowKernels::kBest) return HorizontalRgbSse2(out, mid, span_px, tx, out_w);
 #endif
   (void)k;
+  (void)span_px;
   HorizontalRgbScalar(out, mid, tx, out_w);
 }
 

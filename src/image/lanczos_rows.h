@@ -38,10 +38,17 @@ bool RowKernelsHaveSse2();
 void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const int16_t* w, int taps,
                  size_t n);
 
-// One output row of out_w RGB pixels from mid, whose pixel 0 is source column
-// tx.lo. mid must hold 4 readable int16 past the last pixel tx reads (taps are
-// read in pairs, the odd one with a zero weight).
-void HorizontalRgb(RowKernels k, uint8_t* out, const int16_t* mid, const FixedTaps& tx, int out_w);
+// int16s the RGB intermediate of a row of span_px source pixels needs: the
+// vertical pass's output (from index 0, padded by 2 zero pixels, since taps
+// are read in pairs) and room for HorizontalRgb's working copy.
+size_t MidRgbSize(size_t span_px);
+
+// One output row of out_w RGB pixels from mid (MidRgbSize(span_px) int16s,
+// zero-initialised once; its pixel 0 is source column tx.lo). The SSE2 code
+// first stores each pixel interleaved with the next (R R' G G' B B' 0 0), so
+// a pair of taps is one load and one pmaddwd; it overwrites only that copy.
+void HorizontalRgb(RowKernels k, uint8_t* out, int16_t* mid, size_t span_px, const FixedTaps& tx,
+                   int out_w);
 
 // RGBA: mid holds 4 int64 per source pixel (sum w a c for c = R, G, B, and
 // sum w a, all Q14).
