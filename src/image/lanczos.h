@@ -9,11 +9,15 @@
 // the colour of transparent pixels does not bleed into visible ones.
 //
 // Fixed point (Q14 weights summing exactly to 1, lanczos_taps.h; integer
-// passes, lanczos_rows.h): within +-1 of the same filter in floating point,
-// and the same bytes on every architecture. Vertical pass first, one output
-// row at a time into one intermediate row as wide as the columns the
-// horizontal pass reads: memory beyond the output is that row plus the tap
-// tables. Pure function over its arguments; thread-safe.
+// passes, lanczos_rows.h): within +-1 of the same filter in floating point
+// (RGBA colour: where alpha >= 8; below, the colour is ill-conditioned), and
+// the same bytes from the SSE2 and the portable kernels (the taps come from
+// libm's sin in double, so another libm could in principle round one tap
+// differently).
+//
+// Vertical pass first, one output row at a time into one intermediate row as
+// wide as the columns the horizontal pass reads: memory beyond the output is
+// that row plus the tap tables. Pure function over its arguments; thread-safe.
 #pragma once
 
 #include <cstddef>
