@@ -127,10 +127,16 @@ void HorizontalRgbSse2(uint8_t* out, int16_t* mid, size_t span_px, const FixedTa
     const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(mid + j * 3 + 3));
     _mm_store_si128(pairs + j, _mm_unpacklo_epi16(a, b));
   }
-  for (int x = 0; x < out_w; ++x) {
-    const __m128i* p = pairs + (tx.first[static_cast<size_t>(x)] - tx.lo);
-    const int16_t* w = &tx.weights[static_cast<size_t>(x) * static_cast<size_t>(tx.stride)];
-    const int n = tx.count[static_cast<size_t>(x)];
+  // The tables in locals: stores through `out` (uint8_t, may alias anything)
+  // would otherwise make the compiler reload tx's fields for every pixel.
+  const int* __restrict first = tx.first.data();
+  const int* __restrict count = tx.count.data();
+  const int16_t* __restrict w = tx.weights.data();
+  const size_t stride = static_cast<size_t>(tx.stride);
+  const int lo = tx.lo;
+  for (int x = 0; x < out_w; ++x, w += stride) {
+    const __m128i* p = pairs + (first[x] - lo);
+    const int n = count[x];
     // Two independent sums: one chain would wait on paddd's latency.
     __m128i s0 = zero, s1 = zero;
     int k = 0;
