@@ -1,6 +1,6 @@
 // The serve command's webhook flags (--webhook, --webhook-allow,
-// --webhook-secret, --webhook-retry-schedule) turned into a WebhookConfig,
-// and the data directory's generated secret (webhook.secret, mode 0600,
+// --webhook-secret, --webhook-retry-schedule, --webhook-timeout) turned into
+// a WebhookConfig, and the data directory's generated secret (webhook.secret, mode 0600,
 // "whsec_<base64>"), used when --webhook-secret is not given.
 #pragma once
 
