@@ -221,7 +221,7 @@ TEMPLATE_TEST_CASE("outbox: a batch's terminal change writes one batch.completed
   CHECK(*o.outbox->CountPending() == 2);
 }
 
-TEST_CASE("PgOutbox: one node at a time holds a row; a claim is taken over after its lease",
+TEST_CASE("PgOutbox: one node at a time holds a row, a claim is taken over after its lease",
           "[webhooks][outbox][pg]") {
   PgFx fx;
   if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
