@@ -29,8 +29,7 @@ Status CheckBatchOpen(PgConn& c, const std::string& id);
 // hooks.on_batch_terminal when it has just become terminal and returns true
 // then (call EventsCommitted after the commit). No-op (false) for an empty id
 // or a batch that is gone.
-bool RefreshBatch(PgConn& c, const PgStoreHooks& hooks, const std::string& id,
-                  bool close = false);
+bool RefreshBatch(PgConn& c, const PgStoreHooks& hooks, const std::string& id, bool close = false);
 
 UploadGrant ReadGrant(const PgResult& r, int row);
 std::optional<UploadGrant> SelectGrant(PgConn& c, const std::string& id);

@@ -72,7 +72,7 @@ class Dispatcher : public http::WebhookDeliveries {
   std::condition_variable cv_;
   bool woken_ = false;
   std::atomic<bool> stopping_{false};
-  std::set<std::string> gone_;  // endpoints that answered 410 (thread only)
+  std::set<std::string> gone_;                        // endpoints that answered 410 (thread only)
   std::chrono::steady_clock::time_point depth_read_;  // thread only
 };
 

@@ -160,9 +160,9 @@ Result<std::vector<Delivery>> PgOutbox::List(const std::string& status, int limi
 
 Status PgOutbox::Retry(const std::string& id) {
   return RunPg(*pool_, "retry a webhook delivery", [&](PgConn& c) -> Status {
-    PgResult r = c.Exec(
-        "UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $2 WHERE id = $1",
-        {id, std::to_string(NowMs())});
+    PgResult r =
+        c.Exec("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $2 WHERE id = $1",
+               {id, std::to_string(NowMs())});
     if (r.affected() == 0) return Status::Error(ErrorCode::kNotFound, "no webhook delivery " + id);
     return Status::Ok();
   });
@@ -193,8 +193,7 @@ Result<bool> PgOutbox::Import(const Delivery& d) {
          std::to_string(d.next_attempt_ms), std::to_string(d.attempts), d.status,
          std::to_string(d.last_status), d.last_error, std::to_string(d.delivered_ms)});
     if (r.affected() == 1) return true;
-    PgResult there =
-        c.Exec("SELECT endpoint, body FROM webhook_outbox WHERE id = $1", {d.id});
+    PgResult there = c.Exec("SELECT endpoint, body FROM webhook_outbox WHERE id = $1", {d.id});
     if (there.rows() == 1 && there.text(0, 0) == d.endpoint && there.text(0, 1) == d.body) {
       return false;
     }

@@ -289,8 +289,7 @@ TEST_CASE("migrate to PostgreSQL alone moves the jobs, the blobs stay in the dat
   CHECK(pg.Query("SELECT count(DISTINCT subject_id) FROM webhook_outbox WHERE endpoint = "
                  "'http://127.0.0.1:9/hook'",
                  database) == "4");
-  CHECK(pg.Query("SELECT count(*) FROM webhook_outbox WHERE id NOT LIKE 'msg_%'", database) ==
-        "0");
+  CHECK(pg.Query("SELECT count(*) FROM webhook_outbox WHERE id NOT LIKE 'msg_%'", database) == "0");
   Run again = Migrate({"--from-data", data, "--to-jobs", jobs_url}, "", tmp);
   INFO(again.out << again.err);
   REQUIRE(again.exit_code == 0);

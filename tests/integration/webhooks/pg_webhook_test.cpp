@@ -31,9 +31,18 @@ const char* const kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 std::vector<std::string> NodeArgs(const std::string& url, const std::string& node,
                                   const std::string& webhook,
                                   const std::vector<std::string>& more = {}) {
-  std::vector<std::string> a = {"--jobs-url",   url,     "--node-id", node, "--workers",
-                                "1",            "--webhook", webhook,   "--webhook-secret",
-                                kSecret,        "--jobs-recheck-seconds", "1"};
+  std::vector<std::string> a = {"--jobs-url",
+                                url,
+                                "--node-id",
+                                node,
+                                "--workers",
+                                "1",
+                                "--webhook",
+                                webhook,
+                                "--webhook-secret",
+                                kSecret,
+                                "--jobs-recheck-seconds",
+                                "1"};
   a.insert(a.end(), more.begin(), more.end());
   return a;
 }
@@ -125,8 +134,9 @@ TEST_CASE("webhooks on PostgreSQL: two nodes deliver every event exactly once, s
   CHECK(b.Stop());
 }
 
-TEST_CASE("webhooks on PostgreSQL: a node killed mid-send, the other delivers after the claim lease",
-          "[webhooks][pg][multinode]") {
+TEST_CASE(
+    "webhooks on PostgreSQL: a node killed mid-send, the other delivers after the claim lease",
+    "[webhooks][pg][multinode]") {
   if (const std::string why = PgCluster::Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   PgCluster pg;
   const std::string url = pg.CreateDatabase();

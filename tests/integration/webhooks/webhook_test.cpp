@@ -145,8 +145,9 @@ TEMPLATE_TEST_CASE("webhooks: 503 three times then 200 is delivered once, same w
   CHECK(c.Get("/api/webhooks/deliveries?status=nope")->status == 400);
 }
 
-TEMPLATE_TEST_CASE("webhooks: a receiver down for the whole schedule -> dead, and retry delivers it",
-                   "[webhooks]", SqliteJobs, PgJobs) {
+TEMPLATE_TEST_CASE(
+    "webhooks: a receiver down for the whole schedule -> dead, and retry delivers it", "[webhooks]",
+    SqliteJobs, PgJobs) {
   EDGEPIX_JOBS_FIXTURE(jobs);
   WebhookReceiver receiver(kSecret);
   receiver.Stop();  // its port is known and now refuses connections

@@ -49,8 +49,7 @@ TEST_CASE("The job store flag: default SQLite, postgres:// selects PostgreSQL", 
   CHECK((*env)->node_id == "edge-1");
 }
 
-TEST_CASE("The job store flag: what PostgreSQL cannot serve is refused, naming it",
-          "[cli][pg]") {
+TEST_CASE("The job store flag: what PostgreSQL cannot serve is refused, naming it", "[cli][pg]") {
   const std::string url = "postgres://db/jobs";
   // The webhook outbox lives in PostgreSQL too.
   auto webhook = From({"--jobs-url", url, "--webhook", "http://127.0.0.1:9/hook"});
