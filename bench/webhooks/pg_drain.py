@@ -17,6 +17,10 @@ Unix socket only, fsync on, pg_stat_statements loaded) and a receiver in this pr
   - statements (round trips) the nodes sent to PostgreSQL per delivery (pg_stat_statements
     calls over the drain, BEGIN/COMMIT included; idle wake-ups of the other node included).
 
+Then, trickled: the same nodes, T deliveries (--trickle T, 200 by default) inserted one per
+transaction (each with its NOTIFY, as single job events commit), 20 ms apart: statements per
+delivery again, which now counts what every NOTIFY costs the nodes that find nothing to claim.
+
 Prints a Markdown table. Timing lives here, never in ctest.
 """
 import json
@@ -70,7 +74,27 @@ class Receiver:
             return len(self.seen), sum(self.seen.values())
 
 
-def drain(binary, pg, receiver, nodes, count):
+def insert_sql(receiver_url, body, first, last):
+    return ("INSERT /*bench*/ INTO webhook_outbox (id, type, subject_id, endpoint, body, created_at, "
+            "next_attempt_at) SELECT 'msg_bench' || g, 'job.completed', 'job' || g, '%s', '%s', "
+            "(extract(epoch FROM now()) * 1000)::bigint, (extract(epoch FROM now()) * 1000)::bigint "
+            "FROM generate_series(%d, %d) g; SELECT /*bench*/ pg_notify('edgepix_jobs', 'webhooks')"
+            % (receiver_url, body, first, last))
+
+
+def wait_drained(pg, db, receiver, count, deadline):
+    while time.monotonic() < deadline:
+        distinct, _ = receiver.counts()
+        if distinct >= count:
+            break
+        time.sleep(0.01)
+    while time.monotonic() < deadline:
+        if pg.sql("/*bench*/ SELECT count(*) FROM webhook_outbox WHERE status = 'pending'", db) == "0":
+            break
+        time.sleep(0.02)
+
+
+def drain(binary, pg, receiver, nodes, count, trickle):
     db = pg.new_db()
     url = pg.url(db)
     receiver.reset()
@@ -88,12 +112,7 @@ def drain(binary, pg, receiver, nodes, count):
             pg.sql("SELECT pg_stat_statements_reset()", db)
             before = statements(pg, db)
             t0 = time.monotonic()
-            pg.sql("/*bench*/ BEGIN; INSERT INTO webhook_outbox (id, type, subject_id, endpoint, body, "
-                   "created_at, next_attempt_at) SELECT 'msg_bench' || g, 'job.completed', 'job' || g, "
-                   "'%s', '%s', (extract(epoch FROM now()) * 1000)::bigint, "
-                   "(extract(epoch FROM now()) * 1000)::bigint FROM generate_series(1, %d) g; "
-                   "SELECT pg_notify('edgepix_jobs', 'webhooks'); COMMIT"
-                   % (receiver.url, body, count), db)
+            pg.sql("BEGIN /*bench*/; " + insert_sql(receiver.url, body, 1, count) + "; COMMIT /*bench*/", db)
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:
                 distinct, _ = receiver.counts()
@@ -112,12 +131,22 @@ def drain(binary, pg, receiver, nodes, count):
             distinct, total = receiver.counts()
             delivered = pg.sql("/*bench*/ SELECT count(*) FROM webhook_outbox WHERE status = 'delivered' "
                                "AND attempts = 1", db)
+            # Trickled: one event per transaction, each woken node tries to claim it.
+            before = statements(pg, db)
+            for k in range(trickle):
+                pg.sql("BEGIN /*bench*/; " + insert_sql(receiver.url, body, count + 1 + k, count + 1 + k)
+                       + "; COMMIT /*bench*/", db)
+                time.sleep(0.02)
+            wait_drained(pg, db, receiver, count + trickle, time.monotonic() + 600)
+            trickle_calls = statements(pg, db) - before
+            distinct, total = receiver.counts()
         finally:
             for n in started:
                 n.stop()
     return {"nodes": nodes, "count": count, "received_s": t_received, "recorded_s": t_recorded,
             "per_s": count / t_recorded, "distinct": distinct, "duplicates": total - distinct,
-            "delivered_once": int(delivered), "statements_per_delivery": calls / count}
+            "delivered_once": int(delivered), "statements_per_delivery": calls / count,
+            "trickle_statements_per_delivery": trickle_calls / max(1, trickle)}
 
 
 def main():
@@ -127,23 +156,26 @@ def main():
     binary = args[0]
     count = int(args[args.index("--count") + 1]) if "--count" in args else 2000
     delay_ms = int(args[args.index("--delay-ms") + 1]) if "--delay-ms" in args else 0
+    trickle = int(args[args.index("--trickle") + 1]) if "--trickle" in args else 200
     pg = Postgres()
     receiver = Receiver(delay_ms)
     rows = []
     try:
         for nodes in (1, 2):
-            r = drain(binary, pg, receiver, nodes, count)
+            r = drain(binary, pg, receiver, nodes, count, trickle)
             print(json.dumps(r), file=sys.stderr)
             rows.append(r)
     finally:
         pg.stop()
     print("| nodes | deliveries | receiver delay ms | all received s | all recorded s | deliveries/s "
-          "| duplicates | delivered at 1st attempt | statements per delivery |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| duplicates | delivered at 1st attempt | statements per delivery (backlog) "
+          "| statements per delivery (trickled, %d) |" % trickle)
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print("| %d | %d | %d | %.2f | %.2f | %.0f | %d | %d | %.2f |" % (
+        print("| %d | %d | %d | %.2f | %.2f | %.0f | %d | %d | %.2f | %.2f |" % (
             r["nodes"], r["count"], delay_ms, r["received_s"], r["recorded_s"], r["per_s"],
-            r["duplicates"], r["delivered_once"], r["statements_per_delivery"]))
+            r["duplicates"], r["delivered_once"], r["statements_per_delivery"],
+            r["trickle_statements_per_delivery"]))
     print()
     print("2 nodes / 1 node: %.2fx" % (rows[1]["per_s"] / rows[0]["per_s"]))
 
