@@ -232,7 +232,7 @@ TEMPLATE_TEST_CASE("webhooks: a batch of 5 with one undecodable sends exactly on
     CHECK(r["body"]["data"]["counts"]["total"] == 5);
   }
   std::set<std::string> ids;
-  for (const auto& r : got) ids.insert(r["id"].get<std::string>());
+  for (const auto& r : got) ids.insert(r["id"].template get<std::string>());
   CHECK(ids.size() == 6);
 }
 
