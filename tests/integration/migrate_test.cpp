@@ -286,9 +286,14 @@ TEST_CASE("migrate to PostgreSQL alone moves the jobs, the blobs stay in the dat
   CHECK(std::stoi(pending) >= 4);  // at least each job's event to --webhook
   CHECK(moved.out.find("webhook deliveries still to send " + pending + " (moved " + pending +
                        ", already there 0)") != std::string::npos);
+  // Every job's event, and its batch's (the batch ended), to --webhook.
   CHECK(pg.Query("SELECT count(DISTINCT subject_id) FROM webhook_outbox WHERE endpoint = "
-                 "'http://127.0.0.1:9/hook'",
+                 "'http://127.0.0.1:9/hook' AND type LIKE 'job.%'",
                  database) == "4");
+  CHECK(pg.Query("SELECT count(*) FROM webhook_outbox WHERE type = 'batch.completed' AND "
+                 "subject_id = '" +
+                     install.batch_id + "'",
+                 database) == "1");
   CHECK(pg.Query("SELECT count(*) FROM webhook_outbox WHERE id NOT LIKE 'msg_%'", database) == "0");
   Run again = Migrate({"--from-data", data, "--to-jobs", jobs_url}, "", tmp);
   INFO(again.out << again.err);
