@@ -25,7 +25,8 @@ std::vector<OptionDef> JobsOptionDefs();
 // nullopt for the embedded SQLite; the PostgreSQL store's options otherwise,
 // its pool sized from the workers and HTTP threads, its node id defaulting to
 // HOSTNAME:PORT (`listen_port`, the port asked for). kBadRequest naming the
-// flag for a malformed value or a flag PostgreSQL cannot serve (the S3 endpoint's).
+// flag for a malformed value or a flag PostgreSQL cannot serve (the S3
+// endpoint's).
 Result<std::optional<PgJobStoreOptions>> PgJobStoreOptionsFrom(const ParsedOptions& parsed,
                                                                int workers, int http_threads,
                                                                int max_attempts, int listen_port);
