@@ -46,13 +46,16 @@ Result<std::optional<PgJobStoreOptions>> PgJobStoreOptionsFrom(const ParsedOptio
                          "--jobs-url must be postgres://... or postgresql://... (or left out for "
                          "the SQLite file in --data)");
   }
-  // Kept only in the SQLite file for now: refused rather than silently lost.
-  for (const char* flag : {"webhook", "s3-listen"}) {
+  // The S3 endpoint's object and multipart indexes live only in the SQLite
+  // file: refused rather than silently lost.
+  for (const char* flag : {"s3-listen", "s3-notify", "s3-complete-marker"}) {
     if (parsed.Has(flag) && !parsed.Get(flag).empty()) {
-      return Status::Error(ErrorCode::kBadRequest,
-                           std::string("--") + flag +
-                               " is not available with --jobs-url postgres://... yet (it keeps "
-                               "its rows in the SQLite job database)");
+      return Status::Error(
+          ErrorCode::kBadRequest,
+          std::string("--") + flag +
+              " is not available with --jobs-url postgres://...: the S3 endpoint keeps its "
+              "object and multipart indexes in the SQLite job database in --data only (run it "
+              "on a node without --jobs-url)");
     }
   }
   EDGEPIX_ASSIGN_OR_RETURN(auto lease, parsed.GetInt("lease-seconds", 1, 86400));

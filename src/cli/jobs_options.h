@@ -4,9 +4,10 @@
 // (PostgreSQL only).
 //
 // With PostgreSQL, what is still kept only in the SQLite file is refused at
-// start, naming the flag: --webhook (the outbox), --s3-listen (the object
-// index); a batch's callback_url is refused when the batch is created (422
-// callback_not_allowed). Jobs, batches and upload grants live in PostgreSQL.
+// start, naming the flag: --s3-listen, --s3-notify and --s3-complete-marker
+// (the S3 endpoint's object and multipart indexes). Jobs, batches, upload
+// grants and the webhook outbox (--webhook, batch callbacks) live in
+// PostgreSQL.
 #pragma once
 
 #include <optional>
@@ -24,7 +25,8 @@ std::vector<OptionDef> JobsOptionDefs();
 // nullopt for the embedded SQLite; the PostgreSQL store's options otherwise,
 // its pool sized from the workers and HTTP threads, its node id defaulting to
 // HOSTNAME:PORT (`listen_port`, the port asked for). kBadRequest naming the
-// flag for a malformed value or a flag PostgreSQL cannot serve yet.
+// flag for a malformed value or a flag PostgreSQL cannot serve (the S3
+// endpoint's).
 Result<std::optional<PgJobStoreOptions>> PgJobStoreOptionsFrom(const ParsedOptions& parsed,
                                                                int workers, int http_threads,
                                                                int max_attempts, int listen_port);

@@ -4,10 +4,12 @@
 // checks. Progress on stderr, a summary on stdout; exit 0 only when every job
 // and blob was verified in its target, 1 otherwise, 2 for a usage error.
 //
-// What the PostgreSQL stores keep no tables for (webhook deliveries still to
-// send, batches still to call their callback_url, the S3 listener's objects)
-// is refused before anything is copied, unless --leave-behind says to leave
-// it in the SQLite file; it is then listed as not migrated.
+// Webhook deliveries still to send move to PostgreSQL's outbox after the jobs
+// (webhooks/pg_outbox.h, Import: rerunnable); batches still to call their
+// callback_url move with the batches and call it from there. What the
+// PostgreSQL stores keep no tables for (the S3 listener's objects) is refused
+// before anything is copied, unless --leave-behind says to leave it in the
+// SQLite file; it is then listed as not migrated.
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -24,6 +26,8 @@
 #include "jobs/sqlite_stores.h"
 #include "storage/env.h"
 #include "storage/s3_blob_store.h"
+#include "webhooks/outbox.h"
+#include "webhooks/pg_outbox.h"
 
 namespace edgepix::cli {
 namespace {
@@ -56,12 +60,14 @@ const char* kMigrateUsage =
     "place and verified is kept, the rest is copied. A job that is already in the\n"
     "target with other contents is reported and left alone.\n"
     "\n"
-    "Batches and upload grants (those not expired) move with the jobs, as they are.\n"
-    "PostgreSQL keeps no webhook outbox: webhook deliveries still to send, batches\n"
-    "still to call their callback_url, and the objects of the S3 listener (--s3-listen)\n"
-    "cannot move. When DIR holds any of them and --to-jobs is given, nothing is copied\n"
-    "and the command exits 1 naming them; with --leave-behind they stay in DIR's\n"
-    "jobs.db and are listed as not migrated.\n"
+    "Batches and upload grants (those not expired) move with the jobs, as they are;\n"
+    "a batch still to call its callback_url calls it from PostgreSQL when it ends.\n"
+    "Webhook deliveries still to send move to PostgreSQL's outbox after the jobs, under\n"
+    "their webhook-id, attempts and next attempt time, so a node sends each once more\n"
+    "at most (delivered and dead ones are history and stay in DIR). The objects of the\n"
+    "S3 listener (--s3-listen) cannot move: when DIR holds any and --to-jobs is given,\n"
+    "nothing is copied and the command exits 1 naming them; with --leave-behind they\n"
+    "stay in DIR's jobs.db and are listed as not migrated.\n"
     "\n"
     "Progress goes to stderr, a summary to stdout. Exit status: 0 when everything was\n"
     "copied and verified, 1 when anything failed or was refused, 2 for a usage error.";
@@ -76,8 +82,8 @@ std::vector<OptionDef> MigrateOptionDefs() {
        "--blobs-credentials-file)"},
       {"blobs-credentials-file", "", "file with one 'ACCESS_KEY SECRET' line for --to-blobs"},
       {"leave-behind", "",
-       "go on when DIR holds webhook deliveries still to send, batches still to call their "
-       "callback_url or S3 listener objects: they stay in DIR and are reported as not migrated",
+       "go on when DIR holds S3 listener objects: they stay in DIR and are reported as not "
+       "migrated",
        false, true},
   };
 }
@@ -96,10 +102,40 @@ std::string LeftoversText(const SqliteLeftovers& l) {
     if (!out.empty()) out += ", ";
     out += std::to_string(n) + " " + what;
   };
-  add(l.pending_webhooks, "webhook deliveries still to send");
-  add(l.batch_callbacks, "batches still to call their callback_url");
   add(l.s3_objects, "S3 listener objects");
   return out;
+}
+
+// Copies the pending rows of the SQLite outbox into PostgreSQL's (after the
+// jobs, whose events they are); a row already there is counted, not written.
+Status MoveWebhookDeliveries(const std::string& db_path, SqliteWriteFn write,
+                             const std::string& jobs_url, int64_t* moved, int64_t* present,
+                             std::vector<std::string>* problems) {
+  std::vector<webhooks::Delivery> pending;
+  try {
+    webhooks::SqliteOutbox from(db_path, std::move(write));
+    EDGEPIX_ASSIGN_OR_RETURN(pending, from.AllPending());
+  } catch (const std::exception& e) {
+    return Status::Error(ErrorCode::kUnavailable, std::string("reading the outbox: ") + e.what());
+  }
+  if (pending.empty()) return Status::Ok();
+  webhooks::PgOutboxOptions options;
+  options.url = jobs_url;
+  options.node_id = "edgepix-migrate";
+  EDGEPIX_ASSIGN_OR_RETURN(auto to, webhooks::PgOutbox::Open(options));
+  for (const webhooks::Delivery& d : pending) {
+    auto written = to->Import(d);
+    if (!written.ok()) {
+      problems->push_back(written.status().message());
+    } else if (*written) {
+      ++*moved;
+    } else {
+      ++*present;
+    }
+  }
+  Progress("webhook deliveries still to send: " + std::to_string(*moved) + " moved, " +
+           std::to_string(*present) + " already there");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -145,12 +181,12 @@ int RunMigrate(const std::vector<std::string>& args) {
   if (!jobs_url.empty()) {
     auto leftovers = CountSqliteLeftovers(db_path);
     if (!leftovers.ok()) return Fail(leftovers.status().message());
-    if (leftovers->any()) {
+    if (leftovers->s3_objects > 0) {
       const std::string what = LeftoversText(*leftovers);
       if (parsed->Get("leave-behind") != "true") {
         return Fail(db_path + " holds " + what +
-                    ", which PostgreSQL cannot keep (no webhook outbox there); nothing was "
-                    "copied. "
+                    ", which PostgreSQL cannot keep (the S3 endpoint's indexes live only in the "
+                    "SQLite file); nothing was copied. "
                     "Run again with --leave-behind to migrate the jobs and blobs and leave "
                     "these in the SQLite file");
       }
@@ -208,6 +244,12 @@ int RunMigrate(const std::vector<std::string>& args) {
   to.batches = target_db.batches.get();
   to.grants = target_db.grants.get();
   MigrationReport r = MigrateStores(from, to, options);
+  int64_t deliveries_moved = 0, deliveries_present = 0;
+  if (!jobs_url.empty()) {
+    Status moved = MoveWebhookDeliveries(db_path, source->write, jobs_url, &deliveries_moved,
+                                         &deliveries_present, &r.problems);
+    if (!moved.ok()) r.problems.push_back("webhook deliveries: " + moved.message());
+  }
 
   std::printf("jobs %lld (imported %lld, already there %lld, verified %lld)\n",
               static_cast<long long>(r.jobs), static_cast<long long>(r.jobs_imported),
@@ -222,6 +264,12 @@ int RunMigrate(const std::vector<std::string>& args) {
   std::printf("events %lld, batches %lld, upload grants %lld, bytes copied %llu\n",
               static_cast<long long>(r.events), static_cast<long long>(r.batches),
               static_cast<long long>(r.grants), static_cast<unsigned long long>(r.bytes_copied));
+  if (!jobs_url.empty()) {
+    std::printf("webhook deliveries still to send %lld (moved %lld, already there %lld)\n",
+                static_cast<long long>(deliveries_moved + deliveries_present),
+                static_cast<long long>(deliveries_moved),
+                static_cast<long long>(deliveries_present));
+  }
   for (const std::string& what : not_migrated) std::printf("not migrated: %s\n", what.c_str());
   for (const std::string& p : r.problems) std::printf("problem: %s\n", p.c_str());
   std::printf("%s\n", r.verified() ? "verified" : "NOT verified");

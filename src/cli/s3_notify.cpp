@@ -40,7 +40,7 @@ void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints,
         out.body = webhooks::S3EventBody(e);
         out.created_ms = webhooks::NowMs();
         out.endpoints = endpoints;
-        webhooks::Outbox::Write(txn, out);
+        webhooks::SqliteOutbox::Write(txn, out);
       },
       [dispatcher] { dispatcher->Wake(); });
 }

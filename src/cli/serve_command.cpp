@@ -50,6 +50,7 @@
 #include "storage/env.h"
 #include "storage/s3_blob_store.h"
 #include "webhooks/dispatcher.h"
+#include "webhooks/pg_outbox.h"
 #include "webhooks/sender.h"
 
 namespace edgepix::cli {
@@ -284,29 +285,57 @@ int RunServe(const std::vector<std::string>& args) {
   hooks.on_batch_changed = [&notifier](const std::string& id) { notifier.Notify(id); };
   webhook_dispatcher.InstallHooks(&hooks);
   hooks.on_job_event = [&notifier] { notifier.Notify(kJobEventsTopic); };
-  // The embedded SQLite file, or one PostgreSQL shared by several nodes (no
-  // webhook outbox there yet: jobs_options.h).
+  // The embedded SQLite file, or one PostgreSQL shared by several nodes (the
+  // webhook outbox beside the jobs in either).
   SqliteStores stores;
   std::unique_ptr<JobStore> pg_store;
   std::unique_ptr<PgChangeListener> pg_listener;
   if (*pg_options) {
-    auto opened = OpenPgStores(**pg_options);
+    PgStoreHooks pg_hooks;
+    webhook_dispatcher.InstallHooks(&pg_hooks);
+    auto opened = OpenPgStores(**pg_options, std::move(pg_hooks));
     if (!opened.ok()) return Fail(opened.status());
     pg_store = std::move(opened->jobs);
     stores.batches = std::move(opened->batches);
     stores.grants = std::move(opened->grants);
     // Changes made on any node wake this node's waiters; every few seconds
     // they read again anyway, as a NOTIFY lost in a reconnect is not replayed.
+    // Outbox rows written on any node wake every node's dispatcher too.
     pg_listener = std::make_unique<PgChangeListener>(
-        (*pg_options)->url, [&notifier](const std::string& key) { notifier.Notify(key); },
-        [&notifier] { notifier.NotifyAll(); }, (*pg_options)->recheck);
+        (*pg_options)->url,
+        [&notifier, &webhook_dispatcher](const std::string& key) {
+          if (key == webhooks::kWebhooksTopic) {
+            webhook_dispatcher.Wake();
+          } else {
+            notifier.Notify(key);
+          }
+        },
+        [&notifier, &webhook_dispatcher] {
+          notifier.NotifyAll();
+          webhook_dispatcher.Wake();
+        },
+        (*pg_options)->recheck);
+    // Every node sends from the shared outbox; a claim outlasts one attempt.
+    webhooks::PgOutboxOptions outbox_options;
+    outbox_options.url = (*pg_options)->url;
+    outbox_options.node_id = (*pg_options)->node_id;
+    outbox_options.claim_lease = webhook_config->timeout + std::chrono::seconds(5);
+    auto outbox = webhooks::PgOutbox::Open(outbox_options);
+    if (!outbox.ok()) return Fail(outbox.status());
+    webhook_dispatcher.Start(std::move(*outbox));
     log::Diagnostic("job_store", {{"kind", "postgresql"}, {"node", (*pg_options)->node_id}});
   } else {
     auto opened = OpenSqliteStores(data_dir + "/jobs.db", std::move(hooks));
     if (!opened.ok()) return Fail(opened.status());
     stores = std::move(*opened);
-    if (Status st = webhook_dispatcher.Start(data_dir + "/jobs.db", stores.write); !st.ok())
-      return Fail(st);
+    std::unique_ptr<webhooks::Outbox> outbox;
+    try {
+      outbox = std::make_unique<webhooks::SqliteOutbox>(data_dir + "/jobs.db", stores.write);
+    } catch (const std::exception& e) {
+      return Fail(Status::Error(ErrorCode::kUnavailable,
+                                std::string("open the webhook outbox: ") + e.what()));
+    }
+    webhook_dispatcher.Start(std::move(outbox));
   }
   std::unique_ptr<JobStore>* store = pg_store ? &pg_store : &stores.jobs;
   // Every call timed: edgepix_job_store_seconds{store,op} (jobs/timed_job_store.h).
@@ -378,15 +407,8 @@ int RunServe(const std::vector<std::string>& args) {
   context.batches = stores.batches.get();
   context.grants = stores.grants.get();
   context.grant_tokens = &grant_tokens;
-  context.webhooks = pg_store ? nullptr : &webhook_dispatcher;
-  context.check_callback_url = [config = *webhook_config,
-                                shared = pg_store != nullptr](const std::string& url) {
-    // Nothing would deliver it: the outbox lives in the SQLite file only.
-    if (shared) {
-      return Status::Error(ErrorCode::kCallbackNotAllowed,
-                           "batch callbacks are not available on a server with --jobs-url "
-                           "postgres://... (no webhook outbox there yet)");
-    }
+  context.webhooks = &webhook_dispatcher;
+  context.check_callback_url = [config = *webhook_config](const std::string& url) {
     return webhooks::CheckCallbackUrl(config, url);
   };
   context.branding = *branding;

@@ -18,6 +18,9 @@ std::vector<OptionDef> WebhookOptionDefs() {
        "one)"},
       {"webhook-retry-schedule", "5s,5m,30m,2h,5h,10h,10h",
        "delays between a failed webhook attempt and the next; then the delivery is dead"},
+      {"webhook-timeout", "10",
+       "seconds one webhook attempt may take (connect, send, answer); with --jobs-url postgres "
+       "a node's claim on a delivery lasts this plus 5 s, then another node may send it"},
   };
 }
 
@@ -48,6 +51,8 @@ Result<webhooks::WebhookConfig> WebhookConfigFrom(const ParsedOptions& options,
     EDGEPIX_ASSIGN_OR_RETURN(config.retry_schedule,
                              webhooks::ParseRetrySchedule(options.Get("webhook-retry-schedule")));
   }
+  EDGEPIX_ASSIGN_OR_RETURN(auto timeout, options.GetInt("webhook-timeout", 1, 3600));
+  config.timeout = std::chrono::seconds(timeout);
   return config;
 }
 

@@ -1,7 +1,7 @@
 // The serve command's webhook flags (--webhook, --webhook-allow,
-// --webhook-secret, --webhook-retry-schedule) turned into a WebhookConfig,
-// and the data directory's generated secret (webhook.secret, mode 0600,
-// "whsec_<base64>"), used when --webhook-secret is not given.
+// --webhook-secret, --webhook-retry-schedule, --webhook-timeout) turned into
+// a WebhookConfig, and the data directory's generated secret (webhook.secret,
+// mode 0600, "whsec_<base64>"), used when --webhook-secret is not given.
 #pragma once
 
 #include <string>

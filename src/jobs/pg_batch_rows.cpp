@@ -45,16 +45,16 @@ Status CheckBatchOpen(PgConn& c, const std::string& id) {
   return Status::Ok();
 }
 
-void RefreshBatch(PgConn& c, const std::string& id, bool close) {
-  if (id.empty()) return;
+bool RefreshBatch(PgConn& c, const PgStoreHooks& hooks, const std::string& id, bool close) {
+  if (id.empty()) return false;
   auto batch = SelectBatch(c, id, true);
-  if (!batch) return;
+  if (!batch) return false;
   BatchCounts counts;
   PgResult n =
       c.Exec("SELECT status, COUNT(*) FROM jobs WHERE batch_id = $1 GROUP BY status", {id});
   for (int i = 0; i < n.rows(); ++i) AddToCounts(&counts, n.text(i, 0), n.int64(i, 1));
   Batch b = *batch;
-  if (!AdvanceBatch(&b, counts, close, NowIso8601())) return;
+  if (!AdvanceBatch(&b, counts, close, NowIso8601())) return false;
   c.Exec(
       "WITH u AS (UPDATE batches SET status = $2, version = $3, updated_at = $4, closed_at = $5, "
       "total = $6, pending = $7, processing = $8, completed = $9, failed = $10 WHERE id = $1 "
@@ -63,6 +63,11 @@ void RefreshBatch(PgConn& c, const std::string& id, bool close) {
        b.closed_at, std::to_string(b.counts.total), std::to_string(b.counts.pending),
        std::to_string(b.counts.processing), std::to_string(b.counts.completed),
        std::to_string(b.counts.failed), std::string(kPgChangeChannel)});
+  if (IsTerminal(b.status) && !IsTerminal(batch->status) && hooks.on_batch_terminal) {
+    hooks.on_batch_terminal(c, b);
+    return true;
+  }
+  return false;
 }
 
 UploadGrant ReadGrant(const PgResult& r, int row) {

@@ -11,6 +11,7 @@
 #include "jobs/batch.h"
 #include "jobs/grant_store.h"
 #include "jobs/pg_conn.h"
+#include "jobs/pg_job_store.h"
 
 namespace edgepix {
 
@@ -24,9 +25,11 @@ Status CheckBatchOpen(PgConn& c, const std::string& id);
 
 // Recounts batch `id` from its jobs with the batch row locked (so the last
 // of concurrent changes on any node counts them all) and writes it when it
-// changed (AdvanceBatch), with a NOTIFY of the batch id. No-op for an empty id
+// changed (AdvanceBatch), with a NOTIFY of the batch id; runs
+// hooks.on_batch_terminal when it has just become terminal and returns true
+// then (call EventsCommitted after the commit). No-op (false) for an empty id
 // or a batch that is gone.
-void RefreshBatch(PgConn& c, const std::string& id, bool close = false);
+bool RefreshBatch(PgConn& c, const PgStoreHooks& hooks, const std::string& id, bool close = false);
 
 UploadGrant ReadGrant(const PgResult& r, int row);
 std::optional<UploadGrant> SelectGrant(PgConn& c, const std::string& id);

@@ -92,9 +92,10 @@ class PgBatchStore : public BatchStore {
     return RunPg(*s_->pool, "close batch", [&](PgConn& c) -> Result<Batch> {
       PgTransaction txn(c);
       if (!SelectBatch(c, id, true)) return Status::Error(ErrorCode::kNotFound, "no batch " + id);
-      RefreshBatch(c, id, /*close=*/true);
+      const bool events = RefreshBatch(c, s_->hooks, id, /*close=*/true);
       auto b = SelectBatch(c, id, false);
       txn.Commit();
+      EventsCommitted(s_->hooks, events);
       return std::move(*b);
     });
   }
@@ -111,8 +112,12 @@ class PgBatchStore : public BatchStore {
                        {iso_time, std::to_string(std::max(1, limit))});
                    std::vector<std::string> ids;
                    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
-                   for (const std::string& id : ids) RefreshBatch(c, id, /*close=*/true);
+                   bool events = false;
+                   for (const std::string& id : ids) {
+                     events = RefreshBatch(c, s_->hooks, id, /*close=*/true) || events;
+                   }
                    txn.Commit();
+                   EventsCommitted(s_->hooks, events);
                    return ids;
                  });
   }

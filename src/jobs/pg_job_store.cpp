@@ -120,7 +120,10 @@ void Touch(Job* job) {
 class PgJobStore : public JobStore {
  public:
   explicit PgJobStore(std::shared_ptr<PgShared> shared)
-      : s_(std::move(shared)), options_(s_->options), lease_(Seconds(options_.lease)) {
+      : s_(std::move(shared)),
+        options_(s_->options),
+        hooks_(s_->hooks),
+        lease_(Seconds(options_.lease)) {
     if (options_.heartbeat) heartbeat_ = std::thread([this] { HeartbeatLoop(); });
   }
 
@@ -148,7 +151,7 @@ class PgJobStore : public JobStore {
       if (!InsertRow(c, row)) {
         return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
       }
-      RefreshBatch(c, row.batch_id);
+      RefreshBatch(c, hooks_, row.batch_id);  // an OPEN batch stays OPEN
       txn.Commit();
       return Status::Ok();
     });
@@ -311,8 +314,9 @@ class PgJobStore : public JobStore {
           {id, std::string(kPgChangeChannel)});
       if (r.rows() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
       AppendEvent(c, JobEventKind::kDeleted, id);
-      RefreshBatch(c, r.text(0, 0));
+      const bool events = RefreshBatch(c, hooks_, r.text(0, 0));
       txn.Commit();
+      EventsCommitted(hooks_, events);
       return Status::Ok();
     });
   }
@@ -549,7 +553,7 @@ class PgJobStore : public JobStore {
     job.attempts += 1;
     Touch(&job);
     WriteJob(c, job, Lease::kTake);
-    RefreshBatch(c, job.batch_id);
+    RefreshBatch(c, hooks_, job.batch_id);  // PROCESSING: never terminal
     txn.Commit();
     return job;
   }
@@ -573,20 +577,25 @@ class PgJobStore : public JobStore {
       ++held[stuck.back().second];
     }
     InterruptedJobs out;
+    bool events = false;
     for (auto& [job, holder] : stuck) {
       // Alone: the only job the stopped node was running, the likely cause.
       const bool alone = held[holder] == 1;
       if (SettleInterruptedJob(&job, alone, max_attempts)) {
         WriteJob(c, job, Lease::kRelease);
         AppendEvent(c, JobEventKind::kFailed, job.id);
+        events = RunJobTerminalHook(hooks_, c, job) || events;
         out.poisoned.push_back(job.id);
       } else {
         WriteJob(c, job, Lease::kReclaimed, true);
         out.requeued.push_back(job.id);
       }
     }
-    for (const auto& [job, holder] : stuck) RefreshBatch(c, job.batch_id);
+    for (const auto& [job, holder] : stuck) {
+      events = RefreshBatch(c, hooks_, job.batch_id) || events;
+    }
     txn.Commit();
+    EventsCommitted(hooks_, events);
     return out;
   }
 
@@ -618,12 +627,15 @@ class PgJobStore : public JobStore {
       job->status = to;
       Touch(&*job);
       WriteJob(c, *job, Lease::kRelease);
+      bool events = false;
       if (to == JobStatus::kCompleted || to == JobStatus::kFailed) {
         AppendEvent(
             c, to == JobStatus::kCompleted ? JobEventKind::kCompleted : JobEventKind::kFailed, id);
+        events = RunJobTerminalHook(hooks_, c, *job);
       }
-      RefreshBatch(c, job->batch_id);
+      events = RefreshBatch(c, hooks_, job->batch_id) || events;
       txn.Commit();
+      EventsCommitted(hooks_, events);
       return std::move(*job);
     });
   }
@@ -659,6 +671,7 @@ class PgJobStore : public JobStore {
 
   std::shared_ptr<PgShared> s_;
   const PgJobStoreOptions& options_;
+  const PgStoreHooks& hooks_;
   const std::string lease_;  // the lease length in seconds, as SQL text
   std::mutex mu_;
   std::condition_variable cv_;
@@ -668,6 +681,16 @@ class PgJobStore : public JobStore {
 
 }  // namespace
 
+bool RunJobTerminalHook(const PgStoreHooks& hooks, PgConn& txn, const Job& job) {
+  if (!hooks.on_job_terminal) return false;
+  hooks.on_job_terminal(txn, job);
+  return true;
+}
+
+void EventsCommitted(const PgStoreHooks& hooks, bool events) {
+  if (events && hooks.on_events_committed) hooks.on_events_committed();
+}
+
 bool IsPostgresUrl(const std::string& url) {
   return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
 }
@@ -676,10 +699,11 @@ std::unique_ptr<JobStore> MakePgJobStore(std::shared_ptr<PgShared> shared) {
   return std::make_unique<PgJobStore>(std::move(shared));
 }
 
-Result<PgStores> OpenPgStores(const PgJobStoreOptions& options) {
+Result<PgStores> OpenPgStores(const PgJobStoreOptions& options, PgStoreHooks hooks) {
   try {
     auto shared = std::make_shared<PgShared>();
     shared->options = options;
+    shared->hooks = std::move(hooks);
     // The heartbeat has a connection of its own to draw on.
     shared->pool = std::make_unique<PgPool>(options.url, options.connections + 1);
     {

@@ -32,8 +32,19 @@
 //    the SQLite store's guarantees: a job's change recounts its batch in the
 //    same transaction (the batch row locked, so concurrent changes on several
 //    nodes end with the right counts), a grant is used up in the transaction
-//    inserting its job. There are no store hooks: batch changes are NOTIFYed
-//    (payload the batch id); the webhook outbox is not kept here.
+//    inserting its job. Batch changes are NOTIFYed (payload the batch id).
+//  - PgStoreHooks, like SqliteStoreHooks: on_job_terminal runs INSIDE the
+//    transaction that makes a job COMPLETED or FAILED (a worker's result, or a
+//    lease reclaim's poison verdict), after the job row is written and before
+//    its batch is recounted; on_batch_terminal INSIDE the one that makes a
+//    batch COMPLETED, PARTIAL or FAILED (exactly once per batch, whichever
+//    node's change it is). Either may write rows of its own on `txn` (the
+//    webhook outbox); they commit or roll back with the change, and what it
+//    throws rolls the change back and becomes the call's error. They must not
+//    call the stores. A transaction retried after a lost connection runs them
+//    again (the first run was rolled back). on_events_committed runs AFTER the
+//    commit of a transaction in which either ran (keep it short: wake a
+//    delivery thread).
 //    Import (for `edgepix migrate`) writes a copied job as it is, its batch
 //    neither checked nor recounted (the batch is imported with its counts).
 //
@@ -44,6 +55,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -55,6 +67,14 @@
 namespace edgepix {
 
 inline constexpr const char* kPgChangeChannel = "edgepix_jobs";
+
+class PgConn;
+
+struct PgStoreHooks {
+  std::function<void(PgConn& txn, const Job& job)> on_job_terminal;
+  std::function<void(PgConn& txn, const Batch& batch)> on_batch_terminal;
+  std::function<void()> on_events_committed;
+};
 
 struct PgJobStoreOptions {
   std::string url;  // libpq connection URI: postgres://user@host:port/db?...
@@ -82,8 +102,9 @@ struct PgStores {
 
 // Connects, applies the schema migrations and starts the heartbeat.
 // kUnavailable when the database cannot be reached. The stores share one
-// pool and may be destroyed in any order.
-Result<PgStores> OpenPgStores(const PgJobStoreOptions& options);
+// pool and may be destroyed in any order; the hooks must stay callable while
+// any store lives.
+Result<PgStores> OpenPgStores(const PgJobStoreOptions& options, PgStoreHooks hooks = {});
 // The job store alone.
 Result<std::unique_ptr<JobStore>> OpenPgJobStore(const PgJobStoreOptions& options);
 

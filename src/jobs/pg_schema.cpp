@@ -91,6 +91,32 @@ CREATE TABLE upload_grants (
 );
 CREATE INDEX upload_grants_expires ON upload_grants (expires_at);
 )sql",
+    // 2 -> 3: the webhook outbox (webhooks/pg_outbox.h), the SQLite one's
+    // columns (times in Unix milliseconds of the writing node's clock) plus
+    // seq (the listing order) and the claim: which node is sending a row and
+    // until when (the database's clock), so several nodes share the outbox.
+    R"sql(
+CREATE TABLE webhook_outbox (
+  id              TEXT PRIMARY KEY,
+  seq             BIGSERIAL UNIQUE,
+  type            TEXT NOT NULL,
+  subject_id      TEXT NOT NULL,
+  endpoint        TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  status          TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'delivered', 'dead')),
+  last_status     INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  delivered_at    BIGINT NOT NULL DEFAULT 0,
+  claimed_by      TEXT NOT NULL DEFAULT '',
+  claimed_until   TIMESTAMPTZ
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_status_seq ON webhook_outbox (status, seq);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kPgJobSchemaVersion, "one migration per schema version");

@@ -10,7 +10,7 @@
 
 namespace edgepix {
 
-inline constexpr int kPgJobSchemaVersion = 2;
+inline constexpr int kPgJobSchemaVersion = 3;
 
 void MigratePgJobSchema(PgConn& conn);
 

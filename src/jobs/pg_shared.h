@@ -1,5 +1,5 @@
 // What the PostgreSQL stores of one database share (internal to
-// src/jobs/pg_*): the options and the connection pool, and RunPg, which runs
+// src/jobs/pg_*): the options, the hooks and the connection pool, and RunPg, which runs
 // one unit of work on a pooled connection and turns what it throws into a
 // Status. Thread-safe (the pool is).
 #pragma once
@@ -15,8 +15,15 @@ namespace edgepix {
 
 struct PgShared {
   PgJobStoreOptions options;
+  PgStoreHooks hooks;
   std::unique_ptr<PgPool> pool;
 };
+
+// Runs hooks.on_job_terminal for `job` (just written, terminal) on `txn`;
+// true (an event was written: call EventsCommitted after the commit).
+bool RunJobTerminalHook(const PgStoreHooks& hooks, PgConn& txn, const Job& job);
+// hooks.on_events_committed, when `events` and set.
+void EventsCommitted(const PgStoreHooks& hooks, bool events);
 
 // Runs `fn(conn)` on a pooled connection. A lost connection (a database
 // restart) is retried once on a fresh one when `retry_lost`: `fn` must then be

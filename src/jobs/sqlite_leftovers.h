@@ -1,15 +1,16 @@
 // What `edgepix migrate` reads from an embedded job database (jobs.db) past
 // the store interfaces: the upload grants to copy (GrantStore cannot list),
-// and the state the PostgreSQL stores keep no tables for (the webhook outbox,
-// the S3 listener's objects), counted so that a migration refuses to leave
-// any of it behind unasked.
+// and counts of the state that needs more than the stores' copy: outbox rows
+// still to be delivered (moved by the webhook outbox, webhooks/pg_outbox.h),
+// batches still to call their callback_url, and the S3 listener's objects,
+// which the PostgreSQL stores keep no tables for (a migration refuses to
+// leave them behind unasked).
 //
 // Only what still matters is counted or read: outbox rows still to be
 // delivered (delivered or dead ones are history), batches still to call
-// their callback_url (a PostgreSQL node sends no webhooks), every object of
-// the S3 listener; grants not expired at `now_unix`, used or not (a used one
-// answers "used", not "unknown"). Reads the file read-only with its own
-// connection; stateless, thread-safe.
+// their callback_url, every object of the S3 listener; grants not expired at
+// `now_unix`, used or not (a used one answers "used", not "unknown"). Reads
+// the file read-only with its own connection; stateless, thread-safe.
 #pragma once
 
 #include <cstdint>

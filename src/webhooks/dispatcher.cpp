@@ -6,6 +6,7 @@
 #include "common/metrics.h"
 #include "jobs/sqlite_job_row.h"
 #include "webhooks/event_body.h"
+#include "webhooks/pg_outbox.h"
 #include "webhooks/retry_policy.h"
 #include "webhooks/signer.h"
 
@@ -33,6 +34,34 @@ metrics::Family& Latency() {
       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36000});
 }
 
+// Between reads of the outbox depth (a COUNT) while rows are being sent.
+constexpr auto kDepthEvery = std::chrono::seconds(1);
+// The least wait after a claim found nothing (clocks of nodes and database
+// may differ a little: no busy loop on a row another node holds).
+constexpr auto kMinWait = std::chrono::milliseconds(50);
+
+OutboxEvent JobEvent(const WebhookConfig& config, const Job& job, std::string callback) {
+  OutboxEvent e;
+  e.endpoints = config.endpoints;
+  e.endpoints.push_back(std::move(callback));
+  e.type = JobEventType(job);
+  e.subject_id = job.id;
+  e.body = JobEventBody(e.type, job, job.updated_at);
+  e.created_ms = NowMs();
+  return e;
+}
+
+OutboxEvent BatchEvent(const WebhookConfig& config, const Batch& batch) {
+  OutboxEvent e;
+  e.endpoints = config.endpoints;
+  e.endpoints.push_back(batch.callback_url);
+  e.type = "batch.completed";
+  e.subject_id = batch.id;
+  e.body = BatchEventBody(batch, batch.updated_at);
+  e.created_ms = NowMs();
+  return e;
+}
+
 // The batch's callback_url, read in the event's transaction.
 std::string CallbackOf(SQLite::Database& txn, const std::string& batch_id) {
   if (batch_id.empty()) return "";
@@ -55,36 +84,28 @@ Dispatcher::~Dispatcher() { Stop(); }
 void Dispatcher::InstallHooks(SqliteStoreHooks* hooks) {
   const WebhookConfig* config = &config_;
   hooks->on_job_terminal = [config](SQLite::Database& txn, const Job& job) {
-    OutboxEvent e;
-    e.endpoints = config->endpoints;
-    e.endpoints.push_back(CallbackOf(txn, job.batch_id));
-    e.type = JobEventType(job);
-    e.subject_id = job.id;
-    e.body = JobEventBody(e.type, job, job.updated_at);
-    e.created_ms = NowMs();
-    Outbox::Write(txn, e);
+    SqliteOutbox::Write(txn, JobEvent(*config, job, CallbackOf(txn, job.batch_id)));
   };
   hooks->on_batch_terminal = [config](SQLite::Database& txn, const Batch& batch) {
-    OutboxEvent e;
-    e.endpoints = config->endpoints;
-    e.endpoints.push_back(batch.callback_url);
-    e.type = "batch.completed";
-    e.subject_id = batch.id;
-    e.body = BatchEventBody(batch, batch.updated_at);
-    e.created_ms = NowMs();
-    Outbox::Write(txn, e);
+    SqliteOutbox::Write(txn, BatchEvent(*config, batch));
   };
   hooks->on_events_committed = [this] { Wake(); };
 }
 
-Status Dispatcher::Start(const std::string& db_path, SqliteWriteFn write) {
-  try {
-    outbox_ = std::make_unique<Outbox>(db_path, std::move(write));
-  } catch (const std::exception& e) {
-    return StatusFromException("open the webhook outbox", e);
-  }
+void Dispatcher::InstallHooks(PgStoreHooks* hooks) {
+  const WebhookConfig* config = &config_;
+  hooks->on_job_terminal = [config](PgConn& txn, const Job& job) {
+    PgOutbox::Write(txn, JobEvent(*config, job, PgOutbox::CallbackOf(txn, job.batch_id)));
+  };
+  hooks->on_batch_terminal = [config](PgConn& txn, const Batch& batch) {
+    PgOutbox::Write(txn, BatchEvent(*config, batch));
+  };
+  hooks->on_events_committed = [this] { Wake(); };
+}
+
+void Dispatcher::Start(std::unique_ptr<Outbox> outbox) {
+  outbox_ = std::move(outbox);
   thread_ = std::thread([this] { Run(); });
-  return Status::Ok();
 }
 
 void Dispatcher::Wake() {
@@ -106,14 +127,25 @@ void Dispatcher::Stop() {
 
 void Dispatcher::Run() {
   Sender sender(config_.timeout, &stopping_);
+  bool sent = true;  // since the depth was last read (read once at start)
   while (!stopping_) {
-    auto due = outbox_->Due(NowMs(), kDueBatch);
+    auto due = outbox_->Claim(NowMs(), kDueBatch);
     if (due.ok()) {
       for (const Delivery& d : *due) {
-        if (stopping_) break;
+        if (stopping_) {
+          // Claimed, never sent: free for another node at once.
+          if (Status st = outbox_->Release(d.id); !st.ok()) {
+            log::Warning("webhook outbox: " + st.message());
+          }
+          continue;
+        }
         Attempt(sender, d);
+        sent = true;
       }
-      UpdateDepth();
+      // Read at most every kDepthEvery while sending, and once the outbox
+      // has nothing due (not on every wake-up of an idle node).
+      if (!due->empty() || sent) UpdateDepth(due->empty());
+      if (due->empty()) sent = false;
       if (!due->empty()) continue;
     } else {
       log::Warning("webhook outbox: " + due.status().message());
@@ -126,8 +158,8 @@ void Dispatcher::Run() {
     }
     auto wait = std::chrono::milliseconds(kIdleWait);
     if (next.ok() && next->has_value()) {
-      wait = std::clamp(std::chrono::milliseconds(**next - NowMs()), std::chrono::milliseconds(0),
-                        wait);
+      wait = std::clamp(std::chrono::milliseconds(**next - NowMs()),
+                        std::chrono::milliseconds(kMinWait), wait);
     }
     cv_.wait_for(lock, wait, [&] { return woken_ || stopping_.load(); });
     woken_ = false;
@@ -150,7 +182,12 @@ void Dispatcher::Attempt(Sender& sender, const Delivery& d) {
                         {"webhook-timestamp", std::to_string(ts)},
                         {"webhook-signature", SignWebhook(config_.key, d.id, ts, d.body)}},
                        d.body);
-    if (stopping_ && !sent.ok()) return;  // aborted by shutdown: not an attempt
+    if (stopping_ && !sent.ok()) {  // aborted by shutdown: not an attempt
+      if (Status st = outbox_->Release(d.id); !st.ok()) {
+        log::Warning("webhook outbox: " + st.message());
+      }
+      return;
+    }
     rec.http_status = sent.http_status;
     rec.error = sent.error;
     const AttemptDecision next = DecideAfterAttempt(attempt, config_.retry_schedule, sent);
@@ -178,7 +215,10 @@ void Dispatcher::Attempt(Sender& sender, const Delivery& d) {
   log::Event("webhook", fields);
 }
 
-void Dispatcher::UpdateDepth() {
+void Dispatcher::UpdateDepth(bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - depth_read_ < kDepthEvery) return;
+  depth_read_ = now;
   auto n = outbox_->CountPending();
   if (n.ok()) Depth().Set({}, static_cast<double>(*n));
 }

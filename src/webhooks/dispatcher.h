@@ -11,11 +11,15 @@
 // metrics: edgepix_webhook_deliveries_total{outcome}, edgepix_webhook_outbox_depth,
 // edgepix_webhook_delivery_latency_seconds (event -> 2xx).
 //
-// The thread sleeps until the next row is due or Wake() (called after a
-// commit that wrote outbox rows). Delivery is at least once: a crash between
-// a 2xx and its record sends the row again after restart. Construct before
-// the stores (their hooks call Wake()), Start() once they are open, Stop()
-// (or the destructor) before they close. Thread-safe.
+// The thread claims the due rows (webhooks/outbox.h: on PostgreSQL, one at a
+// time, each for one attempt, so several nodes share the outbox), sleeps until
+// the next row is due or Wake() (called after a commit that wrote outbox
+// rows, and on PostgreSQL on another node's NOTIFY and every re-check).
+// A row claimed and not sent because of a shutdown is released. Delivery is
+// at least once: a crash between a 2xx and its record sends the row again
+// (after restart; on PostgreSQL by any node once the claim's lease ends).
+// Construct before the stores (their hooks call Wake()), Start() once they
+// are open, Stop() (or the destructor) before they close. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -27,6 +31,7 @@
 #include <thread>
 
 #include "http/webhook_deliveries.h"
+#include "jobs/pg_job_store.h"
 #include "jobs/sqlite_stores.h"
 #include "webhooks/config.h"
 #include "webhooks/outbox.h"
@@ -43,9 +48,11 @@ class Dispatcher : public http::WebhookDeliveries {
   // --webhook endpoints and the batch's callback_url) and the wake-up after
   // their commit. The Dispatcher must outlive the stores opened with them.
   void InstallHooks(SqliteStoreHooks* hooks);
-  // Opens the outbox of the migrated database at `db_path`, written through
-  // `write` (SqliteStores::write); starts the thread.
-  Status Start(const std::string& db_path, SqliteWriteFn write);
+  // The same for the PostgreSQL stores (rows written by PgOutbox::Write).
+  void InstallHooks(PgStoreHooks* hooks);
+  // Starts the thread on `outbox` (SqliteOutbox on the stores' file, or
+  // PgOutbox on their database).
+  void Start(std::unique_ptr<Outbox> outbox);
   void Wake();
   // Aborts a send in progress and joins the thread. Idempotent.
   void Stop();
@@ -56,7 +63,7 @@ class Dispatcher : public http::WebhookDeliveries {
  private:
   void Run();
   void Attempt(Sender& sender, const Delivery& d);
-  void UpdateDepth();
+  void UpdateDepth(bool force);
 
   const WebhookConfig config_;
   std::unique_ptr<Outbox> outbox_;
@@ -65,7 +72,8 @@ class Dispatcher : public http::WebhookDeliveries {
   std::condition_variable cv_;
   bool woken_ = false;
   std::atomic<bool> stopping_{false};
-  std::set<std::string> gone_;  // endpoints that answered 410 (thread only)
+  std::set<std::string> gone_;                        // endpoints that answered 410 (thread only)
+  std::chrono::steady_clock::time_point depth_read_;  // thread only
 };
 
 }  // namespace edgepix::webhooks

@@ -48,7 +48,7 @@ int64_t NowMs() {
       .count();
 }
 
-void Outbox::Write(SQLite::Database& txn, const OutboxEvent& event) {
+void SqliteOutbox::Write(SQLite::Database& txn, const OutboxEvent& event) {
   std::vector<std::string> seen;
   for (const std::string& endpoint : event.endpoints) {
     if (endpoint.empty() || std::find(seen.begin(), seen.end(), endpoint) != seen.end()) continue;
@@ -66,12 +66,12 @@ void Outbox::Write(SQLite::Database& txn, const OutboxEvent& event) {
   }
 }
 
-Outbox::Outbox(const std::string& path, SqliteWriteFn write)
+SqliteOutbox::SqliteOutbox(const std::string& path, SqliteWriteFn write)
     : db_(path, SQLite::OPEN_READONLY), write_(std::move(write)) {
   ConfigureReader(db_);
 }
 
-Result<std::vector<Delivery>> Outbox::Due(int64_t now_ms, int limit) {
+Result<std::vector<Delivery>> SqliteOutbox::Claim(int64_t now_ms, int limit) {
   return Guard("read due webhook deliveries", [&]() -> Result<std::vector<Delivery>> {
     std::lock_guard<std::mutex> lock(mu_);
     SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
@@ -85,7 +85,20 @@ Result<std::vector<Delivery>> Outbox::Due(int64_t now_ms, int limit) {
   });
 }
 
-Result<std::optional<int64_t>> Outbox::NextDue() {
+Status SqliteOutbox::Release(const std::string&) { return Status::Ok(); }
+
+Result<std::vector<Delivery>> SqliteOutbox::AllPending() {
+  return Guard("read pending webhook deliveries", [&]() -> Result<std::vector<Delivery>> {
+    std::lock_guard<std::mutex> lock(mu_);
+    SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
+                                  " FROM webhook_outbox WHERE status = 'pending' ORDER BY rowid");
+    std::vector<Delivery> out;
+    while (st.executeStep()) out.push_back(ReadRow(st));
+    return out;
+  });
+}
+
+Result<std::optional<int64_t>> SqliteOutbox::NextDue() {
   return Guard("read webhook outbox", [&]() -> Result<std::optional<int64_t>> {
     std::lock_guard<std::mutex> lock(mu_);
     SQLite::Statement st(
@@ -95,7 +108,7 @@ Result<std::optional<int64_t>> Outbox::NextDue() {
   });
 }
 
-Status Outbox::Record(const std::string& id, int64_t now_ms, const AttemptRecord& a) {
+Status SqliteOutbox::Record(const std::string& id, int64_t now_ms, const AttemptRecord& a) {
   return write_([&](SQLite::Database& db) {
     SQLite::Statement st(db,
                          "UPDATE webhook_outbox SET attempts = attempts + 1, status = ?2, "
@@ -111,7 +124,7 @@ Status Outbox::Record(const std::string& id, int64_t now_ms, const AttemptRecord
   });
 }
 
-Result<std::vector<Delivery>> Outbox::List(const std::string& status, int limit) {
+Result<std::vector<Delivery>> SqliteOutbox::List(const std::string& status, int limit) {
   return Guard("list webhook deliveries", [&]() -> Result<std::vector<Delivery>> {
     std::lock_guard<std::mutex> lock(mu_);
     std::string sql = std::string("SELECT ") + kColumns + " FROM webhook_outbox";
@@ -126,7 +139,7 @@ Result<std::vector<Delivery>> Outbox::List(const std::string& status, int limit)
   });
 }
 
-Status Outbox::Retry(const std::string& id) {
+Status SqliteOutbox::Retry(const std::string& id) {
   bool found = false;
   EDGEPIX_RETURN_IF_ERROR(write_([&](SQLite::Database& db) {
     SQLite::Statement st(db,
@@ -140,7 +153,7 @@ Status Outbox::Retry(const std::string& id) {
   return Status::Ok();
 }
 
-Result<Delivery> Outbox::Get(const std::string& id) {
+Result<Delivery> SqliteOutbox::Get(const std::string& id) {
   return Guard("read a webhook delivery", [&]() -> Result<Delivery> {
     std::lock_guard<std::mutex> lock(mu_);
     SQLite::Statement st(db_,
@@ -151,7 +164,7 @@ Result<Delivery> Outbox::Get(const std::string& id) {
   });
 }
 
-Result<int64_t> Outbox::CountPending() {
+Result<int64_t> SqliteOutbox::CountPending() {
   return Guard("count webhook deliveries", [&]() -> Result<int64_t> {
     std::lock_guard<std::mutex> lock(mu_);
     SQLite::Statement st(db_, "SELECT COUNT(*) FROM webhook_outbox WHERE status = 'pending'");

@@ -5,7 +5,9 @@
 // (as kill -9 would), then rerun to completion and once more (nothing left
 // to copy); then a node on --jobs-url/--blobs-url with an empty --data serves
 // every old job, original and variant byte for byte. A second case moves
-// only the jobs. SKIPPED when PostgreSQL or Ceph is not installed.
+// only the jobs, with the webhook deliveries still to send (into
+// PostgreSQL's outbox, once). SKIPPED when PostgreSQL or Ceph is not
+// installed.
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -271,22 +273,34 @@ TEST_CASE("migrate to PostgreSQL alone moves the jobs, the blobs stay in the dat
   CHECK(nothing.exit_code == 2);
   CHECK(nothing.err.find("--to-jobs, --to-blobs or both") != std::string::npos);
 
-  // Deliveries still to send, which PostgreSQL cannot keep: refused before
-  // anything is copied (not even the schema is made).
-  Run refused = Migrate({"--from-data", data, "--to-jobs", jobs_url}, "", tmp);
-  INFO(refused.out << refused.err);
-  CHECK(refused.exit_code == 1);
-  CHECK(refused.err.find("webhook deliveries still to send") != std::string::npos);
-  CHECK(refused.err.find("--leave-behind") != std::string::npos);
-  CHECK(pg.Query("SELECT count(*) FROM pg_tables WHERE tablename = 'jobs'", database) == "0");
-
-  Run moved = Migrate({"--from-data", data, "--to-jobs", jobs_url, "--leave-behind"}, "", tmp);
+  // Deliveries still to send move to PostgreSQL's outbox (nothing refused,
+  // nothing left behind), under their webhook-ids, once on a rerun.
+  Run moved = Migrate({"--from-data", data, "--to-jobs", jobs_url}, "", tmp);
   INFO(moved.out << moved.err);
   REQUIRE(moved.exit_code == 0);
-  CHECK(moved.out.find("webhook deliveries still to send") != std::string::npos);
-  CHECK(moved.out.find("not migrated: ") != std::string::npos);
+  CHECK(moved.out.find("not migrated: ") == std::string::npos);
   CHECK(moved.out.find("jobs 4 (imported 4, already there 0, verified 4)") != std::string::npos);
   CHECK(moved.out.find("originals copied 0, already there 0, verified 4") != std::string::npos);
+  const std::string pending = pg.Query(
+      "SELECT count(*) FROM webhook_outbox WHERE status = 'pending' AND claimed_by = ''", database);
+  CHECK(std::stoi(pending) >= 4);  // at least each job's event to --webhook
+  CHECK(moved.out.find("webhook deliveries still to send " + pending + " (moved " + pending +
+                       ", already there 0)") != std::string::npos);
+  // Every job's event, and its batch's (the batch ended), to --webhook.
+  CHECK(pg.Query("SELECT count(DISTINCT subject_id) FROM webhook_outbox WHERE endpoint = "
+                 "'http://127.0.0.1:9/hook' AND type LIKE 'job.%'",
+                 database) == "4");
+  CHECK(pg.Query("SELECT count(*) FROM webhook_outbox WHERE type = 'batch.completed' AND "
+                 "subject_id = '" +
+                     install.batch_id + "'",
+                 database) == "1");
+  CHECK(pg.Query("SELECT count(*) FROM webhook_outbox WHERE id NOT LIKE 'msg_%'", database) == "0");
+  Run again = Migrate({"--from-data", data, "--to-jobs", jobs_url}, "", tmp);
+  INFO(again.out << again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out.find("webhook deliveries still to send " + pending + " (moved 0, already there " +
+                       pending + ")") != std::string::npos);
+  CHECK(pg.Query("SELECT count(*) FROM webhook_outbox", database) == pending);
 
   {
     ServerProcess node({"--jobs-url", jobs_url, "--workers", "1"}, data);

@@ -3,9 +3,10 @@
 
 Verifies every request's Standard Webhooks signature with Python's own hmac and
 base64, answers `--fail N` requests of each webhook-id with `--fail-status`
-(503 by default) before answering 200, and appends one JSON line per request to
-`--log`: {"id", "timestamp", "signature_ok", "type", "subject", "answered",
-"body"}. Writes the port it listens on to `--port-file` once it accepts
+(503 by default) before answering 200, holds the first request of each
+webhook-id `--delay-first S` seconds before answering it, and appends one JSON
+line per request to `--log` as it arrives: {"id", "timestamp", "signature_ok",
+"type", "subject", "answered", "delayed", "path", "received", "body"}. Writes the port it listens on to `--port-file` once it accepts
 connections (`--port 0` = any free port). Runs until killed.
 """
 import argparse
@@ -16,6 +17,7 @@ import json
 import os
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -39,6 +41,7 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--fail", type=int, default=0)
     ap.add_argument("--fail-status", type=int, default=503)
+    ap.add_argument("--delay-first", type=int, default=0)
     args = ap.parse_args()
     key = base64.b64decode(args.secret.removeprefix("whsec_"))
     seen = {}
@@ -53,6 +56,7 @@ def main():
             with lock:
                 seen[msg_id] = seen.get(msg_id, 0) + 1
                 answer = args.fail_status if seen[msg_id] <= args.fail else 200
+                delayed = args.delay_first > 0 and seen[msg_id] == 1
                 try:
                     event = json.loads(body)
                 except ValueError:
@@ -64,11 +68,16 @@ def main():
                     "type": event.get("type"),
                     "subject": (event.get("data") or {}).get("id"),
                     "answered": answer,
+                    "delayed": delayed,
+                    "path": self.path,
+                    "received": time.time(),
                     "body": event,
                 }
                 with open(args.log, "a") as f:
                     f.write(json.dumps(line) + "\n")
                     f.flush()
+            if delayed:
+                time.sleep(args.delay_first)
             self.send_response(answer)
             self.send_header("Content-Length", "0")
             self.end_headers()

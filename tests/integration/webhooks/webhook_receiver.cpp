@@ -40,7 +40,9 @@ void WebhookReceiver::Start() {
                                    "--fail",
                                    std::to_string(options_.fail),
                                    "--fail-status",
-                                   std::to_string(options_.fail_status)};
+                                   std::to_string(options_.fail_status),
+                                   "--delay-first",
+                                   std::to_string(options_.delay_first_s)};
   const std::string log = dir_.Join("receiver.log");
   pid_ = fork();
   if (pid_ == 0) {

@@ -20,6 +20,9 @@ struct ReceiverOptions {
   int port = 0;  // 0 = any free port
   int fail = 0;  // answer this many requests of each webhook-id with fail_status
   int fail_status = 503;
+  // Holds the first request of each webhook-id this many seconds before
+  // answering it (a sender caught mid-send); later ones are answered at once.
+  int delay_first_s = 0;
 };
 
 class WebhookReceiver {

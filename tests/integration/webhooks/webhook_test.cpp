@@ -7,13 +7,16 @@
 // batch.completed (PARTIAL 4/1) to its callback_url, signed with the secret
 // `edgepix webhook-secret` prints; a callback_url outside --webhook-allow is
 // 422; and after kill -9 cycles while jobs complete, every acknowledged
-// upload's event has been delivered at least once.
+// upload's event has been delivered at least once. The first four run on
+// both job stores: the embedded SQLite and a private PostgreSQL (its outbox,
+// webhooks/pg_outbox.h; skipped when PostgreSQL is not installed).
 #include <signal.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -21,6 +24,7 @@
 
 #include "integration/server_harness.h"
 #include "integration/webhooks/webhook_receiver.h"
+#include "unit/support/pg_cluster.h"
 
 using namespace edgepix::testing;
 
@@ -58,6 +62,36 @@ size_t Count(const std::vector<nlohmann::json>& requests, const std::string& key
   return n;
 }
 
+// The job store a test's server runs on, as a type for TEMPLATE_TEST_CASE:
+// Unavailable() prepares it ("" or why not, for EDGEPIX_SKIP), With(args)
+// adds its flags. Declare it before the servers (it outlives them).
+struct SqliteJobs {
+  std::string Unavailable() { return ""; }
+  std::vector<std::string> With(std::vector<std::string> args) { return args; }
+};
+
+struct PgJobs {
+  std::string Unavailable() {
+    std::string why = PgCluster::Unavailable();
+    if (!why.empty()) return why;
+    cluster = std::make_unique<PgCluster>();
+    url = cluster->CreateDatabase();
+    return "";
+  }
+  std::vector<std::string> With(std::vector<std::string> args) {
+    args.insert(args.end(), {"--jobs-url", url});
+    return args;
+  }
+  std::unique_ptr<PgCluster> cluster;
+  std::string url;
+};
+
+#define EDGEPIX_JOBS_FIXTURE(fx)                                \
+  TestType fx;                                                  \
+  if (const std::string why = fx.Unavailable(); !why.empty()) { \
+    EDGEPIX_SKIP(why);                                          \
+  }
+
 std::string RunCaptured(const std::string& command) {
   std::string out;
   FILE* p = popen(command.c_str(), "r");
@@ -71,10 +105,12 @@ std::string RunCaptured(const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("webhooks: 503 three times then 200 is delivered once, same webhook-id, signed") {
+TEMPLATE_TEST_CASE("webhooks: 503 three times then 200 is delivered once, same webhook-id, signed",
+                   "[webhooks]", SqliteJobs, PgJobs) {
+  EDGEPIX_JOBS_FIXTURE(jobs);
   WebhookReceiver receiver(kSecret, {.fail = 3});
-  ServerProcess server({"--webhook", receiver.url(), "--webhook-secret", kSecret,
-                        "--webhook-retry-schedule", "1s,1s,1s,1s"});
+  ServerProcess server(jobs.With({"--webhook", receiver.url(), "--webhook-secret", kSecret,
+                                  "--webhook-retry-schedule", "1s,1s,1s,1s"}));
   auto c = server.Client();
   auto up = JsonBody(UploadFiles(c, {{"a.jpg", MakeJpeg(320, 240)}}));
   const std::string job = up["jobs"][0]["id"];
@@ -109,11 +145,14 @@ TEST_CASE("webhooks: 503 three times then 200 is delivered once, same webhook-id
   CHECK(c.Get("/api/webhooks/deliveries?status=nope")->status == 400);
 }
 
-TEST_CASE("webhooks: a receiver down for the whole schedule -> dead, and retry delivers it later") {
+TEMPLATE_TEST_CASE(
+    "webhooks: a receiver down for the whole schedule -> dead, and retry delivers it", "[webhooks]",
+    SqliteJobs, PgJobs) {
+  EDGEPIX_JOBS_FIXTURE(jobs);
   WebhookReceiver receiver(kSecret);
   receiver.Stop();  // its port is known and now refuses connections
-  ServerProcess server({"--webhook", receiver.url(), "--webhook-secret", kSecret,
-                        "--webhook-retry-schedule", "1s,1s"});
+  ServerProcess server(jobs.With({"--webhook", receiver.url(), "--webhook-secret", kSecret,
+                                  "--webhook-retry-schedule", "1s,1s"}));
   auto c = server.Client();
   auto up = JsonBody(UploadFiles(c, {{"a.png", MakePng(200, 100)}}));
   const std::string job = up["jobs"][0]["id"];
@@ -145,14 +184,16 @@ TEST_CASE("webhooks: a receiver down for the whole schedule -> dead, and retry d
   CHECK(unknown->status == 404);
 }
 
-TEST_CASE("webhooks: a batch of 5 with one undecodable sends exactly one batch.completed") {
+TEMPLATE_TEST_CASE("webhooks: a batch of 5 with one undecodable sends exactly one batch.completed",
+                   "[webhooks]", SqliteJobs, PgJobs) {
+  EDGEPIX_JOBS_FIXTURE(jobs);
   TempDir dir;
   const std::string data = dir.Join("data");
   // The secret the server generates on first use, as an app would read it.
   const std::string secret = RunCaptured(EdgepixShellCommand() + " webhook-secret --data " + data);
   REQUIRE(secret.rfind("whsec_", 0) == 0);
   WebhookReceiver receiver(secret);
-  ServerProcess server({"--workers", "2", "--webhook-allow", receiver.url("/")}, data);
+  ServerProcess server(jobs.With({"--workers", "2", "--webhook-allow", receiver.url("/")}), data);
   auto c = server.Client();
   auto created = PostJson(c, "/api/batches", {{"callback_url", receiver.url("/cb")}});
   REQUIRE(created);
@@ -191,14 +232,16 @@ TEST_CASE("webhooks: a batch of 5 with one undecodable sends exactly one batch.c
     CHECK(r["body"]["data"]["counts"]["total"] == 5);
   }
   std::set<std::string> ids;
-  for (const auto& r : got) ids.insert(r["id"].get<std::string>());
+  for (const auto& r : got) ids.insert(r["id"].template get<std::string>());
   CHECK(ids.size() == 6);
 }
 
-TEST_CASE("webhooks: 410 Gone makes the delivery dead and disables the endpoint") {
+TEMPLATE_TEST_CASE("webhooks: 410 Gone makes the delivery dead and disables the endpoint",
+                   "[webhooks]", SqliteJobs, PgJobs) {
+  EDGEPIX_JOBS_FIXTURE(jobs);
   WebhookReceiver receiver(kSecret, {.fail = 1000, .fail_status = 410});
-  ServerProcess server(
-      {"--webhook", receiver.url(), "--webhook-secret", kSecret, "--webhook-retry-schedule", "1s"});
+  ServerProcess server(jobs.With({"--webhook", receiver.url(), "--webhook-secret", kSecret,
+                                  "--webhook-retry-schedule", "1s"}));
   auto c = server.Client();
   auto first = JsonBody(UploadFiles(c, {{"a.png", MakePng(64, 48)}}));
   WaitForTerminal(c, first["jobs"][0]["id"]);
