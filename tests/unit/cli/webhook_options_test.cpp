@@ -21,7 +21,9 @@ auto From(std::vector<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("--webhook-timeout: 10 s by default, whole seconds, refused out of range", "[cli]") {
+TEST_CASE(
+    "Webhook options: --webhook-timeout is 10 s by default, whole seconds, refused out of range",
+    "[cli]") {
   auto defaults = From({});
   REQUIRE(defaults.ok());
   CHECK(defaults->timeout == std::chrono::seconds(10));
