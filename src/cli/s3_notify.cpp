@@ -19,8 +19,8 @@ std::string S3EventName(s3::ObjectChangeKind kind) {
   return "ObjectCreated:Put";
 }
 
-void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints, std::string region,
-                     webhooks::Dispatcher* dispatcher) {
+void InstallS3Notify(s3::SqliteObjectIndex* index, std::vector<std::string> endpoints,
+                     std::string region, webhooks::Dispatcher* dispatcher) {
   if (endpoints.empty()) return;
   index->SetChangeHook(
       [endpoints = std::move(endpoints), region = std::move(region)](

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "s3/object_index.h"
+#include "s3/sqlite_object_index.h"
 #include "webhooks/dispatcher.h"
 
 namespace edgepix::cli {
@@ -18,7 +18,7 @@ namespace edgepix::cli {
 std::string S3EventName(s3::ObjectChangeKind kind);
 
 // Does nothing when `endpoints` is empty.
-void InstallS3Notify(s3::ObjectIndex* index, std::vector<std::string> endpoints, std::string region,
-                     webhooks::Dispatcher* dispatcher);
+void InstallS3Notify(s3::SqliteObjectIndex* index, std::vector<std::string> endpoints,
+                     std::string region, webhooks::Dispatcher* dispatcher);
 
 }  // namespace edgepix::cli

@@ -46,6 +46,8 @@
 #include "s3/object_index.h"
 #include "s3/prefix_batches.h"
 #include "s3/s3_server.h"
+#include "s3/sqlite_multipart_index.h"
+#include "s3/sqlite_object_index.h"
 #include "storage/blob_store.h"
 #include "storage/env.h"
 #include "storage/s3_blob_store.h"
@@ -450,17 +452,17 @@ int RunServe(const std::vector<std::string>& args) {
     auto objects = OpenLocalBlobStore(env, data_dir + "/s3-objects");
     if (!objects.ok()) return Fail(objects.status());
     s3_objects = std::move(*objects);
-    auto index = s3::ObjectIndex::Open(data_dir + "/jobs.db");
+    auto index = s3::SqliteObjectIndex::Open(data_dir + "/jobs.db");
     if (!index.ok()) return Fail(index.status());
-    s3_index = std::move(*index);
-    InstallS3Notify(s3_index.get(), (*s3_options)->notify, (*s3_options)->region,
+    InstallS3Notify(index->get(), (*s3_options)->notify, (*s3_options)->region,
                     &webhook_dispatcher);
+    s3_index = std::move(*index);
     s3::S3Backends backends{s3_index.get(), s3_objects.get(), blobs->get(), store->get(),
                             &notifier,      &intake,          &pool};
     auto parts = OpenLocalBlobStore(env, data_dir + "/s3-multipart");
     if (!parts.ok()) return Fail(parts.status());
     s3_parts = std::move(*parts);
-    auto uploads = s3::MultipartIndex::Open(data_dir + "/jobs.db");
+    auto uploads = s3::SqliteMultipartIndex::Open(data_dir + "/jobs.db");
     if (!uploads.ok()) return Fail(uploads.status());
     s3_uploads = std::move(*uploads);
     backends.uploads = s3_uploads.get();

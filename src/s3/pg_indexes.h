@@ -1,0 +1,39 @@
+// The S3 listener's indexes on PostgreSQL (--jobs-url postgres://...): the
+// object index (s3/object_index.h; tables s3_buckets, s3_objects) and the
+// multipart index (s3/multipart_index.h; s3_uploads, s3_parts) in the job
+// database (migration in jobs/pg_schema.cpp, applied here too, under the
+// migration's advisory lock), so every node behind a load balancer serves one
+// S3 namespace.
+//
+// Keys are BYTEA: ordered bytewise like SQLite's and S3's, whatever the
+// database's collation, and any byte is kept. Each call is one transaction
+// on a pooled connection; Put and Delete lock the key's row (SELECT ... FOR
+// UPDATE, or the insert's conflict) so two nodes writing one key serialise
+// and each gets the row it replaced; PutPart share-locks its upload's row and
+// Remove (complete, abort, sweep) locks it for update, so a part recorded on
+// one node while another completes is either in the completed list or
+// refused (kNotFound). Claim is a row claim (claimed_by, claimed_until):
+// one node at a time completes, aborts or sweeps an upload; a claim whose
+// node died runs out after `claim_for`. A lost connection (database restart) is
+// retried once; errors are StatusFromPgError's (jobs/pg_conn.h).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "s3/multipart_index.h"
+#include "s3/object_index.h"
+
+namespace edgepix::s3 {
+
+// Connects (up to `connections` at once) and migrates; kUnavailable when the
+// database cannot be reached.
+Result<std::unique_ptr<ObjectIndex>> OpenPgObjectIndex(const std::string& url, int connections = 4);
+// `node_id` names this node's claims (unique per process).
+Result<std::unique_ptr<MultipartIndex>> OpenPgMultipartIndex(
+    const std::string& url, const std::string& node_id,
+    std::chrono::seconds claim_for = std::chrono::seconds(600), int connections = 4);
+
+}  // namespace edgepix::s3
