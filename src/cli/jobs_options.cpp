@@ -46,16 +46,17 @@ Result<std::optional<PgJobStoreOptions>> PgJobStoreOptionsFrom(const ParsedOptio
                          "--jobs-url must be postgres://... or postgresql://... (or left out for "
                          "the SQLite file in --data)");
   }
-  // The S3 endpoint's object and multipart indexes live only in the SQLite
-  // file: refused rather than silently lost.
-  for (const char* flag : {"s3-listen", "s3-notify", "s3-complete-marker"}) {
+  // --s3-listen works on PostgreSQL (the S3 indexes are shared, s3/pg_indexes.h);
+  // its event notifications and prefix batches are written by SQLite code
+  // only so far: refused rather than silently lost.
+  for (const char* flag : {"s3-notify", "s3-complete-marker"}) {
     if (parsed.Has(flag) && !parsed.Get(flag).empty()) {
       return Status::Error(
           ErrorCode::kBadRequest,
           std::string("--") + flag +
-              " is not available with --jobs-url postgres://...: the S3 endpoint keeps its "
-              "object and multipart indexes in the SQLite job database in --data only (run it "
-              "on a node without --jobs-url)");
+              " is not available with --jobs-url postgres://... yet: S3 event notifications "
+              "and prefix batches are kept in the SQLite job database in --data only (run "
+              "--s3-listen without it, or on a node without --jobs-url)");
     }
   }
   EDGEPIX_ASSIGN_OR_RETURN(auto lease, parsed.GetInt("lease-seconds", 1, 86400));

@@ -231,8 +231,8 @@ TEST_CASE("Schema: deleting a job deletes the S3 object rows whose bytes it held
   CHECK(f.objects->Get("photos", "doc.txt")->has_value());
 }
 
-TEMPLATE_TEST_CASE("MultipartIndex: keys of any bytes; one node at a time claims an upload", "[s3]",
-                   testing::SqliteIndex, testing::PgIndex) {
+TEMPLATE_TEST_CASE("MultipartIndex: keys of any bytes, and one request at a time claims an upload",
+                   "[s3]", testing::SqliteIndex, testing::PgIndex) {
   EDGEPIX_INDEX_FIXTURE(fx);
   auto objects = fx.Objects();
   auto a = fx.Uploads("node-a");
