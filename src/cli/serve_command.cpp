@@ -464,7 +464,9 @@ int RunServe(const std::vector<std::string>& args) {
     if (!objects.ok()) return Fail(objects.status());
     s3_objects = std::move(*objects);
     if (*pg_options) {
-      auto index = s3::OpenPgObjectIndex((*pg_options)->url);
+      auto index = s3::OpenPgObjectIndex(
+          (*pg_options)->url, 4,
+          PgS3NotifyHooks((*s3_options)->notify, (*s3_options)->region, &webhook_dispatcher));
       if (!index.ok()) return Fail(index.status());
       s3_index = std::move(*index);
     } else {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,11 +27,28 @@
 #include "s3/multipart_index.h"
 #include "s3/object_index.h"
 
+namespace edgepix {
+class PgConn;
+}
+
 namespace edgepix::s3 {
+
+// The object index's change hook on PostgreSQL: as SqliteObjectIndex's
+// (s3/object_index.h), run on the transaction's connection before the commit
+// of every Put and of every Delete that removed a row; its writes (the
+// webhook outbox's rows, webhooks/pg_outbox.h) commit or roll back with the
+// object's row; what it throws rolls the change back and becomes the call's
+// error. `after_commit` runs after such a commit (keep it short).
+using PgObjectChangeHook = std::function<void(PgConn& txn, const ObjectChange& change)>;
+struct PgObjectHooks {
+  PgObjectChangeHook on_change;
+  std::function<void()> after_commit;
+};
 
 // Connects (up to `connections` at once) and migrates; kUnavailable when the
 // database cannot be reached.
-Result<std::unique_ptr<ObjectIndex>> OpenPgObjectIndex(const std::string& url, int connections = 4);
+Result<std::unique_ptr<ObjectIndex>> OpenPgObjectIndex(const std::string& url, int connections = 4,
+                                                       PgObjectHooks hooks = {});
 // `node_id` names this node's claims (unique per process).
 Result<std::unique_ptr<MultipartIndex>> OpenPgMultipartIndex(
     const std::string& url, const std::string& node_id,

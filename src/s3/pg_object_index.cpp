@@ -47,7 +47,8 @@ std::optional<ObjectRow> GetRow(PgConn& conn, const std::string& bucket, const s
 
 class PgObjectIndex : public ObjectIndex {
  public:
-  explicit PgObjectIndex(std::unique_ptr<PgPool> pool) : pool_(std::move(pool)) {}
+  PgObjectIndex(std::unique_ptr<PgPool> pool, PgObjectHooks hooks)
+      : pool_(std::move(pool)), hooks_(std::move(hooks)) {}
 
   Status CreateBucket(const std::string& name) override {
     return RunPg(*pool_, "s3 index", [&](PgConn& conn) -> Status {
@@ -93,7 +94,7 @@ class PgObjectIndex : public ObjectIndex {
     });
   }
 
-  Result<std::optional<ObjectRow>> Put(const ObjectRow& row, ObjectChangeKind) override {
+  Result<std::optional<ObjectRow>> Put(const ObjectRow& row, ObjectChangeKind kind) override {
     using Out = Result<std::optional<ObjectRow>>;
     return RunPg(*pool_, "s3 index", [&](PgConn& conn) -> Out {
       PgTransaction txn(conn);
@@ -120,7 +121,9 @@ class PgObjectIndex : public ObjectIndex {
                       params);
         if (inserted.affected() == 1) break;
       }
+      if (hooks_.on_change) hooks_.on_change(conn, ObjectChange{kind, row});
       txn.Commit();
+      Committed();
       return previous;
     });
   }
@@ -135,12 +138,18 @@ class PgObjectIndex : public ObjectIndex {
                                           const std::string& key) override {
     using Out = Result<std::optional<ObjectRow>>;
     return RunPg(*pool_, "s3 index", [&](PgConn& conn) -> Out {
+      PgTransaction txn(conn);
       PgResult r = conn.Exec(std::string("DELETE FROM s3_objects WHERE bucket = $1 AND key = $2"
                                          " RETURNING ") +
                                  kColumns,
                              {bucket, PgBytea(key)});
       if (r.rows() == 0) return std::optional<ObjectRow>();
-      return std::optional<ObjectRow>(ReadRow(r, 0));
+      ObjectRow removed = ReadRow(r, 0);
+      if (hooks_.on_change)
+        hooks_.on_change(conn, ObjectChange{ObjectChangeKind::kDelete, removed});
+      txn.Commit();
+      Committed();
+      return std::optional<ObjectRow>(std::move(removed));
     });
   }
 
@@ -166,19 +175,24 @@ class PgObjectIndex : public ObjectIndex {
   }
 
  private:
+  void Committed() {
+    if (hooks_.on_change && hooks_.after_commit) hooks_.after_commit();
+  }
   std::unique_ptr<PgPool> pool_;
+  const PgObjectHooks hooks_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<ObjectIndex>> OpenPgObjectIndex(const std::string& url, int connections) {
+Result<std::unique_ptr<ObjectIndex>> OpenPgObjectIndex(const std::string& url, int connections,
+                                                       PgObjectHooks hooks) {
   try {
     auto pool = std::make_unique<PgPool>(url, connections);
     {
       auto lease = pool->Acquire();
       MigratePgJobSchema(lease.conn());
     }
-    return std::unique_ptr<ObjectIndex>(new PgObjectIndex(std::move(pool)));
+    return std::unique_ptr<ObjectIndex>(new PgObjectIndex(std::move(pool), std::move(hooks)));
   } catch (const std::exception& e) {
     return StatusFromPgError("s3 index", e);
   }

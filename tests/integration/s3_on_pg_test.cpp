@@ -7,13 +7,16 @@
 //    different nodes, completed on one and read on the other (its parts
 //    staged under PREFIX/s3-multipart/ and gone after); an image put via A
 //    becomes a job, and DeleteObject via B removes its job and its variants;
-//  - existing client groups (boto3, curl) against one PostgreSQL-backed node.
+//  - existing client groups (boto3, curl) against one PostgreSQL-backed node;
+//  - --s3-notify on PostgreSQL: the "notify" group's events, signed, from the
+//    PostgreSQL webhook outbox.
 // Skipped when PostgreSQL, Ceph RGW or the client is not installed (never
 // passed then). Every server is stopped with SIGTERM and must exit 0 with a
 // clean log.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +24,7 @@
 #include "integration/ceph_rgw.h"
 #include "integration/s3_client_runner.h"
 #include "integration/server_harness.h"
+#include "integration/webhooks/webhook_receiver.h"
 #include "storage/s3_client.h"
 #include "storage/s3_xml.h"
 #include "unit/support/pg_cluster.h"
@@ -291,4 +295,38 @@ TEST_CASE("S3 on PostgreSQL: the boto3 and curl client groups against a PostgreS
       CHECK(code == 0);
     }
   }
+}
+
+TEST_CASE("S3 on PostgreSQL: --s3-notify events come from the shared outbox", "[pg][s3]") {
+  if (const std::string why = PgCluster::Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  PgCluster pg;
+  const std::string url = pg.CreateDatabase();
+  WebhookReceiver receiver(secret);
+  const int s3_port = FreeLoopbackPort();
+  std::vector<std::string> args = S3ServerArgs(s3_port);
+  args.insert(args.end(), {"--jobs-url", url, "--node-id", "node-a", "--s3-notify",
+                           receiver.url("/s3"), "--webhook-secret", secret});
+  ServerProcess server(args);
+  TempDir scratch;
+  const std::string image = scratch.Join("photo.jpg");
+  WriteFileOrDie(image, MakeJpeg(320, 240));
+  int code = RunS3ClientGroup(server, s3_port, "notify", image);
+  if (code == kSkipReturnCode) {
+    CHECK(server.Stop());
+    EDGEPIX_SKIP("python3-boto3 is not installed (scripts/setup.sh)");
+  }
+  REQUIRE(code == 0);
+  auto got = receiver.WaitFor([](const auto& rs) { return rs.size() >= 3; }, 30);
+  REQUIRE(got.size() == 3);
+  std::multiset<std::string> names;
+  for (const auto& r : got) {
+    CHECK(r["signature_ok"] == true);
+    names.insert(r["body"]["Records"][0]["eventName"].get<std::string>());
+  }
+  CHECK(names == std::multiset<std::string>{"ObjectCreated:Put", "ObjectCreated:Put",
+                                            "ObjectRemoved:Delete"});
+  CHECK(pg.Query("SELECT count(*) FROM webhook_outbox WHERE type LIKE 's3:%'",
+                 url.substr(url.find(":///") + 4, url.find('?') - url.find(":///") - 4)) == "3");
+  CHECK(server.Stop());
 }

@@ -54,16 +54,12 @@ TEST_CASE("The job store flag: what PostgreSQL cannot serve is refused, naming i
   // The webhook outbox lives in PostgreSQL too.
   auto webhook = From({"--jobs-url", url, "--webhook", "http://127.0.0.1:9/hook"});
   CHECK(webhook.ok());
-  // So do the S3 endpoint's indexes; its notifications and prefix batches not yet.
-  auto s3 = From({"--jobs-url", url, "--s3-listen", "127.0.0.1:9000"});
-  CHECK(s3.ok());
-  auto notify = From({"--jobs-url", url, "--s3-notify", "http://127.0.0.1:9/s3"});
-  REQUIRE_FALSE(notify.ok());
-  CHECK(notify.status().code() == ErrorCode::kBadRequest);
-  CHECK(notify.status().message().find("--s3-notify") != std::string::npos);
-  CHECK(notify.status().message().find("SQLite job database") != std::string::npos);
+  // So do the S3 endpoint's indexes and its notifications; its prefix batches not yet.
+  CHECK(From({"--jobs-url", url, "--s3-listen", "127.0.0.1:9000"}).ok());
+  CHECK(From({"--jobs-url", url, "--s3-notify", "http://127.0.0.1:9/s3"}).ok());
   auto marker = From({"--jobs-url", url, "--s3-complete-marker", "_DONE"});
   REQUIRE_FALSE(marker.ok());
+  CHECK(marker.status().code() == ErrorCode::kBadRequest);
   CHECK(marker.status().message().find("--s3-complete-marker") != std::string::npos);
   auto scheme = From({"--jobs-url", "mysql://db/jobs"});
   REQUIRE_FALSE(scheme.ok());

@@ -14,6 +14,8 @@
 #include <set>
 #include <thread>
 
+#include "jobs/pg_conn.h"
+#include "s3/pg_indexes.h"
 #include "s3/sqlite_object_index.h"
 #include "unit/s3/index_fixtures.h"
 #include "unit/support/fixtures.h"
@@ -288,4 +290,44 @@ TEMPLATE_TEST_CASE("ObjectIndex: two nodes replacing one key at once each get wh
   // The bucket, seen from the other node.
   CHECK(*b->BucketExists("photos"));
   CHECK(b->ListBuckets()->size() == 1);
+}
+
+TEST_CASE(
+    "ObjectIndex on PostgreSQL: the change hook writes in the object's transaction, and rolls "
+    "back with it",
+    "[s3][pg]") {
+  testing::PgIndex fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  std::vector<std::string> seen;
+  bool fail = false;
+  int committed = 0, calls = 0;
+  PgObjectHooks hooks;
+  hooks.on_change = [&](PgConn& txn, const ObjectChange& change) {
+    seen.push_back((change.kind == ObjectChangeKind::kDelete ? "delete " : "put ") +
+                   change.row.key);
+    txn.Exec("INSERT INTO s3_buckets (name, created_at) VALUES ($1, '')",
+             {"hook-" + std::to_string(++calls)});
+    if (fail) throw std::runtime_error("hook refused");
+  };
+  hooks.after_commit = [&] { ++committed; };
+  auto opened = OpenPgObjectIndex(fx.url, 2, hooks);
+  REQUIRE(opened.ok());
+  auto& ix = *opened;
+  REQUIRE(ix->CreateBucket("photos").ok());
+  REQUIRE(ix->Put(Row("a.txt")).ok());
+  CHECK(ix->BucketExists("hook-1").value());
+  CHECK(committed == 1);
+  fail = true;
+  CHECK_FALSE(ix->Put(Row("b.txt")).ok());
+  CHECK_FALSE(ix->Get("photos", "b.txt").value().has_value());  // rolled back together
+  CHECK_FALSE(ix->BucketExists("hook-2").value());
+  CHECK_FALSE(ix->Delete("photos", "a.txt").ok());
+  CHECK(ix->Get("photos", "a.txt").value().has_value());
+  CHECK(committed == 1);
+  fail = false;
+  seen.clear();
+  REQUIRE(ix->Delete("photos", "a.txt").ok());
+  REQUIRE(ix->Delete("photos", "never.txt").ok());  // nothing removed: no change, no hook
+  CHECK(seen == std::vector<std::string>{"delete a.txt"});
+  CHECK(committed == 2);
 }
