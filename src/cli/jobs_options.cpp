@@ -46,15 +46,8 @@ Result<std::optional<PgJobStoreOptions>> PgJobStoreOptionsFrom(const ParsedOptio
                          "--jobs-url must be postgres://... or postgresql://... (or left out for "
                          "the SQLite file in --data)");
   }
-  // --s3-listen and --s3-notify work on PostgreSQL (the S3 indexes and the
-  // webhook outbox are shared); prefix batches are serialised in one process
-  // only so far: refused rather than two nodes opening two batches.
-  if (parsed.Has("s3-complete-marker") && !parsed.Get("s3-complete-marker").empty()) {
-    return Status::Error(ErrorCode::kBadRequest,
-                         "--s3-complete-marker is not available with --jobs-url postgres://... "
-                         "yet: its prefix batches are serialised within one node only (run it "
-                         "on a node without --jobs-url)");
-  }
+  // --s3-listen, --s3-notify and --s3-complete-marker work on PostgreSQL too
+  // (s3/pg_indexes.h: the S3 indexes, the outbox, a lock per prefix).
   EDGEPIX_ASSIGN_OR_RETURN(auto lease, parsed.GetInt("lease-seconds", 1, 86400));
   EDGEPIX_ASSIGN_OR_RETURN(auto recheck, parsed.GetInt("jobs-recheck-seconds", 1, 86400));
   PgJobStoreOptions options;

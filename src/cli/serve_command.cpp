@@ -493,7 +493,15 @@ int RunServe(const std::vector<std::string>& args) {
     backends.uploads = s3_uploads.get();
     backends.parts = s3_parts.get();
     if (!(*s3_options)->complete_marker.empty()) {
-      s3_prefix_batches = std::make_unique<s3::PrefixBatches>(stores.batches.get());
+      // Nodes sharing the batches take a PostgreSQL lock on the prefix too.
+      s3::PrefixLocker locker;
+      if (*pg_options) {
+        auto opened_locker = s3::OpenPgPrefixLocker((*pg_options)->url);
+        if (!opened_locker.ok()) return Fail(opened_locker.status());
+        locker = std::move(*opened_locker);
+      }
+      s3_prefix_batches =
+          std::make_unique<s3::PrefixBatches>(stores.batches.get(), std::move(locker));
       backends.prefix_batches = s3_prefix_batches.get();
     }
     s3::S3Options options = **s3_options;

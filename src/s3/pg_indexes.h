@@ -26,6 +26,7 @@
 #include "common/status.h"
 #include "s3/multipart_index.h"
 #include "s3/object_index.h"
+#include "s3/prefix_batches.h"
 
 namespace edgepix {
 class PgConn;
@@ -53,5 +54,13 @@ Result<std::unique_ptr<ObjectIndex>> OpenPgObjectIndex(const std::string& url, i
 Result<std::unique_ptr<MultipartIndex>> OpenPgMultipartIndex(
     const std::string& url, const std::string& node_id,
     std::chrono::seconds claim_for = std::chrono::seconds(600), int connections = 4);
+
+// --s3-complete-marker's cross-node lock (s3/prefix_batches.h): a session
+// advisory lock on (a constant class, hashtext(bucket + '/' + prefix)) taken
+// on a connection of its own pool and held until the PrefixLock is
+// destroyed (two prefixes with one hash share a lock: harmless). A lost
+// connection drops the lock with it. `connections` bounds the prefixes this
+// node holds at once (the mutex of PrefixBatches keeps it to one).
+Result<PrefixLocker> OpenPgPrefixLocker(const std::string& url, int connections = 1);
 
 }  // namespace edgepix::s3
