@@ -7,6 +7,8 @@
 //    different nodes, completed on one and read on the other (its parts
 //    staged under PREFIX/s3-multipart/ and gone after); an image put via A
 //    becomes a job, and DeleteObject via B removes its job and its variants;
+//    with --s3-complete-marker, images under one prefix put via A and B join
+//    one batch, closed by the marker put via B;
 //  - existing client groups (boto3, curl) against one PostgreSQL-backed node;
 //  - --s3-notify on PostgreSQL: the "notify" group's events, signed, from the
 //    PostgreSQL webhook outbox.
@@ -117,11 +119,9 @@ TEST_CASE("S3 on PostgreSQL: two nodes, one namespace, one bucket", "[pg][s3][mu
       "s3://" + config.bucket + "/pfx?endpoint=" + rgw.endpoint() + "&region=" + rgw.region();
   auto node_args = [&](const std::string& node_id, int s3_port) {
     std::vector<std::string> a = S3ServerArgs(s3_port);
-    for (const std::string& s : {std::string("--jobs-url"), url, std::string("--blobs-url"),
-                                 blobs_url, std::string("--blobs-credentials-file"),
-                                 shared.Join("blobs.keys"), std::string("--node-id"), node_id}) {
-      a.push_back(s);
-    }
+    a.insert(a.end(), {"--jobs-url", url, "--blobs-url", blobs_url, "--blobs-credentials-file",
+                       shared.Join("blobs.keys"), "--node-id", node_id, "--s3-complete-marker",
+                       "_complete"});
     return a;
   };
   const int port_a = FreeLoopbackPort();
@@ -270,6 +270,37 @@ TEST_CASE("S3 on PostgreSQL: two nodes, one namespace, one bucket", "[pg][s3][mu
     del_big.key = "big/blob.bin";
     CHECK(Send(via_a, del_big).status == 204);
     CHECK(BucketKeys(bucket, "pfx/s3-objects/").empty());
+  }
+  // 5. --s3-complete-marker across nodes: images under ev/ put via A and B
+  // join one batch; the marker put via B closes it; A reads it.
+  {
+    std::vector<std::string> jobs;
+    for (int i = 0; i < 4; ++i) {
+      const std::string jpeg = MakeJpeg(200 + i, 150);
+      S3Request put;
+      put.method = "PUT";
+      put.key = "ev/" + std::to_string(i) + ".jpg";
+      put.body = jpeg;
+      put.headers = {{"Content-Type", "image/jpeg"}};
+      S3Response r = Send(i % 2 == 0 ? via_a : via_b, put);
+      INFO(r.body);
+      REQUIRE(r.status == 200);
+      jobs.push_back(r.Header("x-edgepix-job-id"));
+    }
+    S3Request marker;
+    marker.method = "PUT";
+    marker.key = "ev/_complete";
+    marker.body = "";
+    S3Response r = Send(via_b, marker);
+    REQUIRE(r.status == 200);
+    const std::string batch_id = r.Header("x-edgepix-batch-id");
+    REQUIRE_FALSE(batch_id.empty());
+    auto batch = a.Client().Get("/api/batches/" + batch_id);
+    REQUIRE(batch);
+    REQUIRE(batch->status == 200);
+    auto body = JsonBody(batch);
+    CHECK(body["jobs"].size() == 4);
+    for (const auto& id : jobs) CHECK(WaitTerminal(a, id) == "COMPLETED");
   }
   CHECK(a.Stop());
   CHECK(b.Stop());
