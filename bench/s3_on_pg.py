@@ -36,7 +36,8 @@ def client(port):
 
 
 def statements(pg, db):
-    return int(pg.sql("SELECT COALESCE(SUM(calls), 0) FROM pg_stat_statements", db) or 0)
+    return int(pg.sql("SELECT COALESCE(SUM(calls), 0) FROM pg_stat_statements WHERE dbid = "
+                      "(SELECT oid FROM pg_database WHERE datname = current_database())", db) or 0)
 
 
 def run(binary, setup, count, size, pg, rgw):
@@ -80,7 +81,8 @@ def run(binary, setup, count, size, pg, rgw):
             out["stmts_per_put"] = (ran - idle_scaled) / count
             out["top"] = pg.sql(
                 "SELECT calls || ' ' || regexp_replace(left(query, 70), '\\s+', ' ', 'g') FROM "
-                "pg_stat_statements ORDER BY calls DESC LIMIT 8", db)
+                "pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE "
+                "datname = current_database()) ORDER BY calls DESC LIMIT 8", db)
         return out
     finally:
         node.stop()
