@@ -46,18 +46,8 @@ Result<std::optional<PgJobStoreOptions>> PgJobStoreOptionsFrom(const ParsedOptio
                          "--jobs-url must be postgres://... or postgresql://... (or left out for "
                          "the SQLite file in --data)");
   }
-  // The S3 endpoint's object and multipart indexes live only in the SQLite
-  // file: refused rather than silently lost.
-  for (const char* flag : {"s3-listen", "s3-notify", "s3-complete-marker"}) {
-    if (parsed.Has(flag) && !parsed.Get(flag).empty()) {
-      return Status::Error(
-          ErrorCode::kBadRequest,
-          std::string("--") + flag +
-              " is not available with --jobs-url postgres://...: the S3 endpoint keeps its "
-              "object and multipart indexes in the SQLite job database in --data only (run it "
-              "on a node without --jobs-url)");
-    }
-  }
+  // --s3-listen, --s3-notify and --s3-complete-marker work on PostgreSQL too
+  // (s3/pg_indexes.h: the S3 indexes, the outbox, a lock per prefix).
   EDGEPIX_ASSIGN_OR_RETURN(auto lease, parsed.GetInt("lease-seconds", 1, 86400));
   EDGEPIX_ASSIGN_OR_RETURN(auto recheck, parsed.GetInt("jobs-recheck-seconds", 1, 86400));
   PgJobStoreOptions options;

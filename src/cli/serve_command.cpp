@@ -44,8 +44,11 @@
 #include "jobs/worker_pool.h"
 #include "s3/multipart_index.h"
 #include "s3/object_index.h"
+#include "s3/pg_indexes.h"
 #include "s3/prefix_batches.h"
 #include "s3/s3_server.h"
+#include "s3/sqlite_multipart_index.h"
+#include "s3/sqlite_object_index.h"
 #include "storage/blob_store.h"
 #include "storage/env.h"
 #include "storage/s3_blob_store.h"
@@ -447,26 +450,58 @@ int RunServe(const std::vector<std::string>& args) {
   std::unique_ptr<s3::PrefixBatches> s3_prefix_batches;
   std::unique_ptr<s3::S3Server> s3_server;
   if (*s3_options) {
-    auto objects = OpenLocalBlobStore(env, data_dir + "/s3-objects");
+    // Plain objects and staged parts beside the images: in the shared bucket
+    // (PREFIX/s3-objects/, PREFIX/s3-multipart/) with --blobs-url, else in
+    // --data. Their rows in the job database: the shared PostgreSQL with
+    // --jobs-url, so every node serves one namespace, else the SQLite file.
+    auto open_store = [&](const std::string& name) -> Result<std::unique_ptr<BlobStore>> {
+      if (!*blobs_config) return OpenLocalBlobStore(env, data_dir + "/" + name);
+      S3BlobConfig config = **blobs_config;
+      config.prefix = config.prefix.empty() ? name : config.prefix + "/" + name;
+      return OpenS3BlobStore(config);
+    };
+    auto objects = open_store("s3-objects");
     if (!objects.ok()) return Fail(objects.status());
     s3_objects = std::move(*objects);
-    auto index = s3::ObjectIndex::Open(data_dir + "/jobs.db");
-    if (!index.ok()) return Fail(index.status());
-    s3_index = std::move(*index);
-    InstallS3Notify(s3_index.get(), (*s3_options)->notify, (*s3_options)->region,
-                    &webhook_dispatcher);
+    if (*pg_options) {
+      auto index = s3::OpenPgObjectIndex(
+          (*pg_options)->url, 4,
+          PgS3NotifyHooks((*s3_options)->notify, (*s3_options)->region, &webhook_dispatcher));
+      if (!index.ok()) return Fail(index.status());
+      s3_index = std::move(*index);
+    } else {
+      auto index = s3::SqliteObjectIndex::Open(data_dir + "/jobs.db");
+      if (!index.ok()) return Fail(index.status());
+      InstallS3Notify(index->get(), (*s3_options)->notify, (*s3_options)->region,
+                      &webhook_dispatcher);
+      s3_index = std::move(*index);
+    }
     s3::S3Backends backends{s3_index.get(), s3_objects.get(), blobs->get(), store->get(),
                             &notifier,      &intake,          &pool};
-    auto parts = OpenLocalBlobStore(env, data_dir + "/s3-multipart");
+    auto parts = open_store("s3-multipart");
     if (!parts.ok()) return Fail(parts.status());
     s3_parts = std::move(*parts);
-    auto uploads = s3::MultipartIndex::Open(data_dir + "/jobs.db");
-    if (!uploads.ok()) return Fail(uploads.status());
-    s3_uploads = std::move(*uploads);
+    if (*pg_options) {
+      auto uploads = s3::OpenPgMultipartIndex((*pg_options)->url, (*pg_options)->node_id);
+      if (!uploads.ok()) return Fail(uploads.status());
+      s3_uploads = std::move(*uploads);
+    } else {
+      auto uploads = s3::SqliteMultipartIndex::Open(data_dir + "/jobs.db");
+      if (!uploads.ok()) return Fail(uploads.status());
+      s3_uploads = std::move(*uploads);
+    }
     backends.uploads = s3_uploads.get();
     backends.parts = s3_parts.get();
     if (!(*s3_options)->complete_marker.empty()) {
-      s3_prefix_batches = std::make_unique<s3::PrefixBatches>(stores.batches.get());
+      // Nodes sharing the batches take a PostgreSQL lock on the prefix too.
+      s3::PrefixLocker locker;
+      if (*pg_options) {
+        auto opened_locker = s3::OpenPgPrefixLocker((*pg_options)->url);
+        if (!opened_locker.ok()) return Fail(opened_locker.status());
+        locker = std::move(*opened_locker);
+      }
+      s3_prefix_batches =
+          std::make_unique<s3::PrefixBatches>(stores.batches.get(), std::move(locker));
       backends.prefix_batches = s3_prefix_batches.get();
     }
     s3::S3Options options = **s3_options;
@@ -474,6 +509,8 @@ int RunServe(const std::vector<std::string>& args) {
     options.keep_alive_seconds = server_options.keep_alive_seconds;
     options.keep_alive_max_requests = server_options.keep_alive_max_requests;
     options.min_free_bytes = intake_options.min_free_bytes;
+    // Other nodes store parts in the same place: keep their young ones.
+    if (*pg_options || *blobs_config) options.orphan_part_grace_seconds = *blobs_grace;
     s3_server = std::make_unique<s3::S3Server>(backends, options);
     auto s3_port = s3_server->Bind();
     if (!s3_port.ok()) return Fail(s3_port.status());

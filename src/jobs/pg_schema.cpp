@@ -117,6 +117,59 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_outbox_status_seq ON webhook_outbox (status, seq);
 )sql",
+    // 3 -> 4: the S3-compatible endpoint (s3/object_index.h,
+    // s3/multipart_index.h), as in the SQLite store, shared by the nodes. Keys
+    // are BYTEA so they compare bytewise (S3's listing order) whatever the
+    // database's collation; a row that follows a job is deleted with it (the
+    // trigger, in the deleting transaction). An upload's claim: which node is
+    // completing, aborting or sweeping it, until when (the database's clock).
+    R"sql(
+CREATE TABLE s3_buckets (
+  name       TEXT COLLATE "C" PRIMARY KEY,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE s3_objects (
+  bucket        TEXT COLLATE "C" NOT NULL REFERENCES s3_buckets (name),
+  key           BYTEA NOT NULL,
+  blob_id       TEXT NOT NULL DEFAULT '',
+  job_id        TEXT NOT NULL DEFAULT '',
+  size          BIGINT NOT NULL,
+  etag          TEXT NOT NULL,
+  content_type  TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL,
+  PRIMARY KEY (bucket, key)
+);
+CREATE INDEX s3_objects_job ON s3_objects (job_id) WHERE job_id <> '';
+CREATE TABLE s3_uploads (
+  upload_id    TEXT PRIMARY KEY,
+  bucket       TEXT COLLATE "C" NOT NULL REFERENCES s3_buckets (name),
+  key          BYTEA NOT NULL,
+  content_type TEXT NOT NULL DEFAULT '',
+  initiated    TEXT NOT NULL,
+  claimed_by   TEXT NOT NULL DEFAULT '',
+  claimed_until TIMESTAMPTZ
+);
+CREATE INDEX s3_uploads_key ON s3_uploads (bucket, key, upload_id);
+CREATE INDEX s3_uploads_initiated ON s3_uploads (initiated);
+CREATE TABLE s3_parts (
+  upload_id     TEXT NOT NULL REFERENCES s3_uploads (upload_id) ON DELETE CASCADE,
+  part_number   INTEGER NOT NULL,
+  blob_id       TEXT NOT NULL,
+  size          BIGINT NOT NULL,
+  etag          TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  PRIMARY KEY (upload_id, part_number)
+);
+CREATE INDEX s3_parts_blob ON s3_parts (blob_id);
+CREATE FUNCTION s3_objects_follow_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM s3_objects WHERE job_id = OLD.id;
+  RETURN OLD;
+END;
+$$;
+CREATE TRIGGER s3_objects_follow_jobs AFTER DELETE ON jobs
+  FOR EACH ROW EXECUTE FUNCTION s3_objects_follow_jobs();
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kPgJobSchemaVersion, "one migration per schema version");

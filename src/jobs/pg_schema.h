@@ -10,7 +10,7 @@
 
 namespace edgepix {
 
-inline constexpr int kPgJobSchemaVersion = 3;
+inline constexpr int kPgJobSchemaVersion = 4;
 
 void MigratePgJobSchema(PgConn& conn);
 

@@ -1,5 +1,9 @@
 // MultipartIndex: S3 multipart uploads in progress and their parts, in the job
-// database (tables s3_uploads and s3_parts, migration in jobs/sqlite_schema.cpp).
+// database (tables s3_uploads and s3_parts). An interface with two
+// implementations: SqliteMultipartIndex (s3/sqlite_multipart_index.h, the
+// SQLite file in --data, migration in jobs/sqlite_schema.cpp) and the
+// PostgreSQL one (s3/pg_indexes.h, shared by the nodes, migration in
+// jobs/pg_schema.cpp).
 //
 // A part's bytes are a blob of the staging store (S3Backends::parts) under
 // `blob_id`, committed (fsync'd, renamed) before its row is: a row always
@@ -11,23 +15,17 @@
 // delete their blobs after the commit. PutPart replaces a part of the same
 // number and returns the replaced one.
 //
-// Thread-safety: all methods may be called concurrently (one connection,
-// serialised by a mutex; SQLite's busy timeout covers the other connections).
+// Thread-safety: all methods may be called concurrently (on PostgreSQL from
+// several nodes too: UploadPart on one node and Complete on another).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
-
-namespace SQLite {
-class Database;
-}
 
 namespace edgepix::s3 {
 
@@ -57,43 +55,39 @@ struct UploadListRequest {
 
 class MultipartIndex {
  public:
-  // Opens (migrating) the database at `path`.
-  static Result<std::unique_ptr<MultipartIndex>> Open(const std::string& path);
-  ~MultipartIndex();
+  virtual ~MultipartIndex() = default;
 
   // kNotFound when the bucket does not exist.
-  Status Create(const UploadRow& upload);
-  Result<std::optional<UploadRow>> Get(const std::string& upload_id);
+  virtual Status Create(const UploadRow& upload) = 0;
+  virtual Result<std::optional<UploadRow>> Get(const std::string& upload_id) = 0;
   // Inserts or replaces; kNotFound when the upload is gone (completed,
   // aborted, swept). Returns the part it replaced.
-  Result<std::optional<PartRow>> PutPart(const PartRow& part);
+  virtual Result<std::optional<PartRow>> PutPart(const PartRow& part) = 0;
   // Parts in part-number order, numbers > `after`, at most `max` (+1 to tell
   // whether more follow).
-  Result<std::vector<PartRow>> Parts(const std::string& upload_id, int after = 0, int max = 10000);
+  virtual Result<std::vector<PartRow>> Parts(const std::string& upload_id, int after = 0,
+                                             int max = 10000) = 0;
   // Uploads in (key, upload id) order after the markers, at most max_uploads + 1.
-  Result<std::vector<UploadRow>> List(const std::string& bucket, const UploadListRequest& request);
+  virtual Result<std::vector<UploadRow>> List(const std::string& bucket,
+                                              const UploadListRequest& request) = 0;
   // Removes the upload and its part rows; returns the parts (nullopt when
   // there was no such upload).
-  Result<std::optional<std::vector<PartRow>>> Remove(const std::string& upload_id);
+  virtual Result<std::optional<std::vector<PartRow>>> Remove(const std::string& upload_id) = 0;
   // Upload ids initiated before `iso8601` (stale ones, for the sweep).
-  Result<std::vector<std::string>> InitiatedBefore(const std::string& iso8601);
+  virtual Result<std::vector<std::string>> InitiatedBefore(const std::string& iso8601) = 0;
   // Bytes of every part of every upload in progress.
-  Result<uint64_t> PartBytes();
+  virtual Result<uint64_t> PartBytes() = 0;
   // Bytes of the parts of one upload, except part `except` (0: none).
-  Result<uint64_t> UploadBytes(const std::string& upload_id, int except = 0);
+  virtual Result<uint64_t> UploadBytes(const std::string& upload_id, int except = 0) = 0;
   // Of `blob_ids`, those no part row names.
-  Result<std::vector<std::string>> Unreferenced(const std::vector<std::string>& blob_ids);
+  virtual Result<std::vector<std::string>> Unreferenced(
+      const std::vector<std::string>& blob_ids) = 0;
 
-  // In memory: one request at a time completes, aborts or sweeps an upload.
-  // false when another holds it.
-  bool Claim(const std::string& upload_id);
-  void Unclaim(const std::string& upload_id);
-
- private:
-  explicit MultipartIndex(std::unique_ptr<SQLite::Database> db);
-  std::mutex mu_;
-  std::unique_ptr<SQLite::Database> db_;
-  std::set<std::string> claimed_;  // under mu_
+  // One request at a time completes, aborts or sweeps an upload (in memory on
+  // SQLite; on PostgreSQL a claim on the upload's row, across nodes, that
+  // runs out after a while should its node die). false when another holds it.
+  virtual bool Claim(const std::string& upload_id) = 0;
+  virtual void Unclaim(const std::string& upload_id) = 0;
 };
 
 }  // namespace edgepix::s3

@@ -7,9 +7,20 @@
 
 namespace edgepix::s3 {
 
-Status RemoveOrphanParts(MultipartIndex* index, BlobStore* parts) {
+Status RemoveOrphanParts(MultipartIndex* index, BlobStore* parts, int64_t grace_seconds) {
   EDGEPIX_RETURN_IF_ERROR(parts->RemoveStaleTempFiles());
-  EDGEPIX_ASSIGN_OR_RETURN(auto ids, parts->ListImageIds());
+  std::vector<std::string> ids;
+  if (grace_seconds == 0) {
+    EDGEPIX_ASSIGN_OR_RETURN(ids, parts->ListImageIds());
+  } else {
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    EDGEPIX_ASSIGN_OR_RETURN(auto images, parts->ListImages());
+    for (const StoredImage& image : images) {
+      if (image.newest <= now - grace_seconds) ids.push_back(image.id);
+    }
+  }
   EDGEPIX_ASSIGN_OR_RETURN(auto orphans, index->Unreferenced(ids));
   for (const auto& id : orphans) EDGEPIX_RETURN_IF_ERROR(parts->DeleteImage(id));
   return Status::Ok();

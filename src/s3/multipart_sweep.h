@@ -2,7 +2,10 @@
 // completes or aborts, and part blobs a crash left without their row.
 //
 // RemoveOrphanParts (once at start, before the listener takes requests):
-// the staging store's temp files and every part blob no row names.
+// the staging store's temp files and every part blob no row names; with a
+// `grace_seconds` (a staging store and index shared by several nodes: a part
+// another node has just stored has no row yet) only those whose newest
+// object is older than the grace.
 // SweepStaleUploads: uploads initiated more than `ttl` ago are aborted (rows
 // first, then their blobs); one being completed or aborted right now is left
 // alone. MultipartSweeper runs the sweep on a thread every ttl/4 (at least a
@@ -23,7 +26,7 @@
 
 namespace edgepix::s3 {
 
-Status RemoveOrphanParts(MultipartIndex* index, BlobStore* parts);
+Status RemoveOrphanParts(MultipartIndex* index, BlobStore* parts, int64_t grace_seconds = 0);
 // Returns how many uploads were removed.
 Result<int64_t> SweepStaleUploads(MultipartIndex* index, BlobStore* parts,
                                   std::chrono::seconds ttl);

@@ -1,27 +1,33 @@
 // ObjectIndex: the S3 buckets and object metadata, in the job database
-// (tables s3_buckets and s3_objects, migration in jobs/sqlite_schema.cpp).
+// (tables s3_buckets and s3_objects). An interface with two implementations:
+// SqliteObjectIndex (s3/sqlite_object_index.h: the SQLite file in --data,
+// migration in jobs/sqlite_schema.cpp) and the PostgreSQL one
+// (s3/pg_indexes.h: the shared job database of --jobs-url, migration in
+// jobs/pg_schema.cpp), so several nodes serve one S3 namespace.
 //
-// Keys are opaque byte strings compared bytewise (S3's listing order); they
-// never name a file: the bytes live in a BlobStore under `blob_id`, or are the
-// original of job `job_id`. Put replaces and returns the previous row so the
-// caller can remove the blob it no longer needs (after the row is committed).
+// Keys are opaque byte strings compared bytewise (S3's listing order) on
+// both; they never name a file: the bytes live in a BlobStore under
+// `blob_id`, or are the original of job `job_id`. Put replaces and returns the
+// previous row so the caller can remove the blob it no longer needs (after the
+// row is committed). A job's deletion deletes the rows naming it, in the same
+// transaction (a trigger on both databases).
 //
-// Thread-safety: all methods may be called concurrently (one connection,
-// serialised by a mutex; SQLite's busy timeout covers the other connections).
+// Thread-safety: all methods may be called concurrently, from several nodes
+// on PostgreSQL (each call is one transaction).
 //
-// Change hook (SetChangeHook, before any concurrent use): `on_change` runs
-// INSIDE the transaction of every Put (its kind, the new row) and of every Delete
-// that removed a row (kDelete, the removed row), on the index's connection,
-// before the commit; it may write rows of its own with `txn` (the webhook
-// outbox: S3 event notifications), which commit or roll back with the object's
-// metadata. What it throws rolls the change back and becomes the call's error.
-// `after_commit` runs after such a commit (keep it short: wake a thread).
+// Change hook (SqliteObjectIndex::SetChangeHook; S3 event notifications):
+// `on_change` runs INSIDE the transaction of every Put (its kind, the new row)
+// and of every Delete that removed a row (kDelete, the removed row), on the
+// index's connection, before the commit; it may write rows of its own with
+// `txn` (the webhook outbox: S3 event notifications), which commit or roll
+// back with the object's metadata. What it throws rolls the change back and
+// becomes the call's error. `after_commit` runs after such a commit (keep it
+// short: wake a thread). The PostgreSQL index has no hook yet.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,36 +83,35 @@ struct ListPage {
 
 class ObjectIndex {
  public:
-  // Opens (migrating) the database at `path`.
-  static Result<std::unique_ptr<ObjectIndex>> Open(const std::string& path);
-  ~ObjectIndex();
-  // See the header comment; either may be empty.
-  void SetChangeHook(ObjectChangeHook on_change, std::function<void()> after_commit);
+  virtual ~ObjectIndex() = default;
 
   // kConflict when it exists.
-  Status CreateBucket(const std::string& name);
-  Result<bool> BucketExists(const std::string& name);
-  Result<std::vector<BucketRow>> ListBuckets();
+  virtual Status CreateBucket(const std::string& name) = 0;
+  virtual Result<bool> BucketExists(const std::string& name) = 0;
+  virtual Result<std::vector<BucketRow>> ListBuckets() = 0;
   // kNotFound when missing, kConflict when it holds objects or multipart uploads.
-  Status DeleteBucket(const std::string& name);
+  virtual Status DeleteBucket(const std::string& name) = 0;
 
   // Inserts or replaces; returns the row it replaced. `kind` is what the
   // change hook is told (not kDelete).
-  Result<std::optional<ObjectRow>> Put(const ObjectRow& row,
-                                       ObjectChangeKind kind = ObjectChangeKind::kPut);
-  Result<std::optional<ObjectRow>> Get(const std::string& bucket, const std::string& key);
+  virtual Result<std::optional<ObjectRow>> Put(const ObjectRow& row,
+                                               ObjectChangeKind kind = ObjectChangeKind::kPut) = 0;
+  virtual Result<std::optional<ObjectRow>> Get(const std::string& bucket,
+                                               const std::string& key) = 0;
   // Returns the removed row (nullopt when there was none).
-  Result<std::optional<ObjectRow>> Delete(const std::string& bucket, const std::string& key);
-  Result<ListPage> List(const std::string& bucket, const ListRequest& request);
+  virtual Result<std::optional<ObjectRow>> Delete(const std::string& bucket,
+                                                  const std::string& key) = 0;
+  virtual Result<ListPage> List(const std::string& bucket, const ListRequest& request) = 0;
   // Objects whose bytes are job `job_id`'s original.
-  Result<std::vector<ObjectRow>> ByJob(const std::string& job_id);
-
- private:
-  explicit ObjectIndex(std::unique_ptr<SQLite::Database> db);
-  std::mutex mu_;
-  std::unique_ptr<SQLite::Database> db_;
-  ObjectChangeHook on_change_;
-  std::function<void()> after_commit_;
+  virtual Result<std::vector<ObjectRow>> ByJob(const std::string& job_id) = 0;
 };
+
+// ListObjectsV2's walk over rows in bytewise key order, shared by the
+// implementations: `fetch(cursor, inclusive)` returns up to `batch` rows of
+// the bucket with key > cursor (>= when inclusive), in key order.
+Result<ListPage> WalkListing(
+    const ListRequest& request, int batch,
+    const std::function<Result<std::vector<ObjectRow>>(const std::string& cursor, bool inclusive)>&
+        fetch);
 
 }  // namespace edgepix::s3

@@ -19,6 +19,15 @@ bool IsMarkerKey(std::string_view key, std::string_view marker) {
   return key.substr(KeyPrefix(key).size()) == marker;
 }
 
+Result<PrefixGuard> PrefixBatches::Lock(const std::string& bucket, const std::string& prefix) {
+  PrefixGuard guard;
+  guard.local = std::unique_lock<std::mutex>(mu_);
+  if (locker_) {
+    EDGEPIX_ASSIGN_OR_RETURN(guard.shared, locker_(bucket, prefix));
+  }
+  return guard;
+}
+
 Result<std::optional<Batch>> PrefixBatches::FindOpen(const std::string& bucket,
                                                      const std::string& prefix) {
   const nlohmann::json tag = Tag(bucket, prefix);

@@ -9,9 +9,15 @@
 // the caller holds it from OpenFor() until the job is committed, so an image
 // never lands in a batch its marker has just closed. A batch closed by
 // --batch-ttl meanwhile makes that image's PUT fail (kBatchClosed).
+// Across nodes sharing one BatchStore (PostgreSQL) the lock also holds a
+// cross-node lock on (bucket, prefix) from the `locker` given
+// (s3/pg_indexes.h: a PostgreSQL advisory lock), so two nodes never open two
+// batches for one prefix; without one it is this process's mutex only.
 // Thread-safe; the BatchStore must outlive it.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,10 +33,30 @@ std::string KeyPrefix(std::string_view key);
 // Whether `key` is PREFIX/`marker` (or `marker` itself, the bucket's root).
 bool IsMarkerKey(std::string_view key, std::string_view marker);
 
+// A cross-node lock, held until destroyed.
+class PrefixLock {
+ public:
+  virtual ~PrefixLock() = default;
+};
+using PrefixLocker = std::function<Result<std::unique_ptr<PrefixLock>>(const std::string& bucket,
+                                                                       const std::string& prefix)>;
+
+// What Lock() holds: this process's mutex, then the cross-node lock (if any).
+struct PrefixGuard {
+  std::unique_lock<std::mutex> local;
+  std::unique_ptr<PrefixLock> shared;
+  void Release() {
+    shared.reset();
+    if (local.owns_lock()) local.unlock();
+  }
+};
+
 class PrefixBatches {
  public:
-  explicit PrefixBatches(BatchStore* batches) : batches_(batches) {}
-  std::unique_lock<std::mutex> Lock() { return std::unique_lock<std::mutex>(mu_); }
+  explicit PrefixBatches(BatchStore* batches, PrefixLocker locker = {})
+      : batches_(batches), locker_(std::move(locker)) {}
+  // Fails only when the cross-node lock cannot be taken.
+  Result<PrefixGuard> Lock(const std::string& bucket, const std::string& prefix);
   // The OPEN batch of (bucket, prefix), created when there is none. Call
   // under Lock().
   Result<std::string> OpenFor(const std::string& bucket, const std::string& prefix);
@@ -41,6 +67,7 @@ class PrefixBatches {
  private:
   Result<std::optional<Batch>> FindOpen(const std::string& bucket, const std::string& prefix);
   BatchStore* batches_;
+  const PrefixLocker locker_;
   std::mutex mu_;
 };
 

@@ -96,10 +96,15 @@ std::optional<ObjectRow> StoreObject(S3Call& call, PutTarget& target, const std:
   const S3Backends& b = call.backends;
   // --s3-complete-marker: an image joins its prefix's open batch (the lock
   // keeps a marker from closing it before the job is in).
-  std::unique_lock<std::mutex> batch_lock;
+  PrefixGuard batch_lock;
   UploadTarget upload_target;
   if (b.prefix_batches && target.is_image()) {
-    batch_lock = b.prefix_batches->Lock();
+    auto locked = b.prefix_batches->Lock(call.bucket, KeyPrefix(call.key));
+    if (!locked.ok()) {
+      call.Fail(FromStatus(locked.status()));
+      return std::nullopt;
+    }
+    batch_lock = std::move(*locked);
     auto batch = b.prefix_batches->OpenFor(call.bucket, KeyPrefix(call.key));
     if (!batch.ok()) {
       call.Fail(FromStatus(batch.status()));
@@ -109,7 +114,7 @@ std::optional<ObjectRow> StoreObject(S3Call& call, PutTarget& target, const std:
   }
   ObjectRow row;
   Status committed = target.Commit(call.key, upload_target, &row);
-  if (batch_lock.owns_lock()) batch_lock.unlock();
+  batch_lock.Release();
   if (!committed.ok()) {
     call.Fail(FromStatus(committed));
     return std::nullopt;
@@ -129,7 +134,11 @@ std::optional<ObjectRow> StoreObject(S3Call& call, PutTarget& target, const std:
   if (*previous) ForgetBytes(b, **previous);
   if (b.prefix_batches && !target.is_image() &&
       IsMarkerKey(call.key, call.options.complete_marker)) {
-    auto lock = b.prefix_batches->Lock();
+    auto lock = b.prefix_batches->Lock(call.bucket, KeyPrefix(call.key));
+    if (!lock.ok()) {
+      call.Fail(FromStatus(lock.status()));
+      return std::nullopt;
+    }
     auto closed = b.prefix_batches->Close(call.bucket, KeyPrefix(call.key));
     if (!closed.ok()) {
       call.Fail(FromStatus(closed.status()));

@@ -340,7 +340,8 @@ Result<int> S3Server::Bind() {
     if (!st.ok() && st.code() != ErrorCode::kConflict) return st;
   }
   if (backends_.uploads && backends_.parts && !sweeper_) {
-    EDGEPIX_RETURN_IF_ERROR(RemoveOrphanParts(backends_.uploads, backends_.parts));
+    EDGEPIX_RETURN_IF_ERROR(
+        RemoveOrphanParts(backends_.uploads, backends_.parts, options_.orphan_part_grace_seconds));
     sweeper_ = std::make_unique<MultipartSweeper>(backends_.uploads, backends_.parts,
                                                   options_.multipart_ttl);
   }

@@ -70,6 +70,10 @@ struct S3Options {
   int keep_alive_seconds = -1;
   int keep_alive_max_requests = -1;
   uint64_t min_free_bytes = 64ull << 20;
+  // The multipart index and part store are shared with other nodes
+  // (PostgreSQL): at start only part blobs without a row older than this are
+  // removed (s3/multipart_sweep.h); 0 = every one (a lone node).
+  int64_t orphan_part_grace_seconds = 0;
 };
 
 class PrefixBatches;

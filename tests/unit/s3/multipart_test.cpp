@@ -7,12 +7,15 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
-#include "s3/multipart_index.h"
 #include "s3/multipart_sweep.h"
 #include "s3/multipart_xml.h"
-#include "s3/object_index.h"
+#include "s3/sqlite_multipart_index.h"
+#include "s3/sqlite_object_index.h"
 #include "storage/blob_store.h"
+#include "unit/s3/index_fixtures.h"
 #include "unit/support/fixtures.h"
 
 using namespace edgepix;
@@ -38,9 +41,10 @@ PartRow Part(const std::string& upload, int number, const std::string& blob, uin
 
 struct Fixture {
   testing::TempDir dir;
-  std::unique_ptr<ObjectIndex> objects = std::move(ObjectIndex::Open(dir.Join("jobs.db")).value());
+  std::unique_ptr<ObjectIndex> objects =
+      std::move(SqliteObjectIndex::Open(dir.Join("jobs.db")).value());
   std::unique_ptr<MultipartIndex> uploads =
-      std::move(MultipartIndex::Open(dir.Join("jobs.db")).value());
+      std::move(SqliteMultipartIndex::Open(dir.Join("jobs.db")).value());
   Fixture() { REQUIRE(objects->CreateBucket("photos").ok()); }
 };
 
@@ -98,9 +102,13 @@ TEST_CASE("Multipart ETag: hex MD5 of the parts' binary MD5s, dash, the part cou
   CHECK(MultipartEtag({"not hex"}).empty());
 }
 
-TEST_CASE("MultipartIndex: uploads need their bucket, parts are replaced and paged") {
-  Fixture f;
-  MultipartIndex& ix = *f.uploads;
+TEMPLATE_TEST_CASE("MultipartIndex: uploads need their bucket, parts are replaced and paged",
+                   "[s3]", testing::SqliteIndex, testing::PgIndex) {
+  EDGEPIX_INDEX_FIXTURE(fx);
+  auto objects = fx.Objects();
+  auto uploads = fx.Uploads();
+  REQUIRE(objects->CreateBucket("photos").ok());
+  MultipartIndex& ix = *uploads;
   UploadRow missing = Upload("u1", "k");
   missing.bucket = "other";
   CHECK(ix.Create(missing).code() == ErrorCode::kNotFound);
@@ -126,7 +134,7 @@ TEST_CASE("MultipartIndex: uploads need their bucket, parts are replaced and pag
   CHECK(*ix.UploadBytes("u1", 2) == 12);
   CHECK(*ix.Unreferenced({"b1", "b2", "b9"}) == std::vector<std::string>{"b1", "b9"});
   // A bucket with an upload in progress is not empty.
-  CHECK(f.objects->DeleteBucket("photos").code() == ErrorCode::kConflict);
+  CHECK(objects->DeleteBucket("photos").code() == ErrorCode::kConflict);
   auto removed = ix.Remove("u1");
   REQUIRE(removed.ok());
   REQUIRE(removed->has_value());
@@ -135,12 +143,17 @@ TEST_CASE("MultipartIndex: uploads need their bucket, parts are replaced and pag
   CHECK(ix.Parts("u1")->empty());
   CHECK_FALSE(ix.Remove("u1")->has_value());
   CHECK(*ix.PartBytes() == 0);
-  CHECK(f.objects->DeleteBucket("photos").ok());
+  CHECK(objects->DeleteBucket("photos").ok());
 }
 
-TEST_CASE("MultipartIndex: uploads listed by key then id, after the markers, under a prefix") {
-  Fixture f;
-  MultipartIndex& ix = *f.uploads;
+TEMPLATE_TEST_CASE(
+    "MultipartIndex: uploads listed by key then id, after the markers, under a prefix", "[s3]",
+    testing::SqliteIndex, testing::PgIndex) {
+  EDGEPIX_INDEX_FIXTURE(fx);
+  auto objects = fx.Objects();
+  auto uploads = fx.Uploads();
+  REQUIRE(objects->CreateBucket("photos").ok());
+  MultipartIndex& ix = *uploads;
   for (const auto& [id, key] : std::vector<std::pair<std::string, std::string>>{
            {"u2", "a/x"}, {"u1", "a/x"}, {"u3", "a/y"}, {"u4", "b/z"}}) {
     REQUIRE(ix.Create(Upload(id, key)).ok());
@@ -216,4 +229,69 @@ TEST_CASE("Schema: deleting a job deletes the S3 object rows whose bytes it held
   db.exec("DELETE FROM jobs WHERE id = 'job00001'");
   CHECK_FALSE(f.objects->Get("photos", "img/a.jpg")->has_value());
   CHECK(f.objects->Get("photos", "doc.txt")->has_value());
+}
+
+TEMPLATE_TEST_CASE("MultipartIndex: keys of any bytes, and one request at a time claims an upload",
+                   "[s3]", testing::SqliteIndex, testing::PgIndex) {
+  EDGEPIX_INDEX_FIXTURE(fx);
+  auto objects = fx.Objects();
+  auto a = fx.Uploads("node-a");
+  REQUIRE(objects->CreateBucket("photos").ok());
+  const std::string key = std::string("d\xc3\xa9j\xc3\xa0/\xff\0x", 10);
+  REQUIRE(a->Create(Upload("u1", key)).ok());
+  CHECK((*a->Get("u1"))->key == key);
+  UploadListRequest under;
+  under.prefix = "d\xc3\xa9";
+  CHECK(a->List("photos", under)->size() == 1);
+  CHECK(a->Claim("u1"));
+  CHECK_FALSE(a->Claim("u1"));  // the same node, a second request
+  CHECK(a->Claim("gone"));      // nothing to hold: the caller finds it gone
+  a->Unclaim("gone");
+  a->Unclaim("u1");
+  CHECK(a->Claim("u1"));
+  a->Unclaim("u1");
+}
+
+TEST_CASE("MultipartIndex on PostgreSQL: claims and parts across two nodes", "[s3][pg]") {
+  testing::PgIndex fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  auto objects = fx.Objects();
+  auto a = fx.Uploads("node-a");
+  auto b = fx.Uploads("node-b");
+  REQUIRE(objects->CreateBucket("photos").ok());
+  REQUIRE(a->Create(Upload("u1", "big")).ok());
+  // Parts from both nodes land in one upload.
+  REQUIRE(a->PutPart(Part("u1", 1, "pa", 5)).ok());
+  REQUIRE(b->PutPart(Part("u1", 2, "pb", 6)).ok());
+  CHECK(a->Parts("u1")->size() == 2);
+  CHECK(*b->UploadBytes("u1") == 11);
+  // One node's claim keeps the other out until released, or until it runs out.
+  CHECK(a->Claim("u1"));
+  CHECK_FALSE(b->Claim("u1"));
+  a->Unclaim("u1");
+  CHECK(b->Claim("u1"));
+  CHECK_FALSE(a->Claim("u1"));
+  fx.Exec("UPDATE s3_uploads SET claimed_until = now() - interval '1 second'");  // b died
+  CHECK(a->Claim("u1"));
+  // Parts raced against a Remove on the other node: each is either in the
+  // removed list or refused, never left behind.
+  std::vector<std::string> recorded;
+  std::thread writer([&] {
+    for (int i = 3; i < 200; ++i) {
+      auto r = b->PutPart(Part("u1", i, "p" + std::to_string(i), 1));
+      if (r.ok()) {
+        recorded.push_back("p" + std::to_string(i));
+      } else {
+        CHECK(r.status().code() == ErrorCode::kNotFound);
+        break;
+      }
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto removed = a->Remove("u1");
+  writer.join();
+  REQUIRE(removed.ok());
+  REQUIRE(removed->has_value());
+  CHECK((*removed)->size() == recorded.size() + 2);
+  CHECK(*a->PartBytes() == 0);
 }

@@ -1,4 +1,4 @@
-#include "s3/multipart_index.h"
+#include "s3/sqlite_multipart_index.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -40,22 +40,23 @@ Status DbError(const std::exception& e) {
 
 }  // namespace
 
-MultipartIndex::MultipartIndex(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
-MultipartIndex::~MultipartIndex() = default;
+SqliteMultipartIndex::SqliteMultipartIndex(std::unique_ptr<SQLite::Database> db)
+    : db_(std::move(db)) {}
+SqliteMultipartIndex::~SqliteMultipartIndex() = default;
 
-Result<std::unique_ptr<MultipartIndex>> MultipartIndex::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteMultipartIndex>> SqliteMultipartIndex::Open(const std::string& path) {
   try {
     auto db =
         std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     ConfigureWriter(*db);
     MigrateJobSchema(*db);
-    return std::unique_ptr<MultipartIndex>(new MultipartIndex(std::move(db)));
+    return std::unique_ptr<SqliteMultipartIndex>(new SqliteMultipartIndex(std::move(db)));
   } catch (const std::exception& e) {
     return DbError(e);
   }
 }
 
-Status MultipartIndex::Create(const UploadRow& upload) {
+Status SqliteMultipartIndex::Create(const UploadRow& upload) {
   std::lock_guard lock(mu_);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -77,7 +78,7 @@ Status MultipartIndex::Create(const UploadRow& upload) {
   }
 }
 
-Result<std::optional<UploadRow>> MultipartIndex::Get(const std::string& upload_id) {
+Result<std::optional<UploadRow>> SqliteMultipartIndex::Get(const std::string& upload_id) {
   std::lock_guard lock(mu_);
   try {
     return GetUpload(*db_, upload_id);
@@ -86,7 +87,7 @@ Result<std::optional<UploadRow>> MultipartIndex::Get(const std::string& upload_i
   }
 }
 
-Result<std::optional<PartRow>> MultipartIndex::PutPart(const PartRow& part) {
+Result<std::optional<PartRow>> SqliteMultipartIndex::PutPart(const PartRow& part) {
   std::lock_guard lock(mu_);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -115,8 +116,8 @@ Result<std::optional<PartRow>> MultipartIndex::PutPart(const PartRow& part) {
   }
 }
 
-Result<std::vector<PartRow>> MultipartIndex::Parts(const std::string& upload_id, int after,
-                                                   int max) {
+Result<std::vector<PartRow>> SqliteMultipartIndex::Parts(const std::string& upload_id, int after,
+                                                         int max) {
   std::lock_guard lock(mu_);
   try {
     std::vector<PartRow> out;
@@ -133,8 +134,8 @@ Result<std::vector<PartRow>> MultipartIndex::Parts(const std::string& upload_id,
   }
 }
 
-Result<std::vector<UploadRow>> MultipartIndex::List(const std::string& bucket,
-                                                    const UploadListRequest& request) {
+Result<std::vector<UploadRow>> SqliteMultipartIndex::List(const std::string& bucket,
+                                                          const UploadListRequest& request) {
   std::lock_guard lock(mu_);
   try {
     std::vector<UploadRow> out;
@@ -165,7 +166,8 @@ Result<std::vector<UploadRow>> MultipartIndex::List(const std::string& bucket,
   }
 }
 
-Result<std::optional<std::vector<PartRow>>> MultipartIndex::Remove(const std::string& upload_id) {
+Result<std::optional<std::vector<PartRow>>> SqliteMultipartIndex::Remove(
+    const std::string& upload_id) {
   std::lock_guard lock(mu_);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -188,7 +190,7 @@ Result<std::optional<std::vector<PartRow>>> MultipartIndex::Remove(const std::st
   }
 }
 
-Result<std::vector<std::string>> MultipartIndex::InitiatedBefore(const std::string& iso8601) {
+Result<std::vector<std::string>> SqliteMultipartIndex::InitiatedBefore(const std::string& iso8601) {
   std::lock_guard lock(mu_);
   try {
     std::vector<std::string> out;
@@ -201,7 +203,7 @@ Result<std::vector<std::string>> MultipartIndex::InitiatedBefore(const std::stri
   }
 }
 
-Result<uint64_t> MultipartIndex::PartBytes() {
+Result<uint64_t> SqliteMultipartIndex::PartBytes() {
   std::lock_guard lock(mu_);
   try {
     return static_cast<uint64_t>(
@@ -211,7 +213,7 @@ Result<uint64_t> MultipartIndex::PartBytes() {
   }
 }
 
-Result<uint64_t> MultipartIndex::UploadBytes(const std::string& upload_id, int except) {
+Result<uint64_t> SqliteMultipartIndex::UploadBytes(const std::string& upload_id, int except) {
   std::lock_guard lock(mu_);
   try {
     SQLite::Statement q(*db_,
@@ -226,7 +228,7 @@ Result<uint64_t> MultipartIndex::UploadBytes(const std::string& upload_id, int e
   }
 }
 
-Result<std::vector<std::string>> MultipartIndex::Unreferenced(
+Result<std::vector<std::string>> SqliteMultipartIndex::Unreferenced(
     const std::vector<std::string>& blob_ids) {
   std::lock_guard lock(mu_);
   try {
@@ -243,12 +245,12 @@ Result<std::vector<std::string>> MultipartIndex::Unreferenced(
   }
 }
 
-bool MultipartIndex::Claim(const std::string& upload_id) {
+bool SqliteMultipartIndex::Claim(const std::string& upload_id) {
   std::lock_guard lock(mu_);
   return claimed_.insert(upload_id).second;
 }
 
-void MultipartIndex::Unclaim(const std::string& upload_id) {
+void SqliteMultipartIndex::Unclaim(const std::string& upload_id) {
   std::lock_guard lock(mu_);
   claimed_.erase(upload_id);
 }
