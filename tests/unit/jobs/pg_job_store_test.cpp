@@ -174,6 +174,11 @@ TEST_CASE(
   REQUIRE(b->MarkCompleted("s1", {}, {}, {}, "k", {}, {}).ok());
   CHECK(a->MarkFailed("s1", {"io_error", "late"}).status().code() == ErrorCode::kConflict);
   CHECK(b->Get("s1")->status == JobStatus::kCompleted);
+  // The worker's log says what happened: finished elsewhere, not requeued.
+  const std::string lost = a->CheckClaim("s1").message();
+  INFO(lost);
+  CHECK(lost.find("is COMPLETED, finished by another run") != std::string::npos);
+  CHECK(lost.find("again") == std::string::npos);
   // A job refused before any processing may still end FAILED from PENDING.
   REQUIRE(a->Insert(NewJob("s2")).ok());
   CHECK(a->MarkFailed("s2", {"too_many_pixels", "no"}).ok());
