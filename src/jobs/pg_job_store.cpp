@@ -507,8 +507,12 @@ class PgJobStore : public JobStore {
     return Run("check job claim", [&](PgConn& c) -> Status {
       PgResult r = c.Exec("SELECT status, leased_by FROM jobs WHERE id = $1", {id});
       if (r.rows() == 0) return Status::Error(ErrorCode::kNotFound, "no job " + id);
-      if (r.text(0, 0) != JobStatusName(JobStatus::kProcessing)) {
-        return LeaseLost(id, "is " + r.text(0, 0) + " again");
+      const std::string status = r.text(0, 0);
+      if (status != JobStatusName(JobStatus::kProcessing)) {
+        // PENDING: requeued for another run; COMPLETED or FAILED: another
+        // node's run has ended it.
+        const bool requeued = status == JobStatusName(JobStatus::kPending);
+        return LeaseLost(id, "is " + status + (requeued ? " again" : ", finished by another run"));
       }
       return CheckLease(id, r.text(0, 1));
     });

@@ -5,15 +5,33 @@
 
 namespace edgepix {
 
-Status RequeueAtStart(JobStore* store, BlobStore* blobs, int max_attempts, RecoveryReport* report) {
+namespace {
+
+Status Requeue(JobStore* store, BlobStore* blobs, int max_attempts, bool shared,
+               RecoveryReport* report) {
   EDGEPIX_ASSIGN_OR_RETURN(auto interrupted, store->RequeueInterrupted(max_attempts));
   report->requeued = static_cast<int64_t>(interrupted.requeued.size());
   report->poisoned = static_cast<int64_t>(interrupted.poisoned.size());
-  // Their rows no longer list the variants an interrupted run published.
-  for (const auto* ids : {&interrupted.requeued, &interrupted.poisoned}) {
-    for (const std::string& id : *ids) EDGEPIX_RETURN_IF_ERROR(blobs->DeleteVariants(id));
+  // Their rows no longer list the variants an interrupted run published. On
+  // a shared store a requeued job is PENDING from the commit on: another
+  // node may claim it and publish its variants before these deletes run, so
+  // its variants are left to its next run, which replaces each one (as after
+  // a lease reclaim). A poisoned job is FAILED: nobody runs it again.
+  if (!shared) {
+    for (const std::string& id : interrupted.requeued) {
+      EDGEPIX_RETURN_IF_ERROR(blobs->DeleteVariants(id));
+    }
+  }
+  for (const std::string& id : interrupted.poisoned) {
+    EDGEPIX_RETURN_IF_ERROR(blobs->DeleteVariants(id));
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status RequeueAtStart(JobStore* store, BlobStore* blobs, int max_attempts, RecoveryReport* report) {
+  return Requeue(store, blobs, max_attempts, /*shared=*/false, report);
 }
 
 Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max_attempts,
@@ -31,7 +49,7 @@ Result<RecoveryReport> RecoverAtStart(JobStore* store, BlobStore* blobs, int max
 Result<RecoveryReport> RecoverSharedAtStart(JobStore* store, BlobStore* blobs, int max_attempts,
                                             int64_t orphan_grace_seconds, bool sweep_temps) {
   RecoveryReport report;
-  EDGEPIX_RETURN_IF_ERROR(RequeueAtStart(store, blobs, max_attempts, &report));
+  EDGEPIX_RETURN_IF_ERROR(Requeue(store, blobs, max_attempts, /*shared=*/true, &report));
   // Housekeeping only: the other nodes serve meanwhile, so a failed sweep is
   // logged and the node starts (the next start sweeps again).
   if (sweep_temps) {

@@ -15,10 +15,14 @@
 //     its own directory, the grace when the blobs are in a bucket).
 //
 // A node sharing its job store with others (PostgreSQL) runs
-// RecoverSharedAtStart instead: its own interrupted jobs only (other nodes'
-// come back by lease expiry), temp objects older than the grace (a bucket's;
-// a shared directory's tmp/ is left alone) and orphans older than the grace,
-// since the other nodes keep serving while it starts.
+// RecoverSharedAtStart instead: its own interrupted jobs and those of nodes
+// whose leases expired (JobStore::RequeueInterrupted), temp objects older
+// than the grace (a bucket's; a shared directory's tmp/ is left alone) and
+// orphans older than the grace, since the other nodes keep serving while it
+// starts. There the variants of a requeued job are not removed: the other
+// nodes may claim it as soon as it is PENDING and publish variants of their
+// own run before a delete would reach them; its next run replaces each one.
+// A poisoned job's are removed (it is FAILED, nobody runs it again).
 //
 // On a full disk step 2 cannot write. The server must still start (a crash
 // loop would leave no way to delete anything): it serves with its workers

@@ -7,11 +7,16 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "jobs/job_notifier.h"
 #include "jobs/pg_change_listener.h"
+#include "jobs/startup_recovery.h"
+#include "storage/blob_store.h"
+#include "storage/env.h"
 #include "unit/jobs/store_fixtures.h"
+#include "unit/support/fixtures.h"
 #include "unit/support/skip.h"
 
 using edgepix::ErrorCode;
@@ -42,6 +47,56 @@ bool WaitForStatus(JobStore* store, const std::string& id, JobStatus status) {
   }
   return false;
 }
+
+// A blob store that runs `before_delete_variants` (once) when
+// DeleteVariants is first called, then forwards everything to `inner`: what
+// another node does between a commit and the delete that follows it.
+class InterleavingBlobStore : public edgepix::BlobStore {
+ public:
+  using Status = edgepix::Status;
+  template <typename T>
+  using Result = edgepix::Result<T>;
+  explicit InterleavingBlobStore(edgepix::BlobStore* inner) : inner_(inner) {}
+  std::function<void(const std::string& id)> before_delete_variants;
+
+  Result<std::unique_ptr<edgepix::BlobWriter>> BeginOriginal(const std::string& id) override {
+    return inner_->BeginOriginal(id);
+  }
+  Result<std::string> ReadOriginal(const std::string& id) override {
+    return inner_->ReadOriginal(id);
+  }
+  Result<std::unique_ptr<edgepix::BlobReader>> OpenOriginal(const std::string& id) override {
+    return inner_->OpenOriginal(id);
+  }
+  Status PutVariant(const std::string& id, const std::string& name,
+                    const std::string& data) override {
+    return inner_->PutVariant(id, name, data);
+  }
+  Result<std::unique_ptr<edgepix::StagedVariant>> StageVariant(
+      const std::string& id, const std::string& name, const std::string& data,
+      edgepix::VariantDurability durability) override {
+    return inner_->StageVariant(id, name, data, durability);
+  }
+  Result<std::string> ReadVariant(const std::string& id, const std::string& name) override {
+    return inner_->ReadVariant(id, name);
+  }
+  Status DeleteImage(const std::string& id) override { return inner_->DeleteImage(id); }
+  Status DeleteVariants(const std::string& id) override {
+    if (auto before = std::move(before_delete_variants)) {
+      before_delete_variants = nullptr;
+      before(id);
+    }
+    return inner_->DeleteVariants(id);
+  }
+  Status RemoveStaleTempFiles() override { return inner_->RemoveStaleTempFiles(); }
+  Result<std::vector<std::string>> ListImageIds() override { return inner_->ListImageIds(); }
+  Result<std::vector<edgepix::StoredImage>> ListImages() override { return inner_->ListImages(); }
+  Result<uint64_t> FreeBytes() override { return inner_->FreeBytes(); }
+  Status CheckWritable() override { return inner_->CheckWritable(); }
+
+ private:
+  edgepix::BlobStore* inner_;
+};
 
 }  // namespace
 
@@ -119,6 +174,11 @@ TEST_CASE(
   REQUIRE(b->MarkCompleted("s1", {}, {}, {}, "k", {}, {}).ok());
   CHECK(a->MarkFailed("s1", {"io_error", "late"}).status().code() == ErrorCode::kConflict);
   CHECK(b->Get("s1")->status == JobStatus::kCompleted);
+  // The worker's log says what happened: finished elsewhere, not requeued.
+  const std::string lost = a->CheckClaim("s1").message();
+  INFO(lost);
+  CHECK(lost.find("is COMPLETED, finished by another run") != std::string::npos);
+  CHECK(lost.find("again") == std::string::npos);
   // A job refused before any processing may still end FAILED from PENDING.
   REQUIRE(a->Insert(NewJob("s2")).ok());
   CHECK(a->MarkFailed("s2", {"too_many_pixels", "no"}).ok());
@@ -254,4 +314,52 @@ TEST_CASE("PostgreSQL: another node's change to a running job leaves its lease a
   CHECK(b->MarkFailed("m1", {"x", "y"}).status().code() == ErrorCode::kConflict);
   REQUIRE(a->MarkCompleted("m1", {}, {}, {}, "k", {}, {}).ok());
   CHECK(fx.cluster->Query("SELECT leased_by FROM jobs WHERE id = 'm1'", fx.database).empty());
+}
+
+TEST_CASE(
+    "PostgreSQL: a node restarting requeues its jobs without deleting the variants another node "
+    "publishes for them meanwhile",
+    "[pg][lease][startup]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  edgepix::testing::TempDir dir;
+  auto local = edgepix::OpenLocalBlobStore(edgepix::Env::Default(), dir.Join("data"));
+  REQUIRE(local.ok());
+  InterleavingBlobStore blobs(local->get());
+  const std::string kId = "restart0000000000000000r1";
+  {
+    auto a = fx.Open("node-a", false, 30s);
+    REQUIRE(a->Insert(NewJob(kId)).ok());
+    REQUIRE((*a->ClaimNext())->id == kId);
+    // node a is killed while it runs r1.
+  }
+  auto b = fx.Open("node-b", false, 30s);
+  // node b runs r1 as soon as the requeue commits (woken by its NOTIFY):
+  // here, should recovery reach a delete of r1's variants, just before it.
+  auto run_on_b = [&] {
+    auto claimed = b->ClaimNext();
+    REQUIRE(claimed.ok());
+    REQUIRE(claimed->has_value());
+    REQUIRE((*claimed)->id == kId);
+    auto published = b->PublishVariant(
+        kId, {"thumb", 1, 1, 3}, [&] { return local->get()->PutVariant(kId, "thumb", "b's"); });
+    INFO(published.status().ToString());
+    REQUIRE(published.ok());
+  };
+  bool ran = false;
+  blobs.before_delete_variants = [&](const std::string&) {
+    run_on_b();
+    ran = true;
+  };
+  auto restarted = fx.Open("node-a", false, 30s);
+  auto report = edgepix::RecoverSharedAtStart(restarted.get(), &blobs, 5, 3600, false);
+  REQUIRE(report.ok());
+  CHECK(report->requeued == 1);
+  if (!ran) run_on_b();
+  REQUIRE(b->MarkCompleted(kId, {}, {}, {{"thumb", 1, 1, 3}}, "k", {}, {}).ok());
+  // COMPLETED lists the thumb: it must be there.
+  auto thumb = local->get()->ReadVariant(kId, "thumb");
+  INFO(thumb.status().ToString());
+  REQUIRE(thumb.ok());
+  CHECK(*thumb == "b's");
 }
