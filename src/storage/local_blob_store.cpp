@@ -1,5 +1,6 @@
 // The local-disk BlobStore: originals/<ab>/<id>, variants/<id>/<name>.webp, tmp/.
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <set>
 
@@ -193,9 +194,11 @@ class LocalBlobStore : public BlobStore {
     std::vector<StoredImage> out;
     for (const std::string& id : ids) {
       StoredImage image{id, 0};
+      bool unknown = false;
       auto Newer = [&](const std::string& path) {
         auto t = env_->ModifiedSeconds(path);
         if (t.ok()) image.newest = std::max(image.newest, *t);
+        if (!t.ok() && t.status().code() != ErrorCode::kNotFound) unknown = true;
         return t.ok();
       };
       Newer(OriginalPath(id));
@@ -206,6 +209,9 @@ class LocalBlobStore : public BlobStore {
           for (const std::string& f : *files) Newer(VariantDir(id) + "/" + f);
         }
       }
+      // An age that could not be read is not an old age: the orphan sweep
+      // must not delete on a guess.
+      if (unknown) image.newest = std::numeric_limits<int64_t>::max();
       out.push_back(std::move(image));
     }
     return out;

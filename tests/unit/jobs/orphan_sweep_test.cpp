@@ -46,3 +46,21 @@ TEST_CASE("SweepOrphans removes an image without a job only past the grace", "[o
   CHECK(p.blobs->ReadVariant(orphan, "thumb").status().code() == ErrorCode::kNotFound);
   CHECK(p.blobs->ReadOriginal(job->id).ok());
 }
+
+TEST_CASE("SweepOrphans keeps an image whose age cannot be read", "[orphans]") {
+  PipelineEnv p;
+  const std::string orphan = "orphan00000000000000000002";
+  auto writer = p.blobs->BeginOriginal(orphan);
+  REQUIRE(writer.ok());
+  REQUIRE((*writer)->Append("xyz", 3).ok());
+  REQUIRE((*writer)->Commit().ok());
+
+  // Every stat fails (EIO, not ENOENT): no age is known, so none is guessed.
+  p.env.FailFrom(FaultOp::kStat, 1);
+  auto swept = SweepOrphans(p.store.get(), p.blobs.get(), 3600, int64_t{1} << 40);
+  p.env.ClearFaults();
+  REQUIRE(swept.ok());
+  CHECK(swept->removed == 0);
+  CHECK(swept->young == 1);
+  CHECK(p.blobs->ReadOriginal(orphan).ok());
+}

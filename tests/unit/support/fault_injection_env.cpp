@@ -123,6 +123,7 @@ Result<uint64_t> FaultInjectionEnv::FileSize(const std::string& path) {
 }
 
 Result<int64_t> FaultInjectionEnv::ModifiedSeconds(const std::string& path) {
+  EDGEPIX_RETURN_IF_ERROR(MaybeFail(FaultOp::kStat, "stat " + path));
   return base_->ModifiedSeconds(path);
 }
 

@@ -21,7 +21,7 @@
 
 namespace edgepix::testing {
 
-enum class FaultOp { kCreate, kAppend, kSync, kClose, kRename, kSyncDir, kRemove, kCount };
+enum class FaultOp { kCreate, kAppend, kSync, kClose, kRename, kSyncDir, kRemove, kStat, kCount };
 enum class FaultKind { kIoError, kDiskFull };
 
 class FaultInjectionEnv : public Env {
