@@ -296,6 +296,15 @@ int RunServe(const std::vector<std::string>& args) {
   if (*pg_options) {
     PgStoreHooks pg_hooks;
     webhook_dispatcher.InstallHooks(&pg_hooks);
+    // A job a lease reclaim ended FAILED keeps nothing servable of its
+    // stalled run (as a failed attempt on one node).
+    pg_hooks.after_poisoned = [blob_store = blobs->get()](const std::vector<std::string>& ids) {
+      for (const std::string& id : ids) {
+        if (Status st = blob_store->DeleteVariants(id); !st.ok()) {
+          log::Warning("cannot remove the variants of poisoned job " + id + ": " + st.ToString());
+        }
+      }
+    };
     auto opened = OpenPgStores(**pg_options, std::move(pg_hooks));
     if (!opened.ok()) return Fail(opened.status());
     pg_store = std::move(opened->jobs);

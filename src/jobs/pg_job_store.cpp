@@ -668,6 +668,9 @@ class PgJobStore : public JobStore {
         log::Diagnostic("lease_reclaimed",
                         {{"requeued", static_cast<int64_t>(reclaimed->requeued.size())},
                          {"poisoned", static_cast<int64_t>(reclaimed->poisoned.size())}});
+        if (!reclaimed->poisoned.empty() && hooks_.after_poisoned) {
+          hooks_.after_poisoned(reclaimed->poisoned);
+        }
       }
       lock.lock();
     }

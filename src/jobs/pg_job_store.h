@@ -58,6 +58,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "jobs/batch_store.h"
@@ -74,6 +75,11 @@ struct PgStoreHooks {
   std::function<void(PgConn& txn, const Job& job)> on_job_terminal;
   std::function<void(PgConn& txn, const Batch& batch)> on_batch_terminal;
   std::function<void()> on_events_committed;
+  // After a heartbeat's lease reclaim committed, the jobs it ended FAILED
+  // "poison": their stalled node's variants are the caller's to remove (no
+  // run writes them again: the stalled node's late publish is refused).
+  // Called on the heartbeat thread, outside any transaction.
+  std::function<void(const std::vector<std::string>& ids)> after_poisoned;
 };
 
 struct PgJobStoreOptions {

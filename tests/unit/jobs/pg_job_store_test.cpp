@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "jobs/job_notifier.h"
@@ -219,6 +220,46 @@ TEST_CASE("PostgreSQL: a job a node ran alone counts against it, and ends poison
   auto events = restarted->EventsAfter(0, 10);
   REQUIRE(events->size() == 1);
   CHECK((*events)[0].kind == edgepix::JobEventKind::kFailed);
+}
+
+TEST_CASE("PostgreSQL: jobs a heartbeat reclaim ends poison are handed to after_poisoned",
+          "[pg][lease]") {
+  PgStore fx;
+  if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
+  std::mutex mu;
+  std::vector<std::string> handed;
+  edgepix::PgStoreHooks hooks;
+  hooks.after_poisoned = [&](const std::vector<std::string>& ids) {
+    std::lock_guard<std::mutex> lock(mu);
+    handed.insert(handed.end(), ids.begin(), ids.end());
+  };
+  edgepix::PgJobStoreOptions options;
+  options.url = fx.url;
+  options.node_id = "node-b";
+  options.lease = 1s;
+  options.max_attempts = 1;  // one interrupted run alone: poison
+  auto b = edgepix::OpenPgStores(options, hooks);
+  REQUIRE(b.ok());
+  REQUIRE(b->jobs->Insert(NewJob("q1")).ok());
+  {
+    auto a = fx.Open("node-a", false, 1s);  // claims, then stops renewing
+    auto claimed = a->ClaimNext();
+    REQUIRE(claimed.ok());
+    REQUIRE(claimed->has_value());
+  }
+  REQUIRE(WaitForStatus(b->jobs.get(), "q1", JobStatus::kFailed));
+  CHECK(b->jobs->Get("q1")->error->code == "poison");
+  // Handed over after the commit, on the heartbeat thread: wait for it.
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!handed.empty()) break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  CHECK(handed == std::vector<std::string>{"q1"});
 }
 
 TEST_CASE("PostgreSQL: a change made on one node wakes a waiter on another", "[pg][notify]") {
