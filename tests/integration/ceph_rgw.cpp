@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 
+#include "storage/s3_client.h"
 #include "unit/support/skip.h"
 
 namespace edgepix::testing {
@@ -114,6 +116,31 @@ CephRgw& SharedCephRgw() {
   // Destroyed at exit (static destructor): the cluster stops with the process.
   static CephRgw rgw;
   return rgw;
+}
+
+Result<S3BlobConfig> CreateRgwBucket(const CephRgw& rgw, const std::string& prefix) {
+  S3BlobConfig config;
+  config.endpoint = rgw.endpoint();
+  config.region = rgw.region();
+  config.access_key = rgw.access_key();
+  config.secret_key = rgw.secret_key();
+  std::mt19937 rng(std::random_device{}());
+  config.bucket = prefix;
+  for (int i = 0; i < 8; ++i) config.bucket.push_back("abcdefghijklmnopqrstuvwxyz"[rng() % 26]);
+  s3client::S3Client client(config);
+  s3client::S3Request make_bucket;
+  make_bucket.method = "PUT";
+  auto made = client.Send(make_bucket);
+  if (!made.ok()) {
+    return Status::Error(made.status().code(),
+                         "creating bucket " + config.bucket + ": " + made.status().ToString());
+  }
+  if (made->status != 200) {
+    return Status::Error(ErrorCode::kUnavailable, "creating bucket " + config.bucket + ": " +
+                                                      std::to_string(made->status) + " " +
+                                                      made->body);
+  }
+  return config;
 }
 
 }  // namespace edgepix::testing

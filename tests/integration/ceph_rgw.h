@@ -24,6 +24,9 @@
 
 #include <string>
 
+#include "common/status.h"
+#include "storage/s3_blob_store.h"
+
 namespace edgepix::testing {
 
 class CephRgw {
@@ -55,6 +58,12 @@ class CephRgw {
 
 // The process-wide gateway (see above).
 CephRgw& SharedCephRgw();
+
+// A bucket of the caller's own on a running `rgw`: named `prefix` and 8 random
+// letters, created before this returns; the config holds the gateway's
+// endpoint, region and keys. An error says why the create failed (its status
+// and body).
+Result<S3BlobConfig> CreateRgwBucket(const CephRgw& rgw, const std::string& prefix);
 
 }  // namespace edgepix::testing
 

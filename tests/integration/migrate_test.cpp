@@ -13,7 +13,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -161,13 +160,6 @@ void CheckSame(const std::map<std::string, Snapshot>& before,
   }
 }
 
-std::string RandomBucket() {
-  std::mt19937 rng(std::random_device{}());
-  std::string name = "edgepix-migrate-";
-  for (int i = 0; i < 8; ++i) name.push_back("abcdefghijklmnopqrstuvwxyz"[rng() % 26]);
-  return name;
-}
-
 }  // namespace
 
 TEST_CASE("migrate moves an embedded install to PostgreSQL and Ceph RGW, rerunnable after a crash",
@@ -177,18 +169,11 @@ TEST_CASE("migrate moves an embedded install to PostgreSQL and Ceph RGW, rerunna
   PgCluster pg;
   const std::string jobs_url = pg.CreateDatabase();
   const std::string database = "edgepix_test_1";
-  edgepix::S3BlobConfig config;
-  config.endpoint = rgw.endpoint();
-  config.region = rgw.region();
-  config.access_key = rgw.access_key();
-  config.secret_key = rgw.secret_key();
-  config.bucket = RandomBucket();
-  edgepix::s3client::S3Client s3(config);
-  edgepix::s3client::S3Request make_bucket;
-  make_bucket.method = "PUT";
-  auto made = s3.Send(make_bucket);
+  auto made = CreateRgwBucket(rgw, "edgepix-migrate-");
+  INFO(made.status().ToString());
   REQUIRE(made.ok());
-  REQUIRE(made->status == 200);
+  const edgepix::S3BlobConfig config = *made;
+  edgepix::s3client::S3Client s3(config);
   const std::string blobs_url =
       "s3://" + config.bucket + "/moved?endpoint=" + rgw.endpoint() + "&region=" + rgw.region();
 

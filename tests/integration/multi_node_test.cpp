@@ -24,7 +24,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
-#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -86,13 +85,6 @@ std::string UploadOne(ServerProcess& node, const std::string& name, const std::s
   }
 }
 
-std::string RandomBucket() {
-  std::mt19937 rng(std::random_device{}());
-  std::string name = "edgepix-multi-";
-  for (int i = 0; i < 8; ++i) name.push_back("abcdefghijklmnopqrstuvwxyz"[rng() % 26]);
-  return name;
-}
-
 // Every key in the bucket, page by page, and unfinished multipart uploads as
 // "upload:KEY".
 std::set<std::string> ListBucket(S3Client& client) {
@@ -147,20 +139,11 @@ TEST_CASE(
   const size_t name_at = url.find(":///") + 4;
   const std::string database = url.substr(name_at, url.find('?') - name_at);
 
-  S3BlobConfig config;
-  config.endpoint = rgw.endpoint();
-  config.region = rgw.region();
-  config.access_key = rgw.access_key();
-  config.secret_key = rgw.secret_key();
-  config.bucket = RandomBucket();
+  auto made = CreateRgwBucket(rgw, "edgepix-multi-");
+  INFO(made.status().ToString());
+  REQUIRE(made.ok());
+  const S3BlobConfig config = *made;
   S3Client bucket(config);
-  {
-    S3Request make_bucket;
-    make_bucket.method = "PUT";
-    auto made = bucket.Send(make_bucket);
-    REQUIRE(made.ok());
-    REQUIRE(made->status == 200);
-  }
   TempDir shared;
   WriteFileOrDie(shared.Join("blobs.keys"), rgw.access_key() + " " + rgw.secret_key() + "\n");
   const std::string blobs_url =

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <random>
 
 #include "integration/ceph_rgw.h"
 #include "integration/server_harness.h"
@@ -19,13 +18,6 @@ using edgepix::s3client::S3Client;
 using edgepix::s3client::S3Request;
 
 namespace {
-
-std::string RandomBucket() {
-  std::mt19937 rng(std::random_device{}());
-  std::string name = "edgepix-node-";
-  for (int i = 0; i < 8; ++i) name.push_back("abcdefghijklmnopqrstuvwxyz"[rng() % 26]);
-  return name;
-}
 
 // Every key in the bucket (with uploads in progress as "upload:KEY").
 std::vector<std::string> ListBucket(S3Client& client) {
@@ -54,18 +46,11 @@ std::vector<std::string> ListBucket(S3Client& client) {
 TEST_CASE(
     "A node with --blobs-url on Ceph RGW stores, serves with Range and deletes every object") {
   EDGEPIX_REQUIRE_CEPH_RGW(rgw);
-  S3BlobConfig config;
-  config.endpoint = rgw.endpoint();
-  config.region = rgw.region();
-  config.access_key = rgw.access_key();
-  config.secret_key = rgw.secret_key();
-  config.bucket = RandomBucket();
-  S3Client client(config);
-  S3Request make_bucket;
-  make_bucket.method = "PUT";
-  auto made = client.Send(make_bucket);
+  auto made = CreateRgwBucket(rgw, "edgepix-node-");
+  INFO(made.status().ToString());
   REQUIRE(made.ok());
-  REQUIRE(made->status == 200);
+  const S3BlobConfig config = *made;
+  S3Client client(config);
 
   TempDir secrets;
   WriteFileOrDie(secrets.Join("blobs.keys"), rgw.access_key() + " " + rgw.secret_key() + "\n");

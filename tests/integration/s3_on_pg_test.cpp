@@ -17,7 +17,6 @@
 // clean log.
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -40,13 +39,6 @@ using edgepix::s3client::S3Request;
 using edgepix::s3client::S3Response;
 
 namespace {
-
-std::string RandomBucket() {
-  std::mt19937 rng(std::random_device{}());
-  std::string name = "edgepix-s3pg-";
-  for (int i = 0; i < 8; ++i) name.push_back("abcdefghijklmnopqrstuvwxyz"[rng() % 26]);
-  return name;
-}
 
 // A client of a node's S3 listener (bucket "photos", the test credentials).
 S3BlobConfig ListenerConfig(int s3_port) {
@@ -101,18 +93,11 @@ TEST_CASE("S3 on PostgreSQL: two nodes, one namespace, one bucket", "[pg][s3][mu
   PgCluster pg;  // declared first: outlives the nodes
   const std::string url = pg.CreateDatabase();
 
-  S3BlobConfig config;
-  config.endpoint = rgw.endpoint();
-  config.region = rgw.region();
-  config.access_key = rgw.access_key();
-  config.secret_key = rgw.secret_key();
-  config.bucket = RandomBucket();
+  auto made = CreateRgwBucket(rgw, "edgepix-s3pg-");
+  INFO(made.status().ToString());
+  REQUIRE(made.ok());
+  const S3BlobConfig config = *made;
   S3Client bucket(config);
-  {
-    S3Request make_bucket;
-    make_bucket.method = "PUT";
-    REQUIRE(Send(bucket, make_bucket).status == 200);
-  }
   TempDir shared;
   WriteFileOrDie(shared.Join("blobs.keys"), rgw.access_key() + " " + rgw.secret_key() + "\n");
   const std::string blobs_url =

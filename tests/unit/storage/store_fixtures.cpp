@@ -162,24 +162,15 @@ bool FreshRgwBucket(S3BlobConfig* config, std::string* skip, std::string* error)
     *error = rgw.message();
     return false;
   }
-  config->endpoint = rgw.endpoint();
-  config->region = rgw.region();
-  config->access_key = rgw.access_key();
-  config->secret_key = rgw.secret_key();
-  config->bucket = "edgepix-test-" + RandomName(10);
+  auto made = CreateRgwBucket(rgw, "edgepix-test-");
+  if (!made.ok()) {
+    *error = made.status().ToString();
+    return false;
+  }
+  *config = *made;
   config->prefix = "nodes/" + RandomName(6);
   config->part_size = 5u << 20;
   config->multipart_threshold = 5u << 20;
-  s3client::S3Client client(*config);
-  s3client::S3Request make_bucket;
-  make_bucket.method = "PUT";
-  auto made = client.Send(make_bucket);
-  if (!made.ok() || made->status != 200) {
-    *error =
-        "creating bucket " + config->bucket + ": " +
-        (made.ok() ? std::to_string(made->status) + " " + made->body : made.status().ToString());
-    return false;
-  }
   return true;
 }
 
