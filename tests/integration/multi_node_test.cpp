@@ -135,9 +135,7 @@ TEST_CASE(
   const auto test_start = Clock::now();
   PgCluster pg;  // declared first: outlives the nodes
   const std::string url = pg.CreateDatabase();
-  // postgresql:///NAME?host=...
-  const size_t name_at = url.find(":///") + 4;
-  const std::string database = url.substr(name_at, url.find('?') - name_at);
+  const std::string database = PgCluster::DatabaseOf(url);
 
   auto made = CreateRgwBucket(rgw, "edgepix-multi-");
   INFO(made.status().ToString());

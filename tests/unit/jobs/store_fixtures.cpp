@@ -31,13 +31,9 @@ void SqliteStore::Exec(const std::string& sql) {
 std::string PgStore::Unavailable() {
   std::string why = PgCluster::Unavailable();
   if (!why.empty()) return why;
-  // One server per test process (a test case's sections rerun it), stopped
-  // at exit; each fixture gets a database of its own.
-  static std::unique_ptr<PgCluster> shared;
-  if (!shared) shared = std::make_unique<PgCluster>();
-  cluster = shared.get();
+  cluster = &PgCluster::Shared();
   url = cluster->CreateDatabase();
-  database = url.substr(url.find(":///") + 4, url.find('?') - url.find(":///") - 4);
+  database = PgCluster::DatabaseOf(url);
   return "";
 }
 

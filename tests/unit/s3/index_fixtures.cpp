@@ -32,11 +32,9 @@ void SqliteIndex::Exec(const std::string& sql) {
 std::string PgIndex::Unavailable() {
   std::string why = PgCluster::Unavailable();
   if (!why.empty()) return why;
-  static std::unique_ptr<PgCluster> shared;
-  if (!shared) shared = std::make_unique<PgCluster>();
-  cluster = shared.get();
+  cluster = &PgCluster::Shared();
   url = cluster->CreateDatabase();
-  database = url.substr(url.find(":///") + 4, url.find('?') - url.find(":///") - 4);
+  database = PgCluster::DatabaseOf(url);
   return "";
 }
 

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -173,6 +174,18 @@ void PgCluster::Kill() {
 std::string PgCluster::Url(const std::string& database) const {
   return "postgresql:///" + database + "?host=" + temp_.path() + "&port=" + std::to_string(kPort) +
          "&user=postgres";
+}
+
+std::string PgCluster::DatabaseOf(const std::string& url) {
+  // postgresql:///NAME?host=...
+  const size_t at = url.find(":///") + 4;
+  return url.substr(at, url.find('?') - at);
+}
+
+PgCluster& PgCluster::Shared() {
+  static std::unique_ptr<PgCluster> shared;
+  if (!shared) shared = std::make_unique<PgCluster>();
+  return *shared;
 }
 
 std::string PgCluster::CreateDatabase() {

@@ -49,6 +49,11 @@ class PgCluster {
   std::string Url(const std::string& database = "postgres") const;
   // Creates a fresh empty database and returns its URL.
   std::string CreateDatabase();
+  // The database a URL of Url() / CreateDatabase() names.
+  static std::string DatabaseOf(const std::string& url);
+  // This test process's cluster, started on first use and stopped at exit
+  // (a test case's sections rerun it: each fixture takes a database of its own).
+  static PgCluster& Shared();
   // Runs one SQL statement (or several, separated by ';') on `database`;
   // throws with PostgreSQL's message on error.
   void Exec(const std::string& sql, const std::string& database = "postgres") const;

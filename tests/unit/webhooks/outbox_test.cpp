@@ -82,9 +82,7 @@ struct PgFx {
   std::string Unavailable() {
     std::string why = PgCluster::Unavailable();
     if (!why.empty()) return why;
-    static std::unique_ptr<PgCluster> shared;  // one server per test process
-    if (!shared) shared = std::make_unique<PgCluster>();
-    url = shared->CreateDatabase();
+    url = PgCluster::Shared().CreateDatabase();
     return "";
   }
   Opened Open(HookControl* control, const std::string& node = "node-a",
