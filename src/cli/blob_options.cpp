@@ -58,4 +58,8 @@ Result<std::optional<S3BlobConfig>> BlobsConfigFrom(const ParsedOptions& parsed,
   return std::optional<S3BlobConfig>(std::move(config));
 }
 
+Result<int64_t> BlobsGraceSecondsFrom(const ParsedOptions& parsed) {
+  return parsed.GetInt("blobs-grace-seconds", 0, int64_t{1} << 40);
+}
+
 }  // namespace edgepix::cli

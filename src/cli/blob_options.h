@@ -26,5 +26,8 @@ std::vector<OptionDef> BlobOptionDefs();
 Result<std::optional<S3BlobConfig>> BlobsConfigFrom(const ParsedOptions& parsed,
                                                     const std::map<std::string, std::string>& env,
                                                     const std::string& url_flag = "blobs-url");
+// --blobs-grace-seconds in seconds (0 .. 2^40); kBadRequest naming the flag
+// for anything else.
+Result<int64_t> BlobsGraceSecondsFrom(const ParsedOptions& parsed);
 
 }  // namespace edgepix::cli

@@ -227,7 +227,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (!s3_options.ok()) return Fail(s3_options.status());
   auto blobs_config = BlobsConfigFrom(*parsed, ProcessEnvironment());
   if (!blobs_config.ok()) return Fail(blobs_config.status());
-  auto blobs_grace = parsed->GetInt("blobs-grace-seconds", 0, int64_t{1} << 40);
+  auto blobs_grace = BlobsGraceSecondsFrom(*parsed);
   if (!blobs_grace.ok()) return Fail(blobs_grace.status());
   if (*blobs_config) (*blobs_config)->stale_after_seconds = *blobs_grace;
   auto image = ImageSettingsFrom(*parsed);

@@ -78,3 +78,21 @@ TEST_CASE("Blob options: credentials from --blobs-credentials-file") {
             .status()
             .code() == ErrorCode::kBadRequest);
 }
+
+TEST_CASE("Blob options: --blobs-grace-seconds, an hour unless set, refused out of range") {
+  auto grace = [](const std::vector<std::string>& args) -> Result<int64_t> {
+    auto parsed = ParseOptions(BlobOptionDefs(), args, {});
+    if (!parsed.ok()) return parsed.status();
+    return BlobsGraceSecondsFrom(*parsed);
+  };
+  CHECK(*grace({}) == 3600);
+  CHECK(*grace({"--blobs-grace-seconds", "0"}) == 0);
+  CHECK(*grace({"--blobs-grace-seconds", "86400"}) == 86400);
+  for (const char* bad : {"-1", "soon", "1.5", "2000000000000"}) {
+    auto refused = grace({"--blobs-grace-seconds", bad});
+    INFO(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == ErrorCode::kBadRequest);
+    CHECK(refused.status().message().find("--blobs-grace-seconds") != std::string::npos);
+  }
+}
