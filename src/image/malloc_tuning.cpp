@@ -20,6 +20,14 @@ void RetainFreedImageMemory() {
 #endif
 }
 
+void TrimHeapForLargeDecode(uint64_t decode_bytes) {
+#if defined(__GLIBC__)
+  if (decode_bytes > kRetainedBlockBytes) malloc_trim(0);
+#else
+  (void)decode_bytes;
+#endif
+}
+
 void LimitMallocArenas() {
 #if defined(__GLIBC__)
   mallopt(M_ARENA_MAX, kMallocArenas);

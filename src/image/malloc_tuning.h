@@ -16,12 +16,23 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace edgepix::image {
 
 inline constexpr size_t kRetainedBlockBytes = 32u << 20;
 
 void RetainFreedImageMemory();
+
+// Returns the heap's free pages to the kernel (malloc_trim, every arena) when
+// an image's decode needs more than kRetainedBlockBytes: call it before such a
+// decode (what the other worker's arena retains goes, so the two workers'
+// peaks do not add up) and again once it is freed (its own progressive JPEG
+// coefficient arrays or huge buffers do not stay mapped). Retaining is what
+// keeps steady-state images fast; images under the threshold (most photos)
+// pay nothing, one over it pays the page faults of memory mapped afresh.
+// Thread-safe.
+void TrimHeapForLargeDecode(uint64_t decode_bytes);
 
 // Caps glibc at kMallocArenas arenas (process-wide; call before threads start).
 // By default glibc makes up to 8 arenas per core as threads contend, and each

@@ -229,7 +229,9 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   const Size target = DecodeTargetSize(h, swap, main_specs);
   const int min_w = target.width, min_h = target.height;
 
-  PixelBudget::Lease lease = budget.Acquire(DecodeFootprintBytes(h, min_w, min_h));
+  const uint64_t decode_bytes = DecodeFootprintBytes(h, min_w, min_h);
+  PixelBudget::Lease lease = budget.Acquire(decode_bytes);
+  TrimHeapForLargeDecode(decode_bytes);
   CpuTokens::Token busy = CpuTokens::Process().Hold();  // not while waiting above
   EDGEPIX_ASSIGN_OR_RETURN(auto decoded, DecodeToSrgb(bytes, h, min_w, min_h, &result.warnings));
   if (h.decoder_orients && (decoded.width != disp_w || decoded.height != disp_h)) {
@@ -246,7 +248,8 @@ Result<PipelineResult> ProcessImage(std::string_view bytes, const std::vector<Va
   std::vector<StoredPlan> main_stored;
   for (size_t i : main_idx) main_stored.push_back(stored[i]);
   EDGEPIX_ASSIGN_OR_RETURN(auto outputs, ResizeAll(std::move(decoded), main_stored));
-  lease.Release();  // what remains is at most variant-sized
+  lease.Release();                       // what remains is at most variant-sized
+  TrimHeapForLargeDecode(decode_bytes);  // the decode's memory is freed by now
 
   std::vector<ReadyVariant> ready(main_idx.size());
   for (size_t j = 0; j < main_idx.size(); ++j) {
