@@ -2,8 +2,9 @@
 // codecs edgepix uses (TurboJPEG + libwebp), with no resize cost at all.
 //
 // Per photo, on one thread, timed in thread CPU time:
-//   decode  tjDecompress2 to RGB at the smallest DCT scale that keeps >= 2x the
-//           largest variant (inside 1280x1280) on both axes, as edgepix plans it;
+//   decode  tjDecompress2 to RGB at the smallest DCT scale of 1/8, 1/4, 1/2, 1
+//           that keeps >= 2x the largest variant (inside 1280x1280) on both
+//           axes, as edgepix plans it;
 //   encode  WebPEncode q85 method 4 (WebPPictureImportRGB included) of buffers
 //           pre-resized (untimed, box filter) to large 1280, medium 640 and
 //           thumb 150x150 (centre crop).
@@ -138,15 +139,12 @@ bool MeasureOnce(tjhandle tj, const std::vector<unsigned char>& jpg, Times* t, i
   double f = std::min({1.0, 1280.0 / w, 1280.0 / h});
   int need_w = std::min(w, int(std::ceil(2 * std::lround(w * f)))),
       need_h = std::min(h, int(std::ceil(2 * std::lround(h * f))));
-  int n = 0;
-  tjscalingfactor* sf = tjGetScalingFactors(&n);
+  // As edgepix plans it (src/image/decode_jpeg.cpp ChooseScale): the smallest
+  // of 1/8, 1/4, 1/2 and 1, the scales libjpeg-turbo decodes with SIMD.
   tjscalingfactor best{1, 1};
-  for (int i = 0; i < n; ++i) {
-    if (sf[i].num > sf[i].denom) continue;
-    if (TJSCALED(w, sf[i]) >= need_w && TJSCALED(h, sf[i]) >= need_h &&
-        double(sf[i].num) / sf[i].denom < double(best.num) / best.denom) {
-      best = sf[i];
-    }
+  for (int denom : {2, 4, 8}) {
+    const tjscalingfactor f{1, denom};
+    if (TJSCALED(w, f) >= need_w && TJSCALED(h, f) >= need_h) best = f;
   }
   Rgb full;
   full.w = TJSCALED(w, best);

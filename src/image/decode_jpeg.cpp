@@ -121,18 +121,16 @@ Status JpegError(const std::string& msg) {
   return Status::Error(ErrorCode::kUndecodable, "JPEG: corrupt or truncated data: " + msg);
 }
 
-// Smallest scaling factor <= 1 that keeps both sides at least the minimum.
+// Smallest of 1/8, 1/4, 1/2 and 1 that keeps both sides at least the minimum.
+// libjpeg-turbo also decodes at 3/8, 5/8, 6/8 and 7/8 (and at the chroma's
+// doubled sizes for those), but its inverse DCTs for these are plain C while
+// 8x8, 4x4, 2x2 and 1x1 have SIMD (x86 and Arm alike): a 7/8 decode costs
+// more than a whole one, so the resampler is better off with the larger image.
 tjscalingfactor ChooseScale(int w, int h, int min_w, int min_h) {
   tjscalingfactor best{1, 1};
-  int n = 0;
-  tjscalingfactor* f = tjGetScalingFactors(&n);
-  for (int i = 0; f && i < n; ++i) {
-    if (f[i].num > f[i].denom) continue;
-    int sw = TJSCALED(w, f[i]), sh = TJSCALED(h, f[i]);
-    bool smaller = int64_t(f[i].num) * best.denom < int64_t(best.num) * f[i].denom;
-    if (sw >= min_w && sh >= min_h && smaller) {
-      best = f[i];
-    }
+  for (int denom : {2, 4, 8}) {
+    const tjscalingfactor f{1, denom};
+    if (TJSCALED(w, f) >= min_w && TJSCALED(h, f) >= min_h) best = f;
   }
   return best;
 }
