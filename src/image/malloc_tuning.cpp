@@ -22,7 +22,7 @@ void RetainFreedImageMemory() {
 
 void TrimHeapForLargeDecode(uint64_t decode_bytes) {
 #if defined(__GLIBC__)
-  if (decode_bytes > kRetainedBlockBytes) malloc_trim(0);
+  if (decode_bytes > kTrimAboveDecodeBytes) malloc_trim(0);
 #else
   (void)decode_bytes;
 #endif
