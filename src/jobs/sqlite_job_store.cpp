@@ -1,6 +1,9 @@
 // The SQLite JobStore: every mutation one IMMEDIATE transaction on the writer
 // shared with the batch and grant stores (jobs/sqlite_shared.h), which also
 // recomputes the counts of the job's batch; reads on the shared reader pool.
+// Claims and variant publishes commit without waiting for the disk
+// (SqliteRelaxedCommit); everything else, uploads and terminal states first,
+// commits with synchronous=FULL.
 // A change that makes a job COMPLETED or FAILED runs hooks.on_job_terminal
 // inside its transaction (jobs/sqlite_stores.h), before the batch recount.
 #include <algorithm>
@@ -98,6 +101,7 @@ class SqliteJobStore : public JobStore {
   Result<std::optional<Job>> ClaimNext() override {
     return Guarded("claim job", [&]() -> Result<std::optional<Job>> {
       SqliteWriteLock lock(*s_);
+      SqliteRelaxedCommit relaxed(s_->writer);  // a lost claim runs the job again
       SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
       int64_t running = 0;
       bool suspect_running = false;
@@ -132,6 +136,7 @@ class SqliteJobStore : public JobStore {
                              const std::function<Status()>& publish) override {
     return Guarded("publish variant", [&]() -> Result<Job> {
       SqliteWriteLock lock(*s_);
+      SqliteRelaxedCommit relaxed(s_->writer);  // durable with COMPLETED's commit
       SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
       auto job = SelectJobById(s_->writer, id);
       if (!job) return Status::Error(ErrorCode::kNotFound, "no job " + id);

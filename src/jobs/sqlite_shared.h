@@ -53,6 +53,27 @@ class SqliteWriteLock {
   std::lock_guard<std::mutex> lock_;
 };
 
+// Lets the write transaction it spans commit without waiting for the disk
+// (PRAGMA synchronous = NORMAL; back to FULL when it goes). For the commits a
+// power loss may undo because nothing was promised on them: a claim (the job
+// is run again either way) and a variant's publish (variants are durable only
+// once COMPLETED is committed, whose WAL fdatasync covers every earlier
+// commit's frames). A process crash loses none of them: the WAL's writes are
+// in the kernel. Construct it after the SqliteWriteLock and before the
+// transaction, so that it outlives the commit or rollback. If FULL cannot be
+// restored the writer is broken: the error is logged and later transactions
+// fail with it.
+class SqliteRelaxedCommit {
+ public:
+  explicit SqliteRelaxedCommit(SQLite::Database& writer);
+  ~SqliteRelaxedCommit();
+  SqliteRelaxedCommit(const SqliteRelaxedCommit&) = delete;
+  SqliteRelaxedCommit& operator=(const SqliteRelaxedCommit&) = delete;
+
+ private:
+  SQLite::Database& writer_;
+};
+
 // Runs `fn`, turning anything it throws into a Status naming `what`.
 template <typename Fn>
 auto Guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {

@@ -1,6 +1,7 @@
 // Opening the SQLite stores over one shared writer and reader pool.
 #include "jobs/sqlite_stores.h"
 
+#include "common/log.h"
 #include "jobs/sqlite_schema.h"
 #include "jobs/sqlite_shared.h"
 
@@ -43,6 +44,18 @@ void SqliteWriteLock::Committed() {
   shared_.terminal_events = false;
   if (shared_.event_appended && shared_.hooks.on_job_event) shared_.hooks.on_job_event();
   shared_.event_appended = false;
+}
+
+SqliteRelaxedCommit::SqliteRelaxedCommit(SQLite::Database& writer) : writer_(writer) {
+  writer_.exec("PRAGMA synchronous = NORMAL");
+}
+
+SqliteRelaxedCommit::~SqliteRelaxedCommit() {
+  try {
+    writer_.exec("PRAGMA synchronous = FULL");
+  } catch (const std::exception& e) {
+    log::Error(std::string("cannot restore synchronous=FULL on the job database: ") + e.what());
+  }
 }
 
 void JobBecameTerminal(SqliteShared& shared, const Job& job) {
