@@ -1,5 +1,10 @@
 // SSE2 follows pillow-simd's layout: two source rows' bytes interleaved and
 // widened to int16 pairs, so one pmaddwd applies two taps' weights.
+//
+// AVX2 (horizontal pass only): the same pairs, row y's in the low 128 bits and
+// row y + 1's in the high 128, so one weight broadcast, load and vpmaddwd do
+// two rows' work. Compiled with a target attribute and chosen at run time, so
+// the binary still runs on x86-64 without AVX2.
 
 #include "image/lanczos_rows.h"
 
@@ -9,6 +14,13 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define EDGEPIX_LANCZOS_AVX2 1
+#include <immintrin.h>
+#else
+#define EDGEPIX_LANCZOS_AVX2 0
 #endif
 
 namespace edgepix::image {
@@ -159,6 +171,73 @@ void HorizontalRgbSse2(uint8_t* out, int16_t* mid, size_t span_px, const FixedTa
 
 #endif  // __SSE2__
 
+#if EDGEPIX_LANCZOS_AVX2
+
+bool CpuHasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+
+// The AVX2 pair copy's start in mid: after the vertical output, 32-byte aligned.
+int16_t* Pairs2Of(int16_t* mid, size_t span_px) {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(mid + (span_px + 2) * 3);
+  return reinterpret_cast<int16_t*>((p + 31) & ~uintptr_t{31});
+}
+
+// Two Q14 weights as the (low, high) int16 pair of every 32-bit lane of both
+// halves: one vpbroadcastd from the table.
+__attribute__((target("avx2"))) inline __m256i WeightPair2(const int16_t* w) {
+  int32_t pair;
+  std::memcpy(&pair, w, sizeof pair);
+  return _mm256_set1_epi32(pair);
+}
+
+__attribute__((target("avx2"))) void HorizontalRgb2Avx2(uint8_t* out0, uint8_t* out1, int16_t* mid0,
+                                                        const int16_t* mid1, size_t span_px,
+                                                        const FixedTaps& tx, int out_w) {
+  // pairs[j] = the SSE2 code's pair j of row 0, then of row 1. One 16-byte
+  // load at pixel j holds R G B R' G' B' R'' G'' (it stays inside the row's
+  // zero padding), and one byte shuffle makes (R R') (G G') (B B') (R' R'').
+  __m256i* pairs = reinterpret_cast<__m256i*>(Pairs2Of(mid0, span_px));
+  const __m256i order = _mm256_setr_epi8(0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, 6, 7, 12, 13,  //
+                                         0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, 6, 7, 12, 13);
+  for (size_t j = 0; j < span_px; ++j) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid0 + j * 3));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid1 + j * 3));
+    _mm256_store_si256(pairs + j, _mm256_shuffle_epi8(_mm256_set_m128i(b, a), order));
+  }
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i round = _mm256_set1_epi32(1 << (kOutShift - 1));
+  const int* __restrict first = tx.first.data();
+  const int* __restrict count = tx.count.data();
+  const int16_t* __restrict w = tx.weights.data();
+  const size_t stride = static_cast<size_t>(tx.stride);
+  const int lo = tx.lo;
+  for (int x = 0; x < out_w; ++x, w += stride) {
+    const __m256i* p = pairs + (first[x] - lo);
+    const int n = count[x];
+    __m256i s0 = zero, s1 = zero;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_load_si256(p + k), WeightPair2(w + k)));
+      s1 = _mm256_add_epi32(
+          s1, _mm256_madd_epi16(_mm256_load_si256(p + k + 2), WeightPair2(w + k + 2)));
+    }
+    for (; k < n; k += 2) {
+      s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_load_si256(p + k), WeightPair2(w + k)));
+    }
+    __m256i s = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(s0, s1), round), kOutShift);
+    s = _mm256_packs_epi32(s, s);  // per 128-bit half: each row apart
+    s = _mm256_packus_epi16(s, s);
+    const int32_t rgbx0 = _mm_cvtsi128_si32(_mm256_castsi256_si128(s));
+    const int32_t rgbx1 = _mm_cvtsi128_si32(_mm256_extracti128_si256(s, 1));
+    std::memcpy(out0 + static_cast<size_t>(x) * 3, &rgbx0, 3);
+    std::memcpy(out1 + static_cast<size_t>(x) * 3, &rgbx1, 3);
+  }
+}
+
+#endif  // EDGEPIX_LANCZOS_AVX2
+
 }  // namespace
 
 bool RowKernelsHaveSse2() {
@@ -169,25 +248,47 @@ bool RowKernelsHaveSse2() {
 #endif
 }
 
+bool RowKernelsHaveAvx2() {
+#if EDGEPIX_LANCZOS_AVX2
+  return CpuHasAvx2();
+#else
+  return false;
+#endif
+}
+
 void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const int16_t* w, int taps,
                  size_t n) {
 #if defined(__SSE2__)
-  if (k == RowKernels::kBest) return VerticalRgbSse2(mid, rows, w, taps, n);
+  if (k != RowKernels::kPortable) return VerticalRgbSse2(mid, rows, w, taps, n);
 #endif
   (void)k;
   VerticalRgbScalar(mid, rows, w, taps, 0, n);
 }
 
-size_t MidRgbSize(size_t span_px) { return (span_px + 2) * 3 + 8 + span_px * 8; }
+// 32 bytes a pixel for the working copy (the AVX2 code's two rows), and room
+// to align its start.
+size_t MidRgbSize(size_t span_px) { return (span_px + 2) * 3 + 16 + span_px * 16; }
 
-void HorizontalRgb(RowKernels k, uint8_t* out, int16_t* mid, size_t span_px, const FixedTaps& tx,
-                   int out_w) {
-#if defined(__SSE2__)
-  if (k == RowKernels::kBest) return HorizontalRgbSse2(out, mid, span_px, tx, out_w);
+int HorizontalRgbRows(RowKernels k) {
+  return k == RowKernels::kBest && RowKernelsHaveAvx2() ? 2 : 1;
+}
+
+void HorizontalRgb(RowKernels k, uint8_t* const* out, int16_t* const* mid, int rows, size_t span_px,
+                   const FixedTaps& tx, int out_w) {
+#if EDGEPIX_LANCZOS_AVX2
+  if (rows == 2 && HorizontalRgbRows(k) == 2) {
+    return HorizontalRgb2Avx2(out[0], out[1], mid[0], mid[1], span_px, tx, out_w);
+  }
 #endif
-  (void)k;
-  (void)span_px;
-  HorizontalRgbScalar(out, mid, tx, out_w);
+  for (int r = 0; r < rows; ++r) {
+#if defined(__SSE2__)
+    if (k != RowKernels::kPortable) {
+      HorizontalRgbSse2(out[r], mid[r], span_px, tx, out_w);
+      continue;
+    }
+#endif
+    HorizontalRgbScalar(out[r], mid[r], tx, out_w);
+  }
 }
 
 void VerticalRgba(int64_t* mid, const uint8_t* const* rows, const int16_t* w, int taps, size_t px) {
