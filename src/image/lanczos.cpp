@@ -24,10 +24,11 @@ Result<PixelBuffer> Lanczos3Resample(const uint8_t* src, size_t stride, int src_
   const FixedTaps tx = MakeFixedTaps(src_w, win.x0, win.width, out_w);
   const FixedTaps ty = MakeFixedTaps(src_h, win.y0, win.height, out_h);
   const size_t span_px = static_cast<size_t>(tx.hi - tx.lo);
-  // RGB with AVX2: two output rows per horizontal call, each from its own
-  // vertical pass, so each weight the horizontal pass loads serves both.
+  // RGB with AVX2: four output rows per horizontal call, each from its own
+  // vertical pass, so each weight the horizontal pass loads serves them all.
   const int batch = channels == 3 ? HorizontalRgbRows(kernels) : 1;
-  std::vector<int16_t> mid_rgb(channels == 3 ? MidRgbSize(span_px) * size_t(batch) : 0);
+  const size_t mid_size = MidRgbSize(span_px, batch);
+  std::vector<int16_t> mid_rgb(channels == 3 ? mid_size * static_cast<size_t>(batch) : 0);
   std::vector<int64_t> mid_rgba(channels == 4 ? span_px * 4 : 0);
   std::vector<const uint8_t*> rows;
   // The source rows output row y reads, from column tx.lo.
@@ -49,12 +50,12 @@ Result<PixelBuffer> Lanczos3Resample(const uint8_t* src, size_t stride, int src_
       continue;
     }
     const int n = std::min(batch, out_h - y);
-    uint8_t* out[2];
-    int16_t* mid[2];
+    uint8_t* out[4];
+    int16_t* mid[4];
     for (int r = 0; r < n; ++r) {
       const int16_t* w = rows_of(y + r);
       out[r] = dst.row(y + r);
-      mid[r] = mid_rgb.data() + static_cast<size_t>(r) * MidRgbSize(span_px);
+      mid[r] = mid_rgb.data() + static_cast<size_t>(r) * mid_size;
       VerticalRgb(kernels, mid[r], rows.data(), w, static_cast<int>(rows.size()), span_px * 3);
     }
     HorizontalRgb(kernels, out, mid, n, span_px, tx, out_w);

@@ -2,9 +2,9 @@
 // widened to int16 pairs, so one pmaddwd applies two taps' weights.
 //
 // AVX2 (horizontal pass only): the same pairs, row y's in the low 128 bits and
-// row y + 1's in the high 128, so one weight broadcast, load and vpmaddwd do
-// two rows' work. Compiled with a target attribute and chosen at run time, so
-// the binary still runs on x86-64 without AVX2.
+// row y + 1's in the high 128, four rows at a time, so one weight broadcast
+// serves four rows and one load and vpmaddwd do two rows' work. Compiled with a target attribute
+// and chosen at run time, so the binary still runs on x86-64 without AVX2.
 
 #include "image/lanczos_rows.h"
 
@@ -179,7 +179,7 @@ bool CpuHasAvx2() {
 }
 
 // The AVX2 pair copy's start in mid: after the vertical output, 32-byte aligned.
-int16_t* Pairs2Of(int16_t* mid, size_t span_px) {
+int16_t* PairsAvx2Of(int16_t* mid, size_t span_px) {
   const uintptr_t p = reinterpret_cast<uintptr_t>(mid + (span_px + 2) * 3);
   return reinterpret_cast<int16_t*>((p + 31) & ~uintptr_t{31});
 }
@@ -192,19 +192,35 @@ __attribute__((target("avx2"))) inline __m256i WeightPair2(const int16_t* w) {
   return _mm256_set1_epi32(pair);
 }
 
-__attribute__((target("avx2"))) void HorizontalRgb2Avx2(uint8_t* out0, uint8_t* out1, int16_t* mid0,
-                                                        const int16_t* mid1, size_t span_px,
-                                                        const FixedTaps& tx, int out_w) {
-  // pairs[j] = the SSE2 code's pair j of row 0, then of row 1. One 16-byte
-  // load at pixel j holds R G B R' G' B' R'' G'' (it stays inside the row's
-  // zero padding), and one byte shuffle makes (R R') (G G') (B B') (R' R'').
-  __m256i* pairs = reinterpret_cast<__m256i*>(Pairs2Of(mid0, span_px));
+// Output row `row`'s pixel x from its 4 bytes R G B junk: the junk lands on
+// pixel x + 1's R, written after it, except at the row's end.
+inline void StoreRgb(uint8_t* row, int x, int out_w, int32_t rgbx) {
+  if (x + 1 < out_w) {
+    std::memcpy(row + static_cast<size_t>(x) * 3, &rgbx, 4);  // one store
+  } else {
+    std::memcpy(row + static_cast<size_t>(x) * 3, &rgbx, 3);
+  }
+}
+
+// 2 * V output rows (V = 1 or 2): one weight broadcast serves them all, and
+// the per-pixel bookkeeping (tap range, loop, pack) is shared by 2 * V rows.
+template <int V>
+__attribute__((target("avx2"))) void HorizontalRgbAvx2(uint8_t* const* out, int16_t* const* mid,
+                                                       size_t span_px, const FixedTaps& tx,
+                                                       int out_w) {
+  // pairs[j * V + v] = the SSE2 code's pair j of row 2v (low half), then of
+  // row 2v + 1. One 16-byte load at pixel j holds R G B R' G' B' R'' G'' (it
+  // stays inside the row's zero padding), one byte shuffle makes
+  // (R R') (G G') (B B') (R' R'').
+  __m256i* pairs = reinterpret_cast<__m256i*>(PairsAvx2Of(mid[0], span_px));
   const __m256i order = _mm256_setr_epi8(0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, 6, 7, 12, 13,  //
                                          0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, 6, 7, 12, 13);
   for (size_t j = 0; j < span_px; ++j) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid0 + j * 3));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid1 + j * 3));
-    _mm256_store_si256(pairs + j, _mm256_shuffle_epi8(_mm256_set_m128i(b, a), order));
+    for (int v = 0; v < V; ++v) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid[2 * v] + j * 3));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid[2 * v + 1] + j * 3));
+      _mm256_store_si256(pairs + j * V + v, _mm256_shuffle_epi8(_mm256_set_m128i(b, a), order));
+    }
   }
   const __m256i zero = _mm256_setzero_si256();
   const __m256i round = _mm256_set1_epi32(1 << (kOutShift - 1));
@@ -213,26 +229,43 @@ __attribute__((target("avx2"))) void HorizontalRgb2Avx2(uint8_t* out0, uint8_t* 
   const int16_t* __restrict w = tx.weights.data();
   const size_t stride = static_cast<size_t>(tx.stride);
   const int lo = tx.lo;
+  uint8_t* row[2 * V];
+  for (int r = 0; r < 2 * V; ++r) row[r] = out[r];
   for (int x = 0; x < out_w; ++x, w += stride) {
-    const __m256i* p = pairs + (first[x] - lo);
+    const __m256i* p = pairs + static_cast<size_t>(first[x] - lo) * V;
     const int n = count[x];
-    __m256i s0 = zero, s1 = zero;
+    // Two independent sums per vector: one chain would wait on vpaddd.
+    __m256i s[V], t[V];
+    for (int v = 0; v < V; ++v) s[v] = t[v] = zero;
     int k = 0;
     for (; k + 4 <= n; k += 4) {
-      s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_load_si256(p + k), WeightPair2(w + k)));
-      s1 = _mm256_add_epi32(
-          s1, _mm256_madd_epi16(_mm256_load_si256(p + k + 2), WeightPair2(w + k + 2)));
+      const __m256i w0 = WeightPair2(w + k), w1 = WeightPair2(w + k + 2);
+      for (int v = 0; v < V; ++v) {
+        s[v] = _mm256_add_epi32(s[v], _mm256_madd_epi16(_mm256_load_si256(p + k * V + v), w0));
+        t[v] =
+            _mm256_add_epi32(t[v], _mm256_madd_epi16(_mm256_load_si256(p + (k + 2) * V + v), w1));
+      }
     }
     for (; k < n; k += 2) {
-      s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_load_si256(p + k), WeightPair2(w + k)));
+      const __m256i w0 = WeightPair2(w + k);
+      for (int v = 0; v < V; ++v) {
+        s[v] = _mm256_add_epi32(s[v], _mm256_madd_epi16(_mm256_load_si256(p + k * V + v), w0));
+      }
     }
-    __m256i s = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(s0, s1), round), kOutShift);
-    s = _mm256_packs_epi32(s, s);  // per 128-bit half: each row apart
-    s = _mm256_packus_epi16(s, s);
-    const int32_t rgbx0 = _mm_cvtsi128_si32(_mm256_castsi256_si128(s));
-    const int32_t rgbx1 = _mm_cvtsi128_si32(_mm256_extracti128_si256(s, 1));
-    std::memcpy(out0 + static_cast<size_t>(x) * 3, &rgbx0, 3);
-    std::memcpy(out1 + static_cast<size_t>(x) * 3, &rgbx1, 3);
+    for (int v = 0; v < V; ++v) {
+      s[v] = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(s[v], t[v]), round), kOutShift);
+    }
+    // Per 128-bit half, packs then packus (the scalar clamp to 0..255): the
+    // low half's dwords 0 and 1 are rows 0 and 2, the high half's rows 1, 3.
+    __m256i b = _mm256_packs_epi32(s[0], s[V - 1]);
+    b = _mm256_packus_epi16(b, b);
+    const __m128i b02 = _mm256_castsi256_si128(b), b13 = _mm256_extracti128_si256(b, 1);
+    StoreRgb(row[0], x, out_w, _mm_cvtsi128_si32(b02));
+    StoreRgb(row[1], x, out_w, _mm_cvtsi128_si32(b13));
+    if (V == 2) {
+      StoreRgb(row[2 % (2 * V)], x, out_w, _mm_extract_epi32(b02, 1));
+      StoreRgb(row[3 % (2 * V)], x, out_w, _mm_extract_epi32(b13, 1));
+    }
   }
 }
 
@@ -265,22 +298,26 @@ void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const i
   VerticalRgbScalar(mid, rows, w, taps, 0, n);
 }
 
-// 32 bytes a pixel for the working copy (the AVX2 code's two rows), and room
-// to align its start.
-size_t MidRgbSize(size_t span_px) { return (span_px + 2) * 3 + 16 + span_px * 16; }
+size_t MidRgbSize(size_t span_px, int rows) {
+  // The working copy takes 16 bytes a pixel a row (the AVX2 code's in the
+  // first row's buffer), plus room to align it.
+  return (span_px + 2) * 3 + 16 + span_px * 8 * static_cast<size_t>(rows);
+}
 
 int HorizontalRgbRows(RowKernels k) {
-  return k == RowKernels::kBest && RowKernelsHaveAvx2() ? 2 : 1;
+  return k == RowKernels::kBest && RowKernelsHaveAvx2() ? 4 : 1;
 }
 
 void HorizontalRgb(RowKernels k, uint8_t* const* out, int16_t* const* mid, int rows, size_t span_px,
                    const FixedTaps& tx, int out_w) {
+  int r = 0;
 #if EDGEPIX_LANCZOS_AVX2
-  if (rows == 2 && HorizontalRgbRows(k) == 2) {
-    return HorizontalRgb2Avx2(out[0], out[1], mid[0], mid[1], span_px, tx, out_w);
+  if (HorizontalRgbRows(k) == 4) {
+    if (rows - r >= 4) HorizontalRgbAvx2<2>(out + r, mid + r, span_px, tx, out_w), r += 4;
+    if (rows - r >= 2) HorizontalRgbAvx2<1>(out + r, mid + r, span_px, tx, out_w), r += 2;
   }
 #endif
-  for (int r = 0; r < rows; ++r) {
+  for (; r < rows; ++r) {
 #if defined(__SSE2__)
     if (k != RowKernels::kPortable) {
       HorizontalRgbSse2(out[r], mid[r], span_px, tx, out_w);

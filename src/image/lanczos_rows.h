@@ -45,20 +45,21 @@ void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const i
 
 // int16s the RGB intermediate of a row of span_px source pixels needs: the
 // vertical pass's output (from index 0, padded by 2 zero pixels, since taps
-// are read in pairs) and room for HorizontalRgb's working copy (two rows'
-// worth, for the AVX2 code).
-size_t MidRgbSize(size_t span_px);
+// are read in pairs) and room for HorizontalRgb's working copy of `rows` rows
+// (HorizontalRgbRows(k): the AVX2 code keeps the copy of all its rows in
+// mid[0]'s, so every row's buffer gets this size).
+size_t MidRgbSize(size_t span_px, int rows = 1);
 
-// Output rows one HorizontalRgb call makes at best with `k`: 2 with AVX2 (one
-// weight broadcast then serves both rows), else 1.
+// Output rows one HorizontalRgb call makes at best with `k`: 4 with AVX2 (one
+// weight broadcast then serves them all), else 1.
 int HorizontalRgbRows(RowKernels k);
 
 // `rows` (1 .. HorizontalRgbRows(k)) output rows of out_w RGB pixels,
-// out[r] from mid[r] (MidRgbSize(span_px) int16s each, zero-initialised once;
-// pixel 0 is source column tx.lo). The SSE2 code first stores each pixel
-// interleaved with the next (R R' G G' B B' ..), so a pair of taps is one load
-// and one pmaddwd; the AVX2 code puts row 1's copy beside row 0's in one
-// 256-bit vector. Each overwrites only that copy, in mid[0].
+// out[r] from mid[r] (MidRgbSize(span_px, HorizontalRgbRows(k)) int16s each,
+// zero-initialised once; pixel 0 is source column tx.lo). The SSE2 code first
+// stores each pixel interleaved with the next (R R' G G' B B' ..), so a pair
+// of taps is one load and one pmaddwd; the AVX2 code puts two rows' copies
+// side by side in one 256-bit vector. Each overwrites only that copy.
 void HorizontalRgb(RowKernels k, uint8_t* const* out, int16_t* const* mid, int rows, size_t span_px,
                    const FixedTaps& tx, int out_w);
 
