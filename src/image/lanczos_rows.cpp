@@ -310,6 +310,8 @@ int HorizontalRgbRows(RowKernels k) {
 
 void HorizontalRgb(RowKernels k, uint8_t* const* out, int16_t* const* mid, int rows, size_t span_px,
                    const FixedTaps& tx, int out_w) {
+  (void)k;  // unused where only the portable code is built
+  (void)span_px;
   int r = 0;
 #if EDGEPIX_LANCZOS_AVX2
   if (HorizontalRgbRows(k) == 4) {
