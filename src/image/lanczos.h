@@ -16,8 +16,9 @@
 // differently).
 //
 // Vertical pass first, one output row at a time into one intermediate row as
-// wide as the columns the horizontal pass reads: memory beyond the output is
-// that row plus the tap tables. Pure function over its arguments; thread-safe.
+// wide as the columns the horizontal pass reads (RGB with AVX2: four rows, then
+// one horizontal pass over the four): memory beyond the output is those rows
+// plus the tap tables. Pure function over its arguments; thread-safe.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,10 @@
 // SSE2 follows pillow-simd's layout: two source rows' bytes interleaved and
 // widened to int16 pairs, so one pmaddwd applies two taps' weights.
+//
+// AVX2 (horizontal pass only): the same pairs, row y's in the low 128 bits and
+// row y + 1's in the high 128, four rows at a time, so one weight broadcast
+// serves four rows and one load and vpmaddwd do two rows' work. Compiled with a target attribute
+// and chosen at run time, so the binary still runs on x86-64 without AVX2.
 
 #include "image/lanczos_rows.h"
 
@@ -9,6 +14,13 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define EDGEPIX_LANCZOS_AVX2 1
+#include <immintrin.h>
+#else
+#define EDGEPIX_LANCZOS_AVX2 0
 #endif
 
 namespace edgepix::image {
@@ -159,6 +171,106 @@ void HorizontalRgbSse2(uint8_t* out, int16_t* mid, size_t span_px, const FixedTa
 
 #endif  // __SSE2__
 
+#if EDGEPIX_LANCZOS_AVX2
+
+bool CpuHasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+
+// The AVX2 pair copy's start in mid: after the vertical output, 32-byte aligned.
+int16_t* PairsAvx2Of(int16_t* mid, size_t span_px) {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(mid + (span_px + 2) * 3);
+  return reinterpret_cast<int16_t*>((p + 31) & ~uintptr_t{31});
+}
+
+// Two Q14 weights as the (low, high) int16 pair of every 32-bit lane of both
+// halves: one vpbroadcastd from the table.
+__attribute__((target("avx2"))) inline __m256i WeightPair2(const int16_t* w) {
+  int32_t pair;
+  std::memcpy(&pair, w, sizeof pair);
+  return _mm256_set1_epi32(pair);
+}
+
+// Output row `row`'s pixel x from its 4 bytes R G B junk: the junk lands on
+// pixel x + 1's R, written after it, except at the row's end.
+inline void StoreRgb(uint8_t* row, int x, int out_w, int32_t rgbx) {
+  if (x + 1 < out_w) {
+    std::memcpy(row + static_cast<size_t>(x) * 3, &rgbx, 4);  // one store
+  } else {
+    std::memcpy(row + static_cast<size_t>(x) * 3, &rgbx, 3);
+  }
+}
+
+// 2 * V output rows (V = 1 or 2): one weight broadcast serves them all, and
+// the per-pixel bookkeeping (tap range, loop, pack) is shared by 2 * V rows.
+template <int V>
+__attribute__((target("avx2"))) void HorizontalRgbAvx2(uint8_t* const* out, int16_t* const* mid,
+                                                       size_t span_px, const FixedTaps& tx,
+                                                       int out_w) {
+  // pairs[j * V + v] = the SSE2 code's pair j of row 2v (low half), then of
+  // row 2v + 1. One 16-byte load at pixel j holds R G B R' G' B' R'' G'' (it
+  // stays inside the row's zero padding), one byte shuffle makes
+  // (R R') (G G') (B B') (R' R'').
+  __m256i* pairs = reinterpret_cast<__m256i*>(PairsAvx2Of(mid[0], span_px));
+  const __m256i order = _mm256_setr_epi8(0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, 6, 7, 12, 13,  //
+                                         0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, 6, 7, 12, 13);
+  for (size_t j = 0; j < span_px; ++j) {
+    for (int v = 0; v < V; ++v) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid[2 * v] + j * 3));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mid[2 * v + 1] + j * 3));
+      _mm256_store_si256(pairs + j * V + v, _mm256_shuffle_epi8(_mm256_set_m128i(b, a), order));
+    }
+  }
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i round = _mm256_set1_epi32(1 << (kOutShift - 1));
+  const int* __restrict first = tx.first.data();
+  const int* __restrict count = tx.count.data();
+  const int16_t* __restrict w = tx.weights.data();
+  const size_t stride = static_cast<size_t>(tx.stride);
+  const int lo = tx.lo;
+  uint8_t* row[2 * V];
+  for (int r = 0; r < 2 * V; ++r) row[r] = out[r];
+  for (int x = 0; x < out_w; ++x, w += stride) {
+    const __m256i* p = pairs + static_cast<size_t>(first[x] - lo) * V;
+    const int n = count[x];
+    // Two independent sums per vector: one chain would wait on vpaddd.
+    __m256i s[V], t[V];
+    for (int v = 0; v < V; ++v) s[v] = t[v] = zero;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const __m256i w0 = WeightPair2(w + k), w1 = WeightPair2(w + k + 2);
+      for (int v = 0; v < V; ++v) {
+        s[v] = _mm256_add_epi32(s[v], _mm256_madd_epi16(_mm256_load_si256(p + k * V + v), w0));
+        t[v] =
+            _mm256_add_epi32(t[v], _mm256_madd_epi16(_mm256_load_si256(p + (k + 2) * V + v), w1));
+      }
+    }
+    for (; k < n; k += 2) {
+      const __m256i w0 = WeightPair2(w + k);
+      for (int v = 0; v < V; ++v) {
+        s[v] = _mm256_add_epi32(s[v], _mm256_madd_epi16(_mm256_load_si256(p + k * V + v), w0));
+      }
+    }
+    for (int v = 0; v < V; ++v) {
+      s[v] = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(s[v], t[v]), round), kOutShift);
+    }
+    // Per 128-bit half, packs then packus (the scalar clamp to 0..255): the
+    // low half's dwords 0 and 1 are rows 0 and 2, the high half's rows 1, 3.
+    __m256i b = _mm256_packs_epi32(s[0], s[V - 1]);
+    b = _mm256_packus_epi16(b, b);
+    const __m128i b02 = _mm256_castsi256_si128(b), b13 = _mm256_extracti128_si256(b, 1);
+    StoreRgb(row[0], x, out_w, _mm_cvtsi128_si32(b02));
+    StoreRgb(row[1], x, out_w, _mm_cvtsi128_si32(b13));
+    if (V == 2) {
+      StoreRgb(row[2 % (2 * V)], x, out_w, _mm_extract_epi32(b02, 1));
+      StoreRgb(row[3 % (2 * V)], x, out_w, _mm_extract_epi32(b13, 1));
+    }
+  }
+}
+
+#endif  // EDGEPIX_LANCZOS_AVX2
+
 }  // namespace
 
 bool RowKernelsHaveSse2() {
@@ -169,25 +281,53 @@ bool RowKernelsHaveSse2() {
 #endif
 }
 
+bool RowKernelsHaveAvx2() {
+#if EDGEPIX_LANCZOS_AVX2
+  return CpuHasAvx2();
+#else
+  return false;
+#endif
+}
+
 void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const int16_t* w, int taps,
                  size_t n) {
 #if defined(__SSE2__)
-  if (k == RowKernels::kBest) return VerticalRgbSse2(mid, rows, w, taps, n);
+  if (k != RowKernels::kPortable) return VerticalRgbSse2(mid, rows, w, taps, n);
 #endif
   (void)k;
   VerticalRgbScalar(mid, rows, w, taps, 0, n);
 }
 
-size_t MidRgbSize(size_t span_px) { return (span_px + 2) * 3 + 8 + span_px * 8; }
+size_t MidRgbSize(size_t span_px, int rows) {
+  // The working copy takes 16 bytes a pixel a row (the AVX2 code's in the
+  // first row's buffer), plus room to align it.
+  return (span_px + 2) * 3 + 16 + span_px * 8 * static_cast<size_t>(rows);
+}
 
-void HorizontalRgb(RowKernels k, uint8_t* out, int16_t* mid, size_t span_px, const FixedTaps& tx,
-                   int out_w) {
-#if defined(__SSE2__)
-  if (k == RowKernels::kBest) return HorizontalRgbSse2(out, mid, span_px, tx, out_w);
-#endif
-  (void)k;
+int HorizontalRgbRows(RowKernels k) {
+  return k == RowKernels::kBest && RowKernelsHaveAvx2() ? 4 : 1;
+}
+
+void HorizontalRgb(RowKernels k, uint8_t* const* out, int16_t* const* mid, int rows, size_t span_px,
+                   const FixedTaps& tx, int out_w) {
+  (void)k;  // unused where only the portable code is built
   (void)span_px;
-  HorizontalRgbScalar(out, mid, tx, out_w);
+  int r = 0;
+#if EDGEPIX_LANCZOS_AVX2
+  if (HorizontalRgbRows(k) == 4) {
+    if (rows - r >= 4) HorizontalRgbAvx2<2>(out + r, mid + r, span_px, tx, out_w), r += 4;
+    if (rows - r >= 2) HorizontalRgbAvx2<1>(out + r, mid + r, span_px, tx, out_w), r += 2;
+  }
+#endif
+  for (; r < rows; ++r) {
+#if defined(__SSE2__)
+    if (k != RowKernels::kPortable) {
+      HorizontalRgbSse2(out[r], mid[r], span_px, tx, out_w);
+      continue;
+    }
+#endif
+    HorizontalRgbScalar(out[r], mid[r], tx, out_w);
+  }
 }
 
 void VerticalRgba(int64_t* mid, const uint8_t* const* rows, const int16_t* w, int taps, size_t px) {

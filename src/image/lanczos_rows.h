@@ -1,11 +1,12 @@
 // The inner loops of the fixed-point Lanczos-3 resampler (lanczos.cpp): one
 // output row's vertical pass, then its horizontal pass.
 //
-// RGB, the hot path (every JPEG), in two implementations that give the same
-// bytes: SSE2 on x86-64 (baseline there, so no runtime dispatch) and portable
-// scalar C++ (aarch64, armhf; also built on x86-64 so tests compare the two).
-// Integer arithmetic is exact, so the order in which either sums its taps does
-// not matter; both follow the formulas below to the bit.
+// RGB, the hot path (every JPEG), in implementations that give the same
+// bytes: SSE2 on x86-64 (baseline there), an AVX2 horizontal pass chosen at
+// run time where the CPU has it, and portable scalar C++ (aarch64, armhf; also
+// built on x86-64 so tests compare them). Integer arithmetic is exact, so the
+// order in which each sums its taps does not matter; all follow the formulas
+// below to the bit.
 //
 //   vertical:   mid[i] = clamp((sum_k w[k] * row_k[i] + 2^7) >> 8, int16)
 //               Q14 weights x 8-bit samples, kept as int16 with 6 fraction
@@ -26,12 +27,16 @@
 namespace edgepix::image {
 
 enum class RowKernels {
-  kBest,      // SSE2 where the target has it, else portable
+  kBest,      // AVX2 horizontal pass if the CPU has it, else SSE2 where the target has it, else
+              // portable
+  kSse2,      // SSE2 where the target has it (never AVX2), else portable
   kPortable,  // the scalar code, on every architecture
 };
 
-// True when kBest is the SSE2 code (x86-64).
+// True when kBest and kSse2 use the SSE2 code (x86-64).
 bool RowKernelsHaveSse2();
+// True when kBest's horizontal pass is the AVX2 code (x86-64, CPU checked once).
+bool RowKernelsHaveAvx2();
 
 // mid[0, n) from `taps` source rows of n bytes (RGB interleaved) and their
 // weights (w must be readable up to the next even index, as FixedTaps' are).
@@ -40,15 +45,23 @@ void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const i
 
 // int16s the RGB intermediate of a row of span_px source pixels needs: the
 // vertical pass's output (from index 0, padded by 2 zero pixels, since taps
-// are read in pairs) and room for HorizontalRgb's working copy.
-size_t MidRgbSize(size_t span_px);
+// are read in pairs) and room for HorizontalRgb's working copy of `rows` rows
+// (HorizontalRgbRows(k): the AVX2 code keeps the copy of all its rows in
+// mid[0]'s, so every row's buffer gets this size).
+size_t MidRgbSize(size_t span_px, int rows = 1);
 
-// One output row of out_w RGB pixels from mid (MidRgbSize(span_px) int16s,
-// zero-initialised once; its pixel 0 is source column tx.lo). The SSE2 code
-// first stores each pixel interleaved with the next (R R' G G' B B' 0 0), so
-// a pair of taps is one load and one pmaddwd; it overwrites only that copy.
-void HorizontalRgb(RowKernels k, uint8_t* out, int16_t* mid, size_t span_px, const FixedTaps& tx,
-                   int out_w);
+// Output rows one HorizontalRgb call makes at best with `k`: 4 with AVX2 (one
+// weight broadcast then serves them all), else 1.
+int HorizontalRgbRows(RowKernels k);
+
+// `rows` (1 .. HorizontalRgbRows(k)) output rows of out_w RGB pixels,
+// out[r] from mid[r] (MidRgbSize(span_px, HorizontalRgbRows(k)) int16s each,
+// zero-initialised once; pixel 0 is source column tx.lo). The SSE2 code first
+// stores each pixel interleaved with the next (R R' G G' B B' ..), so a pair
+// of taps is one load and one pmaddwd; the AVX2 code puts two rows' copies
+// side by side in one 256-bit vector. Each overwrites only that copy.
+void HorizontalRgb(RowKernels k, uint8_t* const* out, int16_t* const* mid, int rows, size_t span_px,
+                   const FixedTaps& tx, int out_w);
 
 // RGBA: mid holds 4 int64 per source pixel (sum w a c for c = R, G, B, and
 // sum w a, all Q14).
