@@ -13,9 +13,8 @@ namespace {
 
 class LocalBlobWriter : public BlobWriter {
  public:
-  LocalBlobWriter(Env* env, BlobWriterPaths paths, std::unique_ptr<WritableFile> file,
-                  DirSyncCoalescer* dir_syncs)
-      : env_(env), paths_(std::move(paths)), file_(std::move(file)), dir_syncs_(dir_syncs) {}
+  LocalBlobWriter(Env* env, BlobWriterPaths paths, std::unique_ptr<WritableFile> file)
+      : env_(env), paths_(std::move(paths)), file_(std::move(file)) {}
 
   ~LocalBlobWriter() override {
     if (committed_) return;
@@ -32,11 +31,6 @@ class LocalBlobWriter : public BlobWriter {
 
   uint64_t bytes_written() const override { return bytes_; }
 
-  // After the change to `dir` it must make durable (see DirSyncCoalescer).
-  Status SyncDir(const std::string& dir) {
-    return dir_syncs_ ? dir_syncs_->SyncDir(dir) : env_->SyncDir(dir);
-  }
-
   Status Commit() override {
     if (!file_) return Status::Error(ErrorCode::kInternal, "blob writer already finished");
     Status st = file_->Sync();
@@ -46,9 +40,9 @@ class LocalBlobWriter : public BlobWriter {
 
     const bool new_dir = !env_->FileExists(paths_.final_dir);
     EDGEPIX_RETURN_IF_ERROR(env_->CreateDirs(paths_.final_dir));
-    if (new_dir) EDGEPIX_RETURN_IF_ERROR(SyncDir(paths_.parent_dir));
+    if (new_dir) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(paths_.parent_dir));
     EDGEPIX_RETURN_IF_ERROR(env_->RenameFile(paths_.temp, paths_.final_path));
-    st = SyncDir(paths_.final_dir);
+    st = env_->SyncDir(paths_.final_dir);
     if (!st.ok()) {
       // Not durable, so not acknowledged: do not leave it visible either.
       env_->RemoveFile(paths_.final_path).IgnoreError();  // the sync error is what matters
@@ -62,7 +56,6 @@ class LocalBlobWriter : public BlobWriter {
   Env* env_;
   BlobWriterPaths paths_;
   std::unique_ptr<WritableFile> file_;
-  DirSyncCoalescer* const dir_syncs_;
   uint64_t bytes_ = 0;
   bool committed_ = false;
 };
@@ -105,11 +98,10 @@ class LocalBlobReader : public BlobReader {
 
 }  // namespace
 
-Result<std::unique_ptr<BlobWriter>> NewLocalBlobWriter(Env* env, BlobWriterPaths paths,
-                                                       DirSyncCoalescer* dir_syncs) {
+Result<std::unique_ptr<BlobWriter>> NewLocalBlobWriter(Env* env, BlobWriterPaths paths) {
   EDGEPIX_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(paths.temp));
   return std::unique_ptr<BlobWriter>(
-      std::make_unique<LocalBlobWriter>(env, std::move(paths), std::move(file), dir_syncs));
+      std::make_unique<LocalBlobWriter>(env, std::move(paths), std::move(file)));
 }
 
 Result<std::unique_ptr<BlobReader>> OpenLocalBlobReader(const std::string& path) {

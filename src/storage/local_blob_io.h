@@ -10,7 +10,6 @@
 #include <string>
 
 #include "storage/blob_store.h"
-#include "storage/dir_sync_coalescer.h"
 #include "storage/env.h"
 
 namespace edgepix {
@@ -22,11 +21,8 @@ struct BlobWriterPaths {
   std::string parent_dir;  // parent of final_dir, fsync'd when final_dir is new
 };
 
-// Creates the temp file through `env` (which must outlive the writer). Commit's
-// directory fsyncs go through `dir_syncs` (shared by concurrent writers; must
-// outlive the writer) when given, else straight to `env`.
-Result<std::unique_ptr<BlobWriter>> NewLocalBlobWriter(Env* env, BlobWriterPaths paths,
-                                                       DirSyncCoalescer* dir_syncs = nullptr);
+// Creates the temp file through `env` (which must outlive the writer).
+Result<std::unique_ptr<BlobWriter>> NewLocalBlobWriter(Env* env, BlobWriterPaths paths);
 
 // kNotFound when `path` does not exist.
 Result<std::unique_ptr<BlobReader>> OpenLocalBlobReader(const std::string& path);

@@ -67,7 +67,6 @@ class LocalBlobStore : public BlobStore {
   LocalBlobStore(Env* env, std::string root)
       : env_(env),
         root_(std::move(root)),
-        dir_syncs_(env),
         originals_(root_ + "/originals"),
         variants_(root_ + "/variants"),
         tmp_(root_ + "/tmp") {}
@@ -86,7 +85,7 @@ class LocalBlobStore : public BlobStore {
     paths.final_dir = ShardDir(id);
     paths.final_path = OriginalPath(id);
     paths.parent_dir = originals_;
-    return NewLocalBlobWriter(env_, std::move(paths), &dir_syncs_);
+    return NewLocalBlobWriter(env_, std::move(paths));
   }
 
   Result<std::string> ReadOriginal(const std::string& id) override {
@@ -243,8 +242,6 @@ class LocalBlobStore : public BlobStore {
 
   Env* env_;
   const std::string root_;
-  // Concurrent uploads' fsyncs of originals/ and of a shard directory.
-  DirSyncCoalescer dir_syncs_;
   const std::string originals_;
   const std::string variants_;
   const std::string tmp_;
