@@ -21,8 +21,8 @@
 //  - One batch runs at a time per GroupCommit object.
 //
 // `run(held, std::vector<Entry*>&)` must set each entry's `status`; neither
-// `before` nor `run` may throw (a throw would leave the followers of its batch
-// waiting forever).
+// `before` nor `run` should throw: if one does, every request of the batch
+// (the leader's included) gets a kInternal error, whatever `run` had done.
 //
 // Thread-safety: Submit may be called from any number of threads; `request`
 // must outlive the call. `before` and `run` run on the leader's thread,
@@ -31,7 +31,6 @@
 
 #include <condition_variable>
 #include <mutex>
-#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -59,33 +58,34 @@ class GroupCommit {
     leading_ = true;
     lock.unlock();
     Batch batch;
-    {
+    try {
       auto held = before();
-      lock.lock();
-      batch.swap(queue_);
-      lock.unlock();
+      {
+        std::lock_guard<std::mutex> take(mu_);
+        batch.swap(queue_);
+      }
       run(held, batch);
+    } catch (...) {
+      // Last resort (`before` and `run` must not throw): no caller may wait
+      // forever, and none may take an unknown outcome for success.
+      std::lock_guard<std::mutex> take(mu_);
+      if (batch.empty()) batch.swap(queue_);
+      for (Entry* e : batch) {
+        e->status = Status::Error(ErrorCode::kInternal, "group commit: the batch failed");
+      }
     }
     lock.lock();
     for (Entry* e : batch) e->done = true;
     leading_ = false;
-    ++batches_;
     cv_.notify_all();
     return mine.status;
   }
 
-  // Batches run so far (for tests and figures).
-  long batches() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return batches_;
-  }
-
  private:
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   Batch queue_;  // queued, not yet taken by a leader
   bool leading_ = false;
-  long batches_ = 0;
 };
 
 }  // namespace edgepix
