@@ -38,9 +38,14 @@ class LocalBlobWriter : public BlobWriter {
     file_.reset();
     if (!st.ok()) return st;  // the destructor removes the temp file
 
-    const bool new_dir = !env_->FileExists(paths_.final_dir);
     EDGEPIX_RETURN_IF_ERROR(env_->CreateDirs(paths_.final_dir));
-    if (new_dir) EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(paths_.parent_dir));
+    // Whoever made final_dir, its entry must be on disk before this file is
+    // acknowledged (SyncedDirs): once per directory and process.
+    SyncedDirs* synced = paths_.synced_dirs;
+    if (synced == nullptr || !synced->Contains(paths_.final_dir)) {
+      EDGEPIX_RETURN_IF_ERROR(env_->SyncDir(paths_.parent_dir));
+      if (synced != nullptr) synced->Add(paths_.final_dir);
+    }
     EDGEPIX_RETURN_IF_ERROR(env_->RenameFile(paths_.temp, paths_.final_path));
     st = env_->SyncDir(paths_.final_dir);
     if (!st.ok()) {
@@ -97,6 +102,16 @@ class LocalBlobReader : public BlobReader {
 };
 
 }  // namespace
+
+bool SyncedDirs::Contains(const std::string& dir) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dirs_.count(dir) > 0;
+}
+
+void SyncedDirs::Add(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(mu_);
+  dirs_.insert(dir);
+}
 
 Result<std::unique_ptr<BlobWriter>> NewLocalBlobWriter(Env* env, BlobWriterPaths paths) {
   EDGEPIX_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(paths.temp));

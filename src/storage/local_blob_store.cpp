@@ -85,6 +85,7 @@ class LocalBlobStore : public BlobStore {
     paths.final_dir = ShardDir(id);
     paths.final_path = OriginalPath(id);
     paths.parent_dir = originals_;
+    paths.synced_dirs = &synced_shards_;
     return NewLocalBlobWriter(env_, std::move(paths));
   }
 
@@ -245,6 +246,7 @@ class LocalBlobStore : public BlobStore {
   const std::string originals_;
   const std::string variants_;
   const std::string tmp_;
+  SyncedDirs synced_shards_;  // originals/ shards whose entry is known on disk
 };
 
 }  // namespace

@@ -120,6 +120,45 @@ TEST_CASE("A failed commit leaves neither the original nor a temp file", "[blob]
   CHECK(List(tmp.Join("originals/Ab")).empty());
 }
 
+TEST_CASE("A shard's entry in originals/ is fsync'd once per process, whoever made the shard",
+          "[blob][durability]") {
+  // An upload finding its shard made by another (in flight, or by a process
+  // that crashed after its mkdir) must not be acknowledged before the shard's
+  // entry is on disk: it cannot know the other's fsync of originals/ is done.
+  TempDir tmp;
+  FaultInjectionEnv env;
+  auto first = Open(&env, tmp.path());
+  int dir_syncs = env.Calls(FaultOp::kSyncDir);
+  PutOriginal(first.get(), "Ab3dEf9h_jk-LMN1", "one");
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 2);  // originals/, then the shard
+  dir_syncs = env.Calls(FaultOp::kSyncDir);
+  PutOriginal(first.get(), "Ab3dEf9h_jk-LMN2", "two");
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 1);  // the shard only
+
+  // Another store over the same directory (a new process): the shard exists,
+  // yet its entry is fsync'd again before the first original it takes.
+  auto second = Open(&env, tmp.path());
+  dir_syncs = env.Calls(FaultOp::kSyncDir);
+  PutOriginal(second.get(), "Ab3dEf9h_jk-LMN3", "three");
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 2);
+  dir_syncs = env.Calls(FaultOp::kSyncDir);
+  PutOriginal(second.get(), "Ab3dEf9h_jk-LMN4", "four");
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 1);
+
+  // A failed fsync of originals/ is not remembered: the next commit retries it.
+  auto third = Open(&env, tmp.path());
+  env.FailNth(FaultOp::kSyncDir, 1);  // the next one: originals/
+  {
+    auto w = third->BeginOriginal("Ab3dEf9h_jk-LMN5");
+    REQUIRE(w.ok());
+    REQUIRE((*w)->Append("five", 4).ok());
+    CHECK((*w)->Commit().code() == ErrorCode::kIoError);
+  }
+  dir_syncs = env.Calls(FaultOp::kSyncDir);
+  PutOriginal(third.get(), "Ab3dEf9h_jk-LMN6", "six");
+  CHECK(env.Calls(FaultOp::kSyncDir) == dir_syncs + 2);
+}
+
 TEST_CASE("Variants round trip and replace atomically", "[blob]") {
   TempDir tmp;
   auto store = Open(Env::Default(), tmp.path());
