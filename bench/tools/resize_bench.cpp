@@ -1,5 +1,5 @@
 // The Lanczos-3 resampler's kernel time: the fixed-point one ("fixed": the
-// best kernels, AVX2's horizontal pass where the CPU has it; "sse2"; and
+// best kernels, AVX2 passes where the CPU has it; "sse2"; and
 // "portable") against the float one it replaced, on a 12 MP photo-like image,
 // in one run so the ratios share the machine's state.
 //
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no case %s\n", only.c_str());
     return 2;
   }
-  std::printf("SSE2 kernels: %s; AVX2 horizontal pass (fixed): %s; %d repetitions, thread CPU ms\n",
+  std::printf("SSE2 kernels: %s; AVX2 passes (fixed): %s; %d repetitions, thread CPU ms\n",
               ei::RowKernelsHaveSse2() ? "yes" : "no", ei::RowKernelsHaveAvx2() ? "yes" : "no",
               reps);
   std::printf("%-11s %-9s %9s %9s %9s %9s\n", "case", "impl", "min ms", "median", "float/x",

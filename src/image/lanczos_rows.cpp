@@ -1,10 +1,12 @@
 // SSE2 follows pillow-simd's layout: two source rows' bytes interleaved and
 // widened to int16 pairs, so one pmaddwd applies two taps' weights.
 //
-// AVX2 (horizontal pass only): the same pairs, row y's in the low 128 bits and
-// row y + 1's in the high 128, four rows at a time, so one weight broadcast
-// serves four rows and one load and vpmaddwd do two rows' work. Compiled with a target attribute
-// and chosen at run time, so the binary still runs on x86-64 without AVX2.
+// AVX2 vertical pass: the SSE2 code's layout, 32 bytes at a time. AVX2
+// horizontal pass: the same pairs, row y's in the low 128 bits and row y + 1's
+// in the high 128, four rows at a time, so one weight broadcast serves four
+// rows and one load and vpmaddwd do two rows' work. Both are compiled with a
+// target attribute and chosen at run time, so the binary still runs on x86-64
+// without AVX2.
 
 #include "image/lanczos_rows.h"
 
@@ -74,7 +76,7 @@ __m128i WeightPair(const int16_t* w) {
 }
 
 void VerticalRgbSse2(int16_t* mid, const uint8_t* const* rows, const int16_t* w, int taps,
-                     size_t n) {
+                     size_t begin, size_t n) {
   const __m128i zero = _mm_setzero_si128();
   const __m128i round = _mm_set1_epi32(1 << (kMidShift - 1));
   // The weight pairs broadcast once per row, not once per 16 bytes.
@@ -91,7 +93,7 @@ void VerticalRgbSse2(int16_t* mid, const uint8_t* const* rows, const int16_t* w,
   }
   for (int j = 0; j < pairs; ++j) wp[j].v = WeightPair(w + 2 * j);  // w[taps] is 0 if taps is odd
   const int even = taps & ~1;
-  size_t i = 0;
+  size_t i = begin;
   for (; i + 16 <= n; i += 16) {
     // Sums of bytes i..i+3, i+4..i+7, i+8..i+11, i+12..i+15.
     __m128i s0 = zero, s1 = zero, s2 = zero, s3 = zero;
@@ -190,6 +192,62 @@ __attribute__((target("avx2"))) inline __m256i WeightPair2(const int16_t* w) {
   int32_t pair;
   std::memcpy(&pair, w, sizeof pair);
   return _mm256_set1_epi32(pair);
+}
+
+// Two source rows' 32 bytes, weighed by one weight pair, into the four sums
+// (a function, not a lambda: a lambda would not inherit the target attribute).
+__attribute__((target("avx2"))) inline void AddTapPair(__m256i& s0, __m256i& s1, __m256i& s2,
+                                                       __m256i& s3, __m256i r0, __m256i r1,
+                                                       __m256i weights) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i lo = _mm256_unpacklo_epi8(r0, r1);  // r0[i], r1[i], r0[i+1], ...
+  const __m256i hi = _mm256_unpackhi_epi8(r0, r1);
+  s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_unpacklo_epi8(lo, zero), weights));
+  s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_unpackhi_epi8(lo, zero), weights));
+  s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(_mm256_unpacklo_epi8(hi, zero), weights));
+  s3 = _mm256_add_epi32(s3, _mm256_madd_epi16(_mm256_unpackhi_epi8(hi, zero), weights));
+}
+
+// mid[0, n) 32 bytes at a time, then the last < 32 bytes with the SSE2 and
+// the scalar code. Row k's and row k + 1's bytes interleaved and widened are
+// the pairs one vpmaddwd weighs with a broadcast weight pair, as in SSE2; the
+// weight pair comes straight from the Q14 table (vpbroadcastd from memory),
+// so no table of broadcast weights is needed.
+__attribute__((target("avx2"))) void VerticalRgbAvx2(int16_t* mid, const uint8_t* const* rows,
+                                                     const int16_t* w, int taps, size_t n) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i round = _mm256_set1_epi32(1 << (kMidShift - 1));
+  const int even = taps & ~1;
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    // vpunpck* work within each 128-bit half: s0 holds bytes i..i+3 (low
+    // half) and i+16..i+19 (high half), s1 i+4.., s2 i+8.., s3 i+12...
+    __m256i s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+    for (int k = 0; k < even; k += 2) {
+      AddTapPair(s0, s1, s2, s3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[k] + i)),
+                 _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[k + 1] + i)),
+                 WeightPair2(w + k));
+    }
+    if (even < taps) {  // the odd last tap, paired with zeros (w[taps] is 0)
+      AddTapPair(s0, s1, s2, s3,
+                 _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[even] + i)), zero,
+                 WeightPair2(w + even));
+    }
+    s0 = _mm256_srai_epi32(_mm256_add_epi32(s0, round), kMidShift);
+    s1 = _mm256_srai_epi32(_mm256_add_epi32(s1, round), kMidShift);
+    s2 = _mm256_srai_epi32(_mm256_add_epi32(s2, round), kMidShift);
+    s3 = _mm256_srai_epi32(_mm256_add_epi32(s3, round), kMidShift);
+    // vpackssdw saturates to int16 (the scalar clamp), per half: a = bytes
+    // i..i+7 | i+16..i+23, b = i+8..i+15 | i+24..i+31; vperm2i128 puts the
+    // halves back in order.
+    const __m256i a = _mm256_packs_epi32(s0, s1);
+    const __m256i b = _mm256_packs_epi32(s2, s3);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mid + i), _mm256_permute2x128_si256(a, b, 0x20));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mid + i + 16),
+                        _mm256_permute2x128_si256(a, b, 0x31));
+  }
+  // A 32-byte load would read past the source row: SSE2 for 16, then scalar.
+  VerticalRgbSse2(mid, rows, w, taps, i, n);
 }
 
 // Output row `row`'s pixel x from its 4 bytes R G B junk: the junk lands on
@@ -291,8 +349,11 @@ bool RowKernelsHaveAvx2() {
 
 void VerticalRgb(RowKernels k, int16_t* mid, const uint8_t* const* rows, const int16_t* w, int taps,
                  size_t n) {
+#if EDGEPIX_LANCZOS_AVX2
+  if (k == RowKernels::kBest && CpuHasAvx2()) return VerticalRgbAvx2(mid, rows, w, taps, n);
+#endif
 #if defined(__SSE2__)
-  if (k != RowKernels::kPortable) return VerticalRgbSse2(mid, rows, w, taps, n);
+  if (k != RowKernels::kPortable) return VerticalRgbSse2(mid, rows, w, taps, 0, n);
 #endif
   (void)k;
   VerticalRgbScalar(mid, rows, w, taps, 0, n);

@@ -2,9 +2,9 @@
 // output row's vertical pass, then its horizontal pass.
 //
 // RGB, the hot path (every JPEG), in implementations that give the same
-// bytes: SSE2 on x86-64 (baseline there), an AVX2 horizontal pass chosen at
-// run time where the CPU has it, and portable scalar C++ (aarch64, armhf; also
-// built on x86-64 so tests compare them). Integer arithmetic is exact, so the
+// bytes: SSE2 on x86-64 (baseline there), AVX2 vertical and horizontal
+// passes chosen at run time where the CPU has it, and portable scalar C++
+// (aarch64, armhf; also built on x86-64 so tests compare them). Integer arithmetic is exact, so the
 // order in which each sums its taps does not matter; all follow the formulas
 // below to the bit.
 //
@@ -27,15 +27,14 @@
 namespace edgepix::image {
 
 enum class RowKernels {
-  kBest,      // AVX2 horizontal pass if the CPU has it, else SSE2 where the target has it, else
-              // portable
+  kBest,      // AVX2 passes if the CPU has it, else SSE2 where the target has it, else portable
   kSse2,      // SSE2 where the target has it (never AVX2), else portable
   kPortable,  // the scalar code, on every architecture
 };
 
 // True when kBest and kSse2 use the SSE2 code (x86-64).
 bool RowKernelsHaveSse2();
-// True when kBest's horizontal pass is the AVX2 code (x86-64, CPU checked once).
+// True when kBest's passes are the AVX2 code (x86-64, CPU checked once).
 bool RowKernelsHaveAvx2();
 
 // mid[0, n) from `taps` source rows of n bytes (RGB interleaved) and their

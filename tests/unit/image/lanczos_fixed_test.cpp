@@ -1,7 +1,8 @@
 // The fixed-point Lanczos-3 resampler (lanczos.h, lanczos_taps.h,
 // lanczos_rows.h): exact tap sums, identity, constants, edges, odd and 1-px
 // sizes, alpha, +-1 of the float resampler it replaced, and the AVX2, the SSE2
-// and the portable kernels giving the same bytes.
+// and the portable kernels giving the same bytes (whole resamples, and the
+// vertical pass alone at every row length's tail).
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -304,10 +305,11 @@ TEST_CASE("lanczos fixed: the SSE2 and the portable kernels give the same bytes"
 }
 
 TEST_CASE("lanczos fixed: the AVX2 and the portable kernels give the same bytes", "[lanczos]") {
-  // kBest is the AVX2 code where the CPU has it (two output rows a call, the
-  // last one alone when the height is odd); elsewhere this compares SSE2 or
-  // the portable code with itself. Odd and 1-px sizes, large reductions (many
-  // taps a row), upscales, crops, 0/255 noise (saturation both ends).
+  // kBest is the AVX2 code where the CPU has it (vertical pass 32 bytes at a
+  // time; horizontal pass four, two, then one output rows a call); elsewhere
+  // this compares SSE2 or the portable code with itself. Odd and 1-px sizes,
+  // large reductions (many taps a row), upscales, crops, 0/255 noise
+  // (saturation both ends).
   INFO("AVX2 kernels: " << ei::RowKernelsHaveAvx2());
   struct Size {
     int sw, sh, ow, oh;
@@ -332,6 +334,45 @@ TEST_CASE("lanczos fixed: the AVX2 and the portable kernels give the same bytes"
               << " " << win.width << "x" << win.height);
       REQUIRE(SameBytes(Resample(im, win, ow, oh, ei::RowKernels::kBest),
                         Resample(im, win, ow, oh, ei::RowKernels::kPortable)));
+    }
+  }
+}
+
+TEST_CASE("lanczos fixed: the vertical pass's kernels give the same int16s, every tail length",
+          "[lanczos]") {
+  // VerticalRgb alone: every row length 1..200 (every remainder mod 32, after
+  // the AVX2 code's 32-byte and the SSE2 code's 16-byte steps), 1 to 2001
+  // taps (odd counts pair the last tap with a zero weight), 0/255 and random
+  // bytes, weights up to saturation at both ends of int16. Each source row
+  // is its own allocation of exactly n bytes (sanitizers see over-reads), and
+  // mid's words past n must stay untouched.
+  INFO("AVX2 kernels: " << ei::RowKernelsHaveAvx2() << ", SSE2: " << ei::RowKernelsHaveSse2());
+  uint32_t seed = 5;
+  for (int taps : {1, 2, 3, 6, 7, 13, 162, 2001}) {
+    for (size_t n = 1; n <= 200; ++n) {
+      std::vector<std::vector<uint8_t>> src(static_cast<size_t>(taps), std::vector<uint8_t>(n));
+      std::vector<const uint8_t*> rows;
+      for (auto& r : src) {
+        for (auto& b : r) b = n % 2 ? ((Next(seed) & 1) ? 255 : 0) : uint8_t(Next(seed));
+        rows.push_back(r.data());
+      }
+      // |sum| stays below 2^31 (the scalar code's int32), yet small tap
+      // counts reach past int16 after the shift (the clamp).
+      const int32_t limit = std::min<int32_t>(32767, int32_t(2000000000 / (255 * taps)));
+      std::vector<int16_t> w(size_t(taps + 1), 0);  // read in pairs: w[taps] is 0
+      for (int k = 0; k < taps; ++k) {
+        w[size_t(k)] = int16_t(int32_t(Next(seed) % uint32_t(2 * limit + 1)) - limit);
+      }
+      if (n % 3 == 0) {  // plausible Q14 weights too
+        for (int k = 0; k < taps; ++k) w[size_t(k)] = int16_t(ei::kTapOne / taps);
+      }
+      std::vector<int16_t> want(n + 40, 0x5a5a), best(n + 40, 0x5a5a), sse2(n + 40, 0x5a5a);
+      ei::VerticalRgb(ei::RowKernels::kPortable, want.data(), rows.data(), w.data(), taps, n);
+      ei::VerticalRgb(ei::RowKernels::kBest, best.data(), rows.data(), w.data(), taps, n);
+      ei::VerticalRgb(ei::RowKernels::kSse2, sse2.data(), rows.data(), w.data(), taps, n);
+      INFO("taps " << taps << " n " << n);
+      REQUIRE(best == want);
+      REQUIRE(sse2 == want);
     }
   }
 }
