@@ -19,6 +19,13 @@ struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
 };
 
+// Asks the kernel to back the 2 MB-aligned part of a large buffer (one glibc
+// maps afresh and unmaps at free: over its 32 MB mmap threshold) with
+// transparent huge pages where THP is in "madvise" mode: the decode buffer
+// of a whole 12 MP photo is then a few dozen page faults instead of ~9,000.
+// Smaller buffers, and systems without THP, are left as they are.
+void AdviseHugePages(void* p, size_t n);
+
 struct PixelBuffer {
   int width = 0;
   int height = 0;
@@ -41,6 +48,7 @@ struct PixelBuffer {
     size_t n = b.size();
     b.data.reset(static_cast<uint8_t*>(std::malloc(n ? n : 1)));
     if (!b.data) return Status::Error(ErrorCode::kInternal, "out of memory for pixel buffer");
+    AdviseHugePages(b.data.get(), n);
     return b;
   }
   // Takes ownership of malloc'd pixels.
