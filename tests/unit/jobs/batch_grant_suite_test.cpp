@@ -8,22 +8,16 @@
 #include <vector>
 
 #include "unit/jobs/store_fixtures.h"
+#include "unit/support/sample_job.h"
 #include "unit/support/skip.h"
+
+using edgepix::testing::SampleJob;
 
 using namespace edgepix;
 using edgepix::testing::PgStore;
 using edgepix::testing::SqliteStore;
 
 namespace {
-
-Job NewJob(const std::string& id, const std::string& batch) {
-  Job job;
-  job.id = id;
-  job.filename = id + ".jpg";
-  job.original.sha256 = std::string(64, 'a');
-  job.batch_id = batch;
-  return job;
-}
 
 void Claim(JobStore* jobs, const std::string& id) {
   auto claimed = jobs->ClaimNext();
@@ -45,9 +39,9 @@ TEMPLATE_TEST_CASE("Batch counts follow their jobs in the same transaction, a ba
   CHECK(batch->status == BatchStatus::kOpen);
   CHECK(batch->version == 1);
   const std::string id = batch->id;
-  REQUIRE(s.jobs->Insert(NewJob("jobAAAAAAAA1", id)).ok());
-  REQUIRE(s.jobs->Insert(NewJob("jobAAAAAAAA2", id)).ok());
-  CHECK(s.jobs->Insert(NewJob("jobAAAAAAAA3", "noSuchBatch1")).code() == ErrorCode::kNotFound);
+  REQUIRE(s.jobs->Insert(SampleJob("jobAAAAAAAA1", id)).ok());
+  REQUIRE(s.jobs->Insert(SampleJob("jobAAAAAAAA2", id)).ok());
+  CHECK(s.jobs->Insert(SampleJob("jobAAAAAAAA3", "noSuchBatch1")).code() == ErrorCode::kNotFound);
   CHECK(s.jobs->Get("jobAAAAAAAA3").status().code() == ErrorCode::kNotFound);
   auto b = s.batches->Get(id);
   REQUIRE(b.ok());
@@ -62,7 +56,7 @@ TEMPLATE_TEST_CASE("Batch counts follow their jobs in the same transaction, a ba
   CHECK(closed->status == BatchStatus::kProcessing);
   CHECK_FALSE(closed->closed_at.empty());
   CHECK(s.batches->Close(id)->version == closed->version);  // closed once
-  CHECK(s.jobs->Insert(NewJob("jobAAAAAAAA4", id)).code() == ErrorCode::kBatchClosed);
+  CHECK(s.jobs->Insert(SampleJob("jobAAAAAAAA4", id)).code() == ErrorCode::kBatchClosed);
   Claim(s.jobs.get(), "jobAAAAAAAA1");
   CHECK(s.batches->Get(id)->counts.processing == 1);
   REQUIRE(s.jobs->MarkCompleted("jobAAAAAAAA1", {}, {}, {}, "k", {}, {}).ok());
@@ -124,16 +118,16 @@ TEMPLATE_TEST_CASE("An upload grant is used once, and a released one can be used
   g.id = "grantAAAAAAA1";
   g.expires_at = 4102444800;
   REQUIRE(s.grants->Create({g}).ok());
-  REQUIRE(s.jobs->InsertWithGrant(NewJob("jobCCCCCCCC1", ""), g.id).ok());
-  auto second = s.jobs->InsertWithGrant(NewJob("jobCCCCCCCC2", ""), g.id);
+  REQUIRE(s.jobs->InsertWithGrant(SampleJob("jobCCCCCCCC1", ""), g.id).ok());
+  auto second = s.jobs->InsertWithGrant(SampleJob("jobCCCCCCCC2", ""), g.id);
   CHECK(second.code() == ErrorCode::kGrantInvalid);
   CHECK(s.jobs->Get("jobCCCCCCCC2").status().code() == ErrorCode::kNotFound);
   CHECK(s.grants->Get(g.id)->job_id == "jobCCCCCCCC1");
   CHECK_FALSE(s.grants->Get(g.id)->used_at.empty());
-  CHECK(s.jobs->InsertWithGrant(NewJob("jobCCCCCCCC4", ""), "grantNOPE").code() ==
+  CHECK(s.jobs->InsertWithGrant(SampleJob("jobCCCCCCCC4", ""), "grantNOPE").code() ==
         ErrorCode::kGrantInvalid);
   REQUIRE(s.grants->Release(g.id, "jobCCCCCCCC1").ok());
-  CHECK(s.jobs->InsertWithGrant(NewJob("jobCCCCCCCC3", ""), g.id).ok());
+  CHECK(s.jobs->InsertWithGrant(SampleJob("jobCCCCCCCC3", ""), g.id).ok());
 
   UploadGrant in_batch;
   in_batch.id = "grantAAAAAAA2";
@@ -158,7 +152,7 @@ TEST_CASE("PostgreSQL: two nodes finishing one batch's jobs at once leave the ri
   const std::string id = a.batches->Create({})->id;
   constexpr int kJobs = 40;
   for (int i = 0; i < kJobs; ++i) {
-    REQUIRE(a.jobs->Insert(NewJob("job" + std::to_string(1000 + i), id)).ok());
+    REQUIRE(a.jobs->Insert(SampleJob("job" + std::to_string(1000 + i), id)).ok());
   }
   REQUIRE(a.batches->Close(id).ok());
   std::atomic<int> done{0}, errors{0};

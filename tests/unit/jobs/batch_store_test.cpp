@@ -7,6 +7,9 @@
 
 #include "jobs/sqlite_stores.h"
 #include "unit/support/fixtures.h"
+#include "unit/support/sample_job.h"
+
+using edgepix::testing::SampleJob;
 
 using namespace edgepix;
 using edgepix::testing::TempDir;
@@ -18,15 +21,6 @@ SqliteStores Open(const std::string& path, SqliteStoreHooks hooks = {}) {
   INFO(stores.status().ToString());
   REQUIRE(stores.ok());
   return std::move(*stores);
-}
-
-Job NewJob(const std::string& id, const std::string& batch) {
-  Job job;
-  job.id = id;
-  job.filename = id + ".jpg";
-  job.original.sha256 = std::string(64, 'a');
-  job.batch_id = batch;
-  return job;
 }
 
 // Claims the next job and checks it is `id`.
@@ -56,9 +50,9 @@ TEST_CASE("batch counts follow the jobs and the terminal hook runs once, in the 
   auto batch = s.batches->Create({});
   REQUIRE(batch.ok());
   const std::string id = batch->id;
-  REQUIRE(s.jobs->Insert(NewJob("jobAAAAAAAA1", id)).ok());
-  REQUIRE(s.jobs->Insert(NewJob("jobAAAAAAAA2", id)).ok());
-  CHECK(s.jobs->Insert(NewJob("jobAAAAAAAA3", "noSuchBatch1")).code() == ErrorCode::kNotFound);
+  REQUIRE(s.jobs->Insert(SampleJob("jobAAAAAAAA1", id)).ok());
+  REQUIRE(s.jobs->Insert(SampleJob("jobAAAAAAAA2", id)).ok());
+  CHECK(s.jobs->Insert(SampleJob("jobAAAAAAAA3", "noSuchBatch1")).code() == ErrorCode::kNotFound);
   auto b = s.batches->Get(id);
   CHECK(b->counts.total == 2);
   CHECK(b->counts.pending == 2);
@@ -68,7 +62,7 @@ TEST_CASE("batch counts follow the jobs and the terminal hook runs once, in the 
   auto closed = s.batches->Close(id);
   REQUIRE(closed.ok());
   CHECK(closed->status == BatchStatus::kProcessing);
-  CHECK(s.jobs->Insert(NewJob("jobAAAAAAAA4", id)).code() == ErrorCode::kBatchClosed);
+  CHECK(s.jobs->Insert(SampleJob("jobAAAAAAAA4", id)).code() == ErrorCode::kBatchClosed);
   Claim(s.jobs.get(), "jobAAAAAAAA1");
   CHECK(s.batches->Get(id)->counts.processing == 1);
   REQUIRE(s.jobs->MarkCompleted("jobAAAAAAAA1", {}, {}, {}, "k", {}, {}).ok());
@@ -98,7 +92,7 @@ TEST_CASE("a throwing terminal hook rolls back the job change that caused it") {
   };
   auto s = Open(tmp.Join("jobs.db"), hooks);
   const std::string id = s.batches->Create({})->id;
-  REQUIRE(s.jobs->Insert(NewJob("jobBBBBBBBB1", id)).ok());
+  REQUIRE(s.jobs->Insert(SampleJob("jobBBBBBBBB1", id)).ok());
   REQUIRE(s.batches->Close(id).ok());
   Claim(s.jobs.get(), "jobBBBBBBBB1");
   CHECK_FALSE(s.jobs->MarkFailed("jobBBBBBBBB1", {"undecodable", "bad"}).ok());
@@ -116,11 +110,11 @@ TEST_CASE("an upload grant is used once, and a released one can be used again") 
   g.id = "grantAAAAAAA1";
   g.expires_at = 4102444800;
   REQUIRE(s.grants->Create({g}).ok());
-  REQUIRE(s.jobs->InsertWithGrant(NewJob("jobCCCCCCCC1", ""), g.id).ok());
-  auto second = s.jobs->InsertWithGrant(NewJob("jobCCCCCCCC2", ""), g.id);
+  REQUIRE(s.jobs->InsertWithGrant(SampleJob("jobCCCCCCCC1", ""), g.id).ok());
+  auto second = s.jobs->InsertWithGrant(SampleJob("jobCCCCCCCC2", ""), g.id);
   CHECK(second.code() == ErrorCode::kGrantInvalid);
   CHECK(s.jobs->Get("jobCCCCCCCC2").status().code() == ErrorCode::kNotFound);
   CHECK(s.grants->Get(g.id)->job_id == "jobCCCCCCCC1");
   REQUIRE(s.grants->Release(g.id, "jobCCCCCCCC1").ok());
-  CHECK(s.jobs->InsertWithGrant(NewJob("jobCCCCCCCC3", ""), g.id).ok());
+  CHECK(s.jobs->InsertWithGrant(SampleJob("jobCCCCCCCC3", ""), g.id).ok());
 }

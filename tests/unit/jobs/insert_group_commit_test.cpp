@@ -16,24 +16,12 @@
 
 #include "jobs/sqlite_stores.h"
 #include "unit/support/fixtures.h"
+#include "unit/support/sample_job.h"
 
 using namespace edgepix;
 using namespace edgepix::testing;
 
 namespace {
-
-Job NewJob(const std::string& id, const std::string& batch = "") {
-  Job job;
-  job.id = id;
-  job.filename = id + ".jpg";
-  job.original.bytes = 1234;
-  job.original.format = "jpeg";
-  job.original.width = 40;
-  job.original.height = 30;
-  job.original.sha256 = std::string(64, 'a');
-  job.batch_id = batch;
-  return job;
-}
 
 // Committed jobs of `batch`, read on a connection of its own.
 int64_t CommittedJobs(const std::string& db_path, const std::string& batch) {
@@ -74,11 +62,11 @@ TEST_CASE("sqlite group commit: concurrent inserts share one commit, a failing o
   REQUIRE(open.ok());
   REQUIRE(closed.ok());
   REQUIRE(stores->batches->Close(closed->id).ok());
-  REQUIRE(stores->jobs->Insert(NewJob("existing")).ok());
+  REQUIRE(stores->jobs->Insert(SampleJob("existing")).ok());
   UploadGrant used{"grant-used", "", 0, std::time(nullptr) + 3600, "", ""};
   UploadGrant fresh{"grant-fresh", "", 0, std::time(nullptr) + 3600, "", ""};
   REQUIRE(stores->grants->Create({used, fresh}).ok());
-  REQUIRE(stores->jobs->InsertWithGrant(NewJob("first-user"), "grant-used").ok());
+  REQUIRE(stores->jobs->InsertWithGrant(SampleJob("first-user"), "grant-used").ok());
   open_batch = open->id;
 
   // What each thread inserts and the outcome it must get.
@@ -92,12 +80,12 @@ TEST_CASE("sqlite group commit: concurrent inserts share one commit, a failing o
   std::vector<Call> calls;
   const int kGood = 12;
   for (int i = 0; i < kGood; ++i) {
-    calls.push_back({NewJob("good" + std::to_string(i), open->id), "", ErrorCode::kOk, {}});
+    calls.push_back({SampleJob("good" + std::to_string(i), open->id), "", ErrorCode::kOk, {}});
   }
-  calls.push_back({NewJob("with-grant", open->id), "grant-fresh", ErrorCode::kOk, {}});
-  calls.push_back({NewJob("existing", open->id), "", ErrorCode::kConflict, {}});
-  calls.push_back({NewJob("grant-reuse", open->id), "grant-used", ErrorCode::kGrantInvalid, {}});
-  calls.push_back({NewJob("late", closed->id), "", ErrorCode::kBatchClosed, {}});
+  calls.push_back({SampleJob("with-grant", open->id), "grant-fresh", ErrorCode::kOk, {}});
+  calls.push_back({SampleJob("existing", open->id), "", ErrorCode::kConflict, {}});
+  calls.push_back({SampleJob("grant-reuse", open->id), "grant-used", ErrorCode::kGrantInvalid, {}});
+  calls.push_back({SampleJob("late", closed->id), "", ErrorCode::kBatchClosed, {}});
 
   // Hold the write lock until every inserting thread is about to insert.
   std::mutex gate_mu;
@@ -169,9 +157,9 @@ TEST_CASE("sqlite group commit: many threads inserting at once all get their own
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
-        if (!stores->jobs->Insert(NewJob(id)).ok()) ++failures;
+        if (!stores->jobs->Insert(SampleJob(id)).ok()) ++failures;
         // Inserted twice: the second is a conflict, whatever batch it lands in.
-        if (i % 5 == 0 && stores->jobs->Insert(NewJob(id)).code() != ErrorCode::kConflict) {
+        if (i % 5 == 0 && stores->jobs->Insert(SampleJob(id)).code() != ErrorCode::kConflict) {
           ++failures;
         }
       }

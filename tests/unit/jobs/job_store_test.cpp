@@ -14,7 +14,10 @@
 
 #include "unit/jobs/store_fixtures.h"
 #include "unit/support/fixtures.h"
+#include "unit/support/sample_job.h"
 #include "unit/support/skip.h"
+
+using edgepix::testing::SampleJob;
 
 using edgepix::ErrorCode;
 using edgepix::Job;
@@ -38,18 +41,6 @@ std::unique_ptr<JobStore> Open(const std::string& path) {
   return std::move(*store);
 }
 
-Job NewJob(const std::string& id, const std::string& sha = "") {
-  Job job;
-  job.id = id;
-  job.filename = id + ".jpg";
-  job.original.bytes = 1234;
-  job.original.format = "jpeg";
-  job.original.width = 40;
-  job.original.height = 30;
-  job.original.sha256 = sha.empty() ? std::string(64, 'a') : sha;
-  return job;
-}
-
 std::vector<std::string> Ids(const std::vector<Job>& jobs) {
   std::vector<std::string> ids;
   for (const Job& j : jobs) ids.push_back(j.id);
@@ -63,7 +54,7 @@ std::string Id(int i) { return "job" + std::to_string(1000 + i); }
 TEMPLATE_TEST_CASE("Insert then Get returns the job as stored", "[store]", SqliteStore, PgStore) {
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
-  Job job = NewJob("AbCdEfGh01");
+  Job job = SampleJob("AbCdEfGh01");
   job.filename = "it's \"quoted\"; DROP TABLE jobs;--.jpg";
   job.status = JobStatus::kCompleted;  // ignored: a new job is PENDING, version 1
   job.version = 7;
@@ -94,7 +85,7 @@ TEMPLATE_TEST_CASE("Insert then Get returns the job as stored", "[store]", Sqlit
 TEMPLATE_TEST_CASE("List is newest first, paginated, filterable", "[store]", SqliteStore, PgStore) {
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
-  for (int i = 0; i < 7; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+  for (int i = 0; i < 7; ++i) REQUIRE(store->Insert(SampleJob(Id(i))).ok());
 
   JobListQuery q;
   q.limit = 3;
@@ -104,7 +95,7 @@ TEMPLATE_TEST_CASE("List is newest first, paginated, filterable", "[store]", Sql
   REQUIRE_FALSE(p1->next.empty());
 
   // A job inserted meanwhile does not shift the following pages.
-  REQUIRE(store->Insert(NewJob(Id(7))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(7))).ok());
   q.cursor = p1->next;
   auto p2 = store->List(q);
   REQUIRE(p2.ok());
@@ -165,7 +156,7 @@ TEMPLATE_TEST_CASE("ClaimNext is FIFO and every change bumps the version by one"
                    SqliteStore, PgStore) {
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
-  for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+  for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(SampleJob(Id(i))).ok());
 
   auto c0 = store->ClaimNext();
   REQUIRE(c0.ok());
@@ -246,7 +237,7 @@ TEMPLATE_TEST_CASE("Transitions the state machine forbids are conflicts", "[stor
                    PgStore) {
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
-  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(0))).ok());
   // PENDING -> COMPLETED / PENDING are not allowed.
   CHECK(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).status().code() ==
         ErrorCode::kConflict);
@@ -265,7 +256,7 @@ TEMPLATE_TEST_CASE("Concurrent claims never hand out the same job twice", "[stor
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
   constexpr int kJobs = 60;
-  for (int i = 0; i < kJobs; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+  for (int i = 0; i < kJobs; ++i) REQUIRE(store->Insert(SampleJob(Id(i))).ok());
 
   std::vector<std::string> claimed[2];
   bool errors[2] = {false, false};
@@ -301,10 +292,10 @@ TEMPLATE_TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeue
   EDGEPIX_STORE_FIXTURE(fx);
   {
     auto store = fx.Open();
-    for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+    for (int i = 0; i < 3; ++i) REQUIRE(store->Insert(SampleJob(Id(i))).ok());
     REQUIRE((*store->ClaimNext())->id == Id(0));
     REQUIRE((*store->ClaimNext())->id == Id(1));
-    REQUIRE(store->MarkCompleted(Id(1), NewJob(Id(1)).original, {}, {}, "k", {}, {}).ok());
+    REQUIRE(store->MarkCompleted(Id(1), SampleJob(Id(1)).original, {}, {}, "k", {}, {}).ok());
     // Destroyed with Id(0) still PROCESSING: the "crash".
   }
   auto store = fx.Open();
@@ -335,7 +326,7 @@ TEMPLATE_TEST_CASE("Jobs survive a reopen, and a crash mid-processing is requeue
   CHECK((*c)->attempts == 2);
 
   // Insertion order continues after the reopen.
-  REQUIRE(store->Insert(NewJob(Id(9))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(9))).ok());
   CHECK(store->List({})->jobs.front().id == Id(9));
 }
 
@@ -343,7 +334,7 @@ TEST_CASE("The database is in WAL mode with the current schema", "[store]") {
   TempDir tmp;
   const std::string path = tmp.Join("jobs.db");
   auto store = Open(path);
-  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(0))).ok());
   CHECK(edgepix::testing::ReadFileOrDie(path).substr(0, 16) ==
         std::string("SQLite format 3\0", 16));
   // WAL mode keeps a -wal file next to the database while it is open.
@@ -355,12 +346,12 @@ TEMPLATE_TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]",
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
   const std::string sha1(64, '1'), sha2(64, '2');
-  REQUIRE(store->Insert(NewJob(Id(0), sha1)).ok());
-  REQUIRE(store->Insert(NewJob(Id(1), sha2)).ok());
+  REQUIRE(store->Insert(SampleJob(Id(0), "", sha1)).ok());
+  REQUIRE(store->Insert(SampleJob(Id(1), "", sha2)).ok());
   CHECK_FALSE(store->FindCompletedBySha256(sha1, "k")->has_value());  // only PENDING so far
 
   REQUIRE(store->ClaimNext().ok());
-  OriginalRecord original = NewJob(Id(0), sha1).original;
+  OriginalRecord original = SampleJob(Id(0), "", sha1).original;
   REQUIRE(store->MarkCompleted(Id(0), original, {}, {{"thumb", 1, 1, 1}}, "k", {}, {}).ok());
   auto found = store->FindCompletedBySha256(sha1, "k");
   REQUIRE(found.ok());
@@ -377,15 +368,15 @@ TEMPLATE_TEST_CASE("FindCompletedBySha256 finds only completed jobs", "[store]",
 TEMPLATE_TEST_CASE("Delete removes the job", "[store]", SqliteStore, PgStore) {
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
-  REQUIRE(store->Insert(NewJob(Id(0))).ok());
-  REQUIRE(store->Insert(NewJob(Id(1))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(0))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(1))).ok());
   REQUIRE(store->Delete(Id(0)).ok());
   CHECK(store->Get(Id(0)).status().code() == ErrorCode::kNotFound);
   CHECK(store->Delete(Id(0)).code() == ErrorCode::kNotFound);
   CHECK(store->MarkFailed(Id(0), {"x", "y"}).status().code() == ErrorCode::kNotFound);
   CHECK(Ids(store->List({})->jobs) == std::vector<std::string>{Id(1)});
   // The id may be used again (a fresh job).
-  REQUIRE(store->Insert(NewJob(Id(0))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(0))).ok());
   CHECK(store->List({})->jobs.front().id == Id(0));
 }
 
@@ -405,7 +396,7 @@ TEMPLATE_TEST_CASE(
     "[store][recovery]", SqliteStore, PgStore) {
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
-  for (int i = 0; i < 4; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+  for (int i = 0; i < 4; ++i) REQUIRE(store->Insert(SampleJob(Id(i))).ok());
   REQUIRE((*store->ClaimNext())->id == Id(0));
   REQUIRE((*store->ClaimNext())->id == Id(1));
   // The "crash": both PROCESSING.
@@ -428,7 +419,7 @@ TEMPLATE_TEST_CASE(
   // ...and nothing starts beside a running suspect.
   REQUIRE((*store->ClaimNext())->id == Id(0));
   CHECK_FALSE(store->ClaimNext()->has_value());
-  REQUIRE(store->Insert(NewJob(Id(4))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(4))).ok());
   CHECK_FALSE(store->ClaimNext()->has_value());
   // A crash while it runs alone counts: at max_attempts 1 it is poison.
   out = store->RequeueInterrupted(1);
@@ -442,8 +433,8 @@ TEMPLATE_TEST_CASE("PublishVariant lists each variant as it lands, never after D
                    SqliteStore, PgStore) {
   EDGEPIX_STORE_FIXTURE(fx);
   auto store = fx.Open();
-  REQUIRE(store->Insert(NewJob(Id(0))).ok());
-  REQUIRE(store->Insert(NewJob(Id(1))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(0))).ok());
+  REQUIRE(store->Insert(SampleJob(Id(1))).ok());
   int published = 0;
   auto publish = [&] {
     ++published;
@@ -485,7 +476,7 @@ TEMPLATE_TEST_CASE("Metadata written before it was typed (the API's nested camer
   EDGEPIX_STORE_FIXTURE(fx);
   {
     auto store = fx.Open();
-    REQUIRE(store->Insert(NewJob(Id(0))).ok());
+    REQUIRE(store->Insert(SampleJob(Id(0))).ok());
   }
   fx.Exec(
       "UPDATE jobs SET metadata_json = '{\"taken_at\":null,\"camera\":{\"make\":\"Canon\","
@@ -509,7 +500,7 @@ TEMPLATE_TEST_CASE("The event log numbers completions, failures and deletions, a
     auto store = fx.Open();
     CHECK(*store->LastEventSeq() == 0);
     CHECK(store->EventsAfter(0, 10)->empty());
-    for (int i = 0; i < 2; ++i) REQUIRE(store->Insert(NewJob(Id(i))).ok());
+    for (int i = 0; i < 2; ++i) REQUIRE(store->Insert(SampleJob(Id(i))).ok());
     REQUIRE(store->ClaimNext().ok());
     REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).ok());
     REQUIRE(store->ClaimNext().ok());
@@ -548,10 +539,10 @@ TEMPLATE_TEST_CASE("Moderation is stored, filtered on, logged as events and surv
   EDGEPIX_STORE_FIXTURE(fx);
   {
     auto store = fx.Open();
-    Job guest = NewJob(Id(0));
+    Job guest = SampleJob(Id(0));
     guest.moderation = Moderation::kPending;
     REQUIRE(store->Insert(guest).ok());
-    REQUIRE(store->Insert(NewJob(Id(1))).ok());
+    REQUIRE(store->Insert(SampleJob(Id(1))).ok());
     CHECK(store->Get(Id(0))->moderation == Moderation::kPending);
     CHECK(store->Get(Id(1))->moderation == Moderation::kApproved);
 
@@ -601,7 +592,7 @@ TEST_CASE("A version 8 database gains moderation and keeps its event seqs", "[st
     // What edgepix wrote before --moderate: schema 8, a job and a log whose
     // newest rows are gone (sqlite_sequence is ahead of the rows).
     auto store = Open(path);
-    REQUIRE(store->Insert(NewJob(Id(0))).ok());
+    REQUIRE(store->Insert(SampleJob(Id(0))).ok());
     REQUIRE(store->ClaimNext().ok());
     REQUIRE(store->MarkCompleted(Id(0), {}, {}, {}, "k", {}, {}).ok());
   }

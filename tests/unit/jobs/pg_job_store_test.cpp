@@ -18,7 +18,10 @@
 #include "storage/env.h"
 #include "unit/jobs/store_fixtures.h"
 #include "unit/support/fixtures.h"
+#include "unit/support/sample_job.h"
 #include "unit/support/skip.h"
+
+using edgepix::testing::SampleJob;
 
 using edgepix::ErrorCode;
 using edgepix::Job;
@@ -28,14 +31,6 @@ using edgepix::testing::PgStore;
 using namespace std::chrono_literals;
 
 namespace {
-
-Job NewJob(const std::string& id) {
-  Job job;
-  job.id = id;
-  job.filename = id + ".jpg";
-  job.original.sha256 = std::string(64, 'a');
-  return job;
-}
 
 // Polls `store` until job `id` has `status` or 30 s pass (a wait, not a
 // timing assertion: the lease is short, the deadline generous).
@@ -107,7 +102,7 @@ TEST_CASE("PostgreSQL: a stopped node's jobs are reclaimed by another after the 
   if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   auto a = fx.Open("node-a", false, 1s);  // no heartbeat: its leases run out
   auto b = fx.Open("node-b", true, 1s);
-  for (const char* id : {"j1", "j2", "j3"}) REQUIRE(a->Insert(NewJob(id)).ok());
+  for (const char* id : {"j1", "j2", "j3"}) REQUIRE(a->Insert(SampleJob(id)).ok());
   REQUIRE((*a->ClaimNext())->id == "j1");
   REQUIRE((*a->ClaimNext())->id == "j2");
   REQUIRE((*b->ClaimNext())->id == "j3");  // b renews its own lease
@@ -145,7 +140,7 @@ TEST_CASE(
   if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   auto a = fx.Open("node-a", false, 1s);  // stalled: no heartbeat, its lease runs out
   auto b = fx.Open("node-b", true, 1s);
-  REQUIRE(a->Insert(NewJob("s1")).ok());
+  REQUIRE(a->Insert(SampleJob("s1")).ok());
   REQUIRE((*a->ClaimNext())->id == "s1");
   CHECK(a->CheckClaim("s1").ok());
   REQUIRE(WaitForStatus(b.get(), "s1", JobStatus::kPending));
@@ -181,7 +176,7 @@ TEST_CASE(
   CHECK(lost.find("is COMPLETED, finished by another run") != std::string::npos);
   CHECK(lost.find("again") == std::string::npos);
   // A job refused before any processing may still end FAILED from PENDING.
-  REQUIRE(a->Insert(NewJob("s2")).ok());
+  REQUIRE(a->Insert(SampleJob("s2")).ok());
   CHECK(a->MarkFailed("s2", {"too_many_pixels", "no"}).ok());
 }
 
@@ -189,7 +184,7 @@ TEST_CASE("PostgreSQL: a job a node ran alone counts against it, and ends poison
   PgStore fx;
   if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   auto b = fx.Open("node-b", true, 1s);
-  REQUIRE(b->Insert(NewJob("p1")).ok());
+  REQUIRE(b->Insert(SampleJob("p1")).ok());
   for (int attempt = 1; attempt <= 2; ++attempt) {
     auto a = fx.Open("node-a-" + std::to_string(attempt), false, 1s);
     auto claimed = a->ClaimNext();
@@ -240,7 +235,7 @@ TEST_CASE("PostgreSQL: jobs a heartbeat reclaim ends poison are handed to after_
   options.max_attempts = 1;  // one interrupted run alone: poison
   auto b = edgepix::OpenPgStores(options, hooks);
   REQUIRE(b.ok());
-  REQUIRE(b->jobs->Insert(NewJob("q1")).ok());
+  REQUIRE(b->jobs->Insert(SampleJob("q1")).ok());
   {
     auto a = fx.Open("node-a", false, 1s);  // claims, then stops renewing
     auto claimed = a->ClaimNext();
@@ -267,7 +262,7 @@ TEST_CASE("PostgreSQL: a change made on one node wakes a waiter on another", "[p
   if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   auto a = fx.Open("node-a", false);
   auto b = fx.Open("node-b", false);
-  REQUIRE(a->Insert(NewJob("n1")).ok());
+  REQUIRE(a->Insert(SampleJob("n1")).ok());
   edgepix::JobNotifier notifier;  // node a's
   std::atomic<int> rechecks{0};
   edgepix::PgChangeListener listener(
@@ -299,7 +294,7 @@ TEST_CASE("PostgreSQL: a change made on one node wakes a waiter on another", "[p
     INFO(got.status().ToString());
     REQUIRE(got.ok());
     CHECK(got->status == JobStatus::kCompleted);
-    REQUIRE(b->Insert(NewJob("n2")).ok());
+    REQUIRE(b->Insert(SampleJob("n2")).ok());
     for (int i = 0; i < 600 && rechecks.load() < 2; ++i) std::this_thread::sleep_for(50ms);
     CHECK(rechecks.load() == 2);
     CHECK(job_sub->WaitFor(30s));  // the re-check woke every waiter
@@ -326,7 +321,7 @@ TEST_CASE("PostgreSQL: nodes starting together migrate the schema once", "[pg][m
   for (auto& t : nodes) t.join();
   CHECK(opened.load() == 4);
   auto store = fx.Open();
-  REQUIRE(store->Insert(NewJob("m1")).ok());
+  REQUIRE(store->Insert(SampleJob("m1")).ok());
   // A database from a newer edgepix is refused, not used.
   fx.Exec("INSERT INTO edgepix_schema (version) VALUES (999)");
   edgepix::PgJobStoreOptions options;
@@ -342,7 +337,7 @@ TEST_CASE("PostgreSQL: another node's change to a running job leaves its lease a
   if (const std::string why = fx.Unavailable(); !why.empty()) EDGEPIX_SKIP(why);
   auto a = fx.Open("node-a", false);
   auto b = fx.Open("node-b", false);
-  REQUIRE(a->Insert(NewJob("m1")).ok());
+  REQUIRE(a->Insert(SampleJob("m1")).ok());
   REQUIRE((*a->ClaimNext())->id == "m1");
   // The owner hides it through node b while node a processes it.
   REQUIRE(b->SetModeration("m1", edgepix::Moderation::kHidden).ok());
@@ -370,7 +365,7 @@ TEST_CASE(
   const std::string kId = "restart0000000000000000r1";
   {
     auto a = fx.Open("node-a", false, 30s);
-    REQUIRE(a->Insert(NewJob(kId)).ok());
+    REQUIRE(a->Insert(SampleJob(kId)).ok());
     REQUIRE((*a->ClaimNext())->id == kId);
     // node a is killed while it runs r1.
   }

@@ -9,6 +9,9 @@
 #include "jobs/job_store.h"
 #include "jobs/sqlite_shared.h"
 #include "unit/support/fixtures.h"
+#include "unit/support/sample_job.h"
+
+using edgepix::testing::SampleJob;
 
 namespace {
 
@@ -16,15 +19,6 @@ constexpr int kNormal = 1;
 constexpr int kFull = 2;
 
 int Synchronous(SQLite::Database& db) { return db.execAndGet("PRAGMA synchronous").getInt(); }
-
-edgepix::Job NewJob(const std::string& id) {
-  edgepix::Job job;
-  job.id = id;
-  job.filename = id + ".jpg";
-  job.original.format = "jpeg";
-  job.original.bytes = 1;
-  return job;
-}
 
 }  // namespace
 
@@ -46,7 +40,7 @@ TEST_CASE("Relaxed commits leave the SQLite writer at synchronous=FULL",
   }
 
   SECTION("after a claim, a publish, a refused publish and an empty claim") {
-    REQUIRE(store->Insert(NewJob("relaxedjob0000000000001")).ok());
+    REQUIRE(store->Insert(SampleJob("relaxedjob0000000000001")).ok());
     CHECK(Synchronous(shared->writer) == kFull);
     auto claimed = store->ClaimNext();
     REQUIRE(claimed.ok());

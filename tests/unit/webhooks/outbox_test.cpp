@@ -21,8 +21,11 @@
 #include "jobs/sqlite_stores.h"
 #include "unit/support/fixtures.h"
 #include "unit/support/pg_cluster.h"
+#include "unit/support/sample_job.h"
 #include "unit/support/skip.h"
 #include "webhooks/pg_outbox.h"
+
+using edgepix::testing::SampleJob;
 
 using namespace edgepix;
 using namespace edgepix::webhooks;
@@ -31,15 +34,6 @@ using edgepix::testing::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-
-Job NewJob(const std::string& id, const std::string& batch = "") {
-  Job job;
-  job.id = id;
-  job.filename = id + ".jpg";
-  job.original.sha256 = std::string(64, 'a');
-  job.batch_id = batch;
-  return job;
-}
 
 // What a test's hooks do with an event: write it (to these endpoints), or
 // throw (`fail`), counting the commits that carried one.
@@ -129,8 +123,8 @@ TEMPLATE_TEST_CASE("outbox: rows commit with the job's terminal change, and roll
   Opened o = fx.Open(&control);
   JobStore* jobs = o.jobs.get();
   Outbox& outbox = *o.outbox;
-  REQUIRE(jobs->Insert(NewJob("jobAAAAAAAA1")).ok());
-  REQUIRE(jobs->Insert(NewJob("jobAAAAAAAA2")).ok());
+  REQUIRE(jobs->Insert(SampleJob("jobAAAAAAAA1")).ok());
+  REQUIRE(jobs->Insert(SampleJob("jobAAAAAAAA2")).ok());
   REQUIRE(jobs->ClaimNext().ok());
   REQUIRE(jobs->ClaimNext().ok());
 
@@ -204,7 +198,7 @@ TEMPLATE_TEST_CASE("outbox: a batch's terminal change writes one batch.completed
   Opened o = fx.Open(&control);
   auto batch = o.batches->Create({});
   REQUIRE(batch.ok());
-  REQUIRE(o.jobs->Insert(NewJob("jobBBBBBBBB1", batch->id)).ok());
+  REQUIRE(o.jobs->Insert(SampleJob("jobBBBBBBBB1", batch->id)).ok());
   REQUIRE(o.jobs->ClaimNext().ok());
   REQUIRE(o.jobs->MarkFailed("jobBBBBBBBB1", {"undecodable", "x"}).ok());
   CHECK(*o.outbox->CountPending() == 1);  // the job's; the batch is still open
@@ -227,7 +221,7 @@ TEST_CASE("PgOutbox: one node at a time holds a row, a claim is taken over after
   control.endpoints = {"http://a/", "http://b/"};
   Opened o = fx.Open(&control, "node-a", 1s);
   auto b = fx.OpenOutbox("node-b", 1s);
-  REQUIRE(o.jobs->Insert(NewJob("jobCCCCCCCC1")).ok());
+  REQUIRE(o.jobs->Insert(SampleJob("jobCCCCCCCC1")).ok());
   REQUIRE(o.jobs->ClaimNext().ok());
   REQUIRE(o.jobs->MarkFailed("jobCCCCCCCC1", {"undecodable", "x"}).ok());
 
@@ -298,7 +292,7 @@ TEST_CASE("PgOutbox: two nodes draining one outbox record every row exactly once
   constexpr int kJobs = 60;
   for (int i = 0; i < kJobs; ++i) {
     const std::string id = "jobD" + std::to_string(1000 + i);
-    REQUIRE(o.jobs->Insert(NewJob(id)).ok());
+    REQUIRE(o.jobs->Insert(SampleJob(id)).ok());
     REQUIRE(o.jobs->ClaimNext().ok());
     REQUIRE(o.jobs->MarkFailed(id, {"undecodable", "x"}).ok());
   }
