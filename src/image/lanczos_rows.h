@@ -4,9 +4,9 @@
 // RGB, the hot path (every JPEG), in implementations that give the same
 // bytes: SSE2 on x86-64 (baseline there), AVX2 vertical and horizontal
 // passes chosen at run time where the CPU has it, and portable scalar C++
-// (aarch64, armhf; also built on x86-64 so tests compare them). Integer arithmetic is exact, so the
-// order in which each sums its taps does not matter; all follow the formulas
-// below to the bit.
+// (aarch64, armhf; also built on x86-64 so tests compare them). Integer
+// arithmetic is exact, so the order in which each sums its taps does not
+// matter; all follow the formulas below to the bit.
 //
 //   vertical:   mid[i] = clamp((sum_k w[k] * row_k[i] + 2^7) >> 8, int16)
 //               Q14 weights x 8-bit samples, kept as int16 with 6 fraction

@@ -4,12 +4,14 @@
 
 #include <sys/mman.h>
 
+#include "image/malloc_tuning.h"
+
 namespace edgepix::image {
 
 void AdviseHugePages(void* p, size_t n) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   constexpr size_t kHuge = size_t{2} << 20;
-  if (n < (size_t{32} << 20)) return;
+  if (n < kRetainedBlockBytes) return;  // under it glibc reuses heap memory
   const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
   const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kHuge - 1);
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);

@@ -20,10 +20,11 @@ struct FreeDeleter {
 };
 
 // Asks the kernel to back the 2 MB-aligned part of a large buffer (one glibc
-// maps afresh and unmaps at free: over its 32 MB mmap threshold) with
-// transparent huge pages where THP is in "madvise" mode: the decode buffer
-// of a whole 12 MP photo is then a few dozen page faults instead of ~9,000.
-// Smaller buffers, and systems without THP, are left as they are.
+// maps afresh and unmaps at free: kRetainedBlockBytes, its mmap threshold,
+// and more) with transparent huge pages where THP is in "madvise" mode: the
+// decode buffer of a whole 12 MP photo is then a few dozen page faults
+// instead of ~9,000. Smaller buffers, and systems without THP, are left as
+// they are.
 void AdviseHugePages(void* p, size_t n);
 
 struct PixelBuffer {
