@@ -4,24 +4,19 @@
 // Claims and variant publishes commit without waiting for the disk
 // (SqliteRelaxedCommit); everything else, uploads and terminal states first,
 // commits with synchronous=FULL.
-// Inserts that arrive together share one transaction and its commit (group
-// commit, common/group_commit.h), each in a savepoint of its own, so an upload
-// waiting for the write lock does not add a WAL fsync of its own.
+// Inserts are group-committed by jobs/sqlite_job_insert.h.
 // A change that makes a job COMPLETED or FAILED runs hooks.on_job_terminal
 // inside its transaction (jobs/sqlite_stores.h), before the batch recount.
 #include <algorithm>
-#include <charconv>
-#include <limits>
 #include <memory>
-#include <mutex>
 #include <optional>
 
-#include "common/group_commit.h"
 #include "jobs/job_store.h"
 #include "jobs/job_transitions.h"
 #include "jobs/list_cursor.h"
 #include "jobs/sqlite_batch_rows.h"
 #include "jobs/sqlite_event_rows.h"
+#include "jobs/sqlite_job_insert.h"
 #include "jobs/sqlite_job_row.h"
 #include "jobs/sqlite_readiness.h"
 #include "jobs/sqlite_shared.h"
@@ -43,18 +38,8 @@ class SqliteJobStore : public JobStore {
 
   Status Insert(const Job& job) override { return InsertWithGrant(job, ""); }
 
-  // Concurrent inserts share one transaction and one commit (InsertBatch).
   Status InsertWithGrant(const Job& job, const std::string& grant_id) override {
-    InsertRequest request{job, grant_id};
-    request.row.status = JobStatus::kPending;
-    request.row.version = 1;
-    if (request.row.created_at.empty()) request.row.created_at = NowIso8601();
-    if (request.row.updated_at.empty()) request.row.updated_at = request.row.created_at;
-    return inserts_.Submit(
-        &request, [this] { return std::make_unique<SqliteWriteLock>(*s_); },
-        [this](std::unique_ptr<SqliteWriteLock>& lock, InsertGroup::Batch& batch) {
-          InsertBatch(*lock, batch);
-        });
+    return inserter_.Insert(job, grant_id);
   }
 
   Result<Job> Get(const std::string& id) override {
@@ -311,81 +296,9 @@ class SqliteJobStore : public JobStore {
   }
 
  private:
-  struct InsertRequest {
-    Job row;
-    std::string grant_id;
-  };
-  using InsertGroup = GroupCommit<InsertRequest>;
-
-  // Under write_mu (held by the group's leader): one IMMEDIATE transaction, a
-  // SAVEPOINT per insert, one commit. An insert that fails (conflict, closed
-  // batch, used grant) rolls back only its savepoint and gets its own error;
-  // the others get the commit's status, so none is reported OK unless the
-  // commit that holds it succeeded.
-  void InsertBatch(SqliteWriteLock& lock, InsertGroup::Batch& batch) {
-    std::vector<std::optional<Status>> own(batch.size());  // unset: not run
-    Status failed;
-    try {
-      SQLite::Transaction txn(s_->writer, SQLite::TransactionBehavior::IMMEDIATE);
-      for (size_t i = 0; i < batch.size(); ++i) {
-        const size_t changed = s_->changed_batches.size();
-        s_->writer.exec("SAVEPOINT job_insert");
-        Status st = Guarded("insert job", [&] { return InsertOne(*batch[i]->request); });
-        if (!st.ok()) {
-          s_->writer.exec("ROLLBACK TO job_insert");
-          s_->changed_batches.resize(changed);
-        }
-        s_->writer.exec("RELEASE job_insert");
-        own[i] = st;
-      }
-      txn.commit();
-    } catch (const std::exception& e) {
-      failed = StatusFromException("insert job", e);
-    }
-    if (failed.ok()) lock.Committed();
-    for (size_t i = 0; i < batch.size(); ++i) {
-      // Nothing was committed if the transaction failed: every insert that had
-      // not failed on its own gets the transaction's error.
-      if (!failed.ok() && (!own[i] || own[i]->ok())) {
-        batch[i]->status = failed;
-      } else {
-        batch[i]->status = *own[i];
-      }
-    }
-  }
-
-  // One insert inside the batch's transaction.
-  Status InsertOne(const InsertRequest& request) {
-    const Job& row = request.row;
-    if (SelectJobById(s_->writer, row.id)) {
-      return Status::Error(ErrorCode::kConflict, "job " + row.id + " already exists");
-    }
-    if (!request.grant_id.empty()) EDGEPIX_RETURN_IF_ERROR(UseGrant(request.grant_id, row.id));
-    if (!row.batch_id.empty()) EDGEPIX_RETURN_IF_ERROR(CheckBatchOpen(s_->writer, row.batch_id));
-    InsertJobRow(s_->writer, row, NextSeq());
-    RefreshBatch(*s_, row.batch_id);
-    return Status::Ok();
-  }
-
-  // The next insertion seq (queue order and list cursors); call under write_mu_
+  // The next insertion seq (queue order and list cursors); call under write_mu
   // inside a transaction.
   int64_t NextSeq() { return NextCounter(s_->writer, "job_seq"); }
-
-  // Marks the grant used by job `job_id`; kGrantInvalid when another upload
-  // used it first (the row was checked, unused, before the upload began).
-  Status UseGrant(const std::string& grant_id, const std::string& job_id) {
-    SQLite::Statement st(s_->writer,
-                         "UPDATE upload_grants SET used_at = ?2, job_id = ?3 "
-                         "WHERE id = ?1 AND used_at = ''");
-    st.bind(1, grant_id);
-    st.bind(2, NowIso8601());
-    st.bind(3, job_id);
-    if (st.exec() == 1) return Status::Ok();
-    return Status::Error(ErrorCode::kGrantInvalid,
-                         SelectGrantById(s_->writer, grant_id)
-                             ? "used: this upload grant has been used already"
-                             : "unknown: no such upload grant");
-  }
 
   static void Touch(Job* job) {
     job->version += 1;
@@ -420,7 +333,7 @@ class SqliteJobStore : public JobStore {
   }
 
   std::shared_ptr<SqliteShared> s_;
-  InsertGroup inserts_;
+  SqliteJobInserter inserter_{s_};
 };
 
 }  // namespace
