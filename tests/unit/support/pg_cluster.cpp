@@ -1,5 +1,11 @@
 // PgCluster: initdb + postgres in forked children, as the `postgres` user
 // when the test runs as root; readiness by PQping on the socket.
+//
+// initdb's bootstrap costs more CPU than everything else a cluster does in
+// most tests, and its result depends only on the binaries and the options
+// below. So it runs once per machine (per initdb binary and user) into a
+// template directory under /tmp, made under a lock and renamed into place
+// when complete; each cluster starts from a copy of it.
 #include "unit/support/pg_cluster.h"
 
 #include <fcntl.h>
@@ -7,6 +13,7 @@
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,7 +21,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -81,6 +90,61 @@ bool WaitPid(pid_t pid, int seconds, int* status) {
   return false;
 }
 
+// Runs `argv` (as ServerUser()) to completion; throws with its log unless it
+// exited 0.
+void RunOrThrow(const std::vector<std::string>& argv, const std::string& log, int seconds) {
+  int status = 0;
+  pid_t pid = Spawn(argv, log, SIGKILL);
+  if (!WaitPid(pid, seconds, &status) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    throw std::runtime_error(argv[0] + " failed:\n" + ReadLog(log));
+  }
+}
+
+// A directory ServerUser() owns (mode 0700), for initdb or a cluster.
+void HandToServerUser(const std::string& dir) {
+  if (const passwd* user = ServerUser()) {
+    if (chown(dir.c_str(), user->pw_uid, user->pw_gid) != 0) {
+      throw std::runtime_error("cannot hand " + dir + " to the postgres user");
+    }
+  }
+  chmod(dir.c_str(), 0700);
+}
+
+// The initdb template's directory (its data/ is a fresh cluster's data
+// directory), made on first use.
+std::string InitdbTemplate() {
+  const std::string initdb = BinDir() + "/initdb";
+  struct stat st {};
+  if (stat(initdb.c_str(), &st) != 0) throw std::runtime_error("no " + initdb);
+  const std::string key = std::to_string(std::hash<std::string>{}(initdb)) + "-" +
+                          std::to_string(st.st_mtime) + "-" + std::to_string(geteuid());
+  const std::string dir = "/tmp/edgepix-pg-template-" + key;
+  if (access((dir + "/data/PG_VERSION").c_str(), F_OK) == 0) return dir;
+  // One process makes it; the others wait on the lock, then find it made.
+  const std::string lock_path = dir + ".lock";
+  const int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock < 0 || flock(lock, LOCK_EX) != 0) {
+    if (lock >= 0) close(lock);
+    throw std::runtime_error("cannot lock " + lock_path);
+  }
+  std::unique_ptr<int, void (*)(int*)> unlock(new int(lock), [](int* fd) {
+    close(*fd);  // releases the flock
+    delete fd;
+  });
+  if (access((dir + "/data/PG_VERSION").c_str(), F_OK) == 0) return dir;
+  const std::string partial = dir + ".partial";
+  std::filesystem::remove_all(partial);  // a crashed maker's leftovers
+  std::filesystem::create_directory(partial);
+  HandToServerUser(partial);
+  RunOrThrow({initdb, "-D", partial + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
+              "--no-locale", "--no-sync"},
+             partial + "/initdb.log", 120);
+  std::filesystem::rename(partial, dir);
+  return dir;
+}
+
 }  // namespace
 
 std::string PgCluster::Unavailable() {
@@ -97,20 +161,9 @@ std::string PgCluster::Unavailable() {
 }
 
 PgCluster::PgCluster() {
-  if (const passwd* user = ServerUser()) {
-    if (chown(temp_.path().c_str(), user->pw_uid, user->pw_gid) != 0) {
-      throw std::runtime_error("cannot hand " + temp_.path() + " to the postgres user");
-    }
-  }
-  chmod(temp_.path().c_str(), 0700);
-  int status = 0;
-  pid_t initdb = Spawn({BinDir() + "/initdb", "-D", temp_.Join("data"), "-U", "postgres", "-A",
-                        "trust", "-E", "UTF8", "--no-locale", "--no-sync"},
-                       temp_.Join("initdb.log"), SIGKILL);
-  if (!WaitPid(initdb, 120, &status) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    kill(initdb, SIGKILL);
-    throw std::runtime_error("initdb failed:\n" + ReadLog(temp_.Join("initdb.log")));
-  }
+  HandToServerUser(temp_.path());
+  RunOrThrow({"/bin/cp", "-a", InitdbTemplate() + "/data", temp_.Join("data")},
+             temp_.Join("copy.log"), 120);
   Start();
 }
 

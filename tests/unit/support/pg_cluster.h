@@ -1,8 +1,10 @@
 // PgCluster: a throwaway PostgreSQL 15 server for tests, Debian's binaries
-// (/usr/lib/postgresql/15/bin, or $EDGEPIX_PG_BIN). The constructor runs
-// initdb into a fresh temp directory and starts `postgres` listening only on a
-// Unix socket in that directory (no TCP port), then waits until it accepts
-// connections; the destructor stops it and removes the directory.
+// (/usr/lib/postgresql/15/bin, or $EDGEPIX_PG_BIN). The constructor copies
+// an initdb'd data directory into a fresh temp directory (initdb runs once per
+// machine, into /tmp/edgepix-pg-template-*, see pg_cluster.cpp) and starts
+// `postgres` listening only on a Unix socket in that directory (no TCP port),
+// then waits until it accepts connections; the destructor stops it and removes
+// the directory.
 //
 // PostgreSQL refuses to run as root: when the test runs as root (CI), the
 // directory is handed to the `postgres` system user the Debian package
