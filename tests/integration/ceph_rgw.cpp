@@ -1,6 +1,9 @@
 #include "integration/ceph_rgw.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,7 +83,16 @@ CephRgw::CephRgw() {
     dir_.clear();
   }
   message_.clear();
-  std::istringstream lines(output);
+  logs_dir_ = dir_;
+  if (!ReadEnv(output)) {
+    message_ = "ceph_rgw.sh start printed no RGW_ENDPOINT:\n" + output;
+    return;
+  }
+  state_ = State::kRunning;
+}
+
+bool CephRgw::ReadEnv(const std::string& text) {
+  std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     auto eq = line.find('=');
     if (eq == std::string::npos) continue;
@@ -90,11 +102,32 @@ CephRgw::CephRgw() {
     if (k == "RGW_SECRET_KEY") secret_key_ = v;
     if (k == "RGW_REGION") region_ = v;
   }
-  if (endpoint_.empty()) {
-    message_ = "ceph_rgw.sh start printed no RGW_ENDPOINT:\n" + output;
-    return;
-  }
-  state_ = State::kRunning;
+  return !endpoint_.empty();
+}
+
+std::unique_ptr<CephRgw> CephRgw::Attach(const std::string& env_file) {
+  std::ifstream in(env_file);
+  if (!in) return nullptr;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::unique_ptr<CephRgw> rgw(new CephRgw(Attached{}));
+  if (!rgw->ReadEnv(text.str())) return nullptr;
+  // A file left by a run whose gateway is gone: nothing listens at its port.
+  const std::string prefix = "http://127.0.0.1:";
+  if (rgw->endpoint_.rfind(prefix, 0) != 0) return nullptr;
+  const int port = std::atoi(rgw->endpoint_.c_str() + prefix.size());
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return nullptr;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool up = connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  if (!up) return nullptr;
+  rgw->logs_dir_ = env_file.substr(0, env_file.rfind('/'));
+  rgw->state_ = State::kRunning;
+  return rgw;
 }
 
 CephRgw::~CephRgw() {
@@ -106,16 +139,24 @@ CephRgw::~CephRgw() {
 }
 
 std::string CephRgw::LogTail() const {
-  if (dir_.empty()) return "";
+  if (logs_dir_.empty()) return "";
   std::string output;
-  Run("bash " + Quote(Script()) + " logs " + Quote(dir_), &output);
+  Run("bash " + Quote(Script()) + " logs " + Quote(logs_dir_), &output);
   return output;
 }
 
 CephRgw& SharedCephRgw() {
-  // Destroyed at exit (static destructor): the cluster stops with the process.
-  static CephRgw rgw;
-  return rgw;
+  // Destroyed at exit (static destructor): a cluster of our own stops with
+  // the process.
+  static const std::unique_ptr<CephRgw> rgw = [] {
+#ifdef EDGEPIX_CTEST_RGW_ENV
+    if (Env("EDGEPIX_RGW_ENDPOINT").empty()) {
+      if (auto run_wide = CephRgw::Attach(EDGEPIX_CTEST_RGW_ENV)) return run_wide;
+    }
+#endif
+    return std::make_unique<CephRgw>();
+  }();
+  return *rgw;
 }
 
 Result<S3BlobConfig> CreateRgwBucket(const CephRgw& rgw, const std::string& prefix) {

@@ -15,13 +15,20 @@
 // With $EDGEPIX_RGW_ENDPOINT set (and $EDGEPIX_RGW_ACCESS_KEY /
 // $EDGEPIX_RGW_SECRET_KEY), that gateway is used instead and nothing starts.
 //
-// SharedCephRgw() is the one cluster of this test process (each ctest entry is
-// its own process), started on first use and stopped at exit, so tests that
-// share it pay the start once. Use fresh bucket names per test.
+// SharedCephRgw() is the gateway the tests share. Under ctest it is the whole
+// run's: the fixture tests of tests/CMakeLists.txt start one before the first
+// test that needs it (tests/support/ctest_rgw.sh) and stop it after the last,
+// and its endpoint and keys are in the file EDGEPIX_CTEST_RGW_ENV names
+// (compiled in). A start costs a few CPU-seconds and each ctest entry is a
+// process of its own, so one per entry was a good part of the suite's time.
+// Without that file, or when nothing answers at its endpoint (the binary run
+// by hand), it is this test process's own, started on first use and stopped
+// at exit. Use fresh bucket names per test: other tests use the same gateway.
 //
 // Not thread-safe: construct, use and destroy from the test thread.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "common/status.h"
@@ -49,10 +56,21 @@ class CephRgw {
   // The daemons' log tails (for a failed test's output); "" when external.
   std::string LogTail() const;
 
+  // The gateway whose env file (lines as ceph_rgw.sh start prints them) is
+  // at `env_file`, if it exists and something accepts connections at its
+  // endpoint; else nullptr. The object does not stop that gateway.
+  static std::unique_ptr<CephRgw> Attach(const std::string& env_file);
+
  private:
+  struct Attached {};
+  explicit CephRgw(Attached) {}
+  // Reads RGW_ENDPOINT=... lines into the fields; false without an endpoint.
+  bool ReadEnv(const std::string& lines);
+
   State state_ = State::kFailed;
   std::string message_;
-  std::string dir_;  // empty when external
+  std::string dir_;       // the cluster this object stops; empty when external
+  std::string logs_dir_;  // where its logs are; empty when unknown
   std::string endpoint_, access_key_, secret_key_, region_ = "us-east-1";
 };
 
