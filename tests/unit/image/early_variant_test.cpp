@@ -75,7 +75,9 @@ TEST_CASE("The early thumb is published first and matches the full decode's thum
   // EXIF orientation 6 swaps the axes: the early thumb is oriented too.
   const std::vector<ei::VariantSpec> specs = {{"thumb", 60, 40, ei::Fit::kCover, 85},
                                               {"large", 1280, 1280, ei::Fit::kInside, 85}};
-  const std::string upright = et::MakeJpeg(4000, 2000, {.orientation = 6});
+  et::ExifFields exif6;
+  exif6.orientation = 6;
+  const std::string upright = et::MakeJpeg(4000, 2000, exif6);
   auto h = ei::ReadHeader(upright, true);
   REQUIRE(h.ok());
   CHECK(ei::EarlyVariantIndex(*h, true, specs) == std::optional<size_t>(0));
