@@ -91,12 +91,29 @@ if ((${#regressions[@]})); then
 fi
 
 if ((seconds > 0)); then
-  for t in $targets; do
-    echo "== fuzz: fuzz_$t for ${seconds} s"
+  # The fuzzers are single-threaded: run up to $jobs of them at once (each still
+  # gets its full time on a core of its own), then report them in order.
+  fuzz_one() {
+    local t="$1" log="$build/fuzz_$1.log"
     mkdir -p "$build/corpus/$t"
-    log="$build/fuzz_$t.log"
     if "$bin/fuzz_$t" "${common[@]}" -max_total_time="$seconds" -print_final_stats=1 \
       -artifact_prefix="$build/artifacts/$t-" "$build/corpus/$t" "$build/seeds/$t" >"$log" 2>&1; then
+      echo 0 >"$build/fuzz_$t.status"
+    else
+      echo 1 >"$build/fuzz_$t.status"
+    fi
+  }
+  echo "== fuzz: each target for ${seconds} s, $jobs at a time"
+  for t in $targets; do
+    rm -f "$build/fuzz_$t.status"
+    while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+    fuzz_one "$t" &
+  done
+  wait
+  for t in $targets; do
+    log="$build/fuzz_$t.log"
+    if [[ "$(cat "$build/fuzz_$t.status" 2>/dev/null)" == 0 ]]; then
+      echo -n "fuzz_$t: "
       grep -E "^stat::number_of_executed_units|^#[0-9]+.*DONE" "$log" | tr '\n' ' ' || true
       echo
     else

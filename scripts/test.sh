@@ -20,7 +20,7 @@ cmake -S "$root" -B "$root/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEP
 cmake --build "$root/build-test" -j"$jobs"
 
 echo "== libFuzzer: replay tests/fuzz/regressions, then fuzz each decoder briefly"
-# ~15 s per target from fresh seeds (7 targets) plus the clang build: about 3 minutes.
+# ~15 s per target from fresh seeds (8 targets, two at a time) plus the clang build: about 2 minutes.
 FUZZ_SECONDS="${FUZZ_SECONDS:-15}" FUZZ_FRESH=1 "$root/scripts/fuzz.sh"
 
 echo "== The whole suite (ctest)"
