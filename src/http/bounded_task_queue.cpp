@@ -1,6 +1,7 @@
 #include "http/bounded_task_queue.h"
 
 #include <algorithm>
+#include <system_error>
 
 #include "http/responses.h"
 
@@ -9,18 +10,27 @@ namespace {
 
 thread_local bool t_overflow_thread = false;
 
+// Main threads started at construction: enough for a few requests at once
+// without starting a thread.
+constexpr size_t kInitialThreads = 4;
+
 }  // namespace
 
 BoundedTaskQueue::BoundedTaskQueue(size_t threads, size_t max_backlog,
                                    std::chrono::milliseconds max_wait, size_t overflow_threads,
                                    size_t overflow_backlog)
-    : max_backlog_(max_backlog), max_wait_(max_wait), overflow_backlog_(overflow_backlog) {
-  if (threads < 1) threads = 1;
+    : max_threads_(std::max<size_t>(threads, 1)),
+      max_backlog_(max_backlog),
+      max_wait_(max_wait),
+      overflow_backlog_(overflow_backlog) {
   if (overflow_threads < 1) overflow_threads = 1;
-  for (size_t i = 0; i < threads; ++i) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < std::min(max_threads_, kInitialThreads); ++i) {
+    ++main_.starting;
     main_.threads.emplace_back([this] { Work(&main_, false); });
   }
   for (size_t i = 0; i < overflow_threads; ++i) {
+    ++overflow_.starting;
     overflow_.threads.emplace_back([this] { Work(&overflow_, true); });
   }
 }
@@ -31,10 +41,13 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   std::unique_lock<std::mutex> lock(mu_);
   Lane* lane = nullptr;
   while (true) {
-    // A free thread takes it at once; otherwise it may wait in the bounded backlog.
-    if (shutdown_ || main_.jobs.size() < main_.idle + max_backlog_) {
+    // A free thread (or one still to be started) takes it at once; otherwise it
+    // may wait in the bounded backlog.
+    const size_t free_threads = main_.idle + main_.starting + (max_threads_ - main_.threads.size());
+    if (shutdown_ || main_.jobs.size() < free_threads + max_backlog_) {
       main_.jobs.push_back({std::move(fn), Clock::now()});
       lane = &main_;
+      if (!shutdown_) GrowLocked();
       break;
     }
     if (overflow_.jobs.size() < overflow_.idle + overflow_backlog_) {
@@ -66,6 +79,18 @@ void BoundedTaskQueue::shutdown() {
   }
 }
 
+void BoundedTaskQueue::GrowLocked() {
+  if (main_.jobs.size() <= main_.idle + main_.starting) return;  // one will take it
+  if (main_.threads.size() >= max_threads_) return;              // it waits (backlog)
+  try {
+    main_.threads.emplace_back([this] { Work(&main_, false); });
+    ++main_.starting;
+  } catch (const std::system_error&) {
+    // Out of threads (RLIMIT_NPROC, memory): a running thread takes it later,
+    // or after max_wait an overflow thread answers 503.
+  }
+}
+
 bool BoundedTaskQueue::MoveStaleLocked(Clock::time_point now) {
   bool moved = false;
   // Oldest first: the queue is in arrival order. Moved even beyond the overflow
@@ -86,6 +111,7 @@ void BoundedTaskQueue::Work(Lane* lane, bool overflow) {
   // thread, a few times per max_wait.
   const auto check_every = std::max(std::chrono::milliseconds(10), max_wait_ / 4);
   std::unique_lock<std::mutex> lock(mu_);
+  --lane->starting;
   while (true) {
     ++lane->idle;
     auto ready = [&] { return !lane->jobs.empty() || shutdown_; };

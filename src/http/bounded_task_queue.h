@@ -1,8 +1,13 @@
 // BoundedTaskQueue: the cpp-httplib connection pool, bounded in threads AND in
 // backlog, so neither slow clients nor a flood can grow it without limit.
 //
-// `threads` connection threads serve accepted connections (each open long-poll
-// or SSE stream holds one). When all are busy, up to `max_backlog` accepted
+// Up to `threads` connection threads serve accepted connections (each open
+// long-poll or SSE stream holds one). They are started as connections need them
+// (a few at construction), not all at once: the default bound is a thousand,
+// and an idle server holding a thousand threads pays their memory and start-up
+// for nothing. A thread, once started, stays until shutdown. If the system
+// refuses a new thread, the connection waits for a running one (and max_wait
+// applies). When all `threads` are busy, up to `max_backlog` accepted
 // connections wait for a thread. Beyond that, a connection is handed to one of
 // a few overflow threads, which only answer 503 + Retry-After (the server's
 // pre-routing handler calls RefuseIfOverflow) and close. A connection that has
@@ -47,13 +52,18 @@ class BoundedTaskQueue : public httplib::TaskQueue {
     std::deque<Job> jobs;
     std::vector<std::thread> threads;
     std::condition_variable cv;  // a job was queued here, or shutdown
-    size_t idle = 0;
+    size_t idle = 0;             // threads waiting for a job
+    size_t starting = 0;         // threads started that have not yet waited for one
   };
+  // Starts one more main thread if a queued connection has no thread to take
+  // it and the bound allows. Requires mu_.
+  void GrowLocked();
   void Work(Lane* lane, bool overflow);
   // Moves connections that waited max_wait_ for a main thread to the overflow
   // lane; true if it moved any. Requires mu_.
   bool MoveStaleLocked(Clock::time_point now);
 
+  const size_t max_threads_;
   const size_t max_backlog_;
   const std::chrono::milliseconds max_wait_;
   const size_t overflow_backlog_;

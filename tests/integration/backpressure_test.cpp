@@ -266,5 +266,7 @@ TEST_CASE("backpressure: worker threads run at a lower priority than the HTTP th
     (std::stoi(field) == 10 ? niced : normal)++;
   }
   CHECK(niced == 2);
-  CHECK(normal > 100);  // HTTP connection threads and the rest, at nice 0
+  // The main thread, the HTTP connection threads started so far (they start as
+  // connections need them, a few at once) and the rest, at nice 0.
+  CHECK(normal >= 5);
 }
