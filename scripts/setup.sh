@@ -7,7 +7,7 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(
-  build-essential cmake pkg-config dpkg-dev patch python3 libbrotli-dev
+  build-essential cmake ninja-build pkg-config dpkg-dev patch python3 libbrotli-dev
   libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libstb-dev libwebp-dev libpng-dev
   nlohmann-json3-dev libturbojpeg0-dev libjpeg62-turbo-dev libgif-dev libexif-dev liblcms2-dev libssl-dev zlib1g-dev
   libheif-dev libcurl4-openssl-dev libqrencode-dev libpq-dev

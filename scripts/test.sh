@@ -15,7 +15,12 @@ jobs="$(nproc)"
 echo "== Build with ASan/UBSan"
 # -g1 (line tables: sanitizer reports still name function, file and line)
 # instead of -g: a third less compile time for this, the longest stage.
-cmake -S "$root" -B "$root/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEPIX_SANITIZE=ON \
+# Ninja (scripts/setup.sh installs it) for a new build directory: it schedules
+# the whole build as one graph where make works target by target. A directory
+# made with another generator keeps it.
+generator=()
+[[ -f "$root/build-test/CMakeCache.txt" ]] || generator=(-G Ninja)
+cmake -S "$root" -B "$root/build-test" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEPIX_SANITIZE=ON \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DEDGEPIX_TESTS=ON >/dev/null
 cmake --build "$root/build-test" -j"$jobs"
 
