@@ -10,6 +10,8 @@
 #   FUZZ_TARGETS="png gif" scripts/fuzz.sh
 #   FUZZ_SECONDS=0 scripts/fuzz.sh       build and replay the regressions only
 #   FUZZ_FRESH=1 scripts/fuzz.sh         start from the seeds alone (CI: bounded time)
+#   FUZZ_BUILD_ONLY=1 scripts/fuzz.sh    only the clang build (scripts/test.sh runs it
+#                                        at low priority beside ctest)
 #
 # Seeds are written into build-fuzz/seeds/ by edgepix_fuzz_seeds from the
 # test fixtures and, read-only, from EDGEPIX_CORPUS (default ../shared/corpus).
@@ -46,6 +48,7 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
   -DEDGEPIX_SANITIZE=ON -DEDGEPIX_FUZZ=ON -DEDGEPIX_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$jobs" --target edgepix_fuzz >/dev/null
 echo "fuzz: build took $((SECONDS - start)) s"
+if [[ "${FUZZ_BUILD_ONLY:-0}" == 1 ]]; then exit 0; fi
 
 bin="$build/tests/fuzz"
 rm -rf "$build/seeds"
