@@ -26,6 +26,7 @@
 
 #include "image/decode.h"
 #include "image/icc.h"
+#include "image/jpeg_coef_arrays.h"
 
 namespace edgepix::image {
 namespace {
@@ -195,6 +196,7 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
       auto buf, PixelBuffer::Allocate(TJSCALED(h.probe.width, sf), TJSCALED(h.probe.height, sf),
                                       cmyk ? 4 : 3));
 
+  JpegCoefArrays coef_arrays;  // outlives d: jpeg_destroy_decompress unmaps through it
   jpeg_decompress_struct d;
   ErrorManager err;
   d.err = jpeg_std_error(&err.pub);
@@ -203,6 +205,7 @@ Result<PixelBuffer> DecodeJpeg(std::string_view bytes, const HeaderInfo& h, int 
   jpeg_progress_mgr progress;
   progress.progress_monitor = OnProgress;
   jpeg_create_decompress(&d);
+  coef_arrays.Install(&d);
   d.progress = &progress;
   jpeg_mem_src(&d, reinterpret_cast<const unsigned char*>(bytes.data()),
                static_cast<unsigned long>(bytes.size()));
