@@ -173,7 +173,9 @@ const frmean = fresh.find((r) => r.file === 'mean');
 if (floor.length) {
 p('## Codec floor (one core, CPU ms per photo)');
 p();
-p('bench/tools/codec_floor.cpp: tjDecompress2 at the DCT scale keeping ≥ 2× the 1280 px variant, then');
+p('bench/tools/codec_floor.cpp, every photo of the set: the decode as edgepix plans it (JPEG: tjDecompress2 at the');
+p('DCT scale keeping ≥ 2× the 1280 px variant; WebP: WebPDecode scaled on load when that halves both sides;');
+p('PNG: libpng\'s whole decode), then');
 p('WebPEncode q85 m4 (RGB import included) of pre-resized 1280 / 640 / 150 buffers; no resize, no I/O;');
 p('min of 3 reps per stage per photo, thread CPU time (CLOCK_THREAD_CPUTIME_ID). Run with glibc keeping');
 p('freed memory mapped (GLIBC_TUNABLES as edgepix-keepmem), so the libjpeg coefficient buffers of');

@@ -124,7 +124,7 @@ for t in ssim codec_floor; do
   if [[ ! -x "$TOOLS/$t" || "$HERE/tools/$t.cpp" -nt "$TOOLS/$t" ]]; then
     log "building bench tool $t"
     g++ -O2 -std=c++20 -Wall -Wextra -o "$TOOLS/$t" "$HERE/tools/$t.cpp" \
-      $(pkg-config --cflags --libs libwebp libturbojpeg)
+      $(pkg-config --cflags --libs libwebp libturbojpeg libpng)
   fi
 done
 
@@ -237,14 +237,13 @@ done
 
 # ---- 6. codec floor --------------------------------------------------------
 log "codec floor"
-JPEGS=()
-for f in "${PHOTOS[@]}"; do [[ $(head -c 2 "$f" | od -An -tx1 | tr -d ' ') == ffd8 ]] && JPEGS+=("$f"); done
 LOAD_AFTER="$LOAD_AFTER (after SSIM and before the codec floor: $(cut -d' ' -f1-3 /proc/loadavg))"
 if [[ $QUALITY_ONLY == 1 ]]; then
   printf 'file\n' >"$WORK/floor.tsv"; cp "$WORK/floor.tsv" "$WORK/floor-fresh.tsv"
 else
-  "$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor-fresh.tsv"
-  GLIBC_TUNABLES=$KEEPMEM "$TOOLS/codec_floor" --reps 3 "${JPEGS[@]}" >"$WORK/floor.tsv"
+  # Every photo edgepix processed (JPEG, WebP, PNG), so the ratio compares like with like.
+  "$TOOLS/codec_floor" --reps 3 "${PHOTOS[@]}" >"$WORK/floor-fresh.tsv"
+  GLIBC_TUNABLES=$KEEPMEM "$TOOLS/codec_floor" --reps 3 "${PHOTOS[@]}" >"$WORK/floor.tsv"
 fi
 
 # ---- 7. latency ------------------------------------------------------------

@@ -7,7 +7,7 @@
 #
 # Per round, one after the other (wall-clock seconds, so run it on a quiet box
 # and read the load average it prints):
-#   floor x1   bench/tools/codec_floor --reps 1 over the set's JPEGs (decode at
+#   floor x1   bench/tools/codec_floor --reps 1 over the set's photos (decode at
 #              edgepix's plan + three WebP encodes of box-resized buffers)
 #   floor x2   two of those at once, the same files: how the machine's second
 #              core adds to the first for this kind of work, whatever edgepix does
@@ -30,11 +30,12 @@ WORK="$(mktemp -d /tmp/edgepix-scaling.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 
 TOOL="$WORK/codec_floor"
-g++ -O2 -std=c++20 -o "$TOOL" "$HERE/tools/codec_floor.cpp" $(pkg-config --cflags --libs libwebp libturbojpeg)
+g++ -O2 -std=c++20 -o "$TOOL" "$HERE/tools/codec_floor.cpp" $(pkg-config --cflags --libs libwebp libturbojpeg libpng)
 bash "$HERE/photo_set.sh" "$WORK/photos" "$SET"
-mapfile -t JPEGS < <(find "$WORK/photos" -type l \( -iname '*.jpg' -o -iname '*.jpeg' \) | sort)
+# Every photo of the set (JPEG, WebP, PNG): the floor tool measures each as edgepix decodes it.
+mapfile -t JPEGS < <(find "$WORK/photos" -type l | sort)
 N=${#JPEGS[@]}
-((N > 0)) || { echo "no JPEGs in the set" >&2; exit 1; }
+((N > 0)) || { echo "no photos in the set" >&2; exit 1; }
 cat "${JPEGS[@]}" >/dev/null # page cache
 
 now() { date +%s.%N; }

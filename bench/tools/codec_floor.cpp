@@ -1,20 +1,27 @@
-// codec_floor: the CPU a JPEG -> 3 WebP variants job cannot go below with the
-// codecs edgepix uses (TurboJPEG + libwebp), with no resize cost at all.
+// codec_floor: the CPU a photo -> 3 WebP variants job cannot go below with the
+// codecs edgepix uses (TurboJPEG, libwebp, libpng), with no resize cost at all.
 //
 // Per photo, on one thread, timed in thread CPU time:
-//   decode  tjDecompress2 to RGB at the smallest DCT scale of 1/8, 1/4, 1/2, 1
-//           that keeps >= 2x the largest variant (inside 1280x1280) on both
-//           axes, as edgepix plans it;
+//   decode  JPEG: tjDecompress2 to RGB at the smallest DCT scale of 1/8, 1/4,
+//           1/2, 1 that keeps >= 2x the largest variant (inside 1280x1280) on
+//           both axes, as edgepix plans it (decode_jpeg.cpp ChooseScale);
+//           WebP: WebPDecode to RGB, scaled on load to that size when that
+//           halves both sides (decode_webp.cpp WebpOutputSize);
+//           PNG: libpng's whole decode to 8-bit RGB (no scale on load);
 //   encode  WebPEncode q85 method 4 (WebPPictureImportRGB included) of buffers
 //           pre-resized (untimed, box filter) to large 1280, medium 640 and
 //           thumb 150x150 (centre crop).
 // Each photo is measured --reps times (default 3); the minimum per stage is kept
-// (the least disturbed run on a shared machine).
+// (the least disturbed run on a shared machine). A photo it cannot measure
+// fails the run (exit 1): a mean over fewer photos than edgepix processed
+// would not compare like with like.
 //
-// Usage: codec_floor [--reps N] FILE.jpg...
+// Usage: codec_floor [--reps N] PHOTO...   (JPEG, WebP without alpha, PNG)
 // Prints one TSV line per photo, then "mean" over photos (all times in ms).
 
+#include <png.h>
 #include <turbojpeg.h>
+#include <webp/decode.h>
 #include <webp/encode.h>
 
 #include <algorithm>
@@ -132,30 +139,97 @@ struct Times {
   double Total() const { return decode + large + medium + thumb; }
 };
 
-bool MeasureOnce(tjhandle tj, const std::vector<unsigned char>& jpg, Times* t, int* sw, int* sh) {
-  int w = 0, h = 0, subsamp = 0, cs = 0;
-  if (tjDecompressHeader3(tj, jpg.data(), jpg.size(), &w, &h, &subsamp, &cs) != 0) return false;
-  // Largest variant: inside 1280x1280; keep >= 2x its size on both axes.
+enum class Kind { kJpeg, kWebp, kPng, kOther };
+
+Kind KindOf(const std::vector<unsigned char>& b) {
+  if (b.size() >= 4 && b[0] == 0xFF && b[1] == 0xD8) return Kind::kJpeg;
+  if (b.size() >= 12 && std::memcmp(b.data(), "RIFF", 4) == 0 &&
+      std::memcmp(b.data() + 8, "WEBP", 4) == 0) {
+    return Kind::kWebp;
+  }
+  if (b.size() >= 8 && std::memcmp(b.data(), "\x89PNG\r\n\x1a\n", 8) == 0) return Kind::kPng;
+  return Kind::kOther;
+}
+
+// Both sides edgepix's decode must keep: >= 2x the largest variant (inside
+// 1280x1280), never more than the photo.
+void NeedFor(int w, int h, int* need_w, int* need_h) {
   double f = std::min({1.0, 1280.0 / w, 1280.0 / h});
-  int need_w = std::min(w, int(std::ceil(2 * std::lround(w * f)))),
-      need_h = std::min(h, int(std::ceil(2 * std::lround(h * f))));
-  // As edgepix plans it (src/image/decode_jpeg.cpp ChooseScale): the smallest
-  // of 1/8, 1/4, 1/2 and 1, the scales libjpeg-turbo decodes with SIMD.
-  tjscalingfactor best{1, 1};
-  for (int denom : {2, 4, 8}) {
-    const tjscalingfactor f{1, denom};
-    if (TJSCALED(w, f) >= need_w && TJSCALED(h, f) >= need_h) best = f;
+  *need_w = std::min(w, int(std::ceil(2 * std::lround(w * f))));
+  *need_h = std::min(h, int(std::ceil(2 * std::lround(h * f))));
+}
+
+// Decodes `b` into *full as edgepix would, timing only the decode call.
+bool TimedDecode(tjhandle tj, const std::vector<unsigned char>& b, Rgb* full, double* ms) {
+  const Kind kind = KindOf(b);
+  if (kind == Kind::kJpeg) {
+    int w = 0, h = 0, subsamp = 0, cs = 0;
+    if (tjDecompressHeader3(tj, b.data(), b.size(), &w, &h, &subsamp, &cs) != 0) return false;
+    int need_w = 0, need_h = 0;
+    NeedFor(w, h, &need_w, &need_h);
+    tjscalingfactor best{1, 1};
+    for (int denom : {2, 4, 8}) {
+      const tjscalingfactor f{1, denom};
+      if (TJSCALED(w, f) >= need_w && TJSCALED(h, f) >= need_h) best = f;
+    }
+    full->w = TJSCALED(w, best);
+    full->h = TJSCALED(h, best);
+    full->px.resize(size_t(full->w) * full->h * 3);
+    const double t0 = ThreadCpuMs();
+    if (tjDecompress2(tj, b.data(), b.size(), full->px.data(), full->w, 0, full->h, TJPF_RGB, 0) !=
+        0) {
+      std::fprintf(stderr, "decode warning/error: %s\n", tjGetErrorStr2(tj));
+    }
+    *ms = ThreadCpuMs() - t0;
+    return true;
   }
+  if (kind == Kind::kWebp) {
+    WebPDecoderConfig config;
+    if (!WebPInitDecoderConfig(&config)) return false;
+    if (WebPGetFeatures(b.data(), b.size(), &config.input) != VP8_STATUS_OK) return false;
+    if (config.input.has_alpha || config.input.has_animation) return false;  // not a photo
+    int w = config.input.width, h = config.input.height, need_w = 0, need_h = 0;
+    NeedFor(w, h, &need_w, &need_h);
+    if (need_w * 2 <= w && need_h * 2 <= h) {
+      const double s = std::max(double(need_w) / w, double(need_h) / h);
+      w = std::max(need_w, static_cast<int>(w * s + 0.999));
+      h = std::max(need_h, static_cast<int>(h * s + 0.999));
+      config.options.use_scaling = 1;
+      config.options.scaled_width = w;
+      config.options.scaled_height = h;
+    }
+    full->w = w;
+    full->h = h;
+    full->px.resize(size_t(w) * h * 3);
+    config.output.colorspace = MODE_RGB;
+    config.output.is_external_memory = 1;
+    config.output.u.RGBA.rgba = full->px.data();
+    config.output.u.RGBA.stride = w * 3;
+    config.output.u.RGBA.size = full->px.size();
+    const double t0 = ThreadCpuMs();
+    const VP8StatusCode st = WebPDecode(b.data(), b.size(), &config);
+    *ms = ThreadCpuMs() - t0;
+    return st == VP8_STATUS_OK;
+  }
+  if (kind == Kind::kPng) {
+    png_image img{};
+    img.version = PNG_IMAGE_VERSION;
+    const double t0 = ThreadCpuMs();
+    if (!png_image_begin_read_from_memory(&img, b.data(), b.size())) return false;
+    img.format = PNG_FORMAT_RGB;
+    full->w = int(img.width);
+    full->h = int(img.height);
+    full->px.resize(PNG_IMAGE_SIZE(img));
+    const bool ok = png_image_finish_read(&img, nullptr, full->px.data(), 0, nullptr) != 0;
+    *ms = ThreadCpuMs() - t0;
+    return ok;
+  }
+  return false;
+}
+
+bool MeasureOnce(tjhandle tj, const std::vector<unsigned char>& photo, Times* t, int* sw, int* sh) {
   Rgb full;
-  full.w = TJSCALED(w, best);
-  full.h = TJSCALED(h, best);
-  full.px.resize(size_t(full.w) * full.h * 3);
-  const double t0 = ThreadCpuMs();
-  if (tjDecompress2(tj, jpg.data(), jpg.size(), full.px.data(), full.w, 0, full.h, TJPF_RGB, 0) !=
-      0) {
-    std::fprintf(stderr, "decode warning/error: %s\n", tjGetErrorStr2(tj));
-  }
-  t->decode = ThreadCpuMs() - t0;
+  if (!TimedDecode(tj, photo, &full, &t->decode)) return false;
   *sw = full.w;
   *sh = full.h;
   Rgb large = Inside(full, 1280), medium = Inside(large, 640), thumb = Cover(medium, 150);
@@ -179,7 +253,7 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: codec_floor [--reps N] FILE.jpg...\n");
+    std::fprintf(stderr, "usage: codec_floor [--reps N] PHOTO...\n");
     return 2;
   }
   TjHandle tj(tjInitDecompress());
@@ -189,9 +263,9 @@ int main(int argc, char** argv) {
   int count = 0;
   for (const char* path : files) {
     std::vector<unsigned char> jpg;
-    if (!ReadAll(path, &jpg) || jpg.size() < 4 || jpg[0] != 0xFF || jpg[1] != 0xD8) {
-      std::fprintf(stderr, "skipping %s (not a readable JPEG)\n", path);
-      continue;
+    if (!ReadAll(path, &jpg) || KindOf(jpg) == Kind::kOther) {
+      std::fprintf(stderr, "codec_floor: %s is not a readable JPEG, WebP or PNG\n", path);
+      return 1;
     }
     Times best;
     best.decode = best.large = best.medium = best.thumb = std::numeric_limits<double>::max();
@@ -206,8 +280,9 @@ int main(int argc, char** argv) {
       best.thumb = std::min(best.thumb, t.thumb);
     }
     if (!ok) {
-      std::fprintf(stderr, "skipping %s (codec error)\n", path);
-      continue;
+      std::fprintf(stderr, "codec_floor: cannot measure %s (codec error, or a WebP with alpha)\n",
+                   path);
+      return 1;
     }
     std::printf("%s\t%dx%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", path, sw, sh, best.decode, best.large,
                 best.medium, best.thumb, best.Total());
