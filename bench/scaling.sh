@@ -76,7 +76,7 @@ def cell(v):
     return f"{statistics.median(v):.2f} [{min(v):.2f}–{max(v):.2f}]"
 def ratio(a, b):
     return cell([x / y for x, y in zip(a, b)])
-print(f"{n} JPEGs; images/s, median [range] over {len(f1)} rounds\n")
+print(f"{n} photos; images/s, median [range] over {len(f1)} rounds\n")
 print("| run | images/s |")
 print("|---|---|")
 print(f"| codec floor, 1 process | {cell(f1)} |")
