@@ -23,8 +23,8 @@ perf record -q -F 1999 -o "$WORK/perf.data" -- \
 {
   echo "# perf: edgepix process --workers 1 over $(ls "$WORK/photos" | wc -l) photos ($SET)"
   echo "## by shared object"
-  perf report -q -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | head -15
+  perf report -q -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | sed -n 1,15p
   echo "## hottest symbols (self)"
   perf report -q -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-    grep -v '^$' | head -40
+    grep -v "^$" | sed -n 1,40p
 } >"$OUT"
