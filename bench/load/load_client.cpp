@@ -1,7 +1,8 @@
 // load_client: measures how fast edgepix answers while its workers are busy.
 //
-// Against a running server it (1) holds N open long-polls on a job that never
-// changes, (2) keeps the image workers saturated by uploading large photos
+// Against a running server it (1) holds N open long-polls on an open batch,
+// which does not change (a long-poll that answers before its wait fails the
+// run), (2) keeps the image workers saturated by uploading large photos
 // (backing off on 503), and (3) probes GET /api/jobs/{id} at a steady rate.
 // It reports p50/p99/max of upload acknowledgement (202) and of the GET, the
 // error counts, and the server's RSS if --pid is given. Requests go out on a
