@@ -242,4 +242,26 @@ if (!lat) {
   }
 }
 p();
+
+// ---- upload acknowledgement under load ----
+p('## Upload acknowledgement while both workers are busy (issue 16, section 4)');
+p();
+const ack = opt.ack && fs.existsSync(opt.ack) ? fs.readFileSync(opt.ack, 'utf8').trim() : '';
+if (!ack) {
+  p('Not run (--skip-latency).');
+} else {
+  p('`EDGEPIX_BIN=BIN bash bench/load/run.sh 30 6 1`: `edgepix serve` (default flags) on loopback; bench/load/load_client.cpp');
+  p('holds 500 long-polls on an open batch, uploads 1.6–4.6 MB wallpapers (5120x2880, each made unique) at 6 a second on');
+  p('a fixed schedule and probes `GET /api/jobs/{id}` every 20 ms from 4 threads; every latency counts from the request\'s');
+  p('intended send time (no coordinated omission). "still PENDING" > 0 at the end: the workers were saturated.');
+  p();
+  p('```');
+  p(ack.split('\n').filter((l) => !/^\[\d+\/\d+\]|^-- |^make|^g\+\+/.test(l)).join('\n'));
+  p('```');
+  const m = ack.match(/^upload ack \(202\)\s+n=(\d+)\s+p50=\s*([\d.]+) ms\s+p99=\s*([\d.]+) ms/m);
+  if (!m) throw new Error('the load run printed no upload ack line');
+  p();
+  p(`Upload ack p50 ${m[2]} ms, **p99 ${m[3]} ms** (goal < 50 ms) over ${m[1]} uploads.`);
+}
+p();
 process.stdout.write(out.join('\n'));

@@ -248,6 +248,7 @@ fi
 
 # ---- 7. latency ------------------------------------------------------------
 LAT_TXT="$WORK/latency.txt"; : >"$LAT_TXT"
+ACK_TXT="$WORK/ack.txt"; : >"$ACK_TXT"
 if [[ $LATENCY == 1 ]]; then
   # Server and client under SCHED_RR when we may (root): the figure is for an
   # idle server, and this box is shared. Two ways of seeing the thumb: polled
@@ -261,6 +262,13 @@ if [[ $LATENCY == 1 ]]; then
     bash "$HERE/upload_latency.sh" --bin "$EDGEPIX" --runs 10 "${rt[@]}" "${extra[@]}" >>"$LAT_TXT" 2>&1 ||
       { cat "$LAT_TXT" >&2; echo "latency run failed" >&2; exit 1; }
   done
+  # Upload acknowledgement while both workers are busy: bench/load's client (500
+  # held long-polls, uploads of 1.6-4.6 MB wallpapers on a fixed schedule, GET
+  # probes), this binary, 30 s at 6 uploads/s. Errors or early long-poll answers
+  # fail it, and so the run.
+  log "upload acknowledgement under load (30 s, 6 uploads/s, 500 long-polls)"
+  EDGEPIX_BIN="$EDGEPIX" bash "$HERE/load/run.sh" 30 6 1 >"$ACK_TXT" 2>&1 ||
+    { cat "$ACK_TXT" >&2; echo "load run failed" >&2; exit 1; }
 fi
 
 # ---- 8. report -------------------------------------------------------------
@@ -274,7 +282,7 @@ if [[ -z "$OUT" ]]; then
 fi
 node "$HERE/report.js" --set "$SET" --photos "$N" --rounds "$ROUNDS" \
   --runs "$RUNS_TSV" --bytes "$BYTES_TSV" --ssim "$SSIM_TSV" --floor "$WORK/floor.tsv" --floor-fresh "$WORK/floor-fresh.tsv" \
-  --latency "$LAT_TXT" --edgepix "$EDGEPIX" --args "$ARGS" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --photo-list <(printf '%s\n' "${PHOTOS[@]}") >"$OUT"
+  --latency "$LAT_TXT" --ack "$ACK_TXT" --edgepix "$EDGEPIX" --args "$ARGS" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --photo-list <(printf '%s\n' "${PHOTOS[@]}") >"$OUT"
 cp "$SSIM_TSV" "${OUT%.md}-ssim.tsv"  # per photo, tool and variant: the means' inputs
 log "results in $OUT (per-photo SSIM: ${OUT%.md}-ssim.tsv)"
 cat "$OUT"
