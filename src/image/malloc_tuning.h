@@ -27,8 +27,11 @@ void RetainFreedImageMemory();
 // Returns the heap's free pages to the kernel (malloc_trim, every arena) when
 // an image's decode needs more than kTrimAboveDecodeBytes: call it before such
 // a decode (what the other worker's arena retains goes, so the two workers'
-// peaks do not add up) and again once it is freed (its own progressive JPEG
-// coefficient arrays or huge buffers do not stay mapped). Retaining is what
+// peaks do not add up) and again once it is freed (what the decode and its
+// resize left in the heap does not stay mapped; a progressive JPEG's
+// coefficient arrays are not in the heap: see jpeg_coef_arrays.h). Note that
+// glibc trims only the main arena's top this way, not another arena's (up to
+// kRetainedBlockBytes each stays). Retaining is what
 // keeps steady-state images fast; images under the threshold pay nothing, one
 // over it pays the page faults of memory mapped afresh. The threshold sits
 // above the whole decode of a 12 MP baseline JPEG (the common phone photo,
