@@ -2,20 +2,15 @@
 // header for why). libjpeg's memory manager is a table of methods meant to be
 // replaced; only the block-array methods are, and only for large arrays.
 
-// <cstdio> before jpeglib.h (it uses FILE and size_t); jerror.h after it.
-#include <cstdio>
-// clang-format off
-#include <jpeglib.h>
-#include <jerror.h>
-// clang-format on
+#include "image/jpeg_coef_arrays.h"
 
+// jerror.h after jpeglib.h (the header's), for its types.
+#include <jerror.h>
 #include <sys/mman.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <new>
-
-#include "image/jpeg_coef_arrays.h"
 
 namespace edgepix::image {
 
@@ -27,7 +22,6 @@ struct JpegCoefArrays::Array {
 
 namespace {
 
-constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kArrayAlign = 64;  // each array starts on a cache line
 
 size_t ArrayBytes(JDIMENSION blocks_per_row, JDIMENSION rows) {
@@ -89,17 +83,15 @@ bool JpegCoefArrays::MapArrays() {
   size_t data_bytes = 0;
   for (const Array* a : arrays_)
     data_bytes += RoundUp(ArrayBytes(a->blocks_per_row, a->rows), kArrayAlign);
-  const size_t rounded = RoundUp(data_bytes, kHugePage);
-  const size_t len = rounded + kHugePage;  // room to align the start
+  const size_t rounded = RoundUp(data_bytes, kHugePageBytes);
+  const size_t len = rounded + kHugePageBytes;  // room to align the start
   void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return false;
   map_ = p;
   map_bytes_ = len;
-  const uintptr_t data = RoundUp(reinterpret_cast<uintptr_t>(p), kHugePage);
-#if defined(MADV_HUGEPAGE)
-  madvise(reinterpret_cast<void*>(data), rounded, MADV_HUGEPAGE);  // advice only: ignore refusal
-#endif
-  auto* next = reinterpret_cast<unsigned char*>(data);
+  auto* next =
+      reinterpret_cast<unsigned char*>(RoundUp(reinterpret_cast<uintptr_t>(p), kHugePageBytes));
+  AdviseHugePageRange(next, rounded);
   for (Array* a : arrays_) {
     a->row_ptrs = new (std::nothrow) JBLOCKROW[a->rows];
     if (a->row_ptrs == nullptr) return false;  // UnmapAll (free_pool, destroy) cleans up

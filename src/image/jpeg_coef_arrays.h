@@ -11,8 +11,8 @@
 // on a virtual machine) and then zeroes memory the kernel has just zeroed.
 // Here the arrays of kMinMappedBytes or more share one anonymous mapping per
 // image, 2 MB-aligned and advised MADV_HUGEPAGE (one mapping, so the image's
-// memory is rounded up to a huge page once, not once per array): the kernel faults it in 2 MB at a
-// time where transparent huge pages are on (`madvise` or `always`), and
+// memory is rounded up to a huge page once, not once per array): the kernel
+// faults it in 2 MB at a time where transparent huge pages are on, and
 // libjpeg's zeroing is skipped because a fresh mapping reads as zero. Smaller
 // arrays and everything else stay with libjpeg's own memory manager. The
 // memory is unmapped when libjpeg frees the image's pool (jpeg_finish_ or
@@ -29,18 +29,23 @@
 // failed malloc would. Not thread-safe; separate decodes need nothing shared.
 #pragma once
 
+// <cstdio> before jpeglib.h, which uses FILE and size_t without including them.
+#include <cstdio>
+// clang-format off
 #include <jpeglib.h>
+// clang-format on
 
 #include <cstddef>
-#include <cstdio>
 #include <vector>
+
+#include "image/pixel_buffer.h"
 
 namespace edgepix::image {
 
 class JpegCoefArrays {
  public:
   // Arrays under one huge page gain nothing from a mapping of their own.
-  static constexpr size_t kMinMappedBytes = size_t{2} << 20;
+  static constexpr size_t kMinMappedBytes = kHugePageBytes;
 
   JpegCoefArrays() = default;
   JpegCoefArrays(const JpegCoefArrays&) = delete;
@@ -52,9 +57,9 @@ class JpegCoefArrays {
   // Bytes mapped now (for tests).
   size_t mapped_bytes() const;
 
+ private:
   struct Array;  // one virtual block array; defined in the .cpp
 
- private:
   static jvirt_barray_ptr Request(j_common_ptr c, int pool_id, boolean pre_zero,
                                   JDIMENSION blocksperrow, JDIMENSION numrows,
                                   JDIMENSION maxaccess);

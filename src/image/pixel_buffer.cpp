@@ -8,17 +8,21 @@
 
 namespace edgepix::image {
 
-void AdviseHugePages(void* p, size_t n) {
+void AdviseHugePageRange(void* p, size_t n) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr size_t kHuge = size_t{2} << 20;
-  if (n < kRetainedBlockBytes) return;  // under it glibc reuses heap memory
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kHuge - 1);
+  const uintptr_t begin =
+      (reinterpret_cast<uintptr_t>(p) + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kHugePageBytes - 1);
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #else
   (void)p;
   (void)n;
 #endif
+}
+
+void AdviseHugePages(void* p, size_t n) {
+  if (n < kRetainedBlockBytes) return;  // under it glibc reuses heap memory
+  AdviseHugePageRange(p, n);
 }
 
 bool AnyTransparent(const PixelBuffer& b) {

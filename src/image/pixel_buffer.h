@@ -19,6 +19,13 @@ struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
 };
 
+// The transparent huge page size of x86-64 and arm64 with 4 KiB pages.
+inline constexpr size_t kHugePageBytes = size_t{2} << 20;
+
+// Advises the whole huge pages inside [p, p + n) to transparent huge pages
+// (advice only: a kernel without THP, or one that refuses, changes nothing).
+void AdviseHugePageRange(void* p, size_t n);
+
 // Asks the kernel to back the 2 MB-aligned part of a large buffer (one glibc
 // maps afresh and unmaps at free: kRetainedBlockBytes, its mmap threshold,
 // and more) with transparent huge pages where THP is in "madvise" mode: the
