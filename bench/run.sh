@@ -120,13 +120,7 @@ if [[ -z "$EDGEPIX" ]]; then
 fi
 [[ -x "$EDGEPIX" ]] || { echo "no edgepix binary at $EDGEPIX" >&2; exit 1; }
 mkdir -p "$TOOLS"
-for t in ssim codec_floor; do
-  if [[ ! -x "$TOOLS/$t" || "$HERE/tools/$t.cpp" -nt "$TOOLS/$t" ]]; then
-    log "building bench tool $t"
-    g++ -O2 -std=c++20 -Wall -Wextra -o "$TOOLS/$t" "$HERE/tools/$t.cpp" \
-      $(pkg-config --cflags --libs libwebp libturbojpeg libpng)
-  fi
-done
+for t in ssim codec_floor; do bash "$HERE/tools/build.sh" "$t" "$TOOLS" >/dev/null; done
 
 # ---- 3. the photo set (symlinks with unique stems) ------------------------
 WORK="$(mktemp -d /tmp/edgepix-bench.XXXXXX)"

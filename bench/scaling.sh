@@ -29,14 +29,13 @@ ROUNDS=${3:-3}
 WORK="$(mktemp -d /tmp/edgepix-scaling.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 
-TOOL="$WORK/codec_floor"
-g++ -O2 -std=c++20 -o "$TOOL" "$HERE/tools/codec_floor.cpp" $(pkg-config --cflags --libs libwebp libturbojpeg libpng)
+TOOL="$(bash "$HERE/tools/build.sh" codec_floor "$WORK")"
 bash "$HERE/photo_set.sh" "$WORK/photos" "$SET"
 # Every photo of the set (JPEG, WebP, PNG): the floor tool measures each as edgepix decodes it.
-mapfile -t JPEGS < <(find "$WORK/photos" -type l | sort)
-N=${#JPEGS[@]}
+mapfile -t PHOTOS < <(find "$WORK/photos" -type l | sort)
+N=${#PHOTOS[@]}
 ((N > 0)) || { echo "no photos in the set" >&2; exit 1; }
-cat "${JPEGS[@]}" >/dev/null # page cache
+cat "${PHOTOS[@]}" >/dev/null # page cache
 
 now() { date +%s.%N; }
 # rate N SECONDS -> images/s
@@ -45,12 +44,12 @@ rate() { python3 -c "print($1 / ($2))"; }
 declare -A R
 for r in $(seq 1 "$ROUNDS"); do
   echo "round $r, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  t0=$(now); "$TOOL" --reps 1 "${JPEGS[@]}" >"$WORK/floor.tsv"; t1=$(now)
+  t0=$(now); "$TOOL" --reps 1 "${PHOTOS[@]}" >"$WORK/floor.tsv"; t1=$(now)
   R[floor1]+="$(rate "$N" "$t1 - $t0") "
   R[floorcpu]+="$(awk -F'\t' '$1 == "mean" { print 1000 / $7 }' "$WORK/floor.tsv") "
   t0=$(now)
-  "$TOOL" --reps 1 "${JPEGS[@]}" >/dev/null & p=$!
-  "$TOOL" --reps 1 "${JPEGS[@]}" >/dev/null
+  "$TOOL" --reps 1 "${PHOTOS[@]}" >/dev/null & p=$!
+  "$TOOL" --reps 1 "${PHOTOS[@]}" >/dev/null
   wait $p
   t1=$(now)
   R[floor2]+="$(rate "$((2 * N))" "$t1 - $t0") "
@@ -59,7 +58,7 @@ for r in $(seq 1 "$ROUNDS"); do
     extra=()
     [[ $w == 1 ]] && extra=(--parallel-variants never)
     t0=$(now)
-    "$BIN" process --out "$WORK/out" --workers "$w" "${extra[@]}" "${JPEGS[@]}" >/dev/null 2>"$WORK/err" ||
+    "$BIN" process --out "$WORK/out" --workers "$w" "${extra[@]}" "${PHOTOS[@]}" >/dev/null 2>"$WORK/err" ||
       { cat "$WORK/err" >&2; exit 1; }
     t1=$(now)
     R[edgepix$w]+="$(rate "$N" "$t1 - $t0") "
