@@ -95,7 +95,8 @@ double CpuSeconds(int pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-std::string JobId(const std::string& body) {
+// The first "id" of a JSON answer: the job of an upload, the batch of POST /api/batches.
+std::string FirstId(const std::string& body) {
   auto p = body.find("\"id\":\"");
   if (p == std::string::npos) return "";
   p += 6;
@@ -196,13 +197,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot upload to 127.0.0.1:%d\n", port);
     return 1;
   }
-  const std::string watched = JobId(first->body);
+  const std::string watched = FirstId(first->body);
   auto batch = setup.Post("/api/batches", "{}", "application/json");
   if (!batch || batch->status / 100 != 2) {
     std::fprintf(stderr, "cannot create a batch on 127.0.0.1:%d\n", port);
     return 1;
   }
-  const std::string batch_id = JobId(batch->body);
+  const std::string batch_id = FirstId(batch->body);
   const std::string poll_target = "/api/batches/" + batch_id + "?wait=60";
   long rss_start = pid ? StatusField(pid, "VmRSS:") : -1;
 
@@ -272,7 +273,7 @@ int main(int argc, char** argv) {
           after_send.Add(Ms(sent));
           (photo.size() < (2u << 20) ? small_uploads : large_uploads).Add(ms);
           std::lock_guard<std::mutex> lock(ids_mu);
-          ids.push_back(JobId(answer));
+          ids.push_back(FirstId(answer));
         } else if (status == 503) {
           // Backpressure the server asked for: the client waits, and the slots
           // that fall in the wait are not sent (not counted as late either).
