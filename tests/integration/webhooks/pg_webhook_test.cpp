@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "integration/server_harness.h"
+#include "integration/webhooks/deliveries.h"
 #include "integration/webhooks/webhook_receiver.h"
 #include "unit/support/pg_cluster.h"
 
@@ -122,10 +123,7 @@ TEST_CASE("webhooks on PostgreSQL: two nodes deliver every event exactly once, s
   // The outbox is shared: either node lists every delivery, delivered once.
   for (ServerProcess* node : nodes) {
     auto c = node->Client();
-    auto listed = c.Get("/api/webhooks/deliveries?status=delivered");
-    REQUIRE(listed);
-    REQUIRE(listed->status == 200);
-    auto rows = JsonBody(listed)["deliveries"];
+    const auto rows = WaitForDeliveries(c, "delivered", expected, 10);
     CHECK(rows.size() == expected);
     for (const auto& row : rows) CHECK(row["attempts"] == 1);
     CHECK(JsonBody(c.Get("/api/webhooks/deliveries?status=pending"))["deliveries"].empty());
@@ -171,12 +169,7 @@ TEST_CASE(
   CHECK(waited < 30.0);
 
   auto c = b.Client();
-  nlohmann::json rows;
-  for (int i = 0; i < 50; ++i) {
-    rows = JsonBody(c.Get("/api/webhooks/deliveries?status=delivered"))["deliveries"];
-    if (!rows.empty()) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  const auto rows = WaitForDeliveries(c, "delivered", 1, 5);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["id"] == first[0]["id"]);
   CHECK(rows[0]["attempts"] == 1);  // node-a never recorded its attempt

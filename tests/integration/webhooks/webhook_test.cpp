@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "integration/server_harness.h"
+#include "integration/webhooks/deliveries.h"
 #include "integration/webhooks/webhook_receiver.h"
 #include "unit/support/pg_cluster.h"
 
@@ -34,25 +35,6 @@ const char* const kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 httplib::Result PostJson(httplib::Client& c, const std::string& path, const nlohmann::json& body) {
   return c.Post(path, body.dump(), "application/json");
-}
-
-std::vector<nlohmann::json> Deliveries(httplib::Client& c, const std::string& status = "") {
-  auto r = c.Get("/api/webhooks/deliveries" + (status.empty() ? "" : "?status=" + status));
-  REQUIRE(r);
-  REQUIRE(r->status == 200);
-  return JsonBody(r)["deliveries"].get<std::vector<nlohmann::json>>();
-}
-
-// Polls the deliveries listing until `n` have `status` (or `seconds` pass).
-std::vector<nlohmann::json> WaitForDeliveries(httplib::Client& c, const std::string& status,
-                                              size_t n, int seconds) {
-  std::vector<nlohmann::json> got;
-  for (int i = 0; i < seconds * 10; ++i) {
-    got = Deliveries(c, status);
-    if (got.size() >= n) return got;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return got;
 }
 
 size_t Count(const std::vector<nlohmann::json>& requests, const std::string& key,
